@@ -1,0 +1,101 @@
+import type { FailureReason, FailureScope } from './classify/types.js';
+
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+export interface Message {
+  role: Role;
+  content: string;
+}
+
+/** One entry of the chain, resolved from `"provider/model"` and the profiles option. */
+export interface Candidate {
+  provider: string;
+  model: string;
+  /** Auth profile ids of the provider, tried in this order. Ids only: keys never enter the engine. */
+  profiles: readonly string[];
+}
+
+/** What the engine hands to the host's `call` for one attempt. */
+export interface CallRequest {
+  runId: string;
+  sessionId: string;
+  provider: string;
+  model: string;
+  profileId: string;
+  /** The session history followed by the run's new message(s). */
+  messages: readonly Message[];
+  /** Aborted when the attempt is cut (attempt timeout, run abort, deadline). Pass it to the HTTP client. */
+  signal: AbortSignal;
+  /** 1-based attempt number within the run. */
+  attempt: number;
+}
+
+export interface CallResult {
+  content: string;
+}
+
+export type CallFn = (req: CallRequest) => Promise<CallResult>;
+
+export interface ServedBy {
+  provider: string;
+  model: string;
+  profileId: string;
+}
+
+export interface AttemptRecord {
+  /** 1-based attempt number within the run. */
+  n: number;
+  provider: string;
+  model: string;
+  profileId: string;
+  outcome: 'succeeded' | 'failed';
+  reason?: FailureReason;
+  scope?: FailureScope;
+  status?: number;
+  /** Scrubbed error message, for failures. */
+  message?: string;
+  startedAt: number;
+  durationMs: number;
+  /** True when this call probed a candidate that was cooling down because nothing else was left. */
+  probe?: boolean;
+}
+
+export type DecisionKind = 'select' | 'retry' | 'rotate' | 'skip' | 'escalate' | 'probe' | 'fail' | 'persist';
+
+/** One decision of the run, with why it was taken. Every call and every skip has one. */
+export interface Decision {
+  kind: DecisionKind;
+  at: number;
+  provider?: string;
+  model?: string;
+  profileId?: string;
+  /** Machine-readable why: a failure reason, `cooldown`, `in_run_failure`, `attempt_budget`, ... */
+  reason: string;
+  /** One human sentence. */
+  detail: string;
+  /** For `retry`: the wait before the next call. */
+  delayMs?: number;
+  /** For `skip`: when the blocking cooldown ends. */
+  until?: number;
+}
+
+/** What a cooldown blocks: a provider, a profile of it, a model of it, or a model under one profile. */
+export interface CooldownKey {
+  provider: string;
+  profileId?: string;
+  model?: string;
+}
+
+export interface CooldownEntry extends CooldownKey {
+  until: number;
+  reason: FailureReason;
+  /** Consecutive failures behind this entry; drives exponential growth. */
+  failures: number;
+}
+
+export interface Turn {
+  seq: number;
+  role: Role;
+  content: string;
+  runId: string;
+}
