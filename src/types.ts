@@ -28,6 +28,11 @@ export interface CallRequest {
   signal: AbortSignal;
   /** 1-based attempt number within the run. */
   attempt: number;
+  /**
+   * Present when the run streams (`stream: true`): call it with each text delta as it arrives,
+   * then resolve with the complete content. A throw after a delta is an `interrupted` failure.
+   */
+  onDelta?: (text: string) => void;
 }
 
 export interface CallResult {
