@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+import type { FailureReason } from '../classify/types.js';
+import type { CooldownEntry, CooldownKey } from '../types.js';
+
+interface CooldownRow {
+  provider: string;
+  profile_id: string;
+  model: string;
+  until: number;
+  reason: string;
+  failures: number;
+}
+
+interface KeyParams {
+  provider: string;
+  profileId: string;
+  model: string;
+}
+
+// '' stands for an absent key part: NULLs would never collide in the primary key
+const keyParams = (k: CooldownKey): KeyParams => ({ provider: k.provider, profileId: k.profileId ?? '', model: k.model ?? '' });
+
+function rowToEntry(r: CooldownRow): CooldownEntry {
+  const e: CooldownEntry = { provider: r.provider, until: r.until, reason: r.reason as FailureReason, failures: r.failures };
+  if (r.profile_id !== '') e.profileId = r.profile_id;
+  if (r.model !== '') e.model = r.model;
+  return e;
+}
+
+/**
+ * Cooldowns shared by every run and process using the database. Reads go through the primary
+ * key (provider first); expired rows are deleted through the `until` index, at most once per
+ * `cleanupIntervalMs` of the callers' clock, so no call pays for a scan. Cleanup only runs
+ * with a `now` a caller gave (openRun's), never the wall clock: under a simulated engine clock
+ * the wall clock would call every entry expired.
+ */
+export function createCooldownTable(db: Database.Database, cleanupIntervalMs: number) {
+  const s = {
+    active: db.prepare<[string, number], CooldownRow>(
+      'SELECT provider, profile_id, model, until, reason, failures FROM cooldowns WHERE provider = ? AND until > ? ORDER BY profile_id, model',
+    ),
+    upsert: db.prepare<KeyParams & { until: number; reason: string; failures: number }>(
+      `INSERT INTO cooldowns (provider, profile_id, model, until, reason, failures)
+       VALUES (@provider, @profileId, @model, @until, @reason, @failures)
+       ON CONFLICT (provider, profile_id, model) DO UPDATE SET
+         until = max(until, excluded.until), reason = excluded.reason, failures = excluded.failures`,
+    ),
+    remove: db.prepare<KeyParams>('DELETE FROM cooldowns WHERE provider = @provider AND profile_id = @profileId AND model = @model'),
+    removeExpired: db.prepare<[number]>('DELETE FROM cooldowns WHERE until <= ?'),
+  };
+  let lastCleanupAt: number | undefined;
+
+  /** Call inside a write transaction: deletes expired rows if the interval has passed. */
+  const maybeCleanup = (now: number): void => {
+    // a clock that went backwards (a fresh simulated clock) restarts the interval
+    if (lastCleanupAt !== undefined && now >= lastCleanupAt && now - lastCleanupAt < cleanupIntervalMs) return;
+    lastCleanupAt = now;
+    s.removeExpired.run(now);
+  };
+
+  const active = (providers: readonly string[], now: number): CooldownEntry[] => {
+    const out: CooldownEntry[] = [];
+    for (const p of new Set(providers)) for (const r of s.active.all(p, now)) out.push(rowToEntry(r));
+    return out;
+  };
+
+  const put = (e: CooldownEntry): void => {
+    s.upsert.run({ ...keyParams(e), until: e.until, reason: e.reason, failures: e.failures });
+  };
+
+  const clear = db.transaction((keys: readonly CooldownKey[]) => {
+    for (const k of keys) s.remove.run(keyParams(k));
+  });
+
+  return {
+    active,
+    maybeCleanup,
+    put,
+    /** Deletes every row expired at `now`, whatever the interval; returns how many. */
+    deleteExpired: (now: number): number => {
+      lastCleanupAt = now;
+      return s.removeExpired.run(now).changes;
+    },
+    clear: (keys: readonly CooldownKey[]): void => clear.immediate(keys),
+  };
+}
+
+export type CooldownTable = ReturnType<typeof createCooldownTable>;

@@ -1,0 +1,15 @@
+import { migration001 } from './001-initial.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/** In version order, no gaps: a new migration is appended, never edited once released. */
+export const MIGRATIONS: readonly Migration[] = [migration001];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * `PRAGMA application_id` of our databases ("LLMF"), so a SQLite file of another program is
+ * refused instead of being migrated into.
+ */
+export const APPLICATION_ID = 0x4c4c4d46;

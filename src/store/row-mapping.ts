@@ -1,0 +1,67 @@
+import type { FailureReason, FailureScope } from '../classify/types.js';
+import type { AttemptRecord, Message, ServedBy } from '../types.js';
+import type { AttemptRow, RunRow } from './statements.js';
+import type { OrphanRun, RunRecord } from './types.js';
+
+export function attemptToRow(runId: string, a: AttemptRecord): AttemptRow {
+  return {
+    run_id: runId,
+    n: a.n,
+    provider: a.provider,
+    model: a.model,
+    profile_id: a.profileId,
+    outcome: a.outcome,
+    reason: a.reason ?? null,
+    scope: a.scope ?? null,
+    status: a.status ?? null,
+    message: a.message ?? null,
+    started_at: a.startedAt,
+    duration_ms: a.durationMs,
+    probe: a.probe ? 1 : 0,
+  };
+}
+
+// optional fields are left out rather than set to undefined, so records compare cleanly
+export function rowToAttempt(r: AttemptRow): AttemptRecord {
+  const a: AttemptRecord = {
+    n: r.n,
+    provider: r.provider,
+    model: r.model,
+    profileId: r.profile_id,
+    outcome: r.outcome,
+    startedAt: r.started_at,
+    durationMs: r.duration_ms,
+  };
+  if (r.reason !== null) a.reason = r.reason as FailureReason;
+  if (r.scope !== null) a.scope = r.scope as FailureScope;
+  if (r.status !== null) a.status = r.status;
+  if (r.message !== null) a.message = r.message;
+  if (r.probe !== 0) a.probe = true;
+  return a;
+}
+
+function servedBy(r: RunRow): ServedBy | undefined {
+  if (r.served_provider === null || r.served_model === null || r.served_profile_id === null) return undefined;
+  return { provider: r.served_provider, model: r.served_model, profileId: r.served_profile_id };
+}
+
+export function rowToRun(r: RunRow, attempts: AttemptRecord[]): RunRecord {
+  const run: RunRecord = { runId: r.id, sessionId: r.session_id, status: r.status, startedAt: r.started_at, attempts };
+  const served = servedBy(r);
+  if (served) run.servedBy = served;
+  if (r.finished_at !== null) run.finishedAt = r.finished_at;
+  if (r.error_code !== null) run.errorCode = r.error_code;
+  if (r.error_message !== null) run.errorMessage = r.error_message;
+  return run;
+}
+
+export function rowToOrphan(r: RunRow): OrphanRun {
+  return {
+    runId: r.id,
+    sessionId: r.session_id,
+    messages: JSON.parse(r.orphan_messages ?? '[]') as Message[],
+    reply: JSON.parse(r.orphan_reply ?? 'null') as Message,
+    servedBy: servedBy(r) ?? { provider: '', model: '', profileId: '' },
+    finishedAt: r.finished_at ?? r.started_at,
+  };
+}
