@@ -1,0 +1,87 @@
+/**
+ * The slice of an AI SDK language model that `fromAiSdk` relies on, written structurally so
+ * that a host needs no `@ai-sdk/provider` install for our types to compile, and so that one
+ * shape accepts every spec version whose text path is the same (v2, v3, v4).
+ */
+
+export const SUPPORTED_SPEC_VERSIONS = ['v2', 'v3', 'v4'] as const;
+export type AiSdkSpecVersion = (typeof SUPPORTED_SPEC_VERSIONS)[number];
+
+export interface AiSdkTextPart {
+  type: 'text';
+  text: string;
+}
+
+/** The prompt messages we produce: a subset that every spec version accepts. */
+export type AiSdkPromptMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: AiSdkTextPart[] }
+  | { role: 'assistant'; content: AiSdkTextPart[] };
+
+/**
+ * Settings a host may add to every call (`maxOutputTokens`, `temperature`, `providerOptions`,
+ * `headers`, ...). `prompt` and `abortSignal` are always set by the adapter.
+ */
+export type AiSdkExtraCallOptions = Record<string, unknown> & { prompt?: never; abortSignal?: never };
+
+export interface AiSdkCallOptions {
+  prompt: AiSdkPromptMessage[];
+  abortSignal?: AbortSignal;
+}
+
+/** v2 reports a string; v3/v4 report `{ unified, raw }`. */
+export type AiSdkFinishReason = string | { unified?: string; raw?: string | undefined };
+
+export interface AiSdkContentPart {
+  type: string;
+  text?: unknown;
+}
+
+export interface AiSdkStreamPart {
+  type: string;
+  delta?: unknown;
+  error?: unknown;
+  finishReason?: unknown;
+}
+
+export interface AiSdkLanguageModel {
+  readonly specificationVersion: AiSdkSpecVersion;
+  readonly provider: string;
+  readonly modelId: string;
+  // Method syntax on purpose: it keeps the parameter check bivariant, so the SDK's richer
+  // call-option types are accepted here.
+  doGenerate(options: AiSdkCallOptions): PromiseLike<{ content: readonly AiSdkContentPart[]; finishReason?: unknown }>;
+  doStream(options: AiSdkCallOptions): PromiseLike<{ stream: ReadableStream<AiSdkStreamPart> }>;
+}
+
+/** Duck typing: the spec package is an optional peer, so `instanceof` is never available. */
+export function isAiSdkLanguageModel(value: unknown): value is AiSdkLanguageModel {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Partial<Record<'specificationVersion' | 'doGenerate' | 'doStream', unknown>>;
+  return (
+    (SUPPORTED_SPEC_VERSIONS as readonly unknown[]).includes(m.specificationVersion) &&
+    typeof m.doGenerate === 'function' &&
+    typeof m.doStream === 'function'
+  );
+}
+
+/** Says what was found instead of a model, for the ConfigError a host will read. */
+export function describeNonModel(value: unknown): string {
+  if (typeof value === 'string') return `a model id string ("${value}"); pass a LanguageModel instance`;
+  if (typeof value !== 'object' || value === null) return `${value === null ? 'null' : typeof value}`;
+  const spec = (value as { specificationVersion?: unknown }).specificationVersion;
+  if (typeof spec === 'string' && !(SUPPORTED_SPEC_VERSIONS as readonly string[]).includes(spec)) {
+    return `a language model of unsupported specificationVersion "${spec}" (supported: ${SUPPORTED_SPEC_VERSIONS.join(', ')})`;
+  }
+  return 'an object without specificationVersion/doGenerate/doStream';
+}
+
+/** `unified` for v3/v4, the string itself for v2. */
+export function unifiedFinishReason(reason: unknown): string | undefined {
+  if (typeof reason === 'string') return reason;
+  if (typeof reason === 'object' && reason !== null) {
+    const unified = (reason as { unified?: unknown }).unified;
+    if (typeof unified === 'string') return unified;
+  }
+  return undefined;
+}

@@ -1,0 +1,26 @@
+/**
+ * Why a provider answer that raised no error still cannot be taken as a reply:
+ * - `content_filter`: the provider stopped the reply for policy reasons; persisting the empty
+ *   or partial text as a success would hide a refusal that another model might not make.
+ * - `incomplete_response`: the stream ended without a finish part (the connection closed
+ *   cleanly mid-answer), so the text is a fragment.
+ */
+export type ProviderResponseErrorCode = 'content_filter' | 'incomplete_response';
+
+/**
+ * Thrown by the AI SDK adapter for the two cases above. `code` is what the classifier reads
+ * (the same field it reads on provider errors), `provider`/`model` say who answered.
+ */
+export class ProviderResponseError extends Error {
+  readonly code: ProviderResponseErrorCode;
+  readonly provider: string;
+  readonly model: string;
+
+  constructor(code: ProviderResponseErrorCode, provider: string, model: string, detail: string) {
+    super(`${provider}/${model}: ${detail} (${code})`);
+    this.name = 'ProviderResponseError';
+    this.code = code;
+    this.provider = provider;
+    this.model = model;
+  }
+}

@@ -1,0 +1,21 @@
+export { startEmulator } from './start-emulator.js';
+export type {
+  DropStep,
+  Emulator,
+  EmulatorApi,
+  EmulatorOptions,
+  ErrorPayload,
+  ErrorStep,
+  HangStep,
+  MalformedKind,
+  MalformedStep,
+  RecordedEnd,
+  RecordedOutcome,
+  RecordedRequest,
+  ReplyStep,
+  ReplyText,
+  Scenario,
+  ScenarioRequest,
+  ScenarioRule,
+  Step,
+} from './types.js';

@@ -1,0 +1,149 @@
+/** The two wire formats the emulator speaks, chosen by the request path. */
+export type EmulatorApi = 'openai-chat' | 'anthropic-messages';
+
+/**
+ * A raw HTTP answer, as sent. Entries of `error-payloads.json` have this shape (their extra
+ * fields are ignored), so a fixture can be passed as is.
+ */
+export interface ErrorPayload {
+  status: number;
+  headers?: Readonly<Record<string, string>>;
+  body: string;
+}
+
+/** The kinds of broken body a real endpoint or a proxy in front of it sends. */
+export type MalformedKind = 'non-json' | 'truncated' | 'html' | 'empty';
+
+/** Text of a reply: a string (split into word-sized deltas when streamed) or the exact deltas. */
+export type ReplyText = string | readonly string[];
+
+/** A successful answer, as JSON or as SSE deltas depending on the request's `stream` flag. */
+export interface ReplyStep {
+  reply: ReplyText;
+  /** Wait before the response headers. */
+  latencyMs?: number;
+  /** Wait between streamed deltas. */
+  deltaDelayMs?: number;
+}
+
+/** Sends `error` verbatim: its status, headers and body (an HTTP 200 SSE body included). */
+export interface ErrorStep {
+  error: ErrorPayload;
+  latencyMs?: number;
+}
+
+/** Accepts the request and never answers a byte: for attempt-timeout tests. */
+export interface HangStep {
+  hang: true;
+}
+
+/**
+ * Starts a successful answer and destroys the socket after `dropAfterDeltas` deltas. On a
+ * streaming request those are SSE deltas; on a JSON request the emulator sends the headers
+ * and the first half of the body, whatever the number.
+ */
+export interface DropStep {
+  dropAfterDeltas: number;
+  reply?: ReplyText;
+  latencyMs?: number;
+  deltaDelayMs?: number;
+}
+
+/**
+ * A broken body. Status defaults to 502 for `html` (a proxy's error page) and to 200 for the
+ * others (the endpoint "succeeded" but its body is unusable). On a streaming request the body
+ * is shaped as a stream: non-JSON data lines, a stream cut mid-event with no finish, etc.
+ */
+export interface MalformedStep {
+  malformed: MalformedKind;
+  status?: number;
+  latencyMs?: number;
+}
+
+export type Step = ReplyStep | ErrorStep | HangStep | DropStep | MalformedStep;
+
+/** What a scenario sees of a request when it picks the step. */
+export interface ScenarioRequest {
+  provider: string;
+  model: string | undefined;
+  keyId: string | undefined;
+  api: EmulatorApi;
+  stream: boolean;
+  /** 1-based arrival number over the whole emulator. */
+  seq: number;
+}
+
+/**
+ * A script for the requests it matches (every given field must equal the request's). Each
+ * rule keeps its own position: its n-th matching request gets `steps[n-1]`, and once the
+ * script runs out its last step repeats.
+ */
+export interface ScenarioRule {
+  provider?: string;
+  model?: string;
+  keyId?: string;
+  steps: readonly Step[];
+}
+
+/**
+ * Rules are tried in order and the first match wins, so put specific rules (one key, one
+ * model) before general ones. A request no rule matches gets the emulator's `fallback` step.
+ * A function instead decides every request itself (benchmarks, generated load).
+ */
+export type Scenario = readonly ScenarioRule[] | ((req: ScenarioRequest) => Step);
+
+export interface EmulatorOptions {
+  scenario?: Scenario;
+  /** 0 (default) picks a free port. The emulator listens on 127.0.0.1 only. */
+  port?: number;
+  /**
+   * API key → key id. Records carry the id, never the key. When given, a request whose key is
+   * missing or not listed gets the format's 401 and reaches no scenario. When absent, any key
+   * is accepted and recorded as `keyId: undefined`.
+   */
+  keys?: Readonly<Record<string, string>>;
+  /** For requests no rule matches. Default: a reply naming the provider and model. */
+  fallback?: Step | ((req: ScenarioRequest) => Step);
+  /** Clock for the records. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** What the emulator did with a request. */
+export type RecordedOutcome = 'reply' | 'error' | 'hang' | 'dropped' | 'malformed' | 'unauthorized' | 'invalid_request';
+
+/** How the exchange ended: still open, answered in full, cut by us, or abandoned by the client. */
+export type RecordedEnd = 'pending' | 'completed' | 'server_dropped' | 'client_closed';
+
+export interface RecordedRequest {
+  seq: number;
+  provider: string;
+  api: EmulatorApi;
+  model: string | undefined;
+  /** The id the `keys` option maps the request's API key to. The key itself is never kept. */
+  keyId: string | undefined;
+  stream: boolean;
+  /** The request's messages, flattened to text, system prompt first. */
+  prompt: { role: string; text: string }[];
+  outcome: RecordedOutcome;
+  /** The HTTP status sent, once headers went out. */
+  status: number | undefined;
+  end: RecordedEnd;
+  receivedAt: number;
+  endedAt: number | undefined;
+}
+
+export interface Emulator {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** `<url>/<provider>/v1`: the `baseURL` for an AI SDK provider (chat/completions or messages below it). */
+  baseUrl(provider: string): string;
+  /** Copies of the records so far, in arrival order. */
+  requests(): RecordedRequest[];
+  /** TCP connections open at the server now. Responses close their connection, so idle keep-alive sockets do not count. */
+  openConnections(): number;
+  /** Resolves once no connection is open, or rejects after `timeoutMs` (default 5000). */
+  waitForNoConnections(timeoutMs?: number): Promise<void>;
+  /** Destroys open connections (hung ones included) and stops listening. Safe to call twice. */
+  close(): Promise<void>;
+}

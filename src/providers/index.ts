@@ -1,0 +1,2 @@
+export * from './ai-sdk/index.js';
+export * from './emulator/index.js';

@@ -1,0 +1,220 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
+import { fromAiSdk, ProviderResponseError, type AiSdkLanguageModel } from '../../src/providers/ai-sdk/index.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/providers/emulator/index.js';
+import { anthropicModel, callRequest, openAiCompatibleModel } from './helpers/models.js';
+
+let emu: Emulator | undefined;
+afterEach(async () => {
+  await emu?.close();
+  emu = undefined;
+});
+const start = async (options: EmulatorOptions) => (emu = await startEmulator(options));
+
+describe('fromAiSdk over HTTP: success', () => {
+  it('returns the JSON reply of an OpenAI-compatible provider', async () => {
+    const e = await start({ scenario: [{ provider: 'deepseek', steps: [{ reply: 'Hello from DeepSeek.' }] }] });
+    const call = fromAiSdk({ 'deepseek/deepseek-v4-pro': openAiCompatibleModel(e, 'deepseek', 'deepseek-v4-pro') });
+
+    const result = await call(callRequest());
+
+    expect(result).toEqual({ content: 'Hello from DeepSeek.' });
+    expect(e.requests()).toMatchObject([{ provider: 'deepseek', api: 'openai-chat', model: 'deepseek-v4-pro', stream: false, outcome: 'reply', status: 200 }]);
+  });
+
+  it('returns the JSON reply of an Anthropic provider', async () => {
+    const e = await start({ scenario: [{ provider: 'anthropic', steps: [{ reply: 'Hello from Claude.' }] }] });
+    const call = fromAiSdk({ 'anthropic/claude-sonnet-4-5': anthropicModel(e, 'anthropic', 'claude-sonnet-4-5') });
+
+    const result = await call(callRequest({ provider: 'anthropic', model: 'claude-sonnet-4-5' }));
+
+    expect(result).toEqual({ content: 'Hello from Claude.' });
+    expect(e.requests()).toMatchObject([{ provider: 'anthropic', api: 'anthropic-messages', model: 'claude-sonnet-4-5', outcome: 'reply' }]);
+  });
+
+  it.each([
+    ['openai-compatible', 'moonshot', openAiCompatibleModel],
+    ['anthropic', 'anthropic', anthropicModel],
+  ] as const)('streams %s deltas in order through onDelta, then resolves with the whole text', async (_name, provider, makeModel) => {
+    const deltas = ['One', ', two', ', three', ', four.'];
+    const e = await start({ scenario: [{ provider, steps: [{ reply: deltas }] }] });
+    const call = fromAiSdk({ [`${provider}/m1`]: makeModel(e, provider, 'm1') });
+    const seen: string[] = [];
+
+    const result = await call(callRequest({ provider, model: 'm1', onDelta: (d) => seen.push(d) }));
+
+    expect(seen).toEqual(deltas);
+    expect(result.content).toBe(deltas.join(''));
+    expect(e.requests()).toMatchObject([{ stream: true, outcome: 'reply', end: 'completed' }]);
+  });
+
+  it('maps system, user, assistant and tool messages to the prompt the server receives', async () => {
+    const e = await start({});
+    const messages = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'What is 2+2?' },
+      { role: 'assistant', content: 'Let me check.' },
+      { role: 'tool', content: '4' },
+    ] as const;
+    const openai = fromAiSdk({ 'deepseek/d1': openAiCompatibleModel(e, 'deepseek', 'd1') });
+    const anthropic = fromAiSdk({ 'anthropic/c1': anthropicModel(e, 'anthropic', 'c1') });
+
+    await openai(callRequest({ provider: 'deepseek', model: 'd1', messages }));
+    await anthropic(callRequest({ provider: 'anthropic', model: 'c1', messages }));
+
+    const expected = [
+      { role: 'system', text: 'Be brief.' },
+      { role: 'user', text: 'What is 2+2?' },
+      { role: 'assistant', text: 'Let me check.' },
+      { role: 'user', text: 'Tool result:\n4' },
+    ];
+    const [viaOpenAi, viaAnthropic] = e.requests();
+    expect(viaOpenAi?.prompt).toEqual(expected);
+    expect(viaAnthropic?.prompt).toEqual(expected);
+  });
+
+  it('passes callOptions through and keeps prompt and abortSignal its own', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const model = fakeModel('v3', (options) => {
+      seen.push(options);
+      return { content: [{ type: 'text', text: 'ok' }], finishReason: { unified: 'stop', raw: 'stop' } };
+    });
+    const req = callRequest();
+    const call = fromAiSdk(() => model, { callOptions: (r) => ({ maxOutputTokens: 64, headers: { 'x-run': r.runId } }) });
+
+    await call(req);
+
+    expect(seen[0]).toMatchObject({ maxOutputTokens: 64, headers: { 'x-run': 'run-1' }, abortSignal: req.signal });
+    expect(seen[0]?.prompt).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Say hello.' }] }]);
+  });
+});
+
+describe('fromAiSdk: profiles select credentials', () => {
+  it('hands the profile id to the resolver, so each profile reaches the server with its own key', async () => {
+    const keys = { 'sk-emu-codex-1': 'codex:main', 'sk-emu-codex-2': 'codex:backup' };
+    const byProfile: Record<string, string> = { 'codex:main': 'sk-emu-codex-1', 'codex:backup': 'sk-emu-codex-2' };
+    const e = await start({ keys });
+    const resolved: string[] = [];
+    const call = fromAiSdk((provider, model, profileId) => {
+      resolved.push(`${provider}/${model}@${profileId}`);
+      return openAiCompatibleModel(e, provider, model, byProfile[profileId]);
+    });
+
+    await call(callRequest({ provider: 'openai-codex', model: 'gpt-5.5', profileId: 'codex:backup' }));
+    await call(callRequest({ provider: 'openai-codex', model: 'gpt-5.5', profileId: 'codex:main' }));
+
+    expect(resolved).toEqual(['openai-codex/gpt-5.5@codex:backup', 'openai-codex/gpt-5.5@codex:main']);
+    expect(e.requests().map((r) => r.keyId)).toEqual(['codex:backup', 'codex:main']);
+  });
+
+  it('lets an async resolver build the model', async () => {
+    const e = await start({});
+    const call = fromAiSdk(async (provider, model) => openAiCompatibleModel(e, provider, model));
+    await expect(call(callRequest())).resolves.toEqual({ content: 'Reply from deepseek/deepseek-v4-pro.' });
+  });
+});
+
+describe('fromAiSdk: spec versions and configuration', () => {
+  it.each(['v2', 'v3', 'v4'] as const)('accepts a %s model by duck typing, for generate and stream', async (version) => {
+    const finishReason = version === 'v2' ? 'stop' : { unified: 'stop', raw: 'stop' };
+    const model = fakeModel(
+      version,
+      () => ({ content: [{ type: 'reasoning', text: 'hmm' }, { type: 'text', text: 'Hi ' }, { type: 'text', text: 'there' }], finishReason }),
+      [{ type: 'stream-start' }, { type: 'text-delta', id: '0', delta: 'Hi ' }, { type: 'reasoning-delta', id: 'r', delta: 'hmm' }, { type: 'text-delta', id: '0', delta: 'there' }, { type: 'finish', finishReason }],
+    );
+    const call = fromAiSdk({ 'p/m': model });
+    const deltas: string[] = [];
+
+    await expect(call(callRequest({ provider: 'p', model: 'm' }))).resolves.toEqual({ content: 'Hi there' });
+    await expect(call(callRequest({ provider: 'p', model: 'm', onDelta: (d) => deltas.push(d) }))).resolves.toEqual({ content: 'Hi there' });
+    expect(deltas).toEqual(['Hi ', 'there']);
+  });
+
+  it('rejects a v1 model, a model id string and a malformed key at construction, naming the field', () => {
+    const v1 = { ...fakeModel('v3', () => ({ content: [] })), specificationVersion: 'v1' };
+    expect(() => fromAiSdk({ 'p/m': v1 as unknown as AiSdkLanguageModel })).toThrow(ConfigError);
+    expect(() => fromAiSdk({ 'p/m': v1 as unknown as AiSdkLanguageModel })).toThrow(/models\["p\/m"\].*"v1"/);
+    expect(() => fromAiSdk({ 'p/m': 'openai/gpt-5' as unknown as AiSdkLanguageModel })).toThrow(/model id string/);
+    expect(() => fromAiSdk({ 'no-slash': fakeModel('v3', () => ({ content: [] })) })).toThrow(/provider\/model/);
+  });
+
+  it('fails a call for a chain entry the map lacks, and for a resolver that returns no model', async () => {
+    const mapped = fromAiSdk({ 'p/m': fakeModel('v3', () => ({ content: [] })) });
+    await expect(mapped(callRequest({ provider: 'p', model: 'other' }))).rejects.toThrow(/models\["p\/other"\]/);
+    const resolved = fromAiSdk(() => undefined as unknown as AiSdkLanguageModel);
+    await expect(resolved(callRequest())).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('re-throws what the model throws, unchanged', async () => {
+    const thrown = Object.assign(new Error('boom'), { statusCode: 418 });
+    const call = fromAiSdk(() => fakeModel('v3', () => Promise.reject(thrown)));
+    await expect(call(callRequest())).rejects.toBe(thrown);
+  });
+
+  it('turns a content-filter finish into a ProviderResponseError, streamed or not', async () => {
+    const finishReason = { unified: 'content-filter', raw: 'content_filter' };
+    const model = fakeModel('v3', () => ({ content: [], finishReason }), [{ type: 'text-delta', delta: 'I can' }, { type: 'finish', finishReason }]);
+    const call = fromAiSdk(() => model);
+    await expect(call(callRequest())).rejects.toMatchObject({ name: 'ProviderResponseError', code: 'content_filter' });
+    await expect(call(callRequest({ onDelta: () => undefined }))).rejects.toBeInstanceOf(ProviderResponseError);
+  });
+
+  it('rejects a stream that ends without a finish part, after forwarding what came', async () => {
+    const model = fakeModel('v3', () => ({ content: [] }), [{ type: 'text-delta', delta: 'half a rep' }]);
+    const deltas: string[] = [];
+    await expect(fromAiSdk(() => model)(callRequest({ onDelta: (d) => deltas.push(d) }))).rejects.toMatchObject({ code: 'incomplete_response' });
+    expect(deltas).toEqual(['half a rep']);
+  });
+
+  it('throws a stream error part as is, and cancels the stream', async () => {
+    const carried = { message: 'upstream overloaded', code: 502 };
+    let cancelled = false;
+    const model = fakeModel('v3', () => ({ content: [] }), [{ type: 'text-delta', delta: 'Hel' }, { type: 'error', error: carried }, { type: 'text-delta', delta: 'never' }], () => (cancelled = true));
+    const deltas: string[] = [];
+    await expect(fromAiSdk(() => model)(callRequest({ onDelta: (d) => deltas.push(d) }))).rejects.toBe(carried);
+    expect(deltas).toEqual(['Hel']);
+    expect(cancelled).toBe(true);
+  });
+
+  it('stops reading and cancels when the signal aborts, even if the model ignores abortSignal', async () => {
+    const controller = new AbortController();
+    let cancelled = false;
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue({ type: 'text-delta', delta: 'first' });
+      }, // then nothing: a model that never ends and never looks at the signal
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const model = { ...fakeModel('v3', () => ({ content: [] })), doStream: async () => ({ stream }) };
+    const call = fromAiSdk(() => model);
+    const pending = call(callRequest({ signal: controller.signal, onDelta: () => controller.abort(new Error('attempt timeout')) }));
+    await expect(pending).rejects.toThrow('attempt timeout');
+    expect(cancelled).toBe(true);
+  });
+});
+
+/** An in-memory model of any spec version: what duck typing must accept. */
+function fakeModel(
+  specificationVersion: 'v2' | 'v3' | 'v4',
+  generate: (options: Record<string, unknown>) => unknown,
+  parts: unknown[] = [],
+  onCancel?: () => void,
+): AiSdkLanguageModel {
+  return {
+    specificationVersion,
+    provider: 'fake',
+    modelId: 'fake-model',
+    doGenerate: async (options) => (await generate(options as unknown as Record<string, unknown>)) as never,
+    doStream: async () => ({
+      stream: new ReadableStream({
+        start(c) {
+          for (const part of parts) c.enqueue(part as never);
+          c.close();
+        },
+        cancel: onCancel,
+      }),
+    }),
+  };
+}

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import type { ErrorPayload } from '../../../src/providers/emulator/index.js';
+
+/** One entry of shared/fixtures/error-payloads.json. */
+export interface FixturePayload extends ErrorPayload {
+  id: string;
+  provider: string;
+  headers: Record<string, string>;
+  reason: string;
+  scope: string;
+  source: string;
+}
+
+// The shared folder sits beside the repository (locally and in CI); only tests read it, so
+// the library never depends on it at run time.
+const FIXTURES_URL = new URL('../../../../shared/fixtures/error-payloads.json', import.meta.url);
+
+let cache: FixturePayload[] | undefined;
+
+export function allFixtures(): FixturePayload[] {
+  cache ??= JSON.parse(readFileSync(FIXTURES_URL, 'utf8')) as FixturePayload[];
+  return cache;
+}
+
+export function fixture(id: string): FixturePayload {
+  const found = allFixtures().find((f) => f.id === id);
+  if (!found) throw new Error(`no fixture "${id}" in error-payloads.json`);
+  return found;
+}
