@@ -1,0 +1,81 @@
+import { candidateBlock } from '../src/policy/availability.js';
+import {
+  DeadlineExceededError,
+  FallbackExhaustedError,
+  RequestRejectedError,
+  RunAbortedError,
+  type CandidateReport,
+} from '../src/run-errors.js';
+import type { RunContext, RunOutput } from './run-types.js';
+
+function candidateReports(ctx: RunContext): CandidateReport[] {
+  return ctx.chain.map((c, i) => {
+    const calls = ctx.attempts.filter((a) => a.provider === c.provider && a.model === c.model);
+    const block = candidateBlock(ctx, i);
+    const availableAt = block?.freeAt;
+    const at = availableAt !== undefined ? { availableAt } : {};
+    const last = calls.at(-1);
+    if (last) {
+      const status = last.status !== undefined ? ` (${last.status})` : '';
+      return {
+        provider: c.provider,
+        model: c.model,
+        outcome: 'failed',
+        reason: last.reason ?? 'unknown',
+        detail: `${calls.length} call(s), last ${last.reason}${status} on ${last.profileId}: ${last.message ?? ''}`.trim(),
+        ...at,
+      };
+    }
+    if (block) {
+      const b = block.blocker;
+      const why =
+        b.kind === 'cooldown'
+          ? `skipped, cooling down (${b.entry.reason})${Number.isFinite(b.entry.until) ? ` until ${new Date(b.entry.until).toISOString()}` : ''}`
+          : b.kind === 'failed_in_run'
+            ? `skipped, blocked by an earlier failure in this run (${b.block.reason})`
+            : 'skipped, attempt budget spent';
+      return { provider: c.provider, model: c.model, outcome: 'skipped', reason: b.kind, ...at, detail: why };
+    }
+    return { provider: c.provider, model: c.model, outcome: 'not_reached', reason: 'not_reached', detail: 'not reached before the run ended' };
+  });
+}
+
+/** The typed error a failed run ends with. */
+export function failureError(ctx: RunContext): Error {
+  const failure = ctx.failure ?? { kind: 'exhausted' as const };
+  switch (failure.kind) {
+    case 'rejected':
+      return new RequestRejectedError(ctx.runId, failure.failure, ctx.attempts);
+    case 'aborted':
+      return new RunAbortedError(ctx.runId, ctx.attempts);
+    case 'error':
+      return failure.error instanceof Error ? failure.error : new Error(String(failure.error));
+    case 'deadline':
+    case 'exhausted': {
+      const candidates = candidateReports(ctx);
+      const times = candidates.flatMap((c) => (c.availableAt !== undefined ? [c.availableAt] : []));
+      const data = {
+        runId: ctx.runId,
+        attempts: ctx.attempts,
+        candidates,
+        ...(times.length > 0 ? { soonestAvailableAt: Math.min(...times) } : {}),
+      };
+      return failure.kind === 'deadline'
+        ? new DeadlineExceededError({ ...data, deadlineMs: ctx.policy.deadlineMs })
+        : new FallbackExhaustedError(data);
+    }
+  }
+}
+
+export function buildOutput(ctx: RunContext): RunOutput {
+  if (ctx.reply !== undefined && ctx.servedBy && !ctx.failure) {
+    return {
+      status: 'succeeded',
+      reply: { role: 'assistant', content: ctx.reply },
+      servedBy: ctx.servedBy,
+      attempts: ctx.attempts as RunOutput['attempts'],
+      decisions: ctx.decisions,
+    };
+  }
+  return { status: 'failed', error: failureError(ctx), attempts: [...ctx.attempts], decisions: ctx.decisions };
+}

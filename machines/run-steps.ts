@@ -1,0 +1,329 @@
+/**
+ * The run's steps as pure functions of (context, actor output): each returns what to assign and
+ * what to emit. The machine wires them to states; tests can call them directly.
+ */
+import type { Classification } from '../src/classify/types.js';
+import type { RunEvent } from '../src/events.js';
+import { candidateBlock, nextCandidate, probeTarget, usableProfile, type Blocker } from '../src/policy/availability.js';
+import { blockForFailure } from '../src/policy/block-for-failure.js';
+import { decideAfterFailure } from '../src/policy/decide-after-failure.js';
+import { covers, sameKey, type RunView } from '../src/policy/run-view.js';
+import type { AttemptRecord, CooldownEntry, Decision } from '../src/types.js';
+import type { CallProviderOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
+
+const iso = (t: number): string => (Number.isFinite(t) ? new Date(t).toISOString() : 'the end of the run');
+
+function current(ctx: RunContext) {
+  const c = ctx.chain[ctx.candidateIndex]!;
+  return { provider: c.provider, model: c.model, profileId: c.profiles[ctx.profileIndex]! };
+}
+
+function blockerText(b: Blocker): string {
+  switch (b.kind) {
+    case 'cooldown': {
+      const e = b.entry;
+      const what = e.profileId ? `profile ${e.profileId}` : e.model ? `model ${e.model} of ${e.provider}` : `provider ${e.provider}`;
+      return `${what} cooling down (${e.reason}) until ${iso(e.until)}`;
+    }
+    case 'failed_in_run':
+      return `failed earlier in this run (${b.block.reason})${Number.isFinite(b.block.until) ? `, blocked until ${iso(b.block.until)}` : ''}`;
+    case 'attempt_budget':
+      return 'attempt budget spent';
+  }
+}
+
+function skipped(ctx: RunContext, indexes: readonly number[]): { events: RunEvent[]; decisions: Decision[] } {
+  const events: RunEvent[] = [];
+  const decisions: Decision[] = [];
+  for (const i of indexes) {
+    const c = ctx.chain[i]!;
+    const block = candidateBlock(ctx, i);
+    if (!block) continue;
+    const b = block.blocker;
+    const key = b.kind === 'cooldown' ? b.entry : b.kind === 'failed_in_run' ? b.block : undefined;
+    events.push({
+      type: 'candidate.skipped',
+      runId: ctx.runId,
+      at: ctx.now,
+      provider: c.provider,
+      model: c.model,
+      reason: b.kind,
+      ...(key
+        ? {
+            blockedBy: {
+              provider: key.provider,
+              ...(key.profileId !== undefined ? { profileId: key.profileId } : {}),
+              ...(key.model !== undefined ? { model: key.model } : {}),
+              reason: key.reason,
+              until: key.until,
+            },
+          }
+        : {}),
+    });
+    decisions.push({
+      kind: 'skip',
+      at: ctx.now,
+      provider: c.provider,
+      model: c.model,
+      reason: b.kind,
+      detail: `skipped ${c.provider}/${c.model} without a call: ${blockerText(b)}`,
+      ...(block.freeAt !== undefined ? { until: block.freeAt } : {}),
+    });
+  }
+  return { events, decisions };
+}
+
+export function opened(ctx: RunContext, out: OpenSessionOutput): Step {
+  return { patch: { history: out.history, cooldowns: out.cooldowns, now: out.at }, events: [] };
+}
+
+/** Guard of escalatingModel: a candidate is usable, or one may be probed, and time is left. */
+export function hasCandidate(ctx: RunContext): boolean {
+  return ctx.now < ctx.deadlineAt && (nextCandidate(ctx, ctx.candidateIndex).pick !== undefined || probeTarget(ctx) !== undefined);
+}
+
+export function enterCandidate(ctx: RunContext): Step {
+  const from = ctx.candidateIndex >= 0 ? ctx.chain[ctx.candidateIndex] : undefined;
+  const { pick, skipped: passed } = nextCandidate(ctx, ctx.candidateIndex);
+  const skips = skipped(ctx, passed);
+  const probe = pick ? undefined : probeTarget(ctx)!;
+  const target = pick ?? probe!;
+  const c = ctx.chain[target.candidateIndex]!;
+  const profileId = c.profiles[target.profileIndex]!;
+  const lastReason = ctx.attempts.at(-1)?.reason;
+  const reason = probe ? 'all_cooling_down' : from ? (lastReason ?? 'escalate') : 'first_usable';
+  const detail = probe
+    ? `every candidate is cooling down: probing ${c.provider}/${c.model} on ${profileId}, the first to free up (${iso(probe.until)})`
+    : from
+      ? `escalating from ${from.provider}/${from.model} to ${c.provider}/${c.model} on ${profileId}${lastReason ? ` after ${lastReason}` : ''}`
+      : `starting on ${c.provider}/${c.model} with ${profileId}`;
+  const decision: Decision = {
+    kind: probe ? 'probe' : from ? 'escalate' : 'select',
+    at: ctx.now,
+    provider: c.provider,
+    model: c.model,
+    profileId,
+    reason,
+    detail,
+  };
+  const events: RunEvent[] = [...skips.events];
+  if (from || probe || passed.length > 0) {
+    events.push({
+      type: 'model.escalated',
+      runId: ctx.runId,
+      at: ctx.now,
+      ...(from ? { from: { provider: from.provider, model: from.model } } : {}),
+      to: { provider: c.provider, model: c.model, profileId },
+      reason,
+      probe: probe !== undefined,
+    });
+  }
+  return {
+    patch: {
+      candidateIndex: target.candidateIndex,
+      profileIndex: target.profileIndex,
+      probing: probe !== undefined,
+      probed: ctx.probed || probe !== undefined,
+      decisions: [...ctx.decisions, ...skips.decisions, decision],
+    },
+    events,
+  };
+}
+
+/** escalatingModel found nothing: report the candidates passed over and end the run. */
+export function exhaust(ctx: RunContext): Step {
+  const skips = skipped(ctx, nextCandidate(ctx, ctx.candidateIndex).skipped);
+  const failure: RunFailure = ctx.now >= ctx.deadlineAt ? { kind: 'deadline' } : { kind: 'exhausted' };
+  return {
+    patch: {
+      failure,
+      decisions: [
+        ...ctx.decisions,
+        ...skips.decisions,
+        { kind: 'fail', at: ctx.now, reason: failure.kind, detail: failure.kind === 'deadline' ? 'the run deadline passed' : 'no candidate left to call' },
+      ],
+    },
+    events: skips.events,
+  };
+}
+
+export function startAttempt(ctx: RunContext): Step {
+  return {
+    patch: { attemptStartedAt: ctx.now },
+    events: [{ type: 'attempt.started', runId: ctx.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing }],
+  };
+}
+
+function record(ctx: RunContext, at: number, durationMs: number, failure?: Classification): AttemptRecord {
+  return {
+    n: ctx.attempts.length + 1,
+    ...current(ctx),
+    outcome: failure ? 'failed' : 'succeeded',
+    ...(failure
+      ? { reason: failure.reason, scope: failure.scope, message: failure.message, ...(failure.status !== undefined ? { status: failure.status } : {}) }
+      : {}),
+    startedAt: ctx.attemptStartedAt,
+    durationMs,
+    ...(ctx.probing ? { probe: true } : {}),
+  };
+}
+
+export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, { ok: true }>): Step {
+  const at = current(ctx);
+  const attempt = record(ctx, out.at, out.durationMs);
+  // A success proves wrong every cooldown that would have blocked this very call.
+  const proven = ctx.cooldowns.filter((c) => covers(c, at.provider, at.model, at.profileId));
+  const events: RunEvent[] = [
+    { type: 'attempt.succeeded', runId: ctx.runId, at: out.at, ...at, attempt: attempt.n, durationMs: out.durationMs },
+  ];
+  if (proven.length > 0) {
+    events.push({
+      type: 'cooldown.cleared',
+      runId: ctx.runId,
+      at: out.at,
+      keys: proven.map(({ provider, profileId, model }) => ({ provider, ...(profileId !== undefined ? { profileId } : {}), ...(model !== undefined ? { model } : {}) })),
+    });
+  }
+  return {
+    patch: {
+      now: out.at,
+      attempts: [...ctx.attempts, attempt],
+      reply: out.content,
+      servedBy: at,
+      probing: false,
+      ...(proven.length > 0 ? { cooldowns: ctx.cooldowns.filter((c) => !proven.includes(c)) } : {}),
+    },
+    events,
+  };
+}
+
+function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | undefined): readonly CooldownEntry[] {
+  if (!entry) return cooldowns;
+  const out = cooldowns.filter((c) => !sameKey(c, entry));
+  out.push(entry);
+  return out;
+}
+
+export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { ok: false }>): Step {
+  const call = current(ctx);
+  const failure = out.failure;
+  const attempt = record(ctx, out.at, out.durationMs, failure);
+  const seen: RunView = { ...ctx, now: out.at, cooldowns: out.cooldowns ?? ctx.cooldowns, attempts: [...ctx.attempts, attempt] };
+  const block = blockForFailure(seen, failure, call);
+  const after: RunView = { ...seen, cooldowns: upsert(seen.cooldowns, block.shared), ownBlocks: [...ctx.ownBlocks, block.own] };
+  const plan = decideAfterFailure(after, ctx, failure, block.waitMs);
+  const events: RunEvent[] = [
+    {
+      type: 'attempt.failed',
+      runId: ctx.runId,
+      at: out.at,
+      ...call,
+      attempt: attempt.n,
+      reason: failure.reason,
+      scope: failure.scope,
+      ...(failure.status !== undefined ? { status: failure.status } : {}),
+      ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+      message: failure.message,
+      durationMs: out.durationMs,
+    },
+  ];
+  if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.runId, at: out.at, cooldown: block.shared });
+  const decisions = [...ctx.decisions];
+  let failed: RunFailure | undefined;
+  if (plan.action === 'fail') {
+    failed =
+      plan.why === 'request_rejected' ? { kind: 'rejected', failure } : plan.why === 'aborted' ? { kind: 'aborted' } : { kind: plan.why };
+    decisions.push({ kind: 'fail', at: out.at, ...call, reason: failure.reason, detail: `stopping after ${failure.reason}: ${plan.why.replace('_', ' ')}` });
+  }
+  return {
+    patch: {
+      now: out.at,
+      attempts: after.attempts as AttemptRecord[],
+      cooldowns: after.cooldowns,
+      ownBlocks: after.ownBlocks,
+      plan,
+      probing: false,
+      decisions,
+      ...(failed ? { failure: failed } : {}),
+    },
+    events,
+  };
+}
+
+/** The attempt's own timer fired: the call is cut (its signal aborts) and counts as a timeout. */
+export function attemptTimedOut(ctx: RunContext, timeoutMs: number): Step {
+  return callFailed(ctx, {
+    ok: false,
+    at: ctx.attemptStartedAt + timeoutMs,
+    durationMs: timeoutMs,
+    failure: { reason: 'timeout', scope: 'provider', retryable: true, message: `no answer within ${timeoutMs} ms` },
+  });
+}
+
+export function attemptTimeoutMs(ctx: RunContext): number {
+  return Math.max(0, Math.min(ctx.policy.attemptTimeoutMs, ctx.deadlineAt - ctx.now));
+}
+
+export function scheduleRetry(ctx: RunContext): Step {
+  const delayMs = ctx.plan?.action === 'retry' ? ctx.plan.delayMs : 0;
+  const call = current(ctx);
+  const reason = ctx.attempts.at(-1)?.reason ?? 'unknown';
+  return {
+    patch: {
+      decisions: [
+        ...ctx.decisions,
+        { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail: `retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}` },
+      ],
+    },
+    events: [{ type: 'retry.scheduled', runId: ctx.runId, at: ctx.now, ...call, reason, delayMs }],
+  };
+}
+
+export function retryDelayMs(ctx: RunContext): number {
+  return ctx.plan?.action === 'retry' ? ctx.plan.delayMs : 0;
+}
+
+export function hasFreeProfile(ctx: RunContext): boolean {
+  return usableProfile(ctx, ctx.candidateIndex, ctx.profileIndex) !== undefined;
+}
+
+export function rotateProfile(ctx: RunContext): Step {
+  const from = current(ctx);
+  const profileIndex = usableProfile(ctx, ctx.candidateIndex, ctx.profileIndex)!;
+  const toProfileId = ctx.chain[ctx.candidateIndex]!.profiles[profileIndex]!;
+  const reason = ctx.attempts.at(-1)?.reason ?? 'unknown';
+  return {
+    patch: {
+      profileIndex,
+      decisions: [
+        ...ctx.decisions,
+        {
+          kind: 'rotate',
+          at: ctx.now,
+          provider: from.provider,
+          model: from.model,
+          profileId: toProfileId,
+          reason,
+          detail: `rotating ${from.provider}/${from.model} from ${from.profileId} to ${toProfileId} after ${reason}`,
+        },
+      ],
+    },
+    events: [
+      { type: 'profile.rotated', runId: ctx.runId, at: ctx.now, provider: from.provider, model: from.model, fromProfileId: from.profileId, toProfileId, reason },
+    ],
+  };
+}
+
+export function persisted(ctx: RunContext, out: PersistTurnOutput): Step {
+  return {
+    patch: {
+      now: out.at,
+      decisions: [...ctx.decisions, { kind: 'persist', at: out.at, reason: 'committed', detail: `appended ${out.turns} turn(s) to session ${ctx.sessionId}` }],
+    },
+    events: [{ type: 'session.persisted', runId: ctx.runId, at: out.at, sessionId: ctx.sessionId, turns: out.turns }],
+  };
+}
+
+export function fail(ctx: RunContext, failure: RunFailure, reason: string, detail: string): Step {
+  return { patch: { failure, decisions: [...ctx.decisions, { kind: 'fail', at: ctx.now, reason, detail }] }, events: [] };
+}

@@ -1,0 +1,99 @@
+import type { Classification } from '../src/classify/types.js';
+import type { Plan } from '../src/policy/decide-after-failure.js';
+import type { RunPolicy } from '../src/policy/run-policy.js';
+import type { RunView } from '../src/policy/run-view.js';
+import type { AttemptRecord, Candidate, CooldownEntry, Decision, Message, ServedBy } from '../src/types.js';
+import type { LlmFailoverError } from '../src/errors.js';
+import type { RunEvent } from '../src/events.js';
+
+export interface RunInput {
+  runId: string;
+  sessionId: string;
+  chain: readonly Candidate[];
+  /** The run's new message(s). */
+  messages: readonly Message[];
+  policy: Readonly<RunPolicy>;
+  startedAt: number;
+}
+
+/** Why a run ended in `failed`; the output turns it into a typed error. */
+export type RunFailure =
+  | { kind: 'rejected'; failure: Classification }
+  | { kind: 'aborted' }
+  | { kind: 'deadline' }
+  | { kind: 'exhausted' }
+  | { kind: 'error'; error: unknown };
+
+export interface RunContext extends RunView {
+  runId: string;
+  sessionId: string;
+  newMessages: readonly Message[];
+  history: readonly Message[];
+  startedAt: number;
+  /** -1 until the first candidate is chosen. */
+  candidateIndex: number;
+  profileIndex: number;
+  attemptStartedAt: number;
+  /** The call in flight probes a candidate that was cooling down. */
+  probing: boolean;
+  decisions: Decision[];
+  plan?: Plan;
+  reply?: string;
+  servedBy?: ServedBy;
+  failure?: RunFailure;
+}
+
+// What the invoked actors (provided by createRunActor) take and give.
+export interface OpenSessionInput {
+  runId: string;
+  sessionId: string;
+  providers: readonly string[];
+}
+export interface OpenSessionOutput {
+  history: readonly Message[];
+  cooldowns: readonly CooldownEntry[];
+  at: number;
+}
+
+export interface CallProviderInput {
+  provider: string;
+  model: string;
+  profileId: string;
+  attempt: number;
+  messages: readonly Message[];
+}
+export type CallProviderOutput =
+  | { ok: true; content: string; at: number; durationMs: number }
+  | { ok: false; failure: Classification; at: number; durationMs: number; cooldowns?: readonly CooldownEntry[] };
+
+export interface PersistTurnInput {
+  reply: string;
+  servedBy: ServedBy;
+  attempts: readonly AttemptRecord[];
+}
+export interface PersistTurnOutput {
+  turns: number;
+  at: number;
+}
+
+/** Events a host (or createRunActor's wiring) sends to the run. */
+export type RunCommand =
+  | { type: 'run.abort'; reason?: string }
+  | { type: 'run.leaseLost'; error: LlmFailoverError }
+  | { type: 'reply.delta'; text: string };
+
+export type RunOutput =
+  | {
+      status: 'succeeded';
+      reply: Message & { role: 'assistant' };
+      servedBy: ServedBy;
+      attempts: AttemptRecord[];
+      decisions: Decision[];
+    }
+  | { status: 'failed'; error: Error; attempts: AttemptRecord[]; decisions: Decision[] };
+
+/** A step's result: what to assign and what to emit, computed purely from context and event. */
+export interface Step {
+  patch: Partial<RunContext>;
+  events: RunEvent[];
+}

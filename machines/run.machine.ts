@@ -1,0 +1,225 @@
+import { enqueueActions, fromPromise, setup } from 'xstate';
+import type { RunEvent } from '../src/events.js';
+import type { Step, RunCommand, RunContext, RunInput, RunOutput } from './run-types.js';
+import type {
+  CallProviderInput,
+  CallProviderOutput,
+  OpenSessionInput,
+  OpenSessionOutput,
+  PersistTurnInput,
+  PersistTurnOutput,
+  RunFailure,
+} from './run-types.js';
+import * as steps from './run-steps.js';
+import { buildOutput, failureError } from './run-output.js';
+
+const notProvided = (name: string) => async (): Promise<never> => {
+  throw new Error(`${name} is not provided: create runs with createRunActor()`);
+};
+
+/** Turns a pure step into an action: assign its patch, then emit its events. */
+const apply = (step: (ctx: RunContext, event: any) => Step) =>
+  enqueueActions<RunContext, any, undefined, any, any, any, any, any, RunEvent>(({ context, event, enqueue }) => {
+    const { patch, events } = step(context, event);
+    enqueue.assign(patch);
+    for (const e of events) enqueue.emit(e);
+  });
+
+const failWith = (failure: (event: any) => RunFailure, reason: string, detail: (event: any) => string) =>
+  apply((ctx, event) => steps.fail(ctx, failure(event), reason, detail(event)));
+
+/**
+ * One LLM run: from the session lease through attempts, rotations and escalations to a persisted
+ * reply. Structure only: every decision is a named guard reading src/policy, every effect is an
+ * invoked actor that createRunActor() provides.
+ */
+export const runMachine = setup({
+  types: {
+    input: {} as RunInput,
+    context: {} as RunContext,
+    events: {} as RunCommand,
+    emitted: {} as RunEvent,
+    output: {} as RunOutput,
+  },
+  actors: {
+    openSession: fromPromise<OpenSessionOutput, OpenSessionInput>(notProvided('openSession')),
+    callProvider: fromPromise<CallProviderOutput, CallProviderInput>(notProvided('callProvider')),
+    persistTurn: fromPromise<PersistTurnOutput, PersistTurnInput>(notProvided('persistTurn')),
+  },
+  delays: {
+    attemptTimeout: ({ context }) => steps.attemptTimeoutMs(context),
+    retryDelay: ({ context }) => steps.retryDelayMs(context),
+  },
+  guards: {
+    callSucceeded: (_, params: { output: CallProviderOutput }) => params.output.ok,
+    hasCandidate: ({ context }) => steps.hasCandidate(context),
+    hasFreeProfile: ({ context }) => steps.hasFreeProfile(context),
+    planIs: ({ context }, params: { action: 'fail' | 'retry' | 'rotate' | 'escalate' }) => context.plan?.action === params.action,
+  },
+  actions: {
+    applyOpened: apply((ctx, event) => steps.opened(ctx, event.output as OpenSessionOutput)),
+    enterCandidate: apply(steps.enterCandidate),
+    exhaust: apply(steps.exhaust),
+    startAttempt: apply(steps.startAttempt),
+    recordSuccess: apply((ctx, event) => steps.callSucceeded(ctx, event.output)),
+    recordFailure: apply((ctx, event) => steps.callFailed(ctx, event.output)),
+    recordTimeout: apply((ctx) => steps.attemptTimedOut(ctx, steps.attemptTimeoutMs(ctx))),
+    scheduleRetry: apply(steps.scheduleRetry),
+    advanceClock: apply((ctx) => ({ patch: { now: ctx.now + steps.retryDelayMs(ctx) }, events: [] })),
+    rotateProfile: apply(steps.rotateProfile),
+    recordPersisted: apply((ctx, event) => steps.persisted(ctx, event.output as PersistTurnOutput)),
+    forwardDelta: enqueueActions<RunContext, any, undefined, any, any, any, any, any, RunEvent>(({ context, event, enqueue }) => {
+      enqueue.emit({ type: 'reply.delta', runId: context.runId, at: context.now, attempt: context.attempts.length + 1, text: event.text });
+    }),
+    failAborted: failWith(() => ({ kind: 'aborted' }), 'aborted', (e) => `aborted by the caller${e.reason ? `: ${e.reason}` : ''}`),
+    failLeaseLost: failWith((e) => ({ kind: 'error', error: e.error }), 'lease_lost', () => 'the session lease was lost'),
+    failOnError: failWith((e) => ({ kind: 'error', error: e.error }), 'error', (e) => String((e.error as Error)?.message ?? e.error)),
+    emitSucceeded: enqueueActions<RunContext, any, undefined, any, any, any, any, any, RunEvent>(({ context, enqueue }) => {
+      enqueue.emit({
+        type: 'run.succeeded',
+        runId: context.runId,
+        at: context.now,
+        sessionId: context.sessionId,
+        servedBy: context.servedBy!,
+        attempts: context.attempts.length,
+      });
+    }),
+    emitFailed: enqueueActions<RunContext, any, undefined, any, any, any, any, any, RunEvent>(({ context, enqueue }) => {
+      const error = failureError(context);
+      enqueue.emit({
+        type: 'run.failed',
+        runId: context.runId,
+        at: context.now,
+        sessionId: context.sessionId,
+        code: (error as { code?: string }).code ?? 'UNKNOWN',
+        message: error.message,
+        attempts: context.attempts.length,
+      });
+    }),
+  },
+}).createMachine({
+  id: 'run',
+  context: ({ input }) => ({
+    runId: input.runId,
+    sessionId: input.sessionId,
+    chain: input.chain,
+    policy: input.policy,
+    newMessages: input.messages,
+    history: [],
+    startedAt: input.startedAt,
+    now: input.startedAt,
+    deadlineAt: input.startedAt + input.policy.deadlineMs,
+    candidateIndex: -1,
+    profileIndex: 0,
+    attemptStartedAt: input.startedAt,
+    attempts: [],
+    cooldowns: [],
+    ownBlocks: [],
+    probed: false,
+    probing: false,
+    decisions: [],
+  }),
+  initial: 'opening',
+  on: {
+    'run.abort': { target: '.failed', actions: 'failAborted' },
+    'run.leaseLost': { target: '.failed', actions: 'failLeaseLost' },
+  },
+  states: {
+    opening: {
+      description: 'Take the session lease (held until the run ends), read history and cooldowns.',
+      invoke: {
+        id: 'openSession',
+        src: 'openSession',
+        input: ({ context }) => ({
+          runId: context.runId,
+          sessionId: context.sessionId,
+          providers: [...new Set(context.chain.map((c) => c.provider))],
+        }),
+        onDone: { target: 'escalatingModel', actions: 'applyOpened' },
+        onError: { target: 'failed', actions: 'failOnError' },
+      },
+    },
+    escalatingModel: {
+      description: 'Walk the chain to the next candidate with a usable profile; skip the rest without a call.',
+      always: [
+        { guard: 'hasCandidate', target: 'attempting', actions: 'enterCandidate' },
+        { target: 'failed', actions: 'exhaust' },
+      ],
+    },
+    attempting: {
+      description: 'Call the provider for the current (model, profile).',
+      entry: 'startAttempt',
+      invoke: {
+        id: 'callProvider',
+        src: 'callProvider',
+        input: ({ context }) => {
+          const c = context.chain[context.candidateIndex]!;
+          return {
+            provider: c.provider,
+            model: c.model,
+            profileId: c.profiles[context.profileIndex]!,
+            attempt: context.attempts.length + 1,
+            messages: [...context.history, ...context.newMessages],
+          };
+        },
+        onDone: [
+          {
+            guard: { type: 'callSucceeded', params: ({ event }) => ({ output: event.output }) },
+            target: 'lockedPersist',
+            actions: 'recordSuccess',
+          },
+          { target: 'deciding', actions: 'recordFailure' },
+        ],
+        onError: { target: 'failed', actions: 'failOnError' },
+      },
+      after: {
+        attemptTimeout: { target: 'deciding', actions: 'recordTimeout' },
+      },
+      on: {
+        'reply.delta': { actions: 'forwardDelta' },
+      },
+    },
+    deciding: {
+      description: 'Apply the policy to the classified failure.',
+      always: [
+        { guard: { type: 'planIs', params: { action: 'fail' } }, target: 'failed' },
+        { guard: { type: 'planIs', params: { action: 'retry' } }, target: 'backingOff' },
+        { guard: { type: 'planIs', params: { action: 'rotate' } }, target: 'rotatingProfile' },
+        { target: 'escalatingModel' },
+      ],
+    },
+    backingOff: {
+      description: 'Wait out a short backoff or Retry-After, then call the same candidate again.',
+      entry: 'scheduleRetry',
+      after: {
+        retryDelay: { target: 'attempting', actions: 'advanceClock' },
+      },
+    },
+    rotatingProfile: {
+      description: 'Next auth profile of the same provider that is not cooling down.',
+      always: [
+        { guard: 'hasFreeProfile', target: 'attempting', actions: 'rotateProfile' },
+        { target: 'escalatingModel' },
+      ],
+    },
+    lockedPersist: {
+      description: 'Append the new turn(s) and the reply in one transaction under the session lease.',
+      on: {
+        // The commit is one atomic transaction already under way: an abort now cannot undo it.
+        'run.abort': {},
+      },
+      invoke: {
+        id: 'persistTurn',
+        src: 'persistTurn',
+        input: ({ context }) => ({ reply: context.reply!, servedBy: context.servedBy!, attempts: context.attempts }),
+        onDone: { target: 'succeeded', actions: 'recordPersisted' },
+        onError: { target: 'failed', actions: 'failOnError' },
+      },
+    },
+    succeeded: { type: 'final', entry: 'emitSucceeded' },
+    failed: { type: 'final', entry: 'emitFailed' },
+  },
+  output: ({ context }) => buildOutput(context),
+});
+
+export type RunMachine = typeof runMachine;

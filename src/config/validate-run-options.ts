@@ -1,0 +1,90 @@
+import { ConfigError } from '../errors.js';
+import { resolvePolicy, type RunPolicy } from '../policy/run-policy.js';
+import type { Candidate, Message, Role } from '../types.js';
+
+const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
+
+function nonEmptyString(field: string, v: unknown): string {
+  if (typeof v !== 'string' || v.trim() === '') throw new ConfigError(field, `must be a non-empty string, got ${kind(v)}`);
+  return v;
+}
+
+export function parseMessages(v: unknown): Message[] {
+  if (!Array.isArray(v) || v.length === 0) throw new ConfigError('messages', 'must be a non-empty array of { role, content }');
+  return v.map((m, i) => {
+    if (!isObject(m)) throw new ConfigError(`messages[${i}]`, `must be an object { role, content }, got ${kind(m)}`);
+    if (!ROLES.includes(m.role as Role)) throw new ConfigError(`messages[${i}].role`, `must be one of ${ROLES.join(', ')}`);
+    if (typeof m.content !== 'string') throw new ConfigError(`messages[${i}].content`, `must be a string, got ${kind(m.content)}`);
+    return { role: m.role as Role, content: m.content };
+  });
+}
+
+/** `"provider/model"` entries (the model part may itself hold slashes) plus each provider's profiles. */
+export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
+  if (!Array.isArray(chain) || chain.length === 0) throw new ConfigError('chain', 'must be a non-empty array of "provider/model" strings');
+  if (profiles !== undefined && !isObject(profiles)) throw new ConfigError('profiles', `must be an object of provider → profile ids, got ${kind(profiles)}`);
+  const profileMap = (profiles ?? {}) as Record<string, unknown>;
+  const seen = new Set<string>();
+  const candidates = chain.map((entry, i) => {
+    const field = `chain[${i}]`;
+    if (typeof entry !== 'string') throw new ConfigError(field, `must be a "provider/model" string, got ${kind(entry)}`);
+    const slash = entry.indexOf('/');
+    const provider = entry.slice(0, slash);
+    const model = entry.slice(slash + 1);
+    if (slash <= 0 || model === '' || /\s/.test(entry)) throw new ConfigError(field, `must look like "provider/model", got ${JSON.stringify(entry.slice(0, 80))}`);
+    if (seen.has(entry)) throw new ConfigError(field, `duplicates candidate "${entry}"`);
+    seen.add(entry);
+    return { provider, model, profiles: profileList(provider, profileMap[provider]) };
+  });
+  const providers = new Set(candidates.map((c) => c.provider));
+  for (const provider of Object.keys(profileMap)) {
+    if (!providers.has(provider)) throw new ConfigError(`profiles.${provider}`, `names a provider that is not in the chain (${[...providers].join(', ')})`);
+  }
+  return candidates;
+}
+
+function profileList(provider: string, v: unknown): readonly string[] {
+  if (v === undefined) return [`${provider}:default`];
+  const field = `profiles.${provider}`;
+  if (!Array.isArray(v) || v.length === 0) throw new ConfigError(field, 'must be a non-empty array of profile ids');
+  const ids = v.map((id, i) => nonEmptyString(`${field}[${i}]`, id));
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup !== undefined) throw new ConfigError(field, `lists profile "${dup}" twice`);
+  return Object.freeze(ids);
+}
+
+function requireMethods(field: string, v: unknown, methods: readonly string[]): void {
+  if (!isObject(v) && typeof v !== 'function') throw new ConfigError(field, `must be an object, got ${kind(v)}`);
+  for (const m of methods) {
+    if (typeof (v as Record<string, unknown>)[m] !== 'function') throw new ConfigError(field, `must have a ${m}() method`);
+  }
+}
+
+export interface ValidatedOptions {
+  sessionId: string;
+  messages: Message[];
+  chain: Candidate[];
+  policy: Readonly<RunPolicy>;
+}
+
+/** Throws ConfigError naming the first bad field; returns the parsed parts the engine needs. */
+export function validateRunOptions(o: unknown): ValidatedOptions {
+  if (!isObject(o)) throw new ConfigError('options', `must be an object, got ${kind(o)}`);
+  const sessionId = nonEmptyString('sessionId', o.sessionId);
+  const messages = parseMessages(o.messages);
+  const chain = parseChain(o.chain, o.profiles);
+  if (typeof o.call !== 'function') throw new ConfigError('call', `must be a function (req) => Promise<{ content }>, got ${kind(o.call)}`);
+  const policy = resolvePolicy(o.policy);
+  if (o.store !== undefined) requireMethods('store', o.store, ['openRun', 'commitRun', 'failRun', 'renewLease', 'activeCooldowns', 'putCooldown', 'clearCooldowns']);
+  if (o.clock !== undefined) requireMethods('clock', o.clock, ['now', 'setTimeout', 'clearTimeout']);
+  if (o.logger !== undefined) requireMethods('logger', o.logger, ['info', 'debug', 'warn', 'error']);
+  if (o.events !== undefined) requireMethods('events', o.events, ['emit']);
+  if (o.signal !== undefined) requireMethods('signal', o.signal, ['addEventListener', 'removeEventListener']);
+  if (o.classify !== undefined && typeof o.classify !== 'function') throw new ConfigError('classify', `must be a function, got ${kind(o.classify)}`);
+  if (o.runId !== undefined) nonEmptyString('runId', o.runId);
+  if (o.stream !== undefined && typeof o.stream !== 'boolean') throw new ConfigError('stream', `must be a boolean, got ${kind(o.stream)}`);
+  return { sessionId, messages, chain, policy };
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { createActor, fromPromise, type ActorOptions } from 'xstate';
+import { runMachine } from '../machines/run.machine.js';
+import type {
+  CallProviderInput,
+  CallProviderOutput,
+  OpenSessionInput,
+  OpenSessionOutput,
+  PersistTurnInput,
+  PersistTurnOutput,
+} from '../machines/run-types.js';
+import { classifyError } from './classify/index.js';
+import type { Classification, Classifier } from './classify/types.js';
+import { validateRunOptions } from './config/validate-run-options.js';
+import { isLlmFailoverError, LeaseLostError } from './errors.js';
+import type { RunEventBus } from './events.js';
+import { startHeartbeat } from './lease-heartbeat.js';
+import type { PolicyOverrides } from './policy/run-policy.js';
+import { bridgeRunEvents } from './run-events-bridge.js';
+import { systemClock, type Logger, type RunClock } from './runtime.js';
+import { defaultStore } from './default-store.js';
+import type { Lease, SessionStore } from './store/types.js';
+import type { CallFn, CallRequest, Message } from './types.js';
+
+export interface RunActorOptions {
+  /** The conversation this run belongs to; runs on one session are serialised by its lease. */
+  sessionId: string;
+  /** The run's new message(s), appended to the session with the reply. */
+  messages: Message[];
+  /** Candidates in order of preference, each `"provider/model"`. */
+  chain: string[];
+  /** Auth profile ids per provider, tried in order. Default: one profile `${provider}:default`. */
+  profiles?: Record<string, string[]>;
+  /** Makes one provider call. May throw anything; `{ status, headers, body }` is read as an HTTP error. */
+  call: CallFn;
+  /** Default: one in-memory SQLite store shared by every run of this process. */
+  store?: SessionStore;
+  policy?: PolicyOverrides;
+  /** Default: the system clock. Pass XState's SimulatedClock in tests. */
+  clock?: RunClock;
+  /** A pino logger (or compatible). Decisions at info, attempts at debug. Default: silent. */
+  logger?: Logger;
+  /** XState inspection (e.g. `createBrowserInspector().inspect`, or any observer). Off by default. */
+  inspect?: ActorOptions<typeof runMachine>['inspect'];
+  /** Aborting it stops the run and its in-flight call; nothing is persisted. */
+  signal?: AbortSignal;
+  /** A bus that receives the events of every run it is given to. */
+  events?: RunEventBus;
+  /** Your classifier; return undefined to fall back to classifyError. */
+  classify?: Classifier;
+  /** Default: a random UUID. */
+  runId?: string;
+  /** Pass text deltas to the host as they arrive (`reply.delta` events). */
+  stream?: boolean;
+}
+
+export type RunActor = ReturnType<typeof createRunActor>;
+
+/**
+ * Creates the actor of one run. Start it, then `await toPromise(actor)` for
+ * `{ status: 'succeeded', reply, servedBy, attempts, decisions }` or `{ status: 'failed', error, ... }`.
+ * Throws ConfigError naming the bad field when options are invalid.
+ */
+export function createRunActor(options: RunActorOptions) {
+  const { sessionId, messages, chain, policy } = validateRunOptions(options);
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? defaultStore();
+  const runId = options.runId ?? randomUUID();
+  const providers = [...new Set(chain.map((c) => c.provider))];
+  const logger = options.logger?.child ? options.logger.child({ runId, sessionId }) : options.logger;
+  let lease: Lease | undefined;
+  let stopHeartbeat: (() => void) | undefined;
+
+  const classify = (err: unknown, provider: string): Classification => {
+    const context = { provider, now: () => clock.now() };
+    return options.classify?.(err, context) ?? classifyError(err, context);
+  };
+
+  const openSession = fromPromise<OpenSessionOutput, OpenSessionInput>(async ({ signal }) => {
+    const opened = await store.openRun({
+      runId,
+      sessionId,
+      now: clock.now(),
+      leaseTtlMs: policy.leaseTtlMs,
+      lockWaitMs: policy.lockWaitMs,
+      providers,
+      signal,
+    });
+    lease = opened.lease;
+    stopHeartbeat = startHeartbeat(clock, Math.max(1, Math.floor(policy.leaseTtlMs / 3)), () => {
+      try {
+        lease = store.renewLease(lease!, clock.now(), policy.leaseTtlMs);
+      } catch (error) {
+        actor.send({ type: 'run.leaseLost', error: isLlmFailoverError(error) ? error : new LeaseLostError(sessionId, runId, String(error)) });
+        throw error;
+      }
+    });
+    return { history: opened.history.map((t) => ({ role: t.role, content: t.content })), cooldowns: opened.cooldowns, at: clock.now() };
+  });
+
+  const callProvider = fromPromise<CallProviderOutput, CallProviderInput>(async ({ input, signal }) => {
+    const startedAt = clock.now();
+    let deltas = 0;
+    const req: CallRequest = { runId, sessionId, ...input, signal };
+    if (options.stream) {
+      req.onDelta = (text: string) => {
+        // A call already cut (timeout, abort) must not leak text into the next attempt.
+        if (signal.aborted || typeof text !== 'string' || text === '') return;
+        deltas++;
+        actor.send({ type: 'reply.delta', text });
+      };
+    }
+    try {
+      const result = await options.call(req);
+      if (typeof result?.content !== 'string') throw new TypeError('call() resolved without a string `content`');
+      return { ok: true, content: result.content, at: clock.now(), durationMs: clock.now() - startedAt };
+    } catch (err) {
+      let failure = classify(err, input.provider);
+      if (deltas > 0 && failure.reason !== 'aborted') {
+        failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
+      }
+      let cooldowns;
+      try {
+        cooldowns = store.activeCooldowns(providers, clock.now());
+      } catch (readError) {
+        logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
+      }
+      return { ok: false, failure, at: clock.now(), durationMs: clock.now() - startedAt, ...(cooldowns ? { cooldowns } : {}) };
+    }
+  });
+
+  const persistTurn = fromPromise<PersistTurnOutput, PersistTurnInput>(async ({ input }) => {
+    const { turns } = store.commitRun(lease!, {
+      runId,
+      messages,
+      reply: { role: 'assistant', content: input.reply },
+      servedBy: input.servedBy,
+      attempts: input.attempts,
+      now: clock.now(),
+    });
+    return { turns: turns.length, at: clock.now() };
+  });
+
+  const actor = createActor(runMachine.provide({ actors: { openSession, callProvider, persistTurn } }), {
+    input: { runId, sessionId, chain, messages, policy, startedAt: clock.now() },
+    clock,
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  });
+
+  const forward = bridgeRunEvents(options.events, logger);
+  actor.on('*', (event) => {
+    forward(event);
+    try {
+      if (event.type === 'cooldown.set') store.putCooldown(event.cooldown);
+      else if (event.type === 'cooldown.cleared') store.clearCooldowns(event.keys);
+    } catch (err) {
+      // Cooldowns speed up other runs; failing to share one must not fail this run.
+      logger?.warn({ err, eventType: event.type }, 'could not write cooldown');
+    }
+  });
+
+  const onAbort = () => actor.send({ type: 'run.abort', reason: String(options.signal?.reason ?? 'aborted') });
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const finish = (error?: unknown) => {
+    stopHeartbeat?.();
+    options.signal?.removeEventListener('abort', onAbort);
+    const output = actor.getSnapshot().output;
+    const failure = error ?? (output?.status === 'failed' ? output.error : undefined);
+    // A lost lease keeps its orphaned reply on the run row; recording a failure would overwrite it.
+    if (!lease || failure === undefined || (failure as { code?: string }).code === 'LEASE_LOST') return;
+    try {
+      const code = (failure as { code?: string }).code ?? 'UNKNOWN';
+      store.failRun(lease, {
+        runId,
+        sessionId,
+        status: code === 'RUN_ABORTED' ? 'aborted' : 'failed',
+        errorCode: code,
+        errorMessage: failure instanceof Error ? failure.message : String(failure),
+        attempts: output?.attempts ?? [],
+        now: clock.now(),
+      });
+    } catch (err) {
+      logger?.error({ err }, 'could not record the failed run');
+    }
+  };
+  // Always observed: an unobserved actor error is rethrown from a timer and would crash the host.
+  actor.subscribe({ complete: () => finish(), error: (err) => finish(err) });
+  return actor;
+}

@@ -1,0 +1,50 @@
+// The one public entry of llm-failover. Everything not exported here is internal.
+export { createRunActor } from './create-run-actor.js';
+export type { RunActor, RunActorOptions } from './create-run-actor.js';
+export { runMachine } from '../machines/run.machine.js';
+export type { RunOutput, RunInput, RunCommand } from '../machines/run-types.js';
+
+export { classifyError } from './classify/index.js';
+export { FAILURE_REASONS, FAILURE_SCOPES } from './classify/types.js';
+export type { Classification, ClassifyContext, Classifier, FailureReason, FailureScope } from './classify/types.js';
+
+export { openSqliteStore } from './store/index.js';
+export type { SessionStore, SqliteSessionStore, SqliteStoreOptions, Lease, OrphanRun, RunRecord, RunStatus } from './store/index.js';
+
+export { DEFAULT_POLICY } from './policy/run-policy.js';
+export type { RunPolicy, PolicyOverrides } from './policy/run-policy.js';
+export { REASON_RULES } from './policy/reason-rules.js';
+export type { ReasonRule, Move } from './policy/reason-rules.js';
+
+export { createEventBus } from './events.js';
+export type { RunEvent, RunEventType, RunEventOf, RunEventMap, RunEventBus, SkipReason } from './events.js';
+
+export {
+  LlmFailoverError,
+  isLlmFailoverError,
+  ConfigError,
+  LeaseLostError,
+  SessionBusyError,
+  StoreError,
+} from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { FallbackExhaustedError, DeadlineExceededError, RequestRejectedError, RunAbortedError } from './run-errors.js';
+export type { CandidateReport } from './run-errors.js';
+
+export { systemClock } from './runtime.js';
+export type { Logger, RunClock } from './runtime.js';
+export type {
+  AttemptRecord,
+  CallFn,
+  CallRequest,
+  CallResult,
+  Candidate,
+  CooldownEntry,
+  CooldownKey,
+  Decision,
+  DecisionKind,
+  Message,
+  Role,
+  ServedBy,
+  Turn,
+} from './types.js';

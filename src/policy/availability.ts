@@ -1,0 +1,89 @@
+import type { CooldownEntry } from '../types.js';
+import { attemptsOn, covers, type OwnBlock, type RunView } from './run-view.js';
+
+/** Why a (model, profile) cannot be called now. */
+export type Blocker =
+  | { kind: 'failed_in_run'; block: OwnBlock }
+  | { kind: 'attempt_budget' }
+  | { kind: 'cooldown'; entry: CooldownEntry };
+
+export function blockerOf(view: RunView, candidateIndex: number, profileIndex: number): Blocker | undefined {
+  const c = view.chain[candidateIndex];
+  const profileId = c?.profiles[profileIndex];
+  if (!c || profileId === undefined) return { kind: 'attempt_budget' };
+  for (const block of view.ownBlocks) {
+    if (block.until > view.now && covers(block, c.provider, c.model, profileId)) return { kind: 'failed_in_run', block };
+  }
+  if (attemptsOn(view, c.provider, c.model, profileId) >= view.policy.maxAttemptsPerCandidate) return { kind: 'attempt_budget' };
+  let latest: CooldownEntry | undefined;
+  for (const entry of view.cooldowns) {
+    if (entry.until > view.now && covers(entry, c.provider, c.model, profileId) && (!latest || entry.until > latest.until)) latest = entry;
+  }
+  return latest ? { kind: 'cooldown', entry: latest } : undefined;
+}
+
+/** First usable profile of the candidate in the order given, skipping `except`. */
+export function usableProfile(view: RunView, candidateIndex: number, except?: number): number | undefined {
+  const c = view.chain[candidateIndex];
+  if (!c) return undefined;
+  for (let p = 0; p < c.profiles.length; p++) {
+    if (p !== except && !blockerOf(view, candidateIndex, p)) return p;
+  }
+  return undefined;
+}
+
+/** Why a whole candidate is unusable: the first profile's blocker, and when its soonest profile frees up. */
+export interface CandidateBlock {
+  blocker: Blocker;
+  /** Soonest time a profile's cooldown ends; undefined when blocked for the rest of the run. */
+  freeAt?: number;
+}
+
+export function candidateBlock(view: RunView, candidateIndex: number): CandidateBlock | undefined {
+  const c = view.chain[candidateIndex];
+  if (!c) return undefined;
+  let first: Blocker | undefined;
+  let freeAt: number | undefined;
+  for (let p = 0; p < c.profiles.length; p++) {
+    const blocker = blockerOf(view, candidateIndex, p);
+    if (!blocker) return undefined;
+    first ??= blocker;
+    const until = blocker.kind === 'cooldown' ? blocker.entry.until : blocker.kind === 'failed_in_run' ? blocker.block.until : Infinity;
+    if (Number.isFinite(until) && (freeAt === undefined || until < freeAt)) freeAt = until;
+  }
+  return first ? { blocker: first, ...(freeAt !== undefined ? { freeAt } : {}) } : undefined;
+}
+
+export interface Pick {
+  candidateIndex: number;
+  profileIndex: number;
+}
+
+/** The next candidate after `from` with a usable profile, and the candidates passed over on the way. */
+export function nextCandidate(view: RunView, from: number): { pick?: Pick; skipped: number[] } {
+  const skipped: number[] = [];
+  for (let i = from + 1; i < view.chain.length; i++) {
+    const p = usableProfile(view, i);
+    if (p !== undefined) return { pick: { candidateIndex: i, profileIndex: p }, skipped };
+    skipped.push(i);
+  }
+  return { skipped };
+}
+
+/**
+ * When nothing is usable: the (model, profile) blocked only by a shared cooldown (one this run did
+ * not cause) that frees up first; chain order breaks ties. One probe per run at most.
+ */
+export function probeTarget(view: RunView): (Pick & { until: number }) | undefined {
+  if (view.probed || view.policy.whenAllCoolingDown !== 'probe') return undefined;
+  let best: (Pick & { until: number }) | undefined;
+  view.chain.forEach((c, candidateIndex) => {
+    c.profiles.forEach((_, profileIndex) => {
+      const blocker = blockerOf(view, candidateIndex, profileIndex);
+      if (blocker?.kind === 'cooldown' && (!best || blocker.entry.until < best.until)) {
+        best = { candidateIndex, profileIndex, until: blocker.entry.until };
+      }
+    });
+  });
+  return best;
+}

@@ -1,0 +1,66 @@
+import type { Classification } from '../classify/types.js';
+import type { CooldownEntry, CooldownKey } from '../types.js';
+import { REASON_RULES } from './reason-rules.js';
+import { sameKey, type OwnBlock, type RunView } from './run-view.js';
+
+export interface FailedCall {
+  provider: string;
+  model: string;
+  profileId: string;
+}
+
+export interface FailureBlock {
+  /** What this run stops using. */
+  own: OwnBlock;
+  /** What every run stops using, persisted in the store; absent for run-only blocks. */
+  shared?: CooldownEntry;
+  /** The wait before this same key may be called again (for a retry of the same candidate). */
+  waitMs: number;
+}
+
+/** The narrowest key the failure says to leave: scope, and whether the limit belongs to the account. */
+export function blockedKey(failure: Classification, call: FailedCall): CooldownKey {
+  const { provider, model, profileId } = call;
+  switch (failure.scope) {
+    case 'provider':
+      return { provider };
+    case 'profile':
+      return { provider, profileId };
+    case 'model':
+      return REASON_RULES[failure.reason].perAccount ? { provider, profileId, model } : { provider, model };
+    case 'request':
+      return { provider, profileId, model };
+  }
+}
+
+function providerWait(failure: Classification, now: number): number | undefined {
+  if (failure.retryAfterMs !== undefined && failure.retryAfterMs >= 0) return failure.retryAfterMs;
+  if (failure.resetAt !== undefined && failure.resetAt > now) return failure.resetAt - now;
+  return undefined;
+}
+
+export function blockForFailure(view: RunView, failure: Classification, call: FailedCall): FailureBlock {
+  const rule = REASON_RULES[failure.reason];
+  const key = blockedKey(failure, call);
+  const { policy, now } = view;
+  const failures = (view.cooldowns.find((c) => sameKey(c, key))?.failures ?? 0) + 1;
+  const growth = 2 ** Math.min(failures - 1, 30);
+  const given = providerWait(failure, now);
+
+  let waitMs: number;
+  if (rule.cooldown === 'wait') {
+    waitMs = given ?? Math.min(policy.cooldownMs[failure.reason], policy.backoffBaseMs * growth);
+  } else if (rule.cooldown === 'long') {
+    waitMs = given ?? policy.cooldownMs[failure.reason] * growth;
+  } else {
+    waitMs = Infinity;
+  }
+  waitMs = Math.min(waitMs, policy.maxCooldownMs);
+  if (rule.cooldown === 'run') waitMs = Infinity;
+
+  const until = now + waitMs;
+  const own: OwnBlock = { ...key, until, reason: failure.reason };
+  // A request-scoped failure is about this input, and a run-only block about this run: nothing to share.
+  const shareable = rule.cooldown !== 'run' && failure.scope !== 'request' && waitMs > 0;
+  return shareable ? { own, shared: { ...key, until, reason: failure.reason, failures }, waitMs } : { own, waitMs };
+}

@@ -1,0 +1,50 @@
+import type { Classification } from '../classify/types.js';
+import { nextCandidate, probeTarget, usableProfile } from './availability.js';
+import { REASON_RULES } from './reason-rules.js';
+import { attemptsOn, type RunView } from './run-view.js';
+
+export type FailReason = 'request_rejected' | 'aborted' | 'deadline' | 'exhausted';
+
+export type Plan =
+  | { action: 'fail'; why: FailReason }
+  | { action: 'retry'; delayMs: number }
+  | { action: 'rotate'; profileIndex: number }
+  | { action: 'escalate' };
+
+export interface Current {
+  candidateIndex: number;
+  profileIndex: number;
+}
+
+/**
+ * What to do after a failed call. `view` already holds the failure's attempt record and block
+ * (see blockForFailure), so "usable" below means usable after this failure.
+ */
+export function decideAfterFailure(view: RunView, current: Current, failure: Classification, waitMs: number): Plan {
+  const rule = REASON_RULES[failure.reason];
+  if (failure.reason === 'aborted') return { action: 'fail', why: 'aborted' };
+  if (rule.terminal || (failure.scope === 'request' && !failure.retryable)) return { action: 'fail', why: 'request_rejected' };
+  if (failure.reason === 'content_policy' && view.policy.onContentPolicy === 'fail') return { action: 'fail', why: 'request_rejected' };
+  if (failure.reason === 'interrupted' && view.policy.onInterrupted === 'fail') return { action: 'fail', why: 'request_rejected' };
+  if (view.now >= view.deadlineAt) return { action: 'fail', why: 'deadline' };
+
+  const candidate = view.chain[current.candidateIndex]!;
+  const profileId = candidate.profiles[current.profileIndex]!;
+  const canRetry =
+    rule.retry &&
+    failure.retryable &&
+    attemptsOn(view, candidate.provider, candidate.model, profileId) < view.policy.maxAttemptsPerCandidate &&
+    waitMs <= view.policy.maxRetryWaitMs &&
+    view.now + waitMs < view.deadlineAt;
+
+  for (const move of rule.order) {
+    if (move === 'retry' && canRetry) return { action: 'retry', delayMs: waitMs };
+    if (move === 'rotate') {
+      const profileIndex = usableProfile(view, current.candidateIndex, current.profileIndex);
+      if (profileIndex !== undefined) return { action: 'rotate', profileIndex };
+    }
+    if (move === 'escalate' && nextCandidate(view, current.candidateIndex).pick) return { action: 'escalate' };
+  }
+  if (canRetry) return { action: 'retry', delayMs: waitMs };
+  return probeTarget(view) ? { action: 'escalate' } : { action: 'fail', why: 'exhausted' };
+}

@@ -1,0 +1,40 @@
+import type { FailureReason } from '../classify/types.js';
+import type { AttemptRecord, Candidate, CooldownEntry, CooldownKey } from '../types.js';
+import type { RunPolicy } from './run-policy.js';
+
+/** A block this run put on a key through its own failure; `until` is Infinity for run-long blocks. */
+export interface OwnBlock extends CooldownKey {
+  until: number;
+  reason: FailureReason;
+}
+
+/** The part of a run's state the policy reads. The machine context is one. */
+export interface RunView {
+  chain: readonly Candidate[];
+  policy: Readonly<RunPolicy>;
+  now: number;
+  deadlineAt: number;
+  attempts: readonly AttemptRecord[];
+  /** Shared cooldowns as last read from the store (plus the ones this run set since). */
+  cooldowns: readonly CooldownEntry[];
+  ownBlocks: readonly OwnBlock[];
+  /** Whether this run already spent its one probe of a cooling-down candidate. */
+  probed: boolean;
+}
+
+export function covers(key: CooldownKey, provider: string, model: string, profileId: string): boolean {
+  return (
+    key.provider === provider &&
+    (key.profileId === undefined || key.profileId === profileId) &&
+    (key.model === undefined || key.model === model)
+  );
+}
+
+export const sameKey = (a: CooldownKey, b: CooldownKey): boolean =>
+  a.provider === b.provider && a.profileId === b.profileId && a.model === b.model;
+
+export function attemptsOn(view: RunView, provider: string, model: string, profileId: string): number {
+  let n = 0;
+  for (const a of view.attempts) if (a.provider === provider && a.model === model && a.profileId === profileId) n++;
+  return n;
+}

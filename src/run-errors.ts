@@ -1,0 +1,100 @@
+import type { Classification, FailureReason } from './classify/types.js';
+import { LlmFailoverError } from './errors.js';
+import type { SkipReason } from './events.js';
+import type { AttemptRecord } from './types.js';
+
+/** What became of one chain candidate in a failed run. */
+export interface CandidateReport {
+  provider: string;
+  model: string;
+  /** `failed`: called and failed; `skipped`: never called (cooling down, budget); `not_reached`: the run ended first. */
+  outcome: 'failed' | 'skipped' | 'not_reached';
+  /** Failure reason of its last call, or why it was skipped. */
+  reason: FailureReason | SkipReason | 'not_reached';
+  /** When the candidate frees up, if known (ms since epoch). */
+  availableAt?: number;
+  /** One human sentence. */
+  detail: string;
+}
+
+interface RunFailureData {
+  runId: string;
+  attempts: readonly AttemptRecord[];
+  candidates: readonly CandidateReport[];
+  /** Soonest time any candidate frees up, if known. */
+  soonestAvailableAt?: number;
+}
+
+function describeCandidates(candidates: readonly CandidateReport[]): string {
+  return candidates.map((c) => `${c.provider}/${c.model}: ${c.detail}`).join('; ');
+}
+
+function soonest(at: number | undefined): string {
+  return at === undefined ? '' : ` Soonest a candidate frees up: ${new Date(at).toISOString()}.`;
+}
+
+/** Every candidate of the chain failed, was skipped, or was cut by the attempt budget. */
+export class FallbackExhaustedError extends LlmFailoverError {
+  readonly runId: string;
+  readonly attempts: readonly AttemptRecord[];
+  readonly candidates: readonly CandidateReport[];
+  readonly soonestAvailableAt: number | undefined;
+
+  constructor(data: RunFailureData) {
+    super(
+      'FALLBACK_EXHAUSTED',
+      `No candidate could serve run ${data.runId} after ${data.attempts.length} call(s). ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
+    );
+    this.runId = data.runId;
+    this.attempts = data.attempts;
+    this.candidates = data.candidates;
+    this.soonestAvailableAt = data.soonestAvailableAt;
+  }
+}
+
+/** The run's deadline (`policy.deadlineMs`) passed before a candidate answered. */
+export class DeadlineExceededError extends LlmFailoverError {
+  readonly runId: string;
+  readonly attempts: readonly AttemptRecord[];
+  readonly candidates: readonly CandidateReport[];
+  readonly soonestAvailableAt: number | undefined;
+
+  constructor(data: RunFailureData & { deadlineMs: number }) {
+    super(
+      'DEADLINE_EXCEEDED',
+      `Run ${data.runId} reached its ${data.deadlineMs} ms deadline after ${data.attempts.length} call(s). ${describeCandidates(data.candidates)}.`,
+    );
+    this.runId = data.runId;
+    this.attempts = data.attempts;
+    this.candidates = data.candidates;
+    this.soonestAvailableAt = data.soonestAvailableAt;
+  }
+}
+
+/** The request itself was refused (bad request, or a policy that fails on this reason): every model would refuse it. */
+export class RequestRejectedError extends LlmFailoverError {
+  readonly runId: string;
+  readonly attempts: readonly AttemptRecord[];
+  readonly reason: FailureReason;
+  readonly status: number | undefined;
+
+  constructor(runId: string, failure: Classification, attempts: readonly AttemptRecord[]) {
+    super('REQUEST_REJECTED', `Run ${runId} stopped: the request was rejected (${failure.reason}${failure.status ? `, ${failure.status}` : ''}): ${failure.message}`);
+    this.runId = runId;
+    this.attempts = attempts;
+    this.reason = failure.reason;
+    this.status = failure.status;
+  }
+}
+
+/** The host's AbortSignal (or `actor.send({ type: 'run.abort' })`) stopped the run; nothing was persisted. */
+export class RunAbortedError extends LlmFailoverError {
+  readonly runId: string;
+  readonly attempts: readonly AttemptRecord[];
+
+  constructor(runId: string, attempts: readonly AttemptRecord[], detail = 'aborted by the caller') {
+    super('RUN_ABORTED', `Run ${runId} was ${detail}; nothing was persisted.`);
+    this.runId = runId;
+    this.attempts = attempts;
+  }
+}
