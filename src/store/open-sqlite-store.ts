@@ -11,6 +11,8 @@ import { toStoreError } from './sqlite-errors.js';
 import { prepareStatements } from './statements.js';
 import type { OpenedRun, OpenRunArgs, SessionStore } from './types.js';
 
+const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+
 export interface IntegrityReport {
   ok: boolean;
   /** What `PRAGMA integrity_check` reported; `['ok']` when healthy. */
@@ -23,6 +25,8 @@ export interface SqliteSessionStore extends SessionStore {
   schemaVersion(): number;
   /** Runs `PRAGMA integrity_check` (reads the whole file: not for hot paths). */
   integrityCheck(): IntegrityReport;
+  /** The connection's settings as SQLite reports them (diagnostics). */
+  settings(): { journalMode: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA'; busyTimeoutMs: number };
   /** Deletes every cooldown that has ended at `now`; returns how many rows went. */
   deleteExpiredCooldowns(now: number): number;
 }
@@ -92,6 +96,11 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
     clearCooldowns: guard('clearing cooldowns', (keys: readonly CooldownKey[]) => cooldowns.clear(keys)),
     deleteExpiredCooldowns: guard('deleting expired cooldowns', (now: number) => cooldowns.deleteExpired(now)),
     schemaVersion: () => version,
+    settings: guard('reading settings', () => ({
+      journalMode: db.pragma('journal_mode', { simple: true }) as string,
+      synchronous: SYNCHRONOUS_NAMES[db.pragma('synchronous', { simple: true }) as number] ?? 'EXTRA',
+      busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number,
+    })),
     integrityCheck: guard('checking integrity', (): IntegrityReport => {
       const messages = db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
       const texts = messages.map((m) => m.integrity_check);
