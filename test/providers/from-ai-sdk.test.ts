@@ -159,6 +159,27 @@ describe('fromAiSdk: spec versions and configuration', () => {
     await expect(call(callRequest({ onDelta: () => undefined }))).rejects.toBeInstanceOf(ProviderResponseError);
   });
 
+  it('throws the in-band error of a JSON reply whose choice finished with "error"', async () => {
+    const inBand = { message: 'Error processing request', code: 502 };
+    const body = JSON.stringify({
+      id: 'gen-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'error', error: inBand }],
+    });
+    const e = await start({ scenario: [{ steps: [{ error: { status: 200, body } }] }] });
+    const call = fromAiSdk((provider, model) => openAiCompatibleModel(e, provider, model));
+    await expect(call(callRequest())).rejects.toEqual(inBand);
+  });
+
+  it('turns an "error" finish without an error object into a ProviderResponseError', async () => {
+    const finishReason = { unified: 'error', raw: undefined };
+    const model = fakeModel('v3', () => ({ content: [{ type: 'text', text: 'partial' }], finishReason }), [{ type: 'finish', finishReason }]);
+    await expect(fromAiSdk(() => model)(callRequest())).rejects.toMatchObject({ code: 'provider_error' });
+    await expect(fromAiSdk(() => model)(callRequest({ onDelta: () => undefined }))).rejects.toMatchObject({ code: 'provider_error' });
+  });
+
   it('rejects a stream that ends without a finish part, after forwarding what came', async () => {
     const model = fakeModel('v3', () => ({ content: [] }), [{ type: 'text-delta', delta: 'half a rep' }]);
     const deltas: string[] = [];

@@ -1,13 +1,15 @@
 import { ConfigError } from '../../errors.js';
 import type { CallFn, CallRequest, Message } from '../../types.js';
+import { findInBandError, isErrorFinish } from './in-band-error.js';
 import {
   describeNonModel,
   isAiSdkLanguageModel,
-  unifiedFinishReason,
+  readFinishReason,
   type AiSdkContentPart,
   type AiSdkExtraCallOptions,
   type AiSdkLanguageModel,
   type AiSdkPromptMessage,
+  type FinishReason,
 } from './language-model.js';
 import { ProviderResponseError } from './provider-response-error.js';
 import { readTextStream } from './read-text-stream.js';
@@ -40,7 +42,10 @@ export interface FromAiSdkOptions {
  * It calls the spec's `doGenerate` / `doStream` directly, below the AI SDK's `generateText`
  * retry layer (the same as `maxRetries: 0`): the engine is the only place that retries. Errors
  * the model throws, and the `error` part of a stream, are re-thrown unchanged so the classifier
- * sees the APICallError's `statusCode`, `responseHeaders` and `responseBody`.
+ * sees the APICallError's `statusCode`, `responseHeaders` and `responseBody`. An error a
+ * provider reports inside an HTTP 200 (`finish_reason: "error"` with an `error` object) is
+ * thrown as that object; a content-filter finish and a stream cut without a finish part become
+ * a ProviderResponseError.
  */
 export function fromAiSdk(models: AiSdkModels, options: FromAiSdkOptions = {}): CallFn {
   const resolve = typeof models === 'function' ? checkedResolver(models) : mapResolver(models);
@@ -56,17 +61,17 @@ export function fromAiSdk(models: AiSdkModels, options: FromAiSdkOptions = {}): 
     };
 
     if (req.onDelta) {
-      const { stream } = await model.doStream(callOptions);
+      const { stream } = await model.doStream({ ...callOptions, includeRawChunks: true });
       const outcome = await readTextStream(stream, req.onDelta, req.signal);
       if (!outcome.finished) {
         throw new ProviderResponseError('incomplete_response', req.provider, req.model, 'the stream ended without a finish part');
       }
-      checkFinishReason(outcome.finishReason, req);
+      checkFinish(outcome.finishReason, outcome.inBandError, req);
       return { content: outcome.text };
     }
 
     const result = await model.doGenerate(callOptions);
-    checkFinishReason(unifiedFinishReason(result.finishReason), req);
+    checkFinish(readFinishReason(result.finishReason), findInBandError(result.response?.body), req);
     return { content: textOf(result.content) };
   };
 }
@@ -77,8 +82,14 @@ function textOf(content: readonly AiSdkContentPart[]): string {
   return text;
 }
 
-function checkFinishReason(reason: string | undefined, req: CallRequest): void {
-  if (reason === 'content-filter') {
+/** A finish that is really a failure must not be persisted as a reply. */
+function checkFinish(reason: FinishReason, inBandError: unknown, req: CallRequest): void {
+  if (isErrorFinish(reason.unified, reason.raw)) {
+    // The provider's own error object says most (status code, type): the classifier reads it.
+    if (inBandError !== undefined) throw inBandError;
+    throw new ProviderResponseError('provider_error', req.provider, req.model, 'the provider ended the reply with finish reason "error"');
+  }
+  if (reason.unified === 'content-filter') {
     throw new ProviderResponseError('content_filter', req.provider, req.model, 'the provider stopped the reply with finish reason content-filter');
   }
 }

@@ -27,10 +27,9 @@ export type AiSdkExtraCallOptions = Record<string, unknown> & { prompt?: never; 
 export interface AiSdkCallOptions {
   prompt: AiSdkPromptMessage[];
   abortSignal?: AbortSignal;
+  /** Asks for `raw` stream parts: the only place some in-band errors survive. */
+  includeRawChunks?: boolean;
 }
-
-/** v2 reports a string; v3/v4 report `{ unified, raw }`. */
-export type AiSdkFinishReason = string | { unified?: string; raw?: string | undefined };
 
 export interface AiSdkContentPart {
   type: string;
@@ -42,6 +41,14 @@ export interface AiSdkStreamPart {
   delta?: unknown;
   error?: unknown;
   finishReason?: unknown;
+  rawValue?: unknown;
+}
+
+export interface AiSdkGenerateResult {
+  content: readonly AiSdkContentPart[];
+  finishReason?: unknown;
+  /** v3/v4 (and v2) keep the parsed response body here; it is where in-band errors live. */
+  response?: { body?: unknown };
 }
 
 export interface AiSdkLanguageModel {
@@ -50,7 +57,7 @@ export interface AiSdkLanguageModel {
   readonly modelId: string;
   // Method syntax on purpose: it keeps the parameter check bivariant, so the SDK's richer
   // call-option types are accepted here.
-  doGenerate(options: AiSdkCallOptions): PromiseLike<{ content: readonly AiSdkContentPart[]; finishReason?: unknown }>;
+  doGenerate(options: AiSdkCallOptions): PromiseLike<AiSdkGenerateResult>;
   doStream(options: AiSdkCallOptions): PromiseLike<{ stream: ReadableStream<AiSdkStreamPart> }>;
 }
 
@@ -76,12 +83,19 @@ export function describeNonModel(value: unknown): string {
   return 'an object without specificationVersion/doGenerate/doStream';
 }
 
-/** `unified` for v3/v4, the string itself for v2. */
-export function unifiedFinishReason(reason: unknown): string | undefined {
-  if (typeof reason === 'string') return reason;
+export interface FinishReason {
+  /** The spec's category (`stop`, `length`, `content-filter`, `error`, `other`, ...). */
+  unified: string | undefined;
+  /** What the provider sent, when the spec version reports it (v3/v4). */
+  raw: string | undefined;
+}
+
+/** v2 reports a string; v3/v4 report `{ unified, raw }`. */
+export function readFinishReason(reason: unknown): FinishReason {
+  if (typeof reason === 'string') return { unified: reason, raw: undefined };
   if (typeof reason === 'object' && reason !== null) {
-    const unified = (reason as { unified?: unknown }).unified;
-    if (typeof unified === 'string') return unified;
+    const { unified, raw } = reason as { unified?: unknown; raw?: unknown };
+    return { unified: typeof unified === 'string' ? unified : undefined, raw: typeof raw === 'string' ? raw : undefined };
   }
-  return undefined;
+  return { unified: undefined, raw: undefined };
 }

@@ -2,10 +2,12 @@
  * Why a provider answer that raised no error still cannot be taken as a reply:
  * - `content_filter`: the provider stopped the reply for policy reasons; persisting the empty
  *   or partial text as a success would hide a refusal that another model might not make.
+ * - `provider_error`: the provider ended the answer with finish reason `error` but sent no
+ *   error object to re-throw.
  * - `incomplete_response`: the stream ended without a finish part (the connection closed
  *   cleanly mid-answer), so the text is a fragment.
  */
-export type ProviderResponseErrorCode = 'content_filter' | 'incomplete_response';
+export type ProviderResponseErrorCode = 'content_filter' | 'incomplete_response' | 'provider_error';
 
 /**
  * Thrown by the AI SDK adapter for the two cases above. `code` is what the classifier reads

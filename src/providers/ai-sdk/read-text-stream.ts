@@ -1,10 +1,13 @@
-import { unifiedFinishReason, type AiSdkStreamPart } from './language-model.js';
+import { findInBandError } from './in-band-error.js';
+import { readFinishReason, type AiSdkStreamPart, type FinishReason } from './language-model.js';
 
 export interface StreamOutcome {
   text: string;
   /** False when the stream closed without a `finish` part: the text is then a fragment. */
   finished: boolean;
-  finishReason: string | undefined;
+  finishReason: FinishReason;
+  /** The last error object a raw chunk carried in-band (see findInBandError). */
+  inBandError: unknown;
 }
 
 /**
@@ -27,7 +30,8 @@ export async function readTextStream(
   signal.addEventListener('abort', onAbort, { once: true });
   let text = '';
   let finished = false;
-  let finishReason: string | undefined;
+  let finishReason: FinishReason = { unified: undefined, raw: undefined };
+  let inBandError: unknown;
   try {
     signal.throwIfAborted();
     for (;;) {
@@ -42,7 +46,9 @@ export async function readTextStream(
         throw value.error;
       } else if (value.type === 'finish') {
         finished = true;
-        finishReason = unifiedFinishReason(value.finishReason);
+        finishReason = readFinishReason(value.finishReason);
+      } else if (value.type === 'raw') {
+        inBandError = findInBandError(value.rawValue) ?? inBandError;
       }
     }
   } catch (err) {
@@ -52,5 +58,5 @@ export async function readTextStream(
     signal.removeEventListener('abort', onAbort);
     reader.releaseLock();
   }
-  return { text, finished, finishReason };
+  return { text, finished, finishReason, inBandError };
 }

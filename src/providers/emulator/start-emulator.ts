@@ -116,32 +116,38 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const url = `http://${HOST}:${port}`;
   let closing: Promise<void> | undefined;
 
+  const waitForNoConnections = (timeoutMs = 5000) =>
+    new Promise<void>((resolve, reject) => {
+      if (sockets.size === 0) return resolve();
+      const timer = setTimeout(() => {
+        idleWaiters.delete(wake);
+        reject(new Error(`emulator: ${sockets.size} connection(s) still open after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const wake = () => {
+        clearTimeout(timer);
+        idleWaiters.delete(wake);
+        resolve();
+      };
+      idleWaiters.add(wake);
+    });
+
+  const close = async () => {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
+    // Sockets report 'close' a tick after destroy(): wait, so a caller that checks
+    // openConnections() right after close() sees 0.
+    await Promise.all([stopped, waitForNoConnections()]);
+  };
+
   return {
     url,
     port,
     baseUrl: (provider) => `${url}/${encodeURIComponent(provider)}/v1`,
     requests: () => records.map((r) => ({ ...r, prompt: r.prompt.map((m) => ({ ...m })) })),
     openConnections: () => sockets.size,
-    waitForNoConnections: (timeoutMs = 5000) =>
-      new Promise<void>((resolve, reject) => {
-        if (sockets.size === 0) return resolve();
-        const timer = setTimeout(() => {
-          idleWaiters.delete(wake);
-          reject(new Error(`emulator: ${sockets.size} connection(s) still open after ${timeoutMs} ms`));
-        }, timeoutMs);
-        const wake = () => {
-          clearTimeout(timer);
-          idleWaiters.delete(wake);
-          resolve();
-        };
-        idleWaiters.add(wake);
-      }),
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      })),
+    waitForNoConnections,
+    close: () => (closing ??= close()),
   };
 }
 
