@@ -1,0 +1,65 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { commitArgs, openArgs, openStore, tempDbPath } from './helpers.js';
+import { sessionProblems } from './invariants.js';
+import { spawnWorker } from './workers/spawn-worker.js';
+
+const realNow = (runId: string, sessionId: string, lockWaitMs = 10_000) => openArgs(runId, sessionId, { now: Date.now(), leaseTtlMs: 5_000, lockWaitMs });
+
+describe('a worker killed with SIGKILL', () => {
+  it('in the middle of a run: the next run takes the session after the lease expiry, the dead run reads abandoned', async () => {
+    const dbPath = tempDbPath();
+    const store = openStore({ path: dbPath });
+    const before = await store.openRun(realNow('before', 'k'));
+    store.commitRun(before.lease, commitArgs('before'));
+
+    const worker = spawnWorker('store-hang.ts', { dbPath, sessionId: 'k', runId: 'killed', leaseTtlMs: 300 });
+    await worker.waitFor((l) => l.type === 'calling');
+    expect(store.getRun('killed')?.status).toBe('running');
+    worker.child.kill('SIGKILL');
+    expect(await worker.exited).toBe('SIGKILL');
+
+    // the dead run's lease is still there: the next run waits for it to expire, then takes over
+    const next = await store.openRun(realNow('next', 'k'));
+    expect(store.getRun('killed')?.status).toBe('abandoned');
+    expect(next.history.map((t) => t.runId)).toEqual(['before', 'before']);
+    store.commitRun(next.lease, commitArgs('next'));
+    expect(store.listTurns('k').map((t) => [t.seq, t.runId])).toEqual([
+      [1, 'before'],
+      [2, 'before'],
+      [3, 'next'],
+      [4, 'next'],
+    ]);
+    expect(store.integrityCheck()).toEqual({ ok: true, messages: ['ok'] });
+  });
+
+  it('while committing as fast as it can: no half-written run, integrity ok, sessions usable', async () => {
+    const dbPath = tempDbPath();
+    const seed = Date.now() % 1_000_000;
+    const worker = spawnWorker('commit-storm.ts', { dbPath, sessions: 3, seed, leaseTtlMs: 200 });
+    await worker.waitFor((l) => l.type === 'progress' && l.committed >= 50);
+    await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 30)));
+    worker.child.kill('SIGKILL');
+    expect(await worker.exited).toBe('SIGKILL');
+
+    const store = openStore({ path: dbPath });
+    expect(store.integrityCheck().ok).toBe(true);
+    const raw = new Database(dbPath, { readonly: true });
+    const runs = raw.prepare('SELECT id, session_id AS sessionId, status FROM runs').all() as { id: string; sessionId: string; status: string }[];
+    raw.close();
+    expect(runs.length).toBeGreaterThanOrEqual(50);
+    for (const s of ['k0', 'k1', 'k2']) expect(sessionProblems(s, store.listTurns(s), store), `seed ${seed}`).toEqual([]);
+    // a run cut before its commit left nothing in its session
+    for (const r of runs.filter((x) => x.status !== 'succeeded')) {
+      expect(store.listTurns(r.sessionId).filter((t) => t.runId === r.id)).toEqual([]);
+    }
+    // each session can be used again; a run caught mid-flight is marked abandoned on takeover
+    const cut = runs.filter((r) => r.status === 'running');
+    for (const s of ['k0', 'k1', 'k2']) {
+      const { lease } = await store.openRun(realNow(`after-${s}`, s));
+      store.commitRun(lease, commitArgs(`after-${s}`));
+    }
+    for (const r of cut) expect(store.getRun(r.id)?.status).toBe('abandoned');
+    expect(store.integrityCheck().ok).toBe(true);
+  });
+});

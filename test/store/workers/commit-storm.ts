@@ -1,0 +1,24 @@
+// A worker that commits runs as fast as it can on a few sessions, with replies of random sizes
+// (so a commit spans several pages), until the test kills it with SIGKILL mid-write.
+import { openSqliteStore } from '../../../src/store/index.js';
+import { argJson, emit, failOnUnhandled, seededRandom } from './worker-io.js';
+
+interface Options {
+  dbPath: string;
+  sessions: number;
+  seed: number;
+  leaseTtlMs: number;
+}
+
+failOnUnhandled();
+const o = argJson<Options>();
+const random = seededRandom(o.seed);
+const store = openSqliteStore({ path: o.dbPath });
+for (let i = 0; ; i++) {
+  const runId = `storm-${i}`;
+  const sessionId = `k${i % o.sessions}`;
+  const { lease } = await store.openRun({ runId, sessionId, now: Date.now(), leaseTtlMs: o.leaseTtlMs, lockWaitMs: 10_000, providers: [] });
+  const reply = 'x'.repeat(Math.floor(random() * 20_000));
+  store.commitRun(lease, { runId, messages: [{ role: 'user', content: `q${i}` }], reply: { role: 'assistant', content: reply }, servedBy: { provider: 'a', model: 'm', profileId: 'p' }, attempts: [], now: Date.now() });
+  if (i % 25 === 24) emit({ type: 'progress', committed: i + 1 });
+}

@@ -1,0 +1,51 @@
+// Shared by the worker scripts: a line protocol on stdout and a seeded random source.
+
+export type WorkerLine =
+  | { type: 'run'; runId: string; sessionId: string; status: string; code?: string; message?: string; user?: string; reply?: string }
+  | { type: 'progress'; committed: number }
+  | { type: 'calling'; runId: string }
+  | { type: 'problem'; what: string }
+  | { type: 'done' };
+
+export function emit(line: WorkerLine): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+/** Any unhandled error in a worker is a test failure: report it, then exit non-zero. */
+export function failOnUnhandled(): void {
+  const die = (kind: string) => (e: unknown) => {
+    emit({ type: 'problem', what: `${kind}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });
+    process.exit(70);
+  };
+  process.on('uncaughtException', die('uncaughtException'));
+  process.on('unhandledRejection', die('unhandledRejection'));
+}
+
+/** mulberry32: small, fast and reproducible from the seed the test prints. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `count` jobs with at most `width` in flight. */
+export async function pool(count: number, width: number, job: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) await job(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, count) }, lane));
+}
+
+export function argJson<T>(): T {
+  const raw = process.argv[2];
+  if (!raw) throw new Error('worker needs its options as a JSON argument');
+  return JSON.parse(raw) as T;
+}
