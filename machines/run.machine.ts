@@ -28,6 +28,12 @@ const apply = (step: (ctx: RunContext, event: any) => Step) =>
 const failWith = (failure: (event: any) => RunFailure, reason: string, detail: (event: any) => string) =>
   apply((ctx, event) => steps.fail(ctx, failure(event), reason, detail(event)));
 
+// The states where a run can wait (on the lease, a provider, a backoff) are the ones it can be stopped in.
+const stoppers = {
+  'run.abort': { target: '#run.failed', actions: 'failAborted' },
+  'run.leaseLost': { target: '#run.failed', actions: 'failLeaseLost' },
+} as const;
+
 /**
  * One LLM run: from the session lease through attempts, rotations and escalations to a persisted
  * reply. Structure only: every decision is a named guard reading src/policy, every effect is an
@@ -120,12 +126,9 @@ export const runMachine = setup({
     decisions: [],
   }),
   initial: 'opening',
-  on: {
-    'run.abort': { target: '.failed', actions: 'failAborted' },
-    'run.leaseLost': { target: '.failed', actions: 'failLeaseLost' },
-  },
   states: {
     opening: {
+      on: stoppers,
       description: 'Take the session lease (held until the run ends), read history and cooldowns.',
       invoke: {
         id: 'openSession',
@@ -176,6 +179,7 @@ export const runMachine = setup({
         attemptTimeout: { target: 'deciding', actions: 'recordTimeout' },
       },
       on: {
+        ...stoppers,
         'reply.delta': { actions: 'forwardDelta' },
       },
     },
@@ -191,6 +195,7 @@ export const runMachine = setup({
     backingOff: {
       description: 'Wait out a short backoff or Retry-After, then call the same candidate again.',
       entry: 'scheduleRetry',
+      on: stoppers,
       after: {
         retryDelay: { target: 'attempting', actions: 'advanceClock' },
       },
@@ -204,10 +209,8 @@ export const runMachine = setup({
     },
     lockedPersist: {
       description: 'Append the new turn(s) and the reply in one transaction under the session lease.',
-      on: {
-        // The commit is one atomic transaction already under way: an abort now cannot undo it.
-        'run.abort': {},
-      },
+      // No abort here: the commit is one fenced transaction already under way, and a lost lease
+      // is detected by that transaction itself (the reply is then kept as an orphan).
       invoke: {
         id: 'persistTurn',
         src: 'persistTurn',

@@ -2,13 +2,14 @@ import { EventEmitter } from 'eventemitter3';
 import type { FailureReason, FailureScope } from './classify/types.js';
 import type { CooldownEntry, CooldownKey, ServedBy } from './types.js';
 
-interface Base {
+export interface RunEventBase {
   runId: string;
   /** Engine clock time of the event, ms. */
   at: number;
 }
 
-interface At {
+/** The (model, profile) an event is about. */
+export interface RunEventTarget {
   provider: string;
   model: string;
   profileId: string;
@@ -18,10 +19,10 @@ export type SkipReason = 'cooldown' | 'failed_in_run' | 'attempt_budget';
 
 /** Everything a run tells the world. Every call and every skip has one, with its reason. */
 export type RunEvent =
-  | (Base & At & { type: 'attempt.started'; attempt: number; probe: boolean })
-  | (Base & At & { type: 'attempt.succeeded'; attempt: number; durationMs: number })
-  | (Base &
-      At & {
+  | (RunEventBase & RunEventTarget & { type: 'attempt.started'; attempt: number; probe: boolean })
+  | (RunEventBase & RunEventTarget & { type: 'attempt.succeeded'; attempt: number; durationMs: number })
+  | (RunEventBase &
+      RunEventTarget & {
         type: 'attempt.failed';
         attempt: number;
         reason: FailureReason;
@@ -31,9 +32,9 @@ export type RunEvent =
         message: string;
         durationMs: number;
       })
-  | (Base & At & { type: 'retry.scheduled'; reason: FailureReason; delayMs: number })
-  | (Base & { type: 'profile.rotated'; provider: string; model: string; fromProfileId: string; toProfileId: string; reason: FailureReason })
-  | (Base & {
+  | (RunEventBase & RunEventTarget & { type: 'retry.scheduled'; reason: FailureReason; delayMs: number })
+  | (RunEventBase & { type: 'profile.rotated'; provider: string; model: string; fromProfileId: string; toProfileId: string; reason: FailureReason })
+  | (RunEventBase & {
       type: 'candidate.skipped';
       provider: string;
       model: string;
@@ -41,14 +42,14 @@ export type RunEvent =
       /** For `cooldown` / `failed_in_run`: the block and why it was set. */
       blockedBy?: CooldownKey & { reason: FailureReason; until: number };
     })
-  | (Base & { type: 'model.escalated'; from?: { provider: string; model: string }; to: At; reason: string; probe: boolean })
-  | (Base & { type: 'cooldown.set'; cooldown: CooldownEntry })
-  | (Base & { type: 'cooldown.cleared'; keys: CooldownKey[] })
-  | (Base & { type: 'reply.delta'; attempt: number; text: string })
-  | (Base & { type: 'reply.reset'; attempt: number; reason: FailureReason })
-  | (Base & { type: 'session.persisted'; sessionId: string; turns: number })
-  | (Base & { type: 'run.succeeded'; sessionId: string; servedBy: ServedBy; attempts: number })
-  | (Base & { type: 'run.failed'; sessionId: string; code: string; message: string; attempts: number });
+  | (RunEventBase & { type: 'model.escalated'; from?: { provider: string; model: string }; to: RunEventTarget; reason: string; probe: boolean })
+  | (RunEventBase & { type: 'cooldown.set'; cooldown: CooldownEntry })
+  | (RunEventBase & { type: 'cooldown.cleared'; keys: CooldownKey[] })
+  | (RunEventBase & { type: 'reply.delta'; attempt: number; text: string })
+  | (RunEventBase & { type: 'reply.reset'; attempt: number; reason: FailureReason })
+  | (RunEventBase & { type: 'session.persisted'; sessionId: string; turns: number })
+  | (RunEventBase & { type: 'run.succeeded'; sessionId: string; servedBy: ServedBy; attempts: number })
+  | (RunEventBase & { type: 'run.failed'; sessionId: string; code: string; message: string; attempts: number });
 
 export type RunEventType = RunEvent['type'];
 export type RunEventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;

@@ -17,7 +17,7 @@ export { REASON_RULES } from './policy/reason-rules.js';
 export type { ReasonRule, Move } from './policy/reason-rules.js';
 
 export { createEventBus } from './events.js';
-export type { RunEvent, RunEventType, RunEventOf, RunEventMap, RunEventBus, SkipReason } from './events.js';
+export type { RunEventBase, RunEventTarget, RunEvent, RunEventType, RunEventOf, RunEventMap, RunEventBus, SkipReason } from './events.js';
 
 export {
   LlmFailoverError,

@@ -1,25 +1,31 @@
 import type { CooldownEntry } from '../types.js';
-import { attemptsOn, covers, type OwnBlock, type RunView } from './run-view.js';
+import { attemptsOn, covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
 
-/** Why a (model, profile) cannot be called now. */
+/**
+ * Why a (model, profile) cannot be called now: a shared cooldown (`setByThisRun` when this run's
+ * own failure set it), a failure of this run that blocks for this run only, or a spent budget.
+ */
 export type Blocker =
   | { kind: 'failed_in_run'; block: OwnBlock }
   | { kind: 'attempt_budget' }
-  | { kind: 'cooldown'; entry: CooldownEntry };
+  | { kind: 'cooldown'; entry: CooldownEntry; setByThisRun: boolean };
 
 export function blockerOf(view: RunView, candidateIndex: number, profileIndex: number): Blocker | undefined {
   const c = view.chain[candidateIndex];
   const profileId = c?.profiles[profileIndex];
   if (!c || profileId === undefined) return { kind: 'attempt_budget' };
   for (const block of view.ownBlocks) {
-    if (block.until > view.now && covers(block, c.provider, c.model, profileId)) return { kind: 'failed_in_run', block };
+    if (block.until > view.now && covers(block, c.provider, c.model, profileId)) {
+      const entry = view.cooldowns.find((e) => sameKey(e, block) && e.until > view.now);
+      return entry ? { kind: 'cooldown', entry, setByThisRun: true } : { kind: 'failed_in_run', block };
+    }
   }
   if (attemptsOn(view, c.provider, c.model, profileId) >= view.policy.maxAttemptsPerCandidate) return { kind: 'attempt_budget' };
   let latest: CooldownEntry | undefined;
   for (const entry of view.cooldowns) {
     if (entry.until > view.now && covers(entry, c.provider, c.model, profileId) && (!latest || entry.until > latest.until)) latest = entry;
   }
-  return latest ? { kind: 'cooldown', entry: latest } : undefined;
+  return latest ? { kind: 'cooldown', entry: latest, setByThisRun: false } : undefined;
 }
 
 /** First usable profile of the candidate in the order given, skipping `except`. */
@@ -80,7 +86,7 @@ export function probeTarget(view: RunView): (Pick & { until: number }) | undefin
   view.chain.forEach((c, candidateIndex) => {
     c.profiles.forEach((_, profileIndex) => {
       const blocker = blockerOf(view, candidateIndex, profileIndex);
-      if (blocker?.kind === 'cooldown' && (!best || blocker.entry.until < best.until)) {
+      if (blocker?.kind === 'cooldown' && !blocker.setByThisRun && (!best || blocker.entry.until < best.until)) {
         best = { candidateIndex, profileIndex, until: blocker.entry.until };
       }
     });

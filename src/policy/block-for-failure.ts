@@ -1,7 +1,7 @@
 import type { Classification } from '../classify/types.js';
 import type { CooldownEntry, CooldownKey } from '../types.js';
 import { REASON_RULES } from './reason-rules.js';
-import { sameKey, type OwnBlock, type RunView } from './run-view.js';
+import { covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
 
 export interface FailedCall {
   provider: string;
@@ -43,7 +43,10 @@ export function blockForFailure(view: RunView, failure: Classification, call: Fa
   const rule = REASON_RULES[failure.reason];
   const key = blockedKey(failure, call);
   const { policy, now } = view;
-  const failures = (view.cooldowns.find((c) => sameKey(c, key))?.failures ?? 0) + 1;
+  // Consecutive failures of this key: what other runs recorded (while still cooling) or what this
+  // run saw itself (the store forgets expired entries), whichever says more.
+  const inRun = view.attempts.filter((a) => a.outcome === 'failed' && covers(key, a.provider, a.model, a.profileId)).length;
+  const failures = Math.max((view.cooldowns.find((c) => sameKey(c, key))?.failures ?? 0) + 1, inRun);
   const growth = 2 ** Math.min(failures - 1, 30);
   const given = providerWait(failure, now);
 
