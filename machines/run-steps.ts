@@ -148,10 +148,12 @@ export function exhaust(ctx: RunContext): Step {
 }
 
 export function startAttempt(ctx: RunContext): Step {
-  return {
-    patch: { attemptStartedAt: ctx.now },
-    events: [{ type: 'attempt.started', runId: ctx.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing }],
-  };
+  const events: RunEvent[] = [];
+  const last = ctx.attempts.at(-1);
+  // The host already showed the broken stream's text: tell it to drop that before new text arrives.
+  if (last?.reason === 'interrupted') events.push({ type: 'reply.reset', runId: ctx.runId, at: ctx.now, attempt: last.n, reason: 'interrupted' });
+  events.push({ type: 'attempt.started', runId: ctx.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing });
+  return { patch: { attemptStartedAt: ctx.now }, events };
 }
 
 function record(ctx: RunContext, at: number, durationMs: number, failure?: Classification): AttemptRecord {

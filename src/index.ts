@@ -1,6 +1,8 @@
 // The one public entry of llm-failover. Everything not exported here is internal.
 export { createRunActor } from './create-run-actor.js';
 export type { RunActor, RunActorOptions } from './create-run-actor.js';
+export { streamReply } from './reply-stream.js';
+export type { ReplyChunk } from './reply-stream.js';
 export { runMachine } from '../machines/run.machine.js';
 export type { RunOutput, RunInput, RunCommand } from '../machines/run-types.js';
 
