@@ -1,0 +1,60 @@
+import { collectSignals, type Signals } from './collect-signals.js';
+import { decide } from './decide.js';
+import { LIMITS } from './limits.js';
+import { retryTiming } from './retry-timing.js';
+import { scrubSecrets } from './scrub-secrets.js';
+import type { Classification, ClassifyContext } from './types.js';
+
+function clockOf(context: ClassifyContext | undefined): number {
+  try {
+    const t = context?.now?.();
+    if (typeof t === 'number' && Number.isFinite(t)) return t;
+  } catch {
+    // A broken injected clock falls back to the real one.
+  }
+  return Date.now();
+}
+
+function describeRoot(err: unknown): string {
+  if (err === null) return 'null was thrown';
+  if (err === undefined) return 'undefined was thrown';
+  if (typeof err === 'symbol') return 'a symbol was thrown';
+  if (typeof err === 'object' || typeof err === 'function') return 'an error without a message';
+  return String(err);
+}
+
+/** The best human message: a provider's own words over wrapper prose, scrubbed and short. */
+function messageOf(signals: Signals, err: unknown, status: number | undefined, code: string | undefined): string {
+  const best = [...signals.texts].sort((a, b) => a.rank - b.rank)[0]?.text;
+  const raw = best ?? (code ? code : status !== undefined ? `HTTP ${status}` : describeRoot(err));
+  const clean = scrubSecrets(raw.slice(0, LIMITS.textChars)).replace(/\s+/g, ' ').trim();
+  return clean.length > LIMITS.messageChars ? `${clean.slice(0, LIMITS.messageChars - 1)}…` : clean || 'unknown error';
+}
+
+const FALLBACK: Classification = { reason: 'unknown', scope: 'model', retryable: true, message: 'unclassifiable error' };
+
+/**
+ * Classifies whatever a provider call threw: SDK errors, `{ status, headers, body }`, AI SDK
+ * errors, Node network errors, aborts, HTML pages, strings, `null`, cyclic objects. Total (never
+ * throws), pure apart from the injected clock, and linear in the size of the input.
+ */
+export function classifyError(err: unknown, context?: ClassifyContext): Classification {
+  try {
+    const signals = collectSignals(err);
+    const d = decide(signals, typeof context?.provider === 'string' ? context.provider : undefined);
+    const timing = retryTiming(signals.headers, signals.timing, d.text, clockOf(context));
+    const code = d.code === undefined ? undefined : scrubSecrets(d.code).slice(0, 100);
+    return {
+      reason: d.reason,
+      scope: d.scope,
+      retryable: d.retryable,
+      ...(timing.retryAfterMs !== undefined ? { retryAfterMs: timing.retryAfterMs } : {}),
+      ...(timing.resetAt !== undefined ? { resetAt: timing.resetAt } : {}),
+      ...(d.status !== undefined ? { status: d.status } : {}),
+      ...(code !== undefined ? { code } : {}),
+      message: messageOf(signals, err, d.status, code),
+    };
+  } catch {
+    return { ...FALLBACK };
+  }
+}

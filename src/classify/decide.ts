@@ -1,0 +1,106 @@
+import type { CodeSignal, Signals } from './collect-signals.js';
+import { LIMITS } from './limits.js';
+import { BASE_REFINEMENTS, CODE_REFINEMENTS, REASON_DEFAULTS } from './reason-defaults.js';
+import { familyOf, statusRule, tablesFor } from './rules/index.js';
+import type { Rule, RuleTable, StatusRule } from './rules/types.js';
+import type { FailureReason, FailureScope } from './types.js';
+
+export interface Decision {
+  reason: FailureReason;
+  scope: FailureScope;
+  retryable: boolean;
+  status?: number;
+  code?: string;
+  /** The text the rules saw, reused for retry hints in prose. */
+  text: string;
+}
+
+interface CodeHit {
+  rule: Rule;
+  code: CodeSignal;
+}
+
+function statusApplies(rule: Rule, status: number | undefined): boolean {
+  return !rule.status || (status !== undefined && rule.status.includes(status));
+}
+
+/** First rule (in table order) that matches any code: rule order is priority, not code order. */
+function matchCode(tables: readonly RuleTable[], codes: readonly CodeSignal[], status: number | undefined, weak: boolean): CodeHit | undefined {
+  for (const table of tables) {
+    for (const rule of table.rules) {
+      if (!rule.code || Boolean(rule.weak) !== weak || !statusApplies(rule, status)) continue;
+      if (rule.yieldsToStatus && status !== undefined) continue;
+      const code = codes.find((c) => rule.code?.test(c.value));
+      if (code) return { rule, code };
+    }
+  }
+  return undefined;
+}
+
+function matchText(tables: readonly RuleTable[], text: string, status: number | undefined, accepts: (r: FailureReason) => boolean): Rule | undefined {
+  for (const table of tables) {
+    for (const rule of table.rules) {
+      if (rule.text && accepts(rule.reason) && statusApplies(rule, status) && rule.text.test(text)) return rule;
+    }
+  }
+  return undefined;
+}
+
+function matchStatus(status: number | undefined): StatusRule | undefined {
+  return status === undefined ? undefined : statusRule(status);
+}
+
+/** The text the rules read: best sources first, each already cut to 10 kB, all together bounded. */
+export function ruleText(signals: Signals): string {
+  const ordered = [...signals.texts].sort((a, b) => a.rank - b.rank);
+  const joined = [...ordered.map((t) => t.text), ...signals.codes.map((c) => c.value)].join('\n');
+  return joined.slice(0, LIMITS.matchChars);
+}
+
+/**
+ * Structured signals first (a specific provider code, then the HTTP status or a broad category),
+ * text second: wording may refine the base only along the paths in BASE_REFINEMENTS /
+ * CODE_REFINEMENTS, and decides alone when nothing structured was found.
+ */
+export function decide(signals: Signals, provider: string | undefined): Decision {
+  const errorStatus = [...signals.statuses, ...signals.bodyStatuses].find((s) => s >= 400);
+  const status = errorStatus ?? signals.textStatuses.find((s) => s >= 400);
+  const family = familyOf(provider, [...signals.headers.keys()]);
+  const tables = tablesFor(family);
+  const text = ruleText(signals);
+
+  const strong = matchCode(tables, signals.codes, status, false);
+  const byStatus = matchStatus(status);
+  const weak = matchCode(tables, signals.codes, status, true);
+  const baseCode = strong ?? (byStatus ? undefined : weak);
+  const baseReason = strong?.rule.reason ?? byStatus?.reason ?? weak?.rule.reason;
+
+  const allowed: readonly FailureReason[] | '*' =
+    baseReason === undefined ? '*' : strong ? (CODE_REFINEMENTS[baseReason] ?? []) : (BASE_REFINEMENTS[baseReason] ?? '*');
+  const byText = matchText(tables, text, status, (r) => r === baseReason || allowed === '*' || allowed.includes(r));
+  const reason: FailureReason = byText?.reason ?? baseReason ?? 'unknown';
+
+  // The rules that agree with the outcome say how wide and how retryable it is, most specific first.
+  const agreeing = [byText, baseCode?.rule, weak?.rule, byStatus].filter(
+    (r): r is Rule | StatusRule => r !== undefined && r.reason === reason,
+  );
+  const scope =
+    agreeing.find((r) => r.scope)?.scope ?? family?.defaultScopes?.[reason] ?? REASON_DEFAULTS[reason].scope;
+  let retryable =
+    agreeing.map((r) => ('retryable' in r ? r.retryable : undefined)).find((v) => v !== undefined) ??
+    REASON_DEFAULTS[reason].retryable;
+  // A thrower's own "not retryable" only settles what we could not classify.
+  if (reason === 'unknown' && signals.retryableFlags.includes(false)) retryable = false;
+
+  const decidedCode = (strong ?? weak)?.code;
+  const code = decidedCode && !decidedCode.fromName ? decidedCode.value : signals.codes.find((c) => !c.fromName)?.value ?? decidedCode?.value;
+
+  return {
+    reason,
+    scope,
+    retryable,
+    ...(status !== undefined ? { status } : {}),
+    ...(code !== undefined ? { code } : {}),
+    text,
+  };
+}

@@ -1,0 +1,118 @@
+import { LIMITS } from './limits.js';
+
+/** What a body or message string holds once its framing (JSON, SSE, HTML) is removed. */
+export interface BodyParts {
+  /** Parsed JSON values to walk like error objects. */
+  objects: unknown[];
+  /** Human text to match and to quote, if any. */
+  text?: string;
+  /** Codes from stream framing (Bedrock `:exception-type throttlingException`). */
+  codes: string[];
+}
+
+function tryJson(s: string): unknown {
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function looksLikeStream(s: string): boolean {
+  return /^(data|event|id):|^:[a-z-]+ /m.test(s.slice(0, 2_000)) && (s.startsWith('data:') || s.startsWith('event:') || s.startsWith(':') || s.includes('\ndata:') || s.includes('\n:'));
+}
+
+/**
+ * An HTTP 200 stream can carry the error in a late event (OpenRouter `data: {"error":...}`,
+ * Bedrock `:event-type throttlingException`). Only error-bearing lines are kept: content chunks
+ * hold model output, whose words must not be read as an error.
+ */
+function readStream(s: string): BodyParts {
+  const parts: BodyParts = { objects: [], codes: [] };
+  for (const raw of s.split('\n')) {
+    const line = raw.trim();
+    if (line.startsWith('data:')) {
+      const payload = line.slice(5).trim();
+      if (payload.startsWith('{') && /error/i.test(payload)) {
+        const v = tryJson(payload);
+        if (v !== undefined) parts.objects.push(v);
+      }
+    } else if (/^:(event|exception)-type /i.test(line)) {
+      const value = line.slice(line.indexOf(' ') + 1).trim();
+      if (/exception|error/i.test(value)) parts.codes.push(value);
+    } else if (line.startsWith('{') && /message|error/i.test(line)) {
+      const v = tryJson(line);
+      if (v !== undefined) parts.objects.push(v);
+    }
+  }
+  return parts;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** Title and visible text of an HTML error page from a proxy, in one linear pass. */
+function readHtml(s: string): string {
+  const lower = s.toLowerCase();
+  const lead = s.slice(0, lower.indexOf('<')).trim();
+  let title = '';
+  const t0 = lower.indexOf('<title');
+  if (t0 >= 0) {
+    const start = lower.indexOf('>', t0) + 1;
+    const end = lower.indexOf('</title', start);
+    if (start > 0 && end > start) title = s.slice(start, end);
+  }
+  let body = '';
+  let inTag = false;
+  let skipUntil = '';
+  for (let i = 0; i < s.length && body.length < LIMITS.textChars; i++) {
+    if (skipUntil) {
+      if (lower.startsWith(skipUntil, i)) {
+        i += skipUntil.length - 1;
+        skipUntil = '';
+      }
+      continue;
+    }
+    const ch = s[i];
+    if (ch === '<') {
+      inTag = true;
+      if (lower.startsWith('<script', i)) skipUntil = '</script>';
+      else if (lower.startsWith('<style', i)) skipUntil = '</style>';
+      else if (lower.startsWith('<title', i)) skipUntil = '</title>';
+      else if (lower.startsWith('<head', i)) skipUntil = '</head>';
+      continue;
+    }
+    if (ch === '>') {
+      inTag = false;
+      body += ' ';
+      continue;
+    }
+    if (!inTag) body += ch;
+  }
+  const text = [lead, title, body].join(' ').replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, e: string) => ENTITIES[e] ?? ' ');
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Splits a body or message string into what the classifier reads. Total: never throws. */
+export function readBody(input: string): BodyParts {
+  const s = input.length > LIMITS.bodyChars ? input.slice(0, LIMITS.bodyChars) : input;
+  const trimmed = s.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const v = tryJson(trimmed);
+    if (v !== undefined) return { objects: [v], codes: [] };
+  }
+  if (looksLikeStream(trimmed)) {
+    const parts = readStream(trimmed);
+    if (parts.objects.length > 0 || parts.codes.length > 0) return parts;
+  }
+  const head = trimmed.slice(0, 2_000).toLowerCase();
+  if (/<(!doctype|html|head|body|title)\b/.test(head)) return { objects: [], codes: [], text: readHtml(trimmed) };
+  // A message that quotes a JSON body after a prefix: `429 {"error":...}`, `Codex error: {...}`.
+  const parts: BodyParts = { objects: [], codes: [], text: trimmed };
+  const open = trimmed.indexOf('{');
+  const close = trimmed.lastIndexOf('}');
+  if (open >= 0 && close > open) {
+    const v = tryJson(trimmed.slice(open, close + 1));
+    if (v !== undefined) parts.objects.push(v);
+  }
+  return parts;
+}

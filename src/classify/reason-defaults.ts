@@ -1,0 +1,50 @@
+import type { FailureReason, FailureScope } from './types.js';
+
+export interface ReasonDefaults {
+  scope: FailureScope;
+  retryable: boolean;
+  /** What the engine does by default, for docs/errors.md. */
+  action: string;
+}
+
+/**
+ * Default scope and retryability per reason. A rule or a provider family may narrow the scope
+ * (Anthropic rate limits are per model, a Bedrock model error is the model's, ...).
+ * `server_error` defaults to `provider`: a 5xx from a provider's front door says nothing about
+ * one model, and the payload corpus labels it so; a model-specific error code narrows it.
+ */
+export const REASON_DEFAULTS: Record<FailureReason, ReasonDefaults> = {
+  rate_limit: { scope: 'profile', retryable: true, action: 'retry after Retry-After if short, else rotate the profile' },
+  quota_exhausted: { scope: 'profile', retryable: false, action: 'long cooldown until the reset, rotate the profile, escalate' },
+  billing: { scope: 'profile', retryable: false, action: 'disable the profile for long, rotate, escalate' },
+  auth: { scope: 'profile', retryable: false, action: 'disable the profile, rotate' },
+  overloaded: { scope: 'provider', retryable: true, action: 'short backoff retry, then escalate' },
+  server_error: { scope: 'provider', retryable: true, action: 'bounded retry, then escalate' },
+  timeout: { scope: 'request', retryable: true, action: 'bounded retry, then escalate' },
+  network: { scope: 'provider', retryable: true, action: 'bounded retry, then escalate' },
+  context_overflow: { scope: 'model', retryable: false, action: 'escalate to a later candidate (a larger window may fit)' },
+  content_policy: { scope: 'model', retryable: false, action: 'escalate (policy-configurable)' },
+  model_not_found: { scope: 'model', retryable: false, action: 'escalate' },
+  bad_request: { scope: 'request', retryable: false, action: 'fail now: every model would refuse it' },
+  aborted: { scope: 'request', retryable: false, action: 'fail now, persist nothing partial' },
+  interrupted: { scope: 'model', retryable: true, action: 'streaming failed after partial output (engine-produced, never by classifyError)' },
+  unknown: { scope: 'model', retryable: true, action: 'bounded retry, then escalate' },
+};
+
+/**
+ * Which text reasons may refine a base reason. A status or broad category is only a default, so
+ * wording may sharpen it, but not everywhere: a 429 that says "model overloaded" is still the
+ * caller's limit, and a 401/403 keeps auth unless the text names money, quota, rate or moderation.
+ * `'*'` means any reason.
+ */
+export const BASE_REFINEMENTS: Partial<Record<FailureReason, readonly FailureReason[] | '*'>> = {
+  rate_limit: ['quota_exhausted', 'billing'],
+  billing: ['quota_exhausted', 'rate_limit'],
+  auth: ['billing', 'quota_exhausted', 'rate_limit', 'content_policy'],
+};
+
+/** Specific provider codes are final except for these refinements of the same family. */
+export const CODE_REFINEMENTS: Partial<Record<FailureReason, readonly FailureReason[]>> = {
+  rate_limit: ['quota_exhausted', 'billing'],
+  auth: ['billing', 'quota_exhausted', 'rate_limit', 'content_policy'],
+};

@@ -1,0 +1,16 @@
+import type { RuleTable } from './types.js';
+
+export const ANTHROPIC_RULES: RuleTable = {
+  family: 'anthropic',
+  title: 'Anthropic',
+  providers: ['anthropic', 'claude', 'claude-cli', 'claude-code'],
+  headerPrefixes: ['anthropic-'],
+  // Anthropic's organization limits are per model (rate-limits docs), so another model may still answer.
+  defaultScopes: { rate_limit: 'model' },
+  rules: [
+    { code: /^overloaded_error$/i, reason: 'overloaded', note: '529 overloaded_error (also seen with 499)' },
+    { text: /credential is only authorized for use with claude code/i, reason: 'auth', note: 'a consumer-plan OAuth token used against the API (sent as 400)' },
+    { text: /specified api usage limits|regain access on/i, reason: 'quota_exhausted', note: 'workspace spend limit, sent as 400 invalid_request_error' },
+    { text: /extra usage/i, reason: 'billing', note: 'subscription extra usage is required or used up' },
+  ],
+};

@@ -1,0 +1,78 @@
+import type { RuleTable } from './types.js';
+
+/**
+ * Rules every provider gets, after its own family's. Order matters: the first text rule that may
+ * refine the base reason wins, so specific wording (context size, policy, credentials, money,
+ * long windows) comes before broad wording (rate limit, overload, server error).
+ */
+export const GENERIC_RULES: RuleTable = {
+  family: 'generic',
+  title: 'Every provider',
+  providers: [],
+  rules: [
+    // Client-side codes and exception names.
+    { code: /^(aborterror|abort_err|und_err_aborted|apiuseraborterror|ai_aborterror)$/i, reason: 'aborted', yieldsToStatus: true, note: "the caller's AbortSignal fired" },
+    { code: /^(timeouterror|apiconnectiontimeouterror|etimedout|esockettimedout|econnaborted|und_err_(connect|headers|body)_timeout)$/i, reason: 'timeout', yieldsToStatus: true, note: 'a client-side deadline or socket timeout' },
+    { code: /^(econnreset|econnrefused|enotfound|eai_again|epipe|ehostunreach|enetunreach|enetdown|econnclosed|und_err_socket|und_err_closed|und_err_connect|und_err_[a-z_]+|apiconnectionerror|fetcherror|err_ssl_[a-z_]+|cert_[a-z_]+)$/i, reason: 'network', yieldsToStatus: true, note: 'Node, undici and SDK connection errors' },
+
+    // Provider codes: money and long windows.
+    { code: /^(usage_limit_reached|usage_limit_exceeded|quota_exceeded|quota_exhausted|[a-z_]+_quota_(exceeded|exhausted)|daily_limit_exceeded|monthly_limit_exceeded)$/i, reason: 'quota_exhausted', note: 'the account used up a usage window' },
+    { code: /^(insufficient_quota|insufficient_balance|insufficient_credits|billing_hard_limit_reached|billing_not_active|payment_required|credits_exhausted|arrearage|invalid_?subscription|usage_not_included)$/i, reason: 'billing', note: 'no credit or plan: a human must pay' },
+    // Short windows.
+    { code: /^(rate_limit_exceeded|rate_limit_error|rate_limited|ratelimitexceeded|ratelimiterror|ratelimit|too_many_requests|toomanyrequests(exception)?|throttl[a-z]*(\.[a-z]+)?|requests_limit_exceeded|resource_exhausted|resourceexhausted|some resource has been exhausted)$/i, reason: 'rate_limit', note: 'rate limit and gRPC RESOURCE_EXHAUSTED codes' },
+    // Capacity.
+    { code: /^(capacity_exceeded|modelnotreadyexception|model_not_ready)$/i, reason: 'overloaded', scope: 'model', note: 'this model has no capacity now' },
+    { code: /^(overloaded_error|overloaded|server_overloaded|engine_overloaded(_error)?|serviceunavailableexception|service_unavailable)$/i, reason: 'overloaded', note: 'the provider sheds load' },
+    { code: /^unavailable$/i, reason: 'overloaded', weak: true, note: 'gRPC UNAVAILABLE' },
+    // The request does not fit or is refused for its content.
+    { code: /^(context_length_exceeded|model_context_window_exceeded|context_window_exceeded|prompt_too_long)$/i, reason: 'context_overflow', note: 'the input does not fit the context window' },
+    { code: /^(content_filter|content_policy_violation|responsibleaipolicyviolation|prohibited_content|content_blocked|moderation_blocked|datainspectionfailed|safety|blocklist|spii|image_safety)$/i, reason: 'content_policy', note: 'moderation refused the input or output' },
+    { code: /^(model_not_found|model_is_deactivated|modelnotfound(exception)?|deployment_?not_?found|model_deprecated|model_not_available)$/i, reason: 'model_not_found', note: 'the model does not exist for this key' },
+    { code: /^(not_found|not_found_error|notfound|resource_not_found_error|resourcenotfoundexception|not-found)$/i, reason: 'model_not_found', weak: true, note: 'a generic not-found category' },
+    // Credentials.
+    { code: /^(invalid_api_key|invalidapikey|invalid_authentication(_error)?|authentication_error|authenticationerror|unauthenticated|unauthorized|accessdeniedexception|access_denied|permission_error|permission_denied(_error)?|permission-denied|request_forbidden|forbidden|unsupported_country_region_territory|no_organization|deactivated_workspace|account_deactivated|unrecognizedclientexception|expiredtokenexception|invalidsignatureexception|incompletesignatureexception|token_expired|invalid_token|model\.accessdenied)$/i, reason: 'auth', note: 'the key, token or account is refused' },
+    // Timeouts and server faults reported by the provider.
+    { code: /^(deadline_exceeded|request_timeout|gateway_timeout)$/i, reason: 'timeout', scope: 'provider', note: 'the provider timed out (gRPC DEADLINE_EXCEEDED)' },
+    { code: /^(modeltimeoutexception|model_timeout)$/i, reason: 'timeout', scope: 'model', note: 'the model timed out' },
+    { code: /^(modelerrorexception|modelstreamerrorexception)$/i, reason: 'server_error', scope: 'model', note: 'the model itself failed' },
+    { code: /^(server_error|api_error|internal_error|internal|internalservererror|internal_server_error|internalserverexception|internalfailure|servererror|bad_gateway)$/i, reason: 'server_error', weak: true, note: 'a generic server-fault category' },
+    // Request errors.
+    { code: /^(unsupported_parameter|unsupported_value|invalid_value|invalid_type|missing_required_parameter|invalid_parameter_combination)$/i, reason: 'bad_request', note: 'a parameter the API refuses' },
+    { code: /^(invalid_request_error|invalid_request|invalid_argument|invalid argument|validationexception|validation_error|bad_request|badrequest|invalid_parameters?|invalidparameters?|failed_precondition)$/i, reason: 'bad_request', weak: true, note: 'a generic request-error category' },
+
+    // Text: the input does not fit.
+    { text: /context[ _-]?(length|window|limit|size)|maximum context|prompt is too long|prompt too long|too many input tokens|exceeds? the maximum (number of )?(input )?tokens|model(?:'s)? (token|context) limit|max_new_tokens`? must be|tokens[^\n]{0,80}must be <=|input is too long|上下文(过长|长度|超)/i, reason: 'context_overflow', note: 'context length, window or token-limit wording' },
+    // Policy.
+    { text: /content[ _-]?(management )?(policy|filter)|safety (system|filter|settings|block)|(input|prompt|output|content) (was|were) flagged|requires moderation|\bmoderation\b|considered high risk|responsible ?ai|prohibited content|violat(es|ed|ion)[^\n]{0,20}polic|敏感|内容(安全|审核)/i, reason: 'content_policy', note: 'moderation wording' },
+    // Credentials, specific wording.
+    { text: /invalid[^\n]{0,20}api[ _-]?key|incorrect api key|api[ _-]?key (is )?(not valid|invalid|expired|revoked|disabled)|invalid_api_key|\b(key|token|account|workspace|organization) (has been |was |is )?(revoked|disabled|deactivated|suspended|banned)\b|deactivated_workspace|authentication (fails|failed|failure)|invalid authentication|no auth credentials|no credentials found|credential is only authorized|invalid[^\n]{0,30}credentials|invalid (subscription key|client secret|access token|bearer token)|reported as leaked|not logged in|please run \/login|re-?authenticate|oauth[^\n]{0,40}(not allowed|failed|expired|invalid)|token refresh failed|failed to (refresh|extract|decode|parse|verify)\b[^\n]{0,40}\btoken\b|(access|oauth|bearer) token (is )?(expired|invalid)|missing scopes?|insufficient permissions|must be a member of an organization|鉴权失败|认证失败|api ?key ?(无效|错误)/i, reason: 'auth', note: 'invalid, revoked or expired credentials' },
+    // Money, specific wording.
+    { text: /credit balance|insufficient[^\n]{0,30}(credits?|balance|funds)|no (available )?(balance|credits)|(out of|run out of|used all available|any) credits|used up your (points|credits)|requires more credits|add (more )?credits|top up|billing hard limit|extra usage|not (available|included) (in|on) your (current )?(plan|subscription)|valid [a-z ]{0,20}subscription|subscription (has )?expired|余额不足|欠费|insufficient_quota/i, reason: 'billing', note: 'no credit, balance or plan' },
+    // Long windows: wait for the reset or rotate now.
+    { text: /\b(daily|weekly|monthly|hourly)\b[^\n.]{0,30}\b(limit|quota|cap)|\b(limit|quota)\b[^\n.]{0,40}\b(daily|weekly|monthly|per day|a day|billing (period|cycle|plan))\b|per[ -]?day|\b(tpd|rpd)\b|try again tomorrow|resets? tomorrow|usage[ _-]?limit|spend(ing)?[ _-]?limit|budget (exceeded|exhausted|reached)|regain access on|usage is unavailable/i, reason: 'quota_exhausted', note: 'daily, weekly, monthly, usage or spend limit wording' },
+    // Short windows.
+    { text: /rate[ _-]?limit|tokens per minute|\btpm\b/i, status: [413], reason: 'rate_limit', scope: 'request', retryable: false, note: 'a single request larger than the per-minute budget: waiting cannot help' },
+    { text: /per[ -]?(minute|second|min\b)|requests per min|tokens per min|\b(rpm|tpm|rps|tps|ipm)\b|concurren(cy|t requests)|too many (concurrent|parallel)|请求过于频繁|调用频率|频率超限|并发/i, reason: 'rate_limit', note: 'per-minute, per-second or concurrency wording' },
+    // Quota, generic wording.
+    { text: /quota[ _-]?(exceeded|exhausted|used up|reached)|exceeded (your )?(current )?(token )?quota|out of quota|(allocated|subscription|plan) quota|quota (limit|refresh)|key limit exceeded|limit exhausted|配额|额度(已)?(用尽|耗尽)/i, reason: 'quota_exhausted', note: 'quota wording without a window' },
+    // Rate, generic wording.
+    { text: /rate[ _-]?limit|ratelimit|too many (requests|tokens)|throttl|rate exceeded|resource[ _-]?(has been )?exhausted|resourceexhausted|cooling down|model_cooldown|(request|requests) limit|exceeded limit|\blimit (reached|exceeded)\b/i, reason: 'rate_limit', note: 'rate-limit wording, including a 429 rewritten into friendly text' },
+    // Model availability.
+    { text: /models?\b[^\n]{0,80}(does not exist|not found|not exist|is not supported for generatecontent)|not found the model|unknown model|no such model|invalid model|model[^\n]{0,40}(has been )?(deprecated|deactivated|decommissioned|retired)|deployment[^\n]{0,40}(does not exist|not found)|模型不存在/i, reason: 'model_not_found', note: 'the model does not exist or was retired' },
+    // Capacity.
+    { text: /model is (currently )?(overloaded|at capacity|not ready)|selected model is at capacity/i, reason: 'overloaded', scope: 'model', note: 'this model is overloaded' },
+    { text: /overload|over capacity|at capacity|capacity (exceeded|limit)|high (demand|load|traffic)|temporarily (unavailable|overloaded)|service[ _-]?unavailable|\bis busy\b|not ready|过载|访问量过大|繁忙|负载/i, reason: 'overloaded', note: 'overload and unavailability wording' },
+    // Time and transport.
+    { text: /timed? ?out|timeout|deadline[ _-]?exceeded|超时/i, reason: 'timeout', note: 'timeout wording' },
+    { text: /fetch failed|connection (error|reset|refused|closed|lost)|network[ _-]?error|socket hang ?up|other side closed|econn[a-z]+|enotfound|eai_again|epipe|ehostunreach|enetunreach|und_err_[a-z_]+|no such host|\bdns\b|getaddrinfo|stream ended|ended without|premature(ly)? close|网络(错误|异常)|连接(失败|中断|错误)/i, reason: 'network', note: 'connection and stream-transport wording' },
+    // Server faults.
+    { text: /internal[ _-]?(server |database )?error|server[ _]error|internal failure|bad gateway|upstream (error|connect)|error (while )?processing|unknown error|unexpected error|something went wrong|malformed[ _]response|web server is down|origin is unreachable|finish_reason:? ?error|服务器(内部)?错误|系统错误/i, reason: 'server_error', note: 'server-fault wording' },
+    // Credentials and money, broad wording.
+    { text: /\bunauthori[sz]ed\b|\bforbidden\b|permission[ _-]?(denied|error)|access denied|not authori[sz]ed|do(n't| not) have access|无权限|权限不足/i, reason: 'auth', note: 'unauthorized or forbidden wording' },
+    { text: /payment required/i, reason: 'billing', note: 'payment-required wording' },
+    // Request errors.
+    { text: /invalid[_ ]request|invalid (parameter|argument|value|format|type|json|schema|`?signature)|unsupported (parameter|value|content|media)|unprocessable|validation ?(error|exception|failed)|should match pattern|does not support|is not supported|not supported (with|by|for)|cannot be (modified|disabled|empty)|must (end|start) with|is mandatory|is required|malformed (request|json)|bad request|参数(错误|无效)/i, reason: 'bad_request', note: 'a request the API refuses as malformed' },
+    // An abort that is not the caller's AbortError (a proxy or SDK cut the stream): retry it.
+    { text: /\babort(ed)?\b/i, reason: 'timeout', note: 'an abort without an AbortError name: a cut stream, not the caller' },
+  ],
+};

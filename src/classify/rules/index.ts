@@ -1,0 +1,53 @@
+import { ANTHROPIC_RULES } from './anthropic.js';
+import { AWS_BEDROCK_RULES } from './aws-bedrock.js';
+import { AZURE_RULES } from './azure.js';
+import { GENERIC_RULES } from './generic.js';
+import { GOOGLE_RULES } from './google.js';
+import { GROQ_RULES } from './groq.js';
+import { MOONSHOT_RULES } from './moonshot.js';
+import { OPENAI_RULES } from './openai.js';
+import { OPENROUTER_RULES } from './openrouter.js';
+import { QWEN_RULES } from './qwen.js';
+import type { RuleTable } from './types.js';
+import { XAI_RULES } from './xai.js';
+
+export { GENERIC_RULES } from './generic.js';
+export { STATUS_RULES, statusRule } from './status.js';
+export type { Rule, RuleTable, StatusRule } from './types.js';
+
+export const FAMILY_TABLES: readonly RuleTable[] = [
+  OPENAI_RULES,
+  ANTHROPIC_RULES,
+  GOOGLE_RULES,
+  AWS_BEDROCK_RULES,
+  AZURE_RULES,
+  OPENROUTER_RULES,
+  GROQ_RULES,
+  MOONSHOT_RULES,
+  XAI_RULES,
+  QWEN_RULES,
+];
+
+/** `openai-codex/gpt-5.5` or `anthropic:default` → `openai-codex` / `anthropic`. */
+function baseName(provider: string): string {
+  return provider.trim().toLowerCase().split(/[/:]/, 1)[0] ?? '';
+}
+
+export function familyOf(provider: string | undefined, headerNames: readonly string[]): RuleTable | undefined {
+  if (provider) {
+    const name = baseName(provider);
+    const exact = FAMILY_TABLES.find((t) => t.providers.includes(name));
+    if (exact) return exact;
+    const prefixed = FAMILY_TABLES.find((t) => t.providers.some((p) => name.startsWith(`${p}-`)));
+    if (prefixed) return prefixed;
+  }
+  return FAMILY_TABLES.find((t) => t.headerPrefixes?.some((pre) => headerNames.some((h) => h.startsWith(pre))));
+}
+
+/**
+ * The tables to walk, in priority order: the provider's own family first, then the generic rules.
+ * When the family is unknown, the other families' wording still helps, after the generic rules.
+ */
+export function tablesFor(family: RuleTable | undefined): readonly RuleTable[] {
+  return family ? [family, GENERIC_RULES] : [GENERIC_RULES, ...FAMILY_TABLES];
+}
