@@ -23,10 +23,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const keyIds = new Map(Object.entries(options.keys ?? {}));
   const records: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  // Sockets that carried a request. HTTP client pools also open spare connections that never
+  // carry one (undici does after an aborted request) and close them on their own idle timer:
+  // those are the client's business, not a leaked exchange, so openConnections() skips them.
+  const exchangeSockets = new Set<Socket>();
   const idleWaiters = new Set<() => void>();
   let seq = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    exchangeSockets.add(req.socket);
     const route = ROUTE.exec(new URL(req.url ?? '/', 'http://emulator').pathname);
     if (req.method !== 'POST' || !route) {
       res.writeHead(404, { 'content-type': 'application/json', connection: 'close' });
@@ -99,7 +104,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sockets.add(socket);
     socket.on('close', () => {
       sockets.delete(socket);
-      if (sockets.size === 0) for (const wake of idleWaiters) wake();
+      exchangeSockets.delete(socket);
+      if (exchangeSockets.size === 0) for (const wake of idleWaiters) wake();
     });
   });
   // A client error (bad HTTP, reset mid-request) must not become an uncaught server error.
@@ -118,10 +124,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const waitForNoConnections = (timeoutMs = 5000) =>
     new Promise<void>((resolve, reject) => {
-      if (sockets.size === 0) return resolve();
+      if (exchangeSockets.size === 0) return resolve();
       const timer = setTimeout(() => {
         idleWaiters.delete(wake);
-        reject(new Error(`emulator: ${sockets.size} connection(s) still open after ${timeoutMs} ms`));
+        reject(new Error(`emulator: ${exchangeSockets.size} connection(s) still open after ${timeoutMs} ms`));
       }, timeoutMs);
       const wake = () => {
         clearTimeout(timer);
@@ -133,11 +139,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const close = async () => {
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Sockets report 'close' a tick after destroy(): wait for it, so a caller that checks
+    // openConnections() or openSockets() right after close() sees 0.
+    const closed = [...sockets].map((socket) => new Promise((resolve) => socket.once('close', resolve)));
     server.closeAllConnections();
     for (const socket of sockets) socket.destroy();
-    // Sockets report 'close' a tick after destroy(): wait, so a caller that checks
-    // openConnections() right after close() sees 0.
-    await Promise.all([stopped, waitForNoConnections()]);
+    await Promise.all([stopped, ...closed]);
   };
 
   return {
@@ -145,7 +152,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     baseUrl: (provider) => `${url}/${encodeURIComponent(provider)}/v1`,
     requests: () => records.map((r) => ({ ...r, prompt: r.prompt.map((m) => ({ ...m })) })),
-    openConnections: () => sockets.size,
+    openConnections: () => exchangeSockets.size,
+    openSockets: () => sockets.size,
     waitForNoConnections,
     close: () => (closing ??= close()),
   };

@@ -140,9 +140,19 @@ export interface Emulator {
   baseUrl(provider: string): string;
   /** Copies of the records so far, in arrival order. */
   requests(): RecordedRequest[];
-  /** TCP connections open at the server now. Responses close their connection, so idle keep-alive sockets do not count. */
+  /**
+   * Connections that carried a request and are still open: 0 once every exchange is over,
+   * so a leak (a hung request whose socket the client never closed) shows here. Every
+   * response closes its connection, so idle keep-alive sockets never count.
+   */
   openConnections(): number;
-  /** Resolves once no connection is open, or rejects after `timeoutMs` (default 5000). */
+  /**
+   * Every TCP socket open at the server, including spare connections an HTTP client pool
+   * opened without sending a request on them (undici does so after an aborted request and
+   * closes them after its own idle timeout).
+   */
+  openSockets(): number;
+  /** Resolves once openConnections() is 0, or rejects after `timeoutMs` (default 5000). */
   waitForNoConnections(timeoutMs?: number): Promise<void>;
   /** Destroys open connections (hung ones included) and stops listening. Safe to call twice. */
   close(): Promise<void>;
