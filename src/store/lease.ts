@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ConfigError, LeaseLostError } from '../errors.js';
 import type { CooldownTable } from './cooldown-table.js';
+import type { HistoryCache } from './history-cache.js';
 import type { Statements } from './statements.js';
 import type { Lease, OpenedRun, OpenRunArgs } from './types.js';
 
@@ -14,7 +15,8 @@ const isHeld = (owner: string | null, expiresAt: number | null, now: number): ex
  * holder, the runs row and the reads of history and cooldowns are one BEGIN IMMEDIATE
  * transaction, so what the run reads is exactly the state its lease protects.
  */
-export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns: CooldownTable) {
+export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns: CooldownTable, history: HistoryCache) {
+  const readAfter = (sessionId: string, afterSeq: number) => s.turnsAfter.all(sessionId, afterSeq);
   const take = db.transaction((a: OpenRunArgs, now: number): LeaseAttempt => {
     s.ensureSession.run(a.sessionId);
     const row = s.getSession.get(a.sessionId);
@@ -35,7 +37,7 @@ export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns
     cooldowns.maybeCleanup(now);
     return {
       acquired: true,
-      opened: { lease, history: s.listTurns.all(a.sessionId), cooldowns: cooldowns.active(a.providers, now) },
+      opened: { lease, history: history.read(a.sessionId, readAfter), cooldowns: cooldowns.active(a.providers, now) },
     };
   });
 

@@ -1,6 +1,7 @@
 import { SessionBusyError, StoreError } from '../errors.js';
 import type { CooldownEntry, CooldownKey, Turn } from '../types.js';
 import { createCooldownTable } from './cooldown-table.js';
+import { HistoryCache } from './history-cache.js';
 import { createLeaseRenewer, createLeaseTaker } from './lease.js';
 import { LeaseWaitQueue } from './lease-wait-queue.js';
 import { openDatabase } from './open-database.js';
@@ -53,8 +54,9 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
   const s = prepareStatements(db);
   const cooldowns = createCooldownTable(db, o.cooldownCleanupIntervalMs);
   const queue = new LeaseWaitQueue();
-  const tryLease = guard('taking a session lease', createLeaseTaker(db, s, cooldowns));
-  const endings = createRunEndings(db, s, (sessionId) => queue.released(sessionId));
+  const history = new HistoryCache(o.historyCacheSessions);
+  const tryLease = guard('taking a session lease', createLeaseTaker(db, s, cooldowns, history));
+  const endings = createRunEndings(db, s, history, (sessionId) => queue.released(sessionId));
   let closed = false;
 
   const openRun = async (a: OpenRunArgs): Promise<OpenedRun> => {

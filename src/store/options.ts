@@ -20,6 +20,8 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** Expired cooldown rows are deleted at most once per this interval (store clock). */
   cooldownCleanupIntervalMs?: number;
+  /** Sessions whose history is kept in memory, so a run reads only the turns added since; 0 turns it off. */
+  historyCacheSessions?: number;
 }
 
 export interface ResolvedStoreOptions {
@@ -28,6 +30,7 @@ export interface ResolvedStoreOptions {
   busyTimeoutMs: number;
   now: (() => number) | undefined;
   cooldownCleanupIntervalMs: number;
+  historyCacheSessions: number;
 }
 
 const isNonNegativeInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -36,7 +39,7 @@ export function resolveStoreOptions(options: SqliteStoreOptions = {}): ResolvedS
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('options', 'must be an object');
   }
-  const { path = ':memory:', synchronous = 'NORMAL', busyTimeoutMs = 5000, now, cooldownCleanupIntervalMs = 60_000 } = options;
+  const { path = ':memory:', synchronous = 'NORMAL', busyTimeoutMs = 5000, now, cooldownCleanupIntervalMs = 60_000, historyCacheSessions = 256 } = options;
   if (typeof path !== 'string' || path.length === 0) {
     throw new ConfigError('path', 'must be a non-empty string (a file path or ":memory:")');
   }
@@ -52,5 +55,8 @@ export function resolveStoreOptions(options: SqliteStoreOptions = {}): ResolvedS
   if (!isNonNegativeInt(cooldownCleanupIntervalMs)) {
     throw new ConfigError('cooldownCleanupIntervalMs', 'must be a non-negative integer number of milliseconds');
   }
-  return { path, synchronous, busyTimeoutMs, now, cooldownCleanupIntervalMs };
+  if (!isNonNegativeInt(historyCacheSessions)) {
+    throw new ConfigError('historyCacheSessions', 'must be a non-negative integer');
+  }
+  return { path, synchronous, busyTimeoutMs, now, cooldownCleanupIntervalMs, historyCacheSessions };
 }

@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
 import { ConfigError, LeaseLostError } from '../errors.js';
 import type { AttemptRecord, Turn } from '../types.js';
+import type { HistoryCache } from './history-cache.js';
 import { attemptToRow } from './row-mapping.js';
 import type { Statements } from './statements.js';
 import type { CommitRunArgs, FailRunArgs, Lease } from './types.js';
 
-type CommitOutcome = { kind: 'committed'; turns: Turn[]; released: boolean } | { kind: 'lost' };
+type CommitOutcome = { kind: 'committed'; turns: Turn[] } | { kind: 'repeated'; turns: Turn[] } | { kind: 'lost' };
 
 /**
  * The two ways a run ends. Both are one BEGIN IMMEDIATE transaction that checks the lease
@@ -13,7 +14,7 @@ type CommitOutcome = { kind: 'committed'; turns: Turn[]; released: boolean } | {
  * row when the lease is gone. `onReleased` lets the store wake a waiter of the same process
  * right away instead of at its next poll.
  */
-export function createRunEndings(db: Database.Database, s: Statements, onReleased: (sessionId: string) => void) {
+export function createRunEndings(db: Database.Database, s: Statements, history: HistoryCache, onReleased: (sessionId: string) => void) {
   const insertAttempts = (runId: string, attempts: readonly AttemptRecord[]): void => {
     for (const a of attempts) s.insertAttempt.run(attemptToRow(runId, a));
   };
@@ -24,7 +25,7 @@ export function createRunEndings(db: Database.Database, s: Statements, onRelease
 
   const commit = db.transaction((lease: Lease, a: CommitRunArgs): CommitOutcome => {
     // a repeated commit of a run that already landed returns what landed and writes nothing
-    if (s.getRun.get(a.runId)?.status === 'succeeded') return { kind: 'committed', turns: s.turnsOfRun.all(a.runId), released: false };
+    if (s.runStatus.get(a.runId) === 'succeeded') return { kind: 'repeated', turns: s.turnsOfRun.all(a.runId) };
     if (!holds(lease)) {
       s.upsertOrphan.run({
         runId: a.runId,
@@ -38,23 +39,23 @@ export function createRunEndings(db: Database.Database, s: Statements, onRelease
       return { kind: 'lost' };
     }
     const base = s.lastSeq.get(lease.sessionId) ?? 0;
-    const appended = [...a.messages, a.reply];
-    appended.forEach((m, index) => {
-      s.insertTurn.run({ session: lease.sessionId, seq: base + index + 1, role: m.role, content: m.content, runId: a.runId, index });
+    const turns = [...a.messages, a.reply].map((m, index): Turn => ({ seq: base + index + 1, role: m.role, content: m.content, runId: a.runId }));
+    turns.forEach((t, index) => {
+      s.insertTurn.run({ session: lease.sessionId, seq: t.seq, role: t.role, content: t.content, runId: a.runId, index });
     });
     s.markSucceeded.run({ runId: a.runId, now: a.now, ...a.servedBy });
     insertAttempts(a.runId, a.attempts);
     s.releaseLease.run({ session: lease.sessionId, owner: lease.runId, token: lease.token, committed: 1 });
-    return { kind: 'committed', turns: s.turnsOfRun.all(a.runId), released: true };
+    return { kind: 'committed', turns };
   });
 
   const fail = db.transaction((lease: Lease | undefined, a: FailRunArgs): boolean => {
-    const row = s.getRun.get(a.runId);
-    if (row?.status === 'succeeded') return false;
+    const status = s.runStatus.get(a.runId);
+    if (status === 'succeeded') return false;
     const ended = { runId: a.runId, now: a.now, code: a.errorCode, message: a.errorMessage };
-    if (!row) s.insertEndedRun.run({ ...ended, session: a.sessionId, status: a.status });
-    else if (row.status === 'running' || row.status === 'abandoned') s.endRun.run({ ...ended, status: a.status });
-    else if (row.status === 'orphaned') s.noteOrphanError.run(ended);
+    if (status === undefined) s.insertEndedRun.run({ ...ended, session: a.sessionId, status: a.status });
+    else if (status === 'running' || status === 'abandoned') s.endRun.run({ ...ended, status: a.status });
+    else if (status === 'orphaned') s.noteOrphanError.run(ended);
     insertAttempts(a.runId, a.attempts);
     if (!lease) return false;
     return s.releaseLease.run({ session: lease.sessionId, owner: lease.runId, token: lease.token, committed: 0 }).changes > 0;
@@ -69,7 +70,10 @@ export function createRunEndings(db: Database.Database, s: Statements, onRelease
       checkRunId(lease, a.runId);
       const out = commit.immediate(lease, a);
       if (out.kind === 'lost') throw new LeaseLostError(lease.sessionId, a.runId, 'another run took the session over; the reply is kept on the run as orphaned');
-      if (out.released) onReleased(lease.sessionId);
+      if (out.kind === 'committed') {
+        history.appended(lease.sessionId, out.turns);
+        onReleased(lease.sessionId);
+      }
       return { turns: out.turns };
     },
     failRun(lease: Lease | undefined, a: FailRunArgs): void {

@@ -66,11 +66,13 @@ export interface Statements {
   renewLease: Database.Statement<LeaseParams & { expiresAt: number }>;
   releaseLease: Database.Statement<LeaseParams & { committed: number }>;
   listTurns: Database.Statement<[string], TurnRow>;
+  turnsAfter: Database.Statement<[string, number], TurnRow>;
   turnsOfRun: Database.Statement<[string], TurnRow>;
   lastSeq: Database.Statement<[string], number | null>;
   insertTurn: Database.Statement<{ session: string; seq: number; role: Role; content: string; runId: string; index: number }>;
   insertRun: Database.Statement<{ runId: string; session: string; token: number; now: number }>;
   getRun: Database.Statement<[string], RunRow>;
+  runStatus: Database.Statement<[string], RunStatus>;
   markAbandoned: Database.Statement<{ runId: string; now: number }>;
   markSucceeded: Database.Statement<ServedParams & { runId: string; now: number }>;
   upsertOrphan: Database.Statement<ServedParams & { runId: string; session: string; now: number; messages: string; reply: string }>;
@@ -103,6 +105,7 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
 
     listTurns: prep<[string], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE session_id = ? ORDER BY seq`),
+    turnsAfter: prep<[string, number], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE session_id = ? AND seq > ? ORDER BY seq`),
     turnsOfRun: prep<[string], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE run_id = ? ORDER BY run_index`),
     lastSeq: prep<[string], number | null>('SELECT max(seq) FROM turns WHERE session_id = ?').pluck() as Database.Statement<[string], number | null>,
     insertTurn: prep<{ session: string; seq: number; role: Role; content: string; runId: string; index: number }>(
@@ -115,6 +118,7 @@ export function prepareStatements(db: Database.Database): Statements {
       `INSERT INTO runs (id, session_id, status, lease_token, started_at) VALUES (@runId, @session, 'running', @token, @now)`,
     ),
     getRun: prep<[string], RunRow>('SELECT * FROM runs WHERE id = ?'),
+    runStatus: prep<[string], RunStatus>('SELECT status FROM runs WHERE id = ?').pluck() as Database.Statement<[string], RunStatus>,
     markAbandoned: prep<{ runId: string; now: number }>(
       `UPDATE runs SET status = 'abandoned', finished_at = @now WHERE id = @runId AND status = 'running'`,
     ),
