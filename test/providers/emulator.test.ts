@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type Step } from '../../src/providers/emulator/index.js';
@@ -212,6 +213,18 @@ describe('emulator: connections and lifecycle', () => {
     expect(e.openConnections()).toBe(0);
   });
 
+  it('counts a socket that never carried a request in openSockets() only, and close() ends it', async () => {
+    const e = await start();
+    const spare = connect(e.port, '127.0.0.1');
+    const spareClosed = new Promise((resolve) => spare.once('close', resolve));
+    spare.on('error', () => undefined);
+    await until(() => e.openSockets() === 1, 'the server accepted the spare socket');
+    expect(e.openConnections()).toBe(0);
+    await e.close();
+    expect(e.openSockets()).toBe(0);
+    await spareClosed;
+  });
+
   it('cancels a pending latency when the client leaves', async () => {
     const e = await start({ scenario: [{ steps: [{ reply: 'late', latencyMs: 600_000 }] }] });
     const controller = new AbortController();
@@ -233,6 +246,7 @@ describe('emulator: connections and lifecycle', () => {
     await Promise.all([e.close(), e.close()]);
     expect(await pending).toBe('rejected');
     expect(e.openConnections()).toBe(0);
+    expect(e.openSockets()).toBe(0);
     await expect(chat(e, 'p', { model: 'm' })).rejects.toThrow();
   });
 
