@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { toPromise } from 'xstate';
+import { createRunActor } from '../../src/create-run-actor.js';
 import { commitArgs, openArgs, openStore, tempDbPath } from './helpers.js';
 import { sessionProblems } from './invariants.js';
 import { spawnWorker } from './workers/spawn-worker.js';
@@ -31,6 +33,35 @@ describe('a worker killed with SIGKILL', () => {
       [4, 'next'],
     ]);
     expect(store.integrityCheck()).toEqual({ ok: true, messages: ['ok'] });
+  });
+
+  it('in the middle of an engine run (createRunActor): the next engine run succeeds after the lease expiry', async () => {
+    const dbPath = tempDbPath();
+    const store = openStore({ path: dbPath });
+    const worker = spawnWorker('engine-hang.ts', { dbPath, sessionId: 'k', runId: 'killed', leaseTtlMs: 300 });
+    await worker.waitFor((l) => l.type === 'calling');
+    worker.child.kill('SIGKILL');
+    expect(await worker.exited).toBe('SIGKILL');
+    expect(store.getRun('killed')?.status).toBe('running');
+
+    const actor = createRunActor({
+      runId: 'next',
+      sessionId: 'k',
+      messages: [{ role: 'user', content: 'are you there?' }],
+      chain: ['alpha/a1'],
+      call: async () => ({ content: 'yes' }),
+      store,
+      policy: { lockWaitMs: 10_000 },
+    });
+    actor.start();
+    const out = await toPromise(actor);
+    expect(out.status).toBe('succeeded');
+    expect(store.getRun('killed')?.status).toBe('abandoned');
+    expect(store.listTurns('k').map((t) => [t.seq, t.role, t.content, t.runId])).toEqual([
+      [1, 'user', 'are you there?', 'next'],
+      [2, 'assistant', 'yes', 'next'],
+    ]);
+    expect(store.integrityCheck().ok).toBe(true);
   });
 
   it('while committing as fast as it can: no half-written run, integrity ok, sessions usable', async () => {

@@ -12,11 +12,14 @@ const seed = Number(process.env.STORE_SEED ?? Date.now() % 1_000_000);
 type RunLine = Extract<WorkerLine, { type: 'run' }>;
 
 describe(`four processes on one database file (seed ${seed})`, () => {
-  it('driving openRun/commitRun directly: sessions stay contiguous, no run interleaves, nothing is lost', async () => {
+  it.each([
+    ['through createRunActor, with random 503s and delays', 'engine-runs.ts'],
+    ['driving openRun/commitRun directly', 'store-runs.ts'],
+  ])('%s: sessions stay contiguous, no run interleaves, nothing is lost', async (_, script) => {
     const dbPath = tempDbPath();
     // every worker opens the brand-new file at once: creation and migration race too
     const workers = Array.from({ length: WORKERS }, (_, w) =>
-      spawnWorker('store-runs.ts', { dbPath, worker: w, runs: RUNS, sessions: SESSIONS, seed: seed + w, concurrency: 3 }),
+      spawnWorker(script, { dbPath, worker: w, runs: RUNS, sessions: SESSIONS, seed: seed + w, concurrency: 3 }),
     );
     const exits = await Promise.all(workers.map((w) => w.exited));
     const lines = workers.flatMap((w) => w.lines);
@@ -45,7 +48,12 @@ describe(`four processes on one database file (seed ${seed})`, () => {
       ]);
       expect(turns[1]?.seq).toBe((turns[0]?.seq ?? 0) + 1);
     }
-    for (const r of runs.filter((x) => x.status === 'failed')) expect(store.getRun(r.runId)?.status).toBe('failed');
+    for (const r of runs.filter((x) => x.status === 'failed')) {
+      expect(store.getRun(r.runId)?.status).toBe('failed');
+      expect(store.listTurns(r.sessionId).filter((t) => t.runId === r.runId)).toEqual([]);
+    }
+    // the random provider failures really happened, and runs got past them
+    expect(succeeded.some((r) => store.getRun(r.runId)?.attempts.some((a) => a.outcome === 'failed'))).toBe(true);
     const total = Array.from({ length: SESSIONS }, (_, s) => store.listTurns(`s${s}`).length).reduce((a, b) => a + b, 0);
     expect(total).toBe(succeeded.length * 2);
   });
