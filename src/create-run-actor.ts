@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createActor, fromPromise, type ActorOptions } from 'xstate';
+import { createActor, fromPromise, type ActorOptions, type ActorSystem } from 'xstate';
 import { runMachine } from '../machines/run.machine.js';
 import type {
   CallProviderInput,
@@ -56,6 +56,28 @@ export interface RunActorOptions {
 
 export type RunActor = ReturnType<typeof createRunActor>;
 
+/** The I/O of one run, found through its actor system so the machine is provided once, not per run. */
+interface RunEffects {
+  openSession(signal: AbortSignal): Promise<OpenSessionOutput>;
+  callProvider(input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput>;
+  persistTurn(input: PersistTurnInput): Promise<PersistTurnOutput>;
+}
+
+const effectsBySystem = new WeakMap<ActorSystem<any>, RunEffects>();
+const effectsOf = (system: ActorSystem<any>): RunEffects => {
+  const effects = effectsBySystem.get(system);
+  if (!effects) throw new Error('run effects missing: create runs with createRunActor()');
+  return effects;
+};
+
+const engineMachine = runMachine.provide({
+  actors: {
+    openSession: fromPromise<OpenSessionOutput, OpenSessionInput>(({ system, signal }) => effectsOf(system).openSession(signal)),
+    callProvider: fromPromise<CallProviderOutput, CallProviderInput>(({ input, system, signal }) => effectsOf(system).callProvider(input, signal)),
+    persistTurn: fromPromise<PersistTurnOutput, PersistTurnInput>(({ input, system }) => effectsOf(system).persistTurn(input)),
+  },
+});
+
 /**
  * Creates the actor of one run. Start it, then `await toPromise(actor)` for
  * `{ status: 'succeeded', reply, servedBy, attempts, decisions }` or `{ status: 'failed', error, ... }`.
@@ -76,7 +98,7 @@ export function createRunActor(options: RunActorOptions) {
     return options.classify?.(err, context) ?? classifyError(err, context);
   };
 
-  const openSession = fromPromise<OpenSessionOutput, OpenSessionInput>(async ({ signal }) => {
+  const openSession = async (signal: AbortSignal): Promise<OpenSessionOutput> => {
     const opened = await store.openRun({
       runId,
       sessionId,
@@ -96,9 +118,9 @@ export function createRunActor(options: RunActorOptions) {
       }
     });
     return { history: opened.history.map((t) => ({ role: t.role, content: t.content })), cooldowns: opened.cooldowns, at: clock.now() };
-  });
+  };
 
-  const callProvider = fromPromise<CallProviderOutput, CallProviderInput>(async ({ input, signal }) => {
+  const callProvider = async (input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> => {
     const startedAt = clock.now();
     let deltas = 0;
     const req: CallRequest = { runId, sessionId, ...input, signal };
@@ -127,9 +149,9 @@ export function createRunActor(options: RunActorOptions) {
       }
       return { ok: false, failure, at: clock.now(), durationMs: clock.now() - startedAt, ...(cooldowns ? { cooldowns } : {}) };
     }
-  });
+  };
 
-  const persistTurn = fromPromise<PersistTurnOutput, PersistTurnInput>(async ({ input }) => {
+  const persistTurn = async (input: PersistTurnInput): Promise<PersistTurnOutput> => {
     const { turns } = store.commitRun(lease!, {
       runId,
       messages,
@@ -139,13 +161,15 @@ export function createRunActor(options: RunActorOptions) {
       now: clock.now(),
     });
     return { turns: turns.length, at: clock.now() };
-  });
+  };
 
-  const actor = createActor(runMachine.provide({ actors: { openSession, callProvider, persistTurn } }), {
+  const actor = createActor(engineMachine, {
     input: { runId, sessionId, chain, messages, policy, startedAt: clock.now() },
     clock,
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
+
+  effectsBySystem.set(actor.system, { openSession, callProvider, persistTurn });
 
   const forward = bridgeRunEvents(options.events, logger);
   actor.on('*', (event) => {

@@ -33,6 +33,23 @@ export type { ErrorCode } from './errors.js';
 export { FallbackExhaustedError, DeadlineExceededError, RequestRejectedError, RunAbortedError } from './run-errors.js';
 export type { CandidateReport } from './run-errors.js';
 
+export { fromAiSdk, ProviderResponseError, startEmulator } from './providers/index.js';
+export type {
+  AiSdkModelResolver,
+  AiSdkModels,
+  FromAiSdkOptions,
+  AiSdkLanguageModel,
+  ProviderResponseErrorCode,
+  Emulator,
+  EmulatorOptions,
+  Scenario,
+  ScenarioRule,
+  ScenarioRequest,
+  Step as EmulatorStep,
+  RecordedRequest,
+  RecordedOutcome,
+} from './providers/index.js';
+
 export { systemClock } from './runtime.js';
 export type { Logger, RunClock } from './runtime.js';
 export type {
