@@ -27,6 +27,7 @@ interface Waiter {
 // gently growing interval, never later than the holder's expiry.
 const FIRST_POLL_MS = 2;
 const MAX_POLL_MS = 50;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Waiting for busy sessions, one FIFO queue per session. Only the head of a queue touches the
@@ -46,7 +47,8 @@ export class LeaseWaitQueue {
       const queue = this.#queues.get(req.sessionId) ?? [];
       queue.push(w);
       this.#queues.set(req.sessionId, queue);
-      w.deadlineTimer = setTimeout(() => this.#onDeadline(w), req.lockWaitMs);
+      // beyond setTimeout's range (Infinity included) means: wait as long as it takes
+      if (req.lockWaitMs <= MAX_TIMER_MS) w.deadlineTimer = setTimeout(() => this.#onDeadline(w), Math.max(0, req.lockWaitMs));
       if (req.signal) {
         const signal = req.signal;
         w.onAbort = () => this.#finish(w, () => w.reject(signal.reason));

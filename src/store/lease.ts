@@ -17,8 +17,9 @@ const isHeld = (owner: string | null, expiresAt: number | null, now: number): ex
  */
 export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns: CooldownTable, history: HistoryCache) {
   const readAfter = (sessionId: string, afterSeq: number) => s.turnsAfter.all(sessionId, afterSeq);
-  const take = db.transaction((a: OpenRunArgs, now: number): LeaseAttempt => {
-    s.ensureSession.run(a.sessionId);
+  const take = db.transaction((a: OpenRunArgs, now: number, known: boolean): LeaseAttempt => {
+    // sessions are never deleted, so a row the peek saw is still there
+    if (!known) s.ensureSession.run(a.sessionId);
     const row = s.getSession.get(a.sessionId);
     if (!row) throw new Error(`session ${a.sessionId} vanished inside its own transaction`);
     if (isHeld(row.lease_owner, row.lease_expires_at, now)) return { acquired: false, holderExpiresAt: row.lease_expires_at };
@@ -45,7 +46,7 @@ export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns
     // a plain read first: a waiter that finds the session busy never takes the write lock
     const peek = s.getSession.get(a.sessionId);
     if (peek && isHeld(peek.lease_owner, peek.lease_expires_at, now)) return { acquired: false, holderExpiresAt: peek.lease_expires_at };
-    return take.immediate(a, now);
+    return take.immediate(a, now, peek !== undefined);
   };
 }
 

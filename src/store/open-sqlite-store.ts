@@ -66,7 +66,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
     if (!queue.hasWaiters(a.sessionId)) {
       const first = tryLease(a, a.now);
       if (first.acquired) return first.opened;
-      if (a.lockWaitMs <= 0) throw new SessionBusyError(a.sessionId, 0);
+      if (!(a.lockWaitMs > 0)) throw new SessionBusyError(a.sessionId, 0);
     }
     const started = performance.now();
     return queue.wait({

@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, StoreError } from '../../src/errors.js';
 import { LATEST_SCHEMA_VERSION, openSqliteStore } from '../../src/store/index.js';
+import { applyMigrations } from '../../src/store/migrations/apply-migrations.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { completeRun, openStore, tempDbPath, tempDir } from './helpers.js';
 
 const openError = (p: string): unknown => {
@@ -151,5 +153,43 @@ describe('integrityCheck', () => {
     const store = openStore({ path: tempDbPath() });
     await completeRun(store, 'r1', 's1');
     expect(store.integrityCheck()).toEqual({ ok: true, messages: ['ok'] });
+  });
+});
+
+describe('applyMigrations', () => {
+  const extra = { version: 2, name: 'extra', sql: "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('seeded');" };
+
+  it('applies only the pending steps, in order, and records the version', async () => {
+    const p = tempDbPath();
+    const store = openSqliteStore({ path: p });
+    await completeRun(store, 'r1', 's1');
+    store.close();
+    const db = new Database(p);
+    try {
+      expect(applyMigrations(db, p, [...MIGRATIONS, extra])).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.prepare('SELECT x FROM extra').pluck().all()).toEqual(['seeded']);
+      expect(db.prepare('SELECT count(*) FROM turns').pluck().get()).toBe(2);
+      // running them again is a no-op
+      expect(applyMigrations(db, p, [...MIGRATIONS, extra])).toBe(2);
+      expect(db.prepare('SELECT count(*) FROM extra').pluck().get()).toBe(1);
+    } finally {
+      db.close();
+    }
+    // and this version of the store now refuses the file
+    expect(openError(p)).toMatchObject({ code: 'STORE_SCHEMA_TOO_NEW' });
+  });
+
+  it('a failing step rolls every step of the batch back', () => {
+    const p = tempDbPath();
+    const db = new Database(p);
+    try {
+      const broken = { version: 2, name: 'broken', sql: 'CREATE TABLE half (x); INSERT INTO no_such_table VALUES (1);' };
+      expect(() => applyMigrations(db, p, [...MIGRATIONS, broken])).toThrow(/no_such_table/);
+      expect(db.pragma('user_version', { simple: true })).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
   });
 });

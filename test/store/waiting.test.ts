@@ -63,6 +63,15 @@ describe('a busy session', () => {
     expect(store.getRun('r1')).toBeUndefined();
   });
 
+  it('an infinite lockWaitMs waits for the release instead of failing', async () => {
+    const store = openStore();
+    const first = await store.openRun(openArgs('r0', 's1'));
+    const waiting = store.openRun(openArgs('r1', 's1', { lockWaitMs: Number.POSITIVE_INFINITY }));
+    await new Promise((r) => setTimeout(r, 10));
+    store.commitRun(first.lease, commitArgs('r0'));
+    await expect(waiting).resolves.toMatchObject({ lease: { runId: 'r1' } });
+  });
+
   it('lockWaitMs 0 fails at once when busy', async () => {
     const store = openStore();
     await store.openRun(openArgs('r0', 's1'));
