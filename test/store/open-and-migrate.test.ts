@@ -71,6 +71,22 @@ describe('schema versions', () => {
     }
   });
 
+  it('the schema itself makes (run id, index) unique in turns: a repeated append is a no-op', () => {
+    const p = tempDbPath();
+    openSqliteStore({ path: p }).close();
+    const raw = new Database(p);
+    try {
+      const append = raw.prepare(
+        "INSERT INTO turns (session_id, seq, role, content, run_id, run_index) VALUES ('s1', ?, 'user', 'hi', 'r1', 0) ON CONFLICT (run_id, run_index) DO NOTHING",
+      );
+      expect(append.run(1).changes).toBe(1);
+      expect(append.run(2).changes).toBe(0);
+      expect(raw.prepare('SELECT count(*) FROM turns').pluck().get()).toBe(1);
+    } finally {
+      raw.close();
+    }
+  });
+
   it('reopening an up-to-date file migrates nothing and keeps data', async () => {
     const p = tempDbPath();
     const first = openStore({ path: p });
