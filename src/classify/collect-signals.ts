@@ -88,6 +88,12 @@ function isBytes(v: object): v is Uint8Array {
   return ArrayBuffer.isView(v) && v instanceof Uint8Array;
 }
 
+interface QueueItem {
+  value: unknown;
+  depth: number;
+  inBody: boolean;
+}
+
 /**
  * Walks the thrown value breadth-first (outermost wrapper first) through `cause`, `error`,
  * `errors`, bodies and quoted JSON, with a visit budget so cycles and huge graphs stay cheap.
@@ -96,7 +102,7 @@ export function collectSignals(root: unknown): Signals {
   const s: Signals = { statuses: [], bodyStatuses: [], textStatuses: [], codes: [], texts: [], headers: new Map(), timing: [], retryableFlags: [] };
   const seenObjects = new Set<object>();
   const seenTexts = new Set<string>();
-  const queue: Array<{ value: unknown; depth: number; inBody: boolean }> = [{ value: root, depth: 0, inBody: false }];
+  const queue: QueueItem[] = [{ value: root, depth: 0, inBody: false }];
   let visited = 0;
 
   const addCode = (value: string, fromName = false): void => {
@@ -123,26 +129,22 @@ export function collectSignals(root: unknown): Signals {
     for (const obj of parts.objects) enqueue(obj, depth + 1, true);
   };
 
-  for (let i = 0; i < queue.length && visited < LIMITS.nodes; i++) {
-    const item = queue[i];
-    if (!item) break;
-    const { value, depth, inBody } = item;
-    visited++;
+  const visit = ({ value, depth, inBody }: QueueItem): void => {
     if (typeof value === 'string') {
       readString(value, depth, inBody, inBody ? 1 : 3);
-      continue;
+      return;
     }
     if (typeof value !== 'object' || value === null) {
       if (depth === 0 && (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')) addText(String(value), 4);
-      continue;
+      return;
     }
-    if (seenObjects.has(value)) continue;
+    if (seenObjects.has(value)) return;
     seenObjects.add(value);
 
     if (Array.isArray(value)) {
       // RetryError.errors ends with the latest failure: read the tail.
       for (const el of value.slice(-LIMITS.arrayItems).reverse()) enqueue(el, depth + 1, inBody);
-      continue;
+      return;
     }
     if (isBytes(value)) {
       try {
@@ -150,7 +152,7 @@ export function collectSignals(root: unknown): Signals {
       } catch {
         // Undecodable bytes carry no signal.
       }
-      continue;
+      return;
     }
 
     for (const name of [get(value, 'name'), constructorName(value)]) {
@@ -218,8 +220,18 @@ export function collectSignals(root: unknown): Signals {
         enqueue(v, depth + 1, inBody || BODY_KEYS.has(key));
       }
     }
-  }
+  };
 
+  for (let i = 0; i < queue.length && visited < LIMITS.nodes; i++) {
+    const item = queue[i];
+    if (!item) break;
+    visited++;
+    try {
+      visit(item);
+    } catch {
+      // A revoked proxy or a throwing trap: this node says nothing, the rest of the chain still counts.
+    }
+  }
   const amzn = s.headers.get('x-amzn-errortype');
   if (amzn) addCode(amzn);
   const shouldRetry = s.headers.get('x-should-retry')?.trim().toLowerCase();

@@ -1,5 +1,6 @@
 import type { HeaderMap } from './read-headers.js';
-import { durationFromText, parseCompactDuration } from './parse-duration.js';
+import { parseCompactDuration } from './parse-duration.js';
+import { durationFromText, instantFromText } from './text-timing.js';
 
 /** A wait found in a body: relative (`resets_in_seconds`, `retryDelay`) or absolute (`resets_at`). */
 export type TimingHint = { relativeMs: number } | { absoluteMs: number };
@@ -109,6 +110,10 @@ export function retryTiming(headers: HeaderMap, bodyHints: readonly TimingHint[]
     () => {
       const ms = durationFromText(text);
       return ms === undefined ? undefined : { relativeMs: ms };
+    },
+    () => {
+      const at = instantFromText(text);
+      return at === undefined ? undefined : { absoluteMs: at };
     },
   ];
   for (const candidate of candidates) {

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderErrorsDoc } from '../../src/classify/errors-doc.js';
+import { FAMILY_TABLES, GENERIC_RULES } from '../../src/classify/rules/index.js';
+
+const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+
+describe('docs/errors.md', () => {
+  it('is what the classifier tables render (regenerate: npx tsx scripts/write-errors-doc.ts)', () => {
+    expect(doc).toBe(renderErrorsDoc());
+  });
+
+  it('shows every rule of every table', () => {
+    for (const table of [GENERIC_RULES, ...FAMILY_TABLES]) {
+      for (const rule of table.rules) expect(doc).toContain(rule.note.replace(/\|/g, '\\|'));
+    }
+  });
+});

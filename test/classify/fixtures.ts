@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import type { FailureReason, FailureScope } from '../../src/classify/index.js';
+
+// The repo sits beside shared/ (../shared from the repo root), locally and in CI.
+const shared = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../shared/fixtures/${name}`, import.meta.url), 'utf8'));
+
+export interface Payload {
+  id: string;
+  provider: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string | object;
+  reason: FailureReason;
+  scope: FailureScope;
+  source: string;
+}
+
+export interface PeerCase {
+  source: string;
+  provider: string | null;
+  status: number | null;
+  code: string | null;
+  message: string;
+  expected_reason: string;
+}
+
+export const loadPayloads = (): Payload[] => shared('error-payloads.json') as Payload[];
+export const loadPeerCases = (): PeerCase[] => shared('openclaw-error-cases.json') as PeerCase[];
+
+/** The fixtures README's mapping: OpenClaw's label → our reasons that agree; absent = not scored. */
+export const PEER_AGREEMENT: Readonly<Record<string, readonly FailureReason[]>> = {
+  rate_limit: ['rate_limit', 'quota_exhausted'],
+  billing: ['billing', 'quota_exhausted'],
+  auth: ['auth'],
+  auth_permanent: ['auth'],
+  overloaded: ['overloaded'],
+  server_error: ['server_error', 'overloaded'],
+  timeout: ['timeout', 'network', 'server_error'],
+  context_overflow: ['context_overflow'],
+  format: ['bad_request'],
+  model_not_found: ['model_not_found'],
+};
+
+/** A peer case as a host would throw it: an Error carrying the status and code OpenClaw saw. */
+export function peerError(c: PeerCase): Error {
+  return Object.assign(new Error(c.message), c.status === null ? {} : { status: c.status }, c.code === null ? {} : { code: c.code });
+}
+
+export const peerKey = (c: PeerCase): string => `${c.provider ?? '-'} ${c.status ?? '-'} ${c.code ?? '-'} ${c.message}`;

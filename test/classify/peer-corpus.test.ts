@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { classifyError, type FailureReason } from '../../src/classify/index.js';
+import { isClassification } from '../../src/classify/is-classification.js';
+import { loadPeerCases, PEER_AGREEMENT, peerError, peerKey } from './fixtures.js';
+
+const cases = loadPeerCases();
+
+/**
+ * Where we disagree with OpenClaw on purpose, keyed `provider status code message`, with why.
+ * Every miss must be listed and every entry must still be a miss.
+ */
+const DISAGREEMENTS: ReadonlyArray<{ key: string; ours: FailureReason; why: string }> = [
+  { key: '- - - HTTP 410: No body', ours: 'model_not_found', why: '410 Gone is a retired model or endpoint: retrying never helps, so not a timeout' },
+  { key: 'amazon-bedrock 503 - ServiceUnavailable: The service is temporarily unable to handle the request.', ours: 'overloaded', why: 'a 503 is the provider shedding load; our Bedrock payload labels ServiceUnavailable overloaded too' },
+  { key: '- - - LLM error: service unavailable', ours: 'overloaded', why: '"service unavailable" is overload wording; OpenClaw labels the same words overloaded in its 503 cases' },
+  { key: '- 403 - 403 Key limit exceeded (monthly limit)', ours: 'quota_exhausted', why: 'a monthly key limit is a quota; OpenClaw reads every 403 as auth (and labels the 401 twin billing)' },
+  { key: 'demo-provider 403 PROVIDER_QUOTA_EXHAUSTED Forbidden', ours: 'quota_exhausted', why: 'the code says quota exhausted; the 403 status is how the provider sends it' },
+  { key: 'demo-provider - - 403 concurrency limit breached', ours: 'rate_limit', why: 'concurrency wording is a rate limit even as 403 (the Bailian incident)' },
+  { key: 'xai - - 403 {"error":"You have run out of credits"}', ours: 'billing', why: 'running out of credits is billing whatever the status; rotating keys of another team may help' },
+  { key: '- 400 invalid_request AADSTS7000215: Invalid client secret provided.', ours: 'auth', why: 'an invalid client secret is a bad credential (rotate the profile), not a malformed request' },
+];
+
+const results = cases.map((c) => ({ c, got: classifyError(peerError(c), c.provider ? { provider: c.provider } : {}) }));
+const scored = results.filter(({ c }) => PEER_AGREEMENT[c.expected_reason] !== undefined);
+const agrees = ({ c, got }: (typeof results)[number]): boolean => PEER_AGREEMENT[c.expected_reason]?.includes(got.reason) ?? true;
+
+describe('openclaw-error-cases.json (a peer gateway, labels mapped per the fixtures README)', () => {
+  it('scores the 218 cases with a mapped label', () => {
+    expect(cases.length).toBe(240);
+    expect(scored.length).toBe(218);
+  });
+
+  it('agrees on at least 95% of the scored cases', () => {
+    expect(scored.filter(agrees).length / scored.length).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('disagrees exactly on the listed cases, for the listed reasons', () => {
+    const misses = scored.filter((r) => !agrees(r)).map(({ c, got }) => ({ key: peerKey(c), ours: got.reason }));
+    expect(misses).toEqual(DISAGREEMENTS.map(({ key, ours }) => ({ key, ours })));
+  });
+
+  it('returns a well-formed classification for every case, scored or not', () => {
+    for (const { got } of results) expect(isClassification(got)).toBe(true);
+  });
+});
