@@ -68,7 +68,7 @@ export interface Statements {
   listTurns: Database.Statement<[string], TurnRow>;
   turnsAfter: Database.Statement<[string, number], TurnRow>;
   turnsOfRun: Database.Statement<[string], TurnRow>;
-  lastSeq: Database.Statement<[string], number | null>;
+  lastSeq: Database.Statement<[string], number | undefined>;
   insertTurn: Database.Statement<{ session: string; seq: number; role: Role; content: string; runId: string; index: number }>;
   insertRun: Database.Statement<{ runId: string; session: string; token: number; now: number }>;
   getRun: Database.Statement<[string], RunRow>;
@@ -107,7 +107,8 @@ export function prepareStatements(db: Database.Database): Statements {
     listTurns: prep<[string], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE session_id = ? ORDER BY seq`),
     turnsAfter: prep<[string, number], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE session_id = ? AND seq > ? ORDER BY seq`),
     turnsOfRun: prep<[string], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE run_id = ? ORDER BY run_index`),
-    lastSeq: prep<[string], number | null>('SELECT max(seq) FROM turns WHERE session_id = ?').pluck() as Database.Statement<[string], number | null>,
+    // ORDER BY ... LIMIT 1 is one step down the primary key, whatever the session's length
+    lastSeq: prep<[string], number | undefined>('SELECT seq FROM turns WHERE session_id = ? ORDER BY seq DESC LIMIT 1').pluck() as Database.Statement<[string], number | undefined>,
     insertTurn: prep<{ session: string; seq: number; role: Role; content: string; runId: string; index: number }>(
       `INSERT INTO turns (session_id, seq, role, content, run_id, run_index)
        VALUES (@session, @seq, @role, @content, @runId, @index)

@@ -1,6 +1,7 @@
 import type { Migration } from './migration.js';
 
 // Timestamps are REAL so a fractional clock (performance.now-based) never trips STRICT typing.
+// Tables keyed by text are WITHOUT ROWID: one b-tree to write per row instead of table + index.
 export const migration001: Migration = {
   version: 1,
   name: 'initial',
@@ -13,7 +14,7 @@ CREATE TABLE sessions (
   -- fencing token: bumped by every lease grant and kept after release, so it only grows
   lease_token INTEGER NOT NULL DEFAULT 0,
   lease_expires_at REAL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE turns (
   session_id TEXT NOT NULL,
@@ -42,8 +43,8 @@ CREATE TABLE runs (
   -- JSON, only for orphaned runs: what the provider returned but the run could not commit
   orphan_messages TEXT,
   orphan_reply TEXT
-) STRICT;
-CREATE INDEX runs_orphaned ON runs (finished_at) WHERE status = 'orphaned';
+) STRICT, WITHOUT ROWID;
+CREATE INDEX runs_orphaned ON runs (finished_at, id) WHERE status = 'orphaned';
 
 -- profiles are stored by id only: no column here can hold a key
 CREATE TABLE attempts (
