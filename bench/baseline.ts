@@ -23,14 +23,48 @@ export async function bareActorRun(): Promise<void> {
   await toPromise(actor);
 }
 
-export function bareTransaction() {
+/**
+ * The SQL a persisted run needs, with nothing around it: take the session (upsert, read, grant,
+ * insert the run, read history), then commit (two turns, one attempt, run and session updates),
+ * each in one transaction on a WAL-less in-memory database.
+ */
+export function bareTransaction(): { run: () => void; close: () => void } {
   const db = new Database(':memory:');
-  db.exec('CREATE TABLE turns (session TEXT, seq INTEGER, role TEXT, content TEXT, run TEXT, PRIMARY KEY (session, seq))');
-  const insert = db.prepare('INSERT INTO turns VALUES (?, ?, ?, ?, ?)');
-  let seq = 0;
-  const tx = db.transaction((run: string) => {
-    insert.run('s', ++seq, 'user', 'hello', run);
-    insert.run('s', ++seq, 'assistant', 'reply', run);
+  db.exec(`
+    CREATE TABLE sessions (id TEXT PRIMARY KEY, owner TEXT, token INTEGER NOT NULL DEFAULT 0, expires INTEGER);
+    CREATE TABLE runs (id TEXT PRIMARY KEY, session TEXT, status TEXT, started INTEGER, finished INTEGER);
+    CREATE TABLE turns (session TEXT, seq INTEGER, role TEXT, content TEXT, run TEXT, PRIMARY KEY (session, seq));
+    CREATE TABLE attempts (run TEXT, n INTEGER, provider TEXT, model TEXT, outcome TEXT, PRIMARY KEY (run, n));`);
+  const ensure = db.prepare('INSERT INTO sessions (id) VALUES (?) ON CONFLICT (id) DO NOTHING');
+  const get = db.prepare('SELECT owner, token, expires FROM sessions WHERE id = ?');
+  const grant = db.prepare('UPDATE sessions SET owner = ?, token = token + 1, expires = ? WHERE id = ?');
+  const insertRun = db.prepare("INSERT INTO runs (id, session, status, started) VALUES (?, ?, 'running', ?)");
+  const history = db.prepare('SELECT seq, role, content FROM turns WHERE session = ? ORDER BY seq');
+  const insertTurn = db.prepare('INSERT INTO turns VALUES (?, ?, ?, ?, ?)');
+  const insertAttempt = db.prepare("INSERT INTO attempts VALUES (?, 1, 'a', 'm', 'succeeded')");
+  const finishRun = db.prepare("UPDATE runs SET status = 'succeeded', finished = ? WHERE id = ?");
+  const release = db.prepare('UPDATE sessions SET owner = NULL, expires = NULL WHERE id = ? AND owner = ?');
+  const open = db.transaction((session: string, run: string) => {
+    ensure.run(session);
+    get.get(session);
+    grant.run(run, Date.now() + 30_000, session);
+    insertRun.run(run, session, Date.now());
+    return history.all(session);
   });
-  return { run: () => tx(String(seq)), close: () => db.close() };
+  const commit = db.transaction((session: string, run: string) => {
+    insertTurn.run(session, 1, 'user', 'hello', run);
+    insertTurn.run(session, 2, 'assistant', 'reply', run);
+    insertAttempt.run(run);
+    finishRun.run(Date.now(), run);
+    release.run(session, run);
+  });
+  let n = 0;
+  return {
+    run: () => {
+      const id = String(n++);
+      open.immediate(`s${id}`, id);
+      commit.immediate(`s${id}`, id);
+    },
+    close: () => db.close(),
+  };
 }

@@ -16,8 +16,9 @@ const quota: CallFn = async (req) => {
 };
 
 let n = 0;
-async function persistedRun(store: SessionStore, chain: string[], call: CallFn, sessions = 64) {
-  const actor = createRunActor({ sessionId: `s${n++ % sessions}`, messages: [{ role: 'user', content: 'hello' }], chain, call, store });
+/** One run on a fresh session (history reads grow with the session; that is measured apart). */
+async function persistedRun(store: SessionStore, chain: string[], call: CallFn, sessionId = `s${n++}`) {
+  const actor = createRunActor({ sessionId, messages: [{ role: 'user', content: 'hello' }], chain, call, store });
   actor.start();
   const out = await toPromise(actor);
   if (out.status !== 'succeeded') throw new Error(`bench run failed: ${String(out.error)}`);
@@ -33,7 +34,7 @@ async function main() {
   tx.close();
   const floor = actorUs + txUs;
   console.log(`bare XState actor (3 invokes)        ${fmt(actorUs)}`);
-  console.log(`bare SQLite transaction (2 inserts)  ${fmt(txUs)}`);
+  console.log(`bare SQL of a run (2 transactions)   ${fmt(txUs)}`);
   console.log(`floor: actor + transaction           ${fmt(floor)}\n`);
 
   const mem = openSqliteStore();
@@ -61,7 +62,13 @@ async function main() {
   const bigStore = openSqliteStore();
   for (let i = 0; i < 10_000; i++) bigStore.putCooldown({ provider: `other${i}`, profileId: `k${i}`, until: Date.now() + 3_600_000, reason: 'rate_limit', failures: 1 });
   const bigUs = await usPerOp(() => persistedRun(bigStore, chain, ok), iterations);
-  console.log(`10 000 cooldown rows of other keys   ${fmt(bigUs)}   ${(bigUs / fullUs).toFixed(2)}x the small table\n`);
+  console.log(`10 000 cooldown rows of other keys   ${fmt(bigUs)}   ${(bigUs / fullUs).toFixed(2)}x the small table`);
+
+  const histStore = openSqliteStore();
+  for (let s = 0; s < 20; s++) for (let t = 0; t < 50; t++) await persistedRun(histStore, chain, ok, `h${s}`);
+  let h = 0;
+  const histUs = await usPerOp(() => persistedRun(histStore, chain, ok, `h${h++ % 20}`), iterations);
+  console.log(`sessions of 100+ turns (history sent) ${fmt(histUs)}\n`);
 
   // Memory per in-flight run: runs parked in `attempting` on a call that never answers.
   const parked = openSqliteStore();
@@ -81,7 +88,7 @@ async function main() {
   console.log(`memory per in-flight run             ${(perRun / 1024).toFixed(1).padStart(8)} KB (target ≤ 20 KB)${global.gc ? '' : '  (run with --expose-gc for a steadier figure)'}`);
   for (const a of actors) a.stop();
 
-  for (const s of [mem, file, incidentStore, longStore, bigStore, parked]) s.close();
+  for (const s of [mem, file, incidentStore, longStore, bigStore, histStore, parked]) s.close();
   rmSync(dir, { recursive: true, force: true });
 }
 
