@@ -42,8 +42,11 @@ export interface SqliteSessionStore extends SessionStore {
 export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSessionStore {
   const o = resolveStoreOptions(options);
   const { db, version } = openDatabase(o);
+  let closed = false;
+  const closedError = () => new StoreError('STORE_FAILED', o.path, `Store ${o.path} is closed`);
   const guard = <A extends unknown[], R>(doing: string, fn: (...args: A) => R) =>
     (...args: A): R => {
+      if (closed) throw closedError();
       try {
         return fn(...args);
       } catch (e) {
@@ -57,10 +60,9 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
   const history = new HistoryCache(o.historyCacheSessions);
   const tryLease = guard('taking a session lease', createLeaseTaker(db, s, cooldowns, history));
   const endings = createRunEndings(db, s, history, (sessionId) => queue.released(sessionId));
-  let closed = false;
 
   const openRun = async (a: OpenRunArgs): Promise<OpenedRun> => {
-    if (closed) throw new StoreError('STORE_FAILED', o.path, `Store ${o.path} is closed`);
+    if (closed) throw closedError();
     a.signal?.throwIfAborted();
     // joining behind waiters of this process keeps arrival order, even if the lease looks free
     if (!queue.hasWaiters(a.sessionId)) {

@@ -33,11 +33,17 @@ export interface ResolvedStoreOptions {
   historyCacheSessions: number;
 }
 
+const KNOWN_OPTIONS = new Set(['path', 'synchronous', 'busyTimeoutMs', 'now', 'cooldownCleanupIntervalMs', 'historyCacheSessions']);
+
 const isNonNegativeInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 export function resolveStoreOptions(options: SqliteStoreOptions = {}): ResolvedStoreOptions {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError('options', 'must be an object');
+  }
+  // a misspelt `path` would otherwise silently give an in-memory store and lose every session
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new ConfigError(key, 'is not an option of openSqliteStore');
   }
   const { path = ':memory:', synchronous = 'NORMAL', busyTimeoutMs = 5000, now, cooldownCleanupIntervalMs = 60_000, historyCacheSessions = 256 } = options;
   if (typeof path !== 'string' || path.length === 0) {

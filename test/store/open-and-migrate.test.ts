@@ -25,6 +25,8 @@ describe('options', () => {
     [{ busyTimeoutMs: 1.5 }, 'busyTimeoutMs'],
     [{ now: 5 }, 'now'],
     [{ cooldownCleanupIntervalMs: Number.NaN }, 'cooldownCleanupIntervalMs'],
+    [{ historyCacheSessions: -3 }, 'historyCacheSessions'],
+    [{ paht: '/tmp/x.db' }, 'paht'],
   ])('%j is refused naming the field', (options, field) => {
     const err = (() => {
       try {

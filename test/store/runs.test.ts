@@ -159,6 +159,18 @@ describe('failRun', () => {
   });
 });
 
+describe('a closed store', () => {
+  it('refuses every call with a StoreError, and closing twice is harmless', async () => {
+    const store = openStore();
+    const { lease } = await store.openRun(openArgs('r1', 's1'));
+    store.close();
+    store.close();
+    expect(() => store.commitRun(lease, commitArgs('r1'))).toThrow(expect.objectContaining({ code: 'STORE_FAILED' }));
+    expect(() => store.listTurns('s1')).toThrow(expect.objectContaining({ code: 'STORE_FAILED' }));
+    await expect(store.openRun(openArgs('r2', 's1'))).rejects.toMatchObject({ code: 'STORE_FAILED' });
+  });
+});
+
 describe('a file store', () => {
   it('keeps everything across close and reopen', async () => {
     const path = tempDbPath();
