@@ -252,13 +252,18 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   };
 }
 
-/** The attempt's own timer fired: the call is cut (its signal aborts) and counts as a timeout. */
+/**
+ * The attempt's own timer fired: the call is cut (its signal aborts) and counts as a timeout of
+ * this request (design.md: timeout → scope `request`). One hung call says nothing about the
+ * provider's other models and profiles, and a cut at the run's deadline nothing at all, so it
+ * blocks only this (model, profile), for the backoff, in this run, and is not shared.
+ */
 export function attemptTimedOut(ctx: RunContext, timeoutMs: number): Step {
   return callFailed(ctx, {
     ok: false,
     at: ctx.attemptStartedAt + timeoutMs,
     durationMs: timeoutMs,
-    failure: { reason: 'timeout', scope: 'provider', retryable: true, message: `no answer within ${timeoutMs} ms` },
+    failure: { reason: 'timeout', scope: 'request', retryable: true, message: `no answer within ${timeoutMs} ms` },
   });
 }
 
