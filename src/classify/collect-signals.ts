@@ -102,6 +102,7 @@ export function collectSignals(root: unknown): Signals {
   const s: Signals = { statuses: [], bodyStatuses: [], textStatuses: [], codes: [], texts: [], headers: new Map(), timing: [], retryableFlags: [] };
   const seenObjects = new Set<object>();
   const seenTexts = new Set<string>();
+  const seenStrings = new Set<string>();
   const queue: QueueItem[] = [{ value: root, depth: 0, inBody: false }];
   let visited = 0;
 
@@ -123,6 +124,9 @@ export function collectSignals(root: unknown): Signals {
     if (value !== null && value !== undefined && depth <= LIMITS.depth) queue.push({ value, depth, inBody });
   };
   const readString = (text: string, depth: number, inBody: boolean, rank: number): void => {
+    // One body referenced from many places is parsed once: work stays linear in the input.
+    if (seenStrings.has(text)) return;
+    seenStrings.add(text);
     const parts = readBody(text);
     for (const code of parts.codes) addCode(code);
     if (parts.text !== undefined) addText(parts.text, rank);

@@ -1,4 +1,4 @@
-import { REASON_RULES } from '../policy/reason-rules.js';
+import { type Move, REASON_RULES, type ReasonRule } from '../policy/reason-rules.js';
 import { BASE_REFINEMENTS, CODE_REFINEMENTS, REASON_DEFAULTS } from './reason-defaults.js';
 import { FAMILY_TABLES, GENERIC_RULES, STATUS_RULES } from './rules/index.js';
 import type { Rule, RuleTable } from './rules/types.js';
@@ -7,11 +7,23 @@ import { FAILURE_REASONS, type FailureReason } from './types.js';
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (s: string): string => `\`\` ${cell(s)} \`\``;
 
-function policyOf(reason: FailureReason): string {
+const MOVE_WORDS: Record<Move, string> = {
+  retry: 'retry the same candidate after the wait',
+  rotate: 'rotate to another profile',
+  escalate: 'escalate to the next candidate',
+};
+const COOLDOWN_WORDS: Record<ReasonRule['cooldown'], string> = {
+  wait: 'blocked for the provider\'s wait or a growing backoff',
+  long: 'blocked for a long, growing cooldown',
+  run: 'blocked for this run only',
+};
+
+/** The engine's default action, in words, from the policy table it runs on. */
+function actionOf(reason: FailureReason): string {
   const r = REASON_RULES[reason];
   if (r.terminal) return 'fail the run now';
-  const moves = r.order.filter((m) => m !== 'retry' || r.retry).join(' → ');
-  return `${moves}; cooldown: ${r.cooldown}${r.perAccount ? ' (per account)' : ''}`;
+  const moves = r.order.filter((m) => m !== 'retry' || r.retry).map((m) => MOVE_WORDS[m]);
+  return `${moves.join(', else ')}; ${COOLDOWN_WORDS[r.cooldown]}`;
 }
 
 function perAccount(): string {
@@ -21,9 +33,9 @@ function perAccount(): string {
 function reasonsTable(): string[] {
   const rows = FAILURE_REASONS.map((reason) => {
     const d = REASON_DEFAULTS[reason];
-    return `| \`${reason}\` | ${d.scope} | ${d.retryable ? 'yes' : 'no'} | ${cell(d.action)} | ${cell(policyOf(reason))} |`;
+    return `| \`${reason}\` | ${d.scope} | ${d.retryable ? 'yes' : 'no'} | ${cell(actionOf(reason))} |`;
   });
-  return ['| reason | default scope | retryable | default action | engine moves (src/policy/reason-rules.ts) |', '|---|---|---|---|---|', ...rows];
+  return ['| reason | default scope | retryable | default action (src/policy/reason-rules.ts) |', '|---|---|---|---|', ...rows];
 }
 
 function refinementsTable(): string[] {

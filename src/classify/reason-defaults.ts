@@ -3,8 +3,6 @@ import type { FailureReason, FailureScope } from './types.js';
 export interface ReasonDefaults {
   scope: FailureScope;
   retryable: boolean;
-  /** What the engine does by default, for docs/errors.md. */
-  action: string;
 }
 
 /**
@@ -14,21 +12,21 @@ export interface ReasonDefaults {
  * one model, and the payload corpus labels it so; a model-specific error code narrows it.
  */
 export const REASON_DEFAULTS: Record<FailureReason, ReasonDefaults> = {
-  rate_limit: { scope: 'profile', retryable: true, action: 'retry after Retry-After if short, else rotate the profile' },
-  quota_exhausted: { scope: 'profile', retryable: false, action: 'long cooldown until the reset, rotate the profile, escalate' },
-  billing: { scope: 'profile', retryable: false, action: 'disable the profile for long, rotate, escalate' },
-  auth: { scope: 'profile', retryable: false, action: 'disable the profile, rotate' },
-  overloaded: { scope: 'provider', retryable: true, action: 'short backoff retry, then escalate' },
-  server_error: { scope: 'provider', retryable: true, action: 'bounded retry, then escalate' },
-  timeout: { scope: 'request', retryable: true, action: 'bounded retry, then escalate' },
-  network: { scope: 'provider', retryable: true, action: 'bounded retry, then escalate' },
-  context_overflow: { scope: 'model', retryable: false, action: 'escalate to a later candidate (a larger window may fit)' },
-  content_policy: { scope: 'model', retryable: false, action: 'escalate (policy-configurable)' },
-  model_not_found: { scope: 'model', retryable: false, action: 'escalate' },
-  bad_request: { scope: 'request', retryable: false, action: 'fail now: every model would refuse it' },
-  aborted: { scope: 'request', retryable: false, action: 'fail now, persist nothing partial' },
-  interrupted: { scope: 'model', retryable: true, action: 'streaming failed after partial output (engine-produced, never by classifyError)' },
-  unknown: { scope: 'model', retryable: true, action: 'bounded retry, then escalate' },
+  rate_limit: { scope: 'profile', retryable: true },
+  quota_exhausted: { scope: 'profile', retryable: false },
+  billing: { scope: 'profile', retryable: false },
+  auth: { scope: 'profile', retryable: false },
+  overloaded: { scope: 'provider', retryable: true },
+  server_error: { scope: 'provider', retryable: true },
+  timeout: { scope: 'request', retryable: true },
+  network: { scope: 'provider', retryable: true },
+  context_overflow: { scope: 'model', retryable: false },
+  content_policy: { scope: 'model', retryable: false },
+  model_not_found: { scope: 'model', retryable: false },
+  bad_request: { scope: 'request', retryable: false },
+  aborted: { scope: 'request', retryable: false },
+  interrupted: { scope: 'model', retryable: false },
+  unknown: { scope: 'model', retryable: true },
 };
 
 /**

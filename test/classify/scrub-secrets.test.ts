@@ -12,6 +12,7 @@ describe('scrubSecrets', () => {
     ['GET https://x.googleapis.com/v1/models?alt=sse&key=AbCdEf123456789012345 failed', 'AbCdEf123456789012345'],
     ['glued:sk-abcdefghijklmnopqrstuvwxyz', 'sk-abcdefghijklmnopqrstuvwxyz'],
     ['groq gsk_abcdefghijklmnopqrstuvwxyz0123 bad', 'gsk_abcdefghijklmnopqrstuvwxyz0123'],
+    ['unknown key sk-emu-unknown-9', 'sk-emu-unknown-9'],
   ])('removes the secret from %j', (text, secret) => {
     const out = scrubSecrets(text);
     expect(out).not.toContain(secret);
