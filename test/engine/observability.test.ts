@@ -65,4 +65,21 @@ describe('events and logs', () => {
     expect(lines.every((l) => l.runId !== undefined)).toBe(true);
     expect(JSON.stringify(lines)).not.toContain(key);
   });
+
+  it('passes XState inspection events to the inspect option (what the Stately inspector consumes)', async () => {
+    const seen: { type: string; value?: unknown }[] = [];
+    const actor = createRunActor({
+      sessionId: 's',
+      messages: [{ role: 'user', content: 'x' }],
+      chain: ['a/m'],
+      call: scriptedCall().call,
+      store: openSqliteStore(),
+      inspect: (e) => seen.push({ type: e.type, value: e.type === '@xstate.snapshot' ? (e.snapshot as { value?: unknown }).value : undefined }),
+    });
+    actor.start();
+    await toPromise(actor);
+    expect(seen.some((e) => e.type === '@xstate.actor')).toBe(true);
+    const states = seen.filter((e) => e.type === '@xstate.snapshot' && typeof e.value === 'string').map((e) => e.value);
+    expect(states).toEqual(expect.arrayContaining(['opening', 'attempting', 'lockedPersist', 'succeeded']));
+  });
 });
