@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { ConfigError } from '../errors.js';
 import type { FailureReason } from '../classify/types.js';
 import type { CooldownEntry, CooldownKey } from '../types.js';
 
@@ -65,6 +66,10 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
   };
 
   const put = (e: CooldownEntry): void => {
+    // caught here with the field named, rather than as a SQLite constraint message
+    if (typeof e.provider !== 'string' || e.provider === '') throw new ConfigError('cooldown.provider', 'must be a non-empty string');
+    if (typeof e.until !== 'number' || Number.isNaN(e.until)) throw new ConfigError('cooldown.until', 'must be a time in ms (Infinity allowed)');
+    if (!Number.isSafeInteger(e.failures) || e.failures < 0) throw new ConfigError('cooldown.failures', 'must be a non-negative integer');
     s.upsert.run({ ...keyParams(e), until: e.until, reason: e.reason, failures: e.failures });
   };
 

@@ -41,6 +41,22 @@ describe('cooldowns', () => {
     expect(store.activeCooldowns(['openai-codex'], 0)).toEqual([entry({ profileId: 'p1', until: 8_000, reason: 'billing', failures: 3 })]);
   });
 
+  it('an entry until Infinity stays active (a profile disabled for good)', () => {
+    const store = openStore();
+    store.putCooldown(entry({ until: Number.POSITIVE_INFINITY }));
+    expect(store.activeCooldowns(['openai-codex'], 1e15)).toEqual([entry({ until: Number.POSITIVE_INFINITY })]);
+  });
+
+  it.each([
+    [{ until: Number.NaN }, 'cooldown.until'],
+    [{ failures: 1.5 }, 'cooldown.failures'],
+    [{ provider: '' }, 'cooldown.provider'],
+  ])('a malformed entry %j is refused naming the field', (bad, field) => {
+    const store = openStore();
+    expect(() => store.putCooldown(entry(bad))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', field }));
+    expect(store.activeCooldowns(['openai-codex', ''], 0)).toEqual([]);
+  });
+
   it('clears exactly the given keys', () => {
     const store = openStore();
     store.putCooldown(entry());
