@@ -20,7 +20,7 @@ import { bridgeRunEvents } from './run-events-bridge.js';
 import { systemClock, type Logger, type RunClock } from './runtime.js';
 import { defaultStore } from './default-store.js';
 import type { Lease, SessionStore } from './store/types.js';
-import type { CallFn, CallRequest, Message } from './types.js';
+import type { CallFn, CallRequest, Message, Turn } from './types.js';
 
 export interface RunActorOptions {
   /** The conversation this run belongs to; runs on one session are serialised by its lease. */
@@ -70,6 +70,18 @@ const effectsOf = (system: ActorSystem<any>): RunEffects => {
   return effects;
 };
 
+// Turns of a session are shared, frozen objects (the store caches histories), so each one's
+// plain { role, content } view is built once, not once per run: long sessions stay cheap.
+const messageOfTurn = new WeakMap<Turn, Message>();
+function asMessage(turn: Turn): Message {
+  let message = messageOfTurn.get(turn);
+  if (!message) {
+    message = Object.freeze({ role: turn.role, content: turn.content });
+    messageOfTurn.set(turn, message);
+  }
+  return message;
+}
+
 const engineMachine = runMachine.provide({
   actors: {
     openSession: fromPromise<OpenSessionOutput, OpenSessionInput>(({ system, signal }) => effectsOf(system).openSession(signal)),
@@ -117,7 +129,7 @@ export function createRunActor(options: RunActorOptions) {
         throw error;
       }
     });
-    return { history: opened.history.map((t) => ({ role: t.role, content: t.content })), cooldowns: opened.cooldowns, at: clock.now() };
+    return { history: opened.history.map(asMessage), cooldowns: opened.cooldowns, at: clock.now() };
   };
 
   const callProvider = async (input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> => {
