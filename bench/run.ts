@@ -52,12 +52,16 @@ async function main() {
   const incidentUs = await usPerOp(() => persistedRun(incidentStore, incident, quota), iterations);
   console.log(`quota incident (cooldown known)      ${fmt(incidentUs)}`);
 
-  // Flatness: a long chain whose head is cooling down, and a big cooldown table of other keys.
+  // Flatness: a long chain answered by its head costs what a short one does; skipping is work
+  // per skipped candidate (each is a recorded decision), not per chain entry.
   const longChain = Array.from({ length: 48 }, (_, i) => `p${i % 12}/m${i}`).concat(['good/model']);
+  const headStore = openSqliteStore();
+  const headUs = await usPerOp(() => persistedRun(headStore, longChain, ok), iterations);
+  console.log(`49-candidate chain, head answers     ${fmt(headUs)}   ${(headUs / fullUs).toFixed(2)}x the 2-candidate chain`);
   const longStore = openSqliteStore();
   for (let i = 0; i < 12; i++) longStore.putCooldown({ provider: `p${i}`, until: Date.now() + 3_600_000, reason: 'quota_exhausted', failures: 1 });
   const longUs = await usPerOp(() => persistedRun(longStore, longChain, ok), iterations);
-  console.log(`49-candidate chain, 48 skipped       ${fmt(longUs)}`);
+  console.log(`49-candidate chain, 48 skipped       ${fmt(longUs)}   ${((longUs - fullUs) / 48).toFixed(1)} µs per skip`);
 
   const bigStore = openSqliteStore();
   for (let i = 0; i < 10_000; i++) bigStore.putCooldown({ provider: `other${i}`, profileId: `k${i}`, until: Date.now() + 3_600_000, reason: 'rate_limit', failures: 1 });
@@ -88,7 +92,7 @@ async function main() {
   console.log(`memory per in-flight run             ${(perRun / 1024).toFixed(1).padStart(8)} KB (target ≤ 20 KB)${global.gc ? '' : '  (run with --expose-gc for a steadier figure)'}`);
   for (const a of actors) a.stop();
 
-  for (const s of [mem, file, incidentStore, longStore, bigStore, histStore, parked]) s.close();
+  for (const s of [mem, file, incidentStore, headStore, longStore, bigStore, histStore, parked]) s.close();
   rmSync(dir, { recursive: true, force: true });
 }
 
