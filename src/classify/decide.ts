@@ -40,7 +40,9 @@ function matchCode(tables: readonly RuleTable[], codes: readonly CodeSignal[], s
 function matchText(tables: readonly RuleTable[], text: string, status: number | undefined, accepts: (r: FailureReason) => boolean): Rule | undefined {
   for (const table of tables) {
     for (const rule of table.rules) {
-      if (rule.text && accepts(rule.reason) && statusApplies(rule, status) && rule.text.test(text)) return rule;
+      if (!rule.text || !accepts(rule.reason) || !statusApplies(rule, status)) continue;
+      if (rule.yieldsToStatus && status !== undefined) continue;
+      if (rule.text.test(text)) return rule;
     }
   }
   return undefined;

@@ -99,6 +99,8 @@ export function readBody(input: string): BodyParts {
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const v = tryJson(trimmed);
     if (v !== undefined) return { objects: [v], codes: [] };
+    // A cut-off success body holds model output, whose words must not be read as an error.
+    if (/^(\{\s*"|\[\s*[{"[])/.test(trimmed) && !/"error"/i.test(trimmed)) return { objects: [], codes: [] };
   }
   if (looksLikeStream(trimmed)) {
     const parts = readStream(trimmed);

@@ -62,6 +62,31 @@ describe('SDK errors', () => {
   });
 });
 
+describe('responses the client could not read', () => {
+  /** What the AI SDK throws when a 200 body is not JSON: APICallError caused by JSONParseError. */
+  function unreadable(statusCode: number, responseBody: string) {
+    const cause = Object.assign(new Error(`JSON parsing failed: Text: ${responseBody}.\nError message: Unexpected end of JSON input`), { name: 'AI_JSONParseError' });
+    return Object.assign(new Error('Invalid JSON response'), { name: 'AI_APICallError', statusCode, responseBody, cause });
+  }
+
+  it('blames an empty or cut-off 200 body on the provider, not the request', () => {
+    for (const body of ['', '{"id":"x","choices":[{"message":{"content":"the prompt is too long and invalid request'])
+      expect(classifyError(unreadable(200, body))).toMatchObject({ reason: 'server_error', retryable: true, message: 'Invalid JSON response' });
+  });
+
+  it('lets an HTTP error status decide when its body was unreadable', () => {
+    expect(classifyError(unreadable(400, '<html>Bad Request</html>'))).toMatchObject({ reason: 'bad_request', status: 400 });
+    expect(classifyError(unreadable(429, 'Too Many Requests'))).toMatchObject({ reason: 'rate_limit', status: 429 });
+  });
+
+  it('reads the response codes of the AI SDK adapter', () => {
+    const err = (code: string) => Object.assign(new Error(`deepseek/v4: detail (${code})`), { name: 'ProviderResponseError', code });
+    expect(classifyError(err('provider_error'))).toMatchObject({ reason: 'server_error' });
+    expect(classifyError(err('incomplete_response'))).toMatchObject({ reason: 'network' });
+    expect(classifyError(err('content_filter'))).toMatchObject({ reason: 'content_policy', scope: 'model' });
+  });
+});
+
 describe('transport errors', () => {
   it.each([
     ['ECONNRESET', 'network'],

@@ -15,6 +15,11 @@ export const GENERIC_RULES: RuleTable = {
     { code: /^(timeouterror|apiconnectiontimeouterror|etimedout|esockettimedout|econnaborted|und_err_(connect|headers|body)_timeout)$/i, reason: 'timeout', yieldsToStatus: true, note: 'a client-side deadline or socket timeout' },
     { code: /^(econnreset|econnrefused|enotfound|eai_again|epipe|ehostunreach|enetunreach|enetdown|econnclosed|und_err_socket|und_err_closed|und_err_connect|und_err_[a-z_]+|apiconnectionerror|fetcherror|err_ssl_[a-z_]+|cert_[a-z_]+)$/i, reason: 'network', yieldsToStatus: true, note: 'Node, undici and SDK connection errors' },
 
+    // The response could not be read: the provider (or a proxy) broke it, the request was fine.
+    { code: /^(ai_jsonparseerror|ai_emptyresponsebodyerror|ai_invalidresponsedataerror|ai_nocontentgeneratederror|provider_error)$/i, reason: 'server_error', yieldsToStatus: true, note: 'an unreadable, empty or failed response (AI SDK parse errors, finish reason "error")' },
+    { code: /^ai_typevalidationerror$/i, reason: 'server_error', scope: 'model', yieldsToStatus: true, note: 'the model answered in a shape the client cannot use' },
+    { code: /^incomplete_response$/i, reason: 'network', yieldsToStatus: true, note: 'the stream ended without a finish' },
+
     // Provider codes: money and long windows.
     { code: /^(usage_limit_reached|usage_limit_exceeded|quota_exceeded|quota_exhausted|[a-z_]+_quota_(exceeded|exhausted)|daily_limit_exceeded|monthly_limit_exceeded)$/i, reason: 'quota_exhausted', note: 'the account used up a usage window' },
     { code: /^(insufficient_quota|insufficient_balance|insufficient_credits|billing_hard_limit_reached|billing_not_active|payment_required|credits_exhausted|arrearage|invalid_?subscription|usage_not_included)$/i, reason: 'billing', note: 'no credit or plan: a human must pay' },
@@ -64,8 +69,9 @@ export const GENERIC_RULES: RuleTable = {
     { text: /overload|over capacity|at capacity|capacity (exceeded|limit)|high (demand|load|traffic)|temporarily (unavailable|overloaded)|service[ _-]?unavailable|\bis busy\b|not ready|过载|访问量过大|繁忙|负载/i, reason: 'overloaded', note: 'overload and unavailability wording' },
     // Time and transport.
     { text: /timed? ?out|timeout|deadline[ _-]?exceeded|超时/i, reason: 'timeout', note: 'timeout wording' },
-    { text: /fetch failed|connection (error|reset|refused|closed|lost)|network[ _-]?error|socket hang ?up|other side closed|econn[a-z]+|enotfound|eai_again|epipe|ehostunreach|enetunreach|und_err_[a-z_]+|no such host|\bdns\b|getaddrinfo|stream ended|ended without|premature(ly)? close|网络(错误|异常)|连接(失败|中断|错误)/i, reason: 'network', note: 'connection and stream-transport wording' },
+    { text: /fetch failed|connection (error|reset|refused|closed|lost)|network[ _-]?error|socket hang ?up|other side closed|econn[a-z]+|enotfound|eai_again|epipe|ehostunreach|enetunreach|und_err_[a-z_]+|no such host|\bdns\b|getaddrinfo|stream ended|ended without|premature(ly)? close|upstream connect error|reset before headers|网络(错误|异常)|连接(失败|中断|错误)/i, reason: 'network', note: 'connection and stream-transport wording' },
     // Server faults.
+    { text: /invalid json response|json parsing failed|unexpected end of json|empty response body|type validation failed/i, reason: 'server_error', yieldsToStatus: true, note: 'the response could not be parsed: a provider or proxy fault' },
     { text: /internal[ _-]?(server |database )?error|server[ _]error|internal failure|bad gateway|upstream (error|connect)|error (while )?processing|unknown error|unexpected error|something went wrong|malformed[ _]response|web server is down|origin is unreachable|finish_reason:? ?error|服务器(内部)?错误|系统错误/i, reason: 'server_error', note: 'server-fault wording' },
     // Credentials and money, broad wording.
     { text: /\bunauthori[sz]ed\b|\bforbidden\b|permission[ _-]?(denied|error)|access denied|not authori[sz]ed|do(n't| not) have access|无权限|权限不足/i, reason: 'auth', note: 'unauthorized or forbidden wording' },

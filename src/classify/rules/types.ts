@@ -21,8 +21,8 @@ export interface Rule {
    */
   weak?: boolean;
   /**
-   * Client-side signals (abort, timeout, socket codes) that lose to an HTTP error status found
-   * anywhere in the chain: the provider answered, so its answer says more.
+   * Client-side signals (abort, timeout, socket codes, a response that failed to parse) that lose
+   * to an HTTP error status found anywhere in the chain: the provider answered, so its status says more.
    */
   yieldsToStatus?: boolean;
   /** Why the signal means this, for docs/errors.md. */
