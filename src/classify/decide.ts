@@ -53,7 +53,7 @@ function matchStatus(status: number | undefined): StatusRule | undefined {
 }
 
 /** The text the rules read: best sources first, each already cut to 10 kB, all together bounded. */
-export function ruleText(signals: Signals): string {
+function ruleText(signals: Signals): string {
   const ordered = [...signals.texts].sort((a, b) => a.rank - b.rank);
   const joined = [...ordered.map((t) => t.text), ...signals.codes.map((c) => c.value)].join('\n');
   return joined.slice(0, LIMITS.matchChars);
@@ -74,7 +74,6 @@ export function decide(signals: Signals, provider: string | undefined): Decision
   const strong = matchCode(tables, signals.codes, status, false);
   const byStatus = matchStatus(status);
   const weak = matchCode(tables, signals.codes, status, true);
-  const baseCode = strong ?? (byStatus ? undefined : weak);
   const baseReason = strong?.rule.reason ?? byStatus?.reason ?? weak?.rule.reason;
 
   const allowed: readonly FailureReason[] | '*' =
@@ -83,7 +82,7 @@ export function decide(signals: Signals, provider: string | undefined): Decision
   const reason: FailureReason = byText?.reason ?? baseReason ?? 'unknown';
 
   // The rules that agree with the outcome say how wide and how retryable it is, most specific first.
-  const agreeing = [byText, baseCode?.rule, weak?.rule, byStatus].filter(
+  const agreeing = [byText, strong?.rule, byStatus, weak?.rule].filter(
     (r): r is Rule | StatusRule => r !== undefined && r.reason === reason,
   );
   const scope =
