@@ -42,7 +42,8 @@ export function classifyError(err: unknown, context?: ClassifyContext): Classifi
   try {
     const signals = collectSignals(err);
     const d = decide(signals, typeof context?.provider === 'string' ? context.provider : undefined);
-    const timing = retryTiming(signals.headers, signals.timing, d.text, clockOf(context));
+    const limited = d.reason === 'rate_limit' || d.reason === 'quota_exhausted';
+    const timing = retryTiming(signals.headers, signals.timing, d.text, clockOf(context), limited);
     const code = d.code === undefined ? undefined : scrubSecrets(d.code).slice(0, 100);
     return {
       reason: d.reason,

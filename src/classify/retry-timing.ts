@@ -93,9 +93,10 @@ function settle(hint: TimingHint, now: number): RetryTiming | undefined {
 
 /**
  * The provider's own wait, most precise source first: `retry-after-ms`, `retry-after`, body fields,
- * rate-limit window headers, then a wait named in the message.
+ * rate-limit window headers, then a wait named in the message. Window headers ride on every
+ * response of OpenAI and Anthropic, so they only count when a limit is the failure (`limited`).
  */
-export function retryTiming(headers: HeaderMap, bodyHints: readonly TimingHint[], text: string, now: number): RetryTiming {
+export function retryTiming(headers: HeaderMap, bodyHints: readonly TimingHint[], text: string, now: number, limited: boolean): RetryTiming {
   const candidates: Array<() => TimingHint | undefined> = [
     () => {
       const v = headers.get('retry-after-ms');
@@ -106,7 +107,7 @@ export function retryTiming(headers: HeaderMap, bodyHints: readonly TimingHint[]
       return v === undefined ? undefined : retryAfterHeader(v, now);
     },
     ...bodyHints.map((h) => () => h),
-    () => windowResets(headers, now),
+    () => (limited ? windowResets(headers, now) : undefined),
     () => {
       const ms = durationFromText(text);
       return ms === undefined ? undefined : { relativeMs: ms };

@@ -33,6 +33,11 @@ describe('retry timing', () => {
     expect(timing({ status: 429, headers: { 'x-ratelimit-reset-requests': '1.5s' } }).retryAfterMs).toBe(1_500);
   });
 
+  it('ignores window headers when the failure is not a limit: they ride on every response', () => {
+    const headers = { 'x-ratelimit-reset-tokens': '6m0s', 'x-ratelimit-remaining-tokens': '0', 'anthropic-ratelimit-tokens-reset': '2026-05-18T22:00:45Z' };
+    expect(timing({ status: 529, headers, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } })).toEqual({ retryAfterMs: undefined, resetAt: undefined });
+  });
+
   it('reads anthropic-ratelimit-*-reset as an RFC 3339 instant', () => {
     const headers = { 'anthropic-ratelimit-input-tokens-reset': '2026-05-18T22:00:45Z', 'anthropic-ratelimit-input-tokens-remaining': '0' };
     expect(timing({ status: 429, headers })).toEqual({ retryAfterMs: 45_000, resetAt: Date.parse('2026-05-18T22:00:45Z') });
