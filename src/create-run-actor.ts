@@ -9,8 +9,8 @@ import type {
   PersistTurnInput,
   PersistTurnOutput,
 } from '../machines/run-types.js';
-import { classifyError } from './classify/index.js';
-import type { Classification, Classifier } from './classify/types.js';
+import { classifyError, createClassifier } from './classify/index.js';
+import type { Classifier } from './classify/types.js';
 import { validateRunOptions } from './config/validate-run-options.js';
 import { isLlmFailoverError, LeaseLostError } from './errors.js';
 import type { RunEventBus } from './events.js';
@@ -105,10 +105,9 @@ export function createRunActor(options: RunActorOptions) {
   let lease: Lease | undefined;
   let stopHeartbeat: (() => void) | undefined;
 
-  const classify = (err: unknown, provider: string): Classification => {
-    const context = { provider, now: () => clock.now() };
-    return options.classify?.(err, context) ?? classifyError(err, context);
-  };
+  // A host classifier that throws or answers nonsense is skipped, never fatal.
+  const classifier = options.classify ? createClassifier(options.classify) : classifyError;
+  const now = () => clock.now();
 
   const openSession = async (signal: AbortSignal): Promise<OpenSessionOutput> => {
     const opened = await store.openRun({
@@ -149,7 +148,9 @@ export function createRunActor(options: RunActorOptions) {
       if (typeof result?.content !== 'string') throw new TypeError('call() resolved without a string `content`');
       return { ok: true, content: result.content, at: clock.now(), durationMs: clock.now() - startedAt };
     } catch (err) {
-      let failure = classify(err, input.provider);
+      // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
+      if (isLlmFailoverError(err) && err.code === 'CONFIG_INVALID') throw err;
+      let failure = classifier(err, { provider: input.provider, now });
       if (deltas > 0 && failure.reason !== 'aborted') {
         failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
       }

@@ -6,7 +6,7 @@ export type { ReplyChunk } from './reply-stream.js';
 export { runMachine } from '../machines/run.machine.js';
 export type { RunOutput, RunInput, RunCommand } from '../machines/run-types.js';
 
-export { classifyError } from './classify/index.js';
+export { classifyError, createClassifier, isClassification, scrubSecrets } from './classify/index.js';
 export { FAILURE_REASONS, FAILURE_SCOPES } from './classify/types.js';
 export type { Classification, ClassifyContext, Classifier, FailureReason, FailureScope } from './classify/types.js';
 
