@@ -33,18 +33,16 @@ function soonest(at: number | undefined): string {
   return at === undefined ? '' : ` Soonest a candidate frees up: ${new Date(at).toISOString()}.`;
 }
 
-/** Every candidate of the chain failed, was skipped, or was cut by the attempt budget. */
-export class FallbackExhaustedError extends LlmFailoverError {
+/** A run that ended with no answer, carrying what became of every candidate. */
+abstract class CandidatesReportError extends LlmFailoverError {
   readonly runId: string;
   readonly attempts: readonly AttemptRecord[];
   readonly candidates: readonly CandidateReport[];
+  /** Soonest time any candidate frees up (ms since epoch), if known. */
   readonly soonestAvailableAt: number | undefined;
 
-  constructor(data: RunFailureData) {
-    super(
-      'FALLBACK_EXHAUSTED',
-      `No candidate could serve run ${data.runId} after ${data.attempts.length} call(s). ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
-    );
+  protected constructor(code: 'FALLBACK_EXHAUSTED' | 'DEADLINE_EXCEEDED', message: string, data: RunFailureData) {
+    super(code, message);
     this.runId = data.runId;
     this.attempts = data.attempts;
     this.candidates = data.candidates;
@@ -52,22 +50,25 @@ export class FallbackExhaustedError extends LlmFailoverError {
   }
 }
 
-/** The run's deadline (`policy.deadlineMs`) passed before a candidate answered. */
-export class DeadlineExceededError extends LlmFailoverError {
-  readonly runId: string;
-  readonly attempts: readonly AttemptRecord[];
-  readonly candidates: readonly CandidateReport[];
-  readonly soonestAvailableAt: number | undefined;
+/** Every candidate of the chain failed, was skipped, or was cut by the attempt budget. */
+export class FallbackExhaustedError extends CandidatesReportError {
+  constructor(data: RunFailureData) {
+    super(
+      'FALLBACK_EXHAUSTED',
+      `No candidate could serve run ${data.runId} after ${data.attempts.length} call(s). ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
+      data,
+    );
+  }
+}
 
+/** The run's deadline (`policy.deadlineMs`) passed before a candidate answered. */
+export class DeadlineExceededError extends CandidatesReportError {
   constructor(data: RunFailureData & { deadlineMs: number }) {
     super(
       'DEADLINE_EXCEEDED',
-      `Run ${data.runId} reached its ${data.deadlineMs} ms deadline after ${data.attempts.length} call(s). ${describeCandidates(data.candidates)}.`,
+      `Run ${data.runId} reached its ${data.deadlineMs} ms deadline after ${data.attempts.length} call(s). ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
+      data,
     );
-    this.runId = data.runId;
-    this.attempts = data.attempts;
-    this.candidates = data.candidates;
-    this.soonestAvailableAt = data.soonestAvailableAt;
   }
 }
 
