@@ -1,0 +1,35 @@
+import { fc } from '@fast-check/vitest';
+import { FAILURE_REASONS } from '../../src/classify/types.js';
+import type { CooldownEntry } from '../../src/types.js';
+import type { ChainWorld } from './chains.js';
+
+/**
+ * Cooldowns other runs left in the store: on a provider, a profile, a model or a model under a
+ * profile of the chain, some already over at the run's start (time 0), some ending mid-run,
+ * some lasting hours. Until values are integers; call ends carry a fraction, so they never tie.
+ */
+export function cooldownsArb({ chain, profiles }: ChainWorld): fc.Arbitrary<CooldownEntry[]> {
+  const entry = fc
+    .record({
+      at: fc.nat({ max: chain.length - 1 }),
+      withProfile: fc.boolean(),
+      profilePick: fc.nat({ max: 3 }),
+      withModel: fc.boolean(),
+      until: fc.oneof(fc.integer({ min: -5_000, max: 0 }), fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 1, max: 20_000_000 })),
+      reason: fc.constantFrom(...FAILURE_REASONS),
+      failures: fc.integer({ min: 1, max: 5 }),
+    })
+    .map(({ at, withProfile, profilePick, withModel, until, reason, failures }): CooldownEntry => {
+      const c = chain[at]!;
+      const ids = profiles[c.provider]!;
+      return {
+        provider: c.provider,
+        ...(withProfile ? { profileId: ids[profilePick % ids.length]! } : {}),
+        ...(withModel ? { model: c.model } : {}),
+        until,
+        reason,
+        failures,
+      };
+    });
+  return fc.array(entry, { maxLength: 4 });
+}

@@ -1,0 +1,198 @@
+import type { Classification } from '../../src/classify/types.js';
+import { classificationOf, scriptKey, type Outcome, type World } from '../arbitraries/world-types.js';
+import { CooldownBook } from './cooldown-book.js';
+import type { EndCode, Expectation, ExpectedBlock, ExpectedCall, ExpectedDecision } from './expectation.js';
+import { covers, keyFor, sameKey, type Key, type Target } from './keys.js';
+import { CUT, LONG, movesFor, RETRYABLE, RUN_ONLY } from './rules.js';
+
+/** How a failed call's payload is read: pinned by the world (default) or by a real classifier. */
+export type ReadFailure = (o: Extract<Outcome, { kind: 'fail' }>, provider: string, now: number) => Classification;
+
+const pinnedReading: ReadFailure = (o, _provider, now) => classificationOf(o.pinned, o.payload, now);
+
+interface Spot {
+  c: number;
+  p: number;
+}
+
+/**
+ * The reference run: walks a world with the policy of the spec, one plain function per rule, and
+ * says which calls happen, in which order and at what simulated time, and how the run ends.
+ */
+export function simulate(world: World, read: ReadFailure = pinnedReading): Expectation {
+  const { chain, policy } = world;
+  const providers = new Set(chain.map((c) => c.provider));
+  const book = new CooldownBook(world.cooldowns);
+  const deadline = policy.deadlineMs;
+  const abortAt = world.abortAtMs ?? Infinity;
+  const used = new Map<string, number>();
+  const calls: ExpectedCall[] = [];
+  const decisions: ExpectedDecision[] = [];
+  const blocks: ExpectedBlock[] = [];
+  let now = 0;
+  let known = book.active(providers, now); // what this run knows of the shared cooldowns
+  let probed = false;
+
+  const target = ({ c, p }: Spot): Target => {
+    const e = chain[c]!;
+    return { provider: e.provider, model: e.model, profileId: world.profiles[e.provider]![p]! };
+  };
+  const profilesOf = (c: number) => world.profiles[chain[c]!.provider]!;
+  const callsOn = (t: Target) => calls.filter((x) => x.provider === t.provider && x.model === t.model && x.profileId === t.profileId).length;
+  const failedHere = (t: Target) => calls.some((x) => x.result !== 'reply' && covers(x, t) && covers(t, x));
+  const ownBlocked = (t: Target) => blocks.some((b) => b.until > now && covers(b.key, t));
+  const cooling = (t: Target) => known.filter((e) => e.until > now && covers(e, t));
+  const usable = (t: Target) => !ownBlocked(t) && callsOn(t) < policy.maxAttemptsPerCandidate && cooling(t).length === 0;
+
+  const walk = (from: number): { pick?: Spot; passed: number[] } => {
+    const passed: number[] = [];
+    for (let c = from + 1; c < chain.length; c++) {
+      const p = profilesOf(c).findIndex((_, i) => usable(target({ c, p: i })));
+      if (p >= 0) return { pick: { c, p }, passed };
+      passed.push(c);
+    }
+    return { passed };
+  };
+
+  // Nothing usable: the (model, profile) held back only by cooldowns this run did not cause, the
+  // one whose cooldowns end first (chain order breaks ties); once per run.
+  const probeTarget = (): Spot | undefined => {
+    if (probed || policy.whenAllCoolingDown !== 'probe') return undefined;
+    let best: (Spot & { until: number }) | undefined;
+    chain.forEach((_, c) =>
+      profilesOf(c).forEach((_, p) => {
+        const t = target({ c, p });
+        const by = cooling(t);
+        if (by.length === 0 || ownBlocked(t) || failedHere(t) || callsOn(t) >= policy.maxAttemptsPerCandidate) return;
+        const until = Math.max(...by.map((e) => e.until));
+        if (!best || until < best.until) best = { c, p, until };
+      }),
+    );
+    return best && { c: best.c, p: best.p };
+  };
+
+  const skip = (passed: readonly number[]) => {
+    for (const c of passed) decisions.push({ kind: 'skip', provider: chain[c]!.provider, model: chain[c]!.model });
+  };
+  const end = (status: 'succeeded' | 'failed', code?: EndCode, servedBy?: Target): Expectation => ({
+    status,
+    ...(code ? { code } : {}),
+    ...(servedBy ? { servedBy } : {}),
+    calls,
+    decisions,
+    blocks,
+    endedAt: now,
+  });
+  const fail = (code: EndCode): Expectation => {
+    decisions.push({ kind: 'fail' });
+    return end('failed', code);
+  };
+
+  let at: Spot = { c: -1, p: 0 };
+  let probe = false;
+  let step: 'walk' | 'call' = 'walk';
+  for (let guard = 0; guard < 10_000; guard++) {
+    if (step === 'walk') {
+      const { pick, passed } = walk(at.c);
+      const spot = now < deadline ? (pick ?? probeTarget()) : undefined;
+      skip(passed);
+      if (!spot) return fail(now >= deadline ? 'DEADLINE_EXCEEDED' : 'FALLBACK_EXHAUSTED');
+      probe = !pick;
+      probed ||= probe;
+      decisions.push({ kind: probe ? 'probe' : at.c < 0 ? 'select' : 'escalate', ...target(spot) });
+      at = spot;
+    }
+
+    // One call of target(at): it answers, fails, or is cut at the attempt timeout or the deadline.
+    const t = target(at);
+    const key = scriptKey(t.provider, t.model, t.profileId);
+    const script = world.scripts[key]!;
+    const n = used.get(key) ?? 0;
+    used.set(key, n + 1);
+    const outcome = script[Math.min(n, script.length - 1)]!;
+    const limit = Math.min(policy.attemptTimeoutMs, deadline - now);
+    const takes = outcome.kind === 'hang' ? Infinity : outcome.delayMs;
+    const endsAt = now + Math.min(takes, limit);
+    const call: ExpectedCall = { ...t, startedAt: now, probe, result: 'cut' };
+    calls.push(call);
+    if (abortAt < endsAt) {
+      call.result = 'aborted';
+      now = abortAt;
+      return fail('RUN_ABORTED');
+    }
+    now = endsAt;
+    if (outcome.kind === 'reply' && takes < limit) {
+      call.result = 'reply';
+      decisions.push({ kind: 'persist' });
+      return end('succeeded', undefined, t);
+    }
+    const f = outcome.kind === 'fail' && takes < limit ? read(outcome, t.provider, now) : { ...CUT, message: 'cut' };
+    call.result = outcome.kind === 'fail' && takes < limit ? 'fail' : 'cut';
+    call.reason = f.reason;
+
+    // The request itself is refused, or the caller stopped it: no other candidate would do better.
+    if (f.reason === 'aborted') return fail('RUN_ABORTED');
+    if (f.reason === 'bad_request' || (f.scope === 'request' && !f.retryable)) return fail('REQUEST_REJECTED');
+    if (f.reason === 'content_policy' && policy.onContentPolicy === 'fail') return fail('REQUEST_REJECTED');
+    if (f.reason === 'interrupted' && policy.onInterrupted === 'fail') return fail('REQUEST_REJECTED');
+
+    // Block what the failure says to leave. A provider's answer comes with a fresh look at the shared cooldowns.
+    const blockKey: Key = keyFor(f.scope, f.reason, t);
+    if (call.result === 'fail') known = book.active(providers, now);
+    const before = known.find((e) => sameKey(e, blockKey) && e.until > now)?.failures ?? 0;
+    const streak = Math.max(before + 1, calls.filter((x) => x.result !== 'reply' && covers(blockKey, x)).length);
+    const given = f.retryAfterMs !== undefined && f.retryAfterMs >= 0 ? f.retryAfterMs : f.resetAt !== undefined && f.resetAt > now ? f.resetAt - now : undefined;
+    const growth = 2 ** (streak - 1);
+    let wait: number;
+    if (RUN_ONLY.has(f.reason)) wait = Infinity;
+    else if (LONG.has(f.reason)) wait = Math.min(given ?? policy.cooldownMs[f.reason] * growth, policy.maxCooldownMs);
+    else wait = Math.min(given ?? Math.min(policy.cooldownMs[f.reason], policy.backoffBaseMs * growth), policy.maxCooldownMs);
+    const shared = !RUN_ONLY.has(f.reason) && f.scope !== 'request' && wait > 0;
+    blocks.push({ key: blockKey, reason: f.reason, at: now, until: now + wait, shared });
+    if (shared) {
+      const entry = { ...blockKey, until: now + wait, reason: f.reason, failures: streak };
+      known = [...known.filter((e) => !sameKey(e, blockKey)), entry];
+      book.put(entry);
+    }
+    if (now >= deadline) return fail('DEADLINE_EXCEEDED');
+
+    const canRetry =
+      RETRYABLE.has(f.reason) &&
+      f.retryable &&
+      callsOn(t) < policy.maxAttemptsPerCandidate &&
+      wait <= policy.maxRetryWaitMs &&
+      now + wait < deadline;
+    let move: 'retry' | 'rotate' | 'walk' | undefined;
+    let rotateTo = -1;
+    for (const m of movesFor(f.reason)) {
+      if (m === 'retry' && canRetry) move = 'retry';
+      if (m === 'rotate') {
+        rotateTo = profilesOf(at.c).findIndex((_, p) => p !== at.p && usable(target({ c: at.c, p })));
+        if (rotateTo >= 0) move = 'rotate';
+      }
+      if (m === 'escalate' && walk(at.c).pick) move = 'walk';
+      if (move) break;
+    }
+    move ??= canRetry ? 'retry' : probeTarget() ? 'walk' : undefined;
+    if (!move) return fail('FALLBACK_EXHAUSTED');
+
+    probe = false;
+    if (move === 'walk') {
+      step = 'walk';
+      continue;
+    }
+    step = 'call';
+    if (move === 'rotate') {
+      at = { c: at.c, p: rotateTo };
+      decisions.push({ kind: 'rotate', ...target(at) });
+      continue;
+    }
+    decisions.push({ kind: 'retry', ...t });
+    if (abortAt < now + wait) {
+      now = abortAt;
+      return fail('RUN_ABORTED');
+    }
+    now += wait;
+  }
+  throw new Error('oracle: the reference run did not end (a bug in the oracle)');
+}
