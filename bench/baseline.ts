@@ -26,10 +26,11 @@ export async function bareActorRun(): Promise<void> {
 /**
  * The SQL a persisted run needs, with nothing around it: take the session (upsert, read, grant,
  * insert the run, read history), then commit (two turns, one attempt, run and session updates),
- * each in one transaction on a WAL-less in-memory database.
+ * each in one transaction (in memory, or on a WAL file with synchronous=NORMAL like the store).
  */
-export function bareTransaction(): { run: () => void; close: () => void } {
-  const db = new Database(':memory:');
+export function bareTransaction(path = ':memory:'): { run: () => void; close: () => void } {
+  const db = new Database(path);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL'), db.pragma('synchronous = NORMAL');
   db.exec(`
     CREATE TABLE sessions (id TEXT PRIMARY KEY, owner TEXT, token INTEGER NOT NULL DEFAULT 0, expires INTEGER);
     CREATE TABLE runs (id TEXT PRIMARY KEY, session TEXT, status TEXT, started INTEGER, finished INTEGER);

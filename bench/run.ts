@@ -43,9 +43,13 @@ async function main() {
   console.log(`persisted run, :memory:              ${fmt(fullUs)}   ${(fullUs / floor).toFixed(2)}x floor (target ≤ 2x, ≥ 3000 runs/s)`);
 
   const dir = mkdtempSync(join(tmpdir(), 'llmf-bench-'));
+  const bareFile = bareTransaction(join(dir, 'bare.db'));
+  const bareFileUs = await usPerOp(bareFile.run, iterations);
+  bareFile.close();
   const file = openSqliteStore({ path: join(dir, 'bench.db') });
   const fileUs = await usPerOp(() => persistedRun(file, chain, ok), iterations);
-  console.log(`persisted run, WAL file              ${fmt(fileUs)}   ${(fileUs / floor).toFixed(2)}x floor`);
+  console.log(`bare SQL of a run, WAL file          ${fmt(bareFileUs)}`);
+  console.log(`persisted run, WAL file              ${fmt(fileUs)}   ${(fileUs / (actorUs + bareFileUs)).toFixed(2)}x its floor (actor + bare SQL on a WAL file)`);
 
   const incident = ['openai-codex/gpt-5.5', 'openai-codex/gpt-5.4-mini', 'deepseek/deepseek-v4-pro', 'deepseek/deepseek-v4-flash', 'moonshot/kimi-k2.6'];
   const incidentStore = openSqliteStore();
