@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import { expect } from 'vitest';
 import { describePath, transitionTour } from './paths.js';
 import { replay } from './replay.js';
 import { allTransitions } from './transitions.js';
@@ -33,3 +34,10 @@ export const UNREACHABLE: Readonly<Record<string, string>> = {
   'rotatingProfile --always#1--> escalatingModel':
     'deciding enters rotatingProfile only when decideAfterFailure found a usable profile, and nothing changes the context in between: hasFreeProfile is always true there. A defensive branch; see docs/testing.md.',
 };
+
+/** The coverage test's verdict: paths replay as modelled, and only the listed unreachable transitions stay untaken. */
+export function expectFullCoverage(c: Coverage): void {
+  expect(c.paths).toBeGreaterThan(100);
+  expect(c.mismatches).toEqual([]);
+  expect(c.uncovered).toEqual(Object.keys(UNREACHABLE));
+}

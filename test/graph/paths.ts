@@ -14,6 +14,7 @@ export function describePath(p: RunPath): string {
       if (e.output?.failure) return `${short}(${e.output.failure.reason}/${e.output.failure.scope})`;
       if (e.output?.ok) return `${short}(ok)`;
       if (e.output?.cooldowns?.length) return `${short}(all cooling)`;
+      if (e.type === 'xstate.done.actor.openSession' && (e.output?.at ?? 0) > 0) return `${short}(at the deadline)`;
       return short;
     })
     .join(' > ');

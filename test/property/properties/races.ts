@@ -38,14 +38,15 @@ export function checkNoLostReply(race: Race, trace: RaceTrace): void {
 
 export function checkSeesEarlierTurns(race: Race, trace: RaceTrace): void {
   expect(trace.hung).toBe(false);
+  // The session as it stood when each run ended (its commit, or its failure): a run holding the
+  // session from its first read to its end saw exactly that, in every call it made.
   const committed: string[] = race.prior.map(text);
-  const historyAtOpen = new Map<string, string[]>();
+  const atEnd = new Map<string, string[]>();
   for (const entry of trace.log) {
-    if (entry.type === 'acquired') historyAtOpen.set(entry.runId, [...committed]);
+    if (entry.type === 'committed' || entry.type === 'ended') atEnd.set(entry.runId, [...committed]);
     if (entry.type === 'committed') committed.push(...entry.turns.map(text));
   }
   for (const run of trace.runs) {
-    const history = historyAtOpen.get(run.runId);
-    for (const sent of run.sent) expect(sent.map(text), `${run.runId}'s history`).toEqual([...history!, ...run.messages.map(text)]);
+    for (const sent of run.sent) expect(sent.map(text), `${run.runId}'s history`).toEqual([...atEnd.get(run.runId)!, ...run.messages.map(text)]);
   }
 }

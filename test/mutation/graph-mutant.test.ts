@@ -1,0 +1,25 @@
+import { expect, it } from 'vitest';
+import { createMachine, type AnyStateMachine } from 'xstate';
+import { runMachine } from '../../machines/run.machine.js';
+import { expectFullCoverage, transitionCoverage } from '../graph/coverage.js';
+
+/**
+ * The run machine with one more transition: a success whose content is 'cached' goes straight to
+ * succeeded. No generated path answers 'cached', so no path takes it: coverage must say so.
+ */
+function withUntakenTransition(): AnyStateMachine {
+  const config = runMachine.config as unknown as { states: Record<string, { invoke?: { onDone?: unknown[] } }> };
+  const attempting = config.states.attempting!;
+  const invoke = attempting.invoke!;
+  const cached = { guard: ({ event }: { event: { output: { ok: boolean; content?: string } } }) => event.output.ok && event.output.content === 'cached', target: 'succeeded' };
+  return createMachine(
+    { ...runMachine.config, states: { ...config.states, attempting: { ...attempting, invoke: { ...invoke, onDone: [cached, ...invoke.onDone!] } } } } as never,
+    runMachine.implementations as never,
+  ) as AnyStateMachine;
+}
+
+it('transition coverage ← a transition added to the machine that no generated path takes is reported', async () => {
+  const c = await transitionCoverage(withUntakenTransition());
+  expect(c.uncovered).toContain('attempting --xstate.done.actor.callProvider#0--> succeeded');
+  expect(() => expectFullCoverage(c)).toThrow();
+});
