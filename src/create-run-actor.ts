@@ -70,17 +70,7 @@ const effectsOf = (system: ActorSystem<any>): RunEffects => {
   return effects;
 };
 
-// Turns of a session are shared, frozen objects (the store caches histories), so each one's
-// plain { role, content } view is built once, not once per run: long sessions stay cheap.
-const messageOfTurn = new WeakMap<Turn, Message>();
-function asMessage(turn: Turn): Message {
-  let message = messageOfTurn.get(turn);
-  if (!message) {
-    message = Object.freeze({ role: turn.role, content: turn.content });
-    messageOfTurn.set(turn, message);
-  }
-  return message;
-}
+const asMessage = (turn: Turn): Message => ({ role: turn.role, content: turn.content });
 
 const engineMachine = runMachine.provide({
   actors: {
@@ -128,7 +118,8 @@ export function createRunActor(options: RunActorOptions) {
         throw error;
       }
     });
-    return { history: opened.history.map(asMessage), cooldowns: opened.cooldowns, at: clock.now() };
+    // Providers get { role, content } only; the SQLite store keeps those views ready per session.
+    return { history: opened.messages ?? opened.history.map(asMessage), cooldowns: opened.cooldowns, at: clock.now() };
   };
 
   const callProvider = async (input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> => {

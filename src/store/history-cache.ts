@@ -1,4 +1,12 @@
-import type { Turn } from '../types.js';
+import type { Message, Turn } from '../types.js';
+
+/** A session's history, and the same turns as plain `{ role, content }` messages for providers. */
+export interface History {
+  turns: Turn[];
+  messages: Message[];
+}
+
+const toMessage = (t: Turn): Message => Object.freeze({ role: t.role, content: t.content });
 
 /**
  * Session histories kept in memory so that opening a run reads only the turns appended since
@@ -11,40 +19,49 @@ import type { Turn } from '../types.js';
  */
 export class HistoryCache {
   readonly #maxSessions: number;
-  readonly #sessions = new Map<string, Turn[]>();
+  readonly #sessions = new Map<string, History>();
 
   constructor(maxSessions: number) {
     this.#maxSessions = maxSessions;
   }
 
-  /** The full history of a session, as a new array the caller may change. */
-  read(sessionId: string, readAfter: (sessionId: string, afterSeq: number) => Turn[]): Turn[] {
+  /**
+   * The full history of a session, as new arrays the caller may change. Message views are built
+   * once per turn, when the turn enters the cache, not once per run.
+   */
+  read(sessionId: string, readAfter: (sessionId: string, afterSeq: number) => Turn[]): History {
     const cached = this.#sessions.get(sessionId);
-    const fresh = readAfter(sessionId, cached?.at(-1)?.seq ?? 0);
-    if (this.#maxSessions === 0) return fresh;
-    const turns = cached ?? [];
+    const fresh = readAfter(sessionId, cached?.turns.at(-1)?.seq ?? 0);
+    if (this.#maxSessions === 0) return { turns: fresh, messages: fresh.map(toMessage) };
+    const history = cached ?? { turns: [], messages: [] };
     // frozen: the same objects go to every run that reads this session
-    for (const t of fresh) turns.push(Object.freeze(t));
-    this.#touch(sessionId, turns);
-    return turns.slice();
+    for (const t of fresh) {
+      history.turns.push(Object.freeze(t));
+      history.messages.push(toMessage(t));
+    }
+    this.#touch(sessionId, history);
+    return { turns: history.turns.slice(), messages: history.messages.slice() };
   }
 
   /** A commit of this store landed: extend the cached history if it was up to date. */
   appended(sessionId: string, turns: readonly Turn[]): void {
     const cached = this.#sessions.get(sessionId);
     if (!cached) return;
-    const next = (cached.at(-1)?.seq ?? 0) + 1;
+    const next = (cached.turns.at(-1)?.seq ?? 0) + 1;
     if (turns[0]?.seq !== next) {
       this.#sessions.delete(sessionId); // another process wrote in between: re-read next time
       return;
     }
-    for (const t of turns) cached.push(Object.freeze({ ...t }));
+    for (const t of turns) {
+      cached.turns.push(Object.freeze({ ...t }));
+      cached.messages.push(toMessage(t));
+    }
   }
 
-  #touch(sessionId: string, turns: Turn[]): void {
+  #touch(sessionId: string, history: History): void {
     // a Map iterates in insertion order, so re-inserting moves the session to the young end
     this.#sessions.delete(sessionId);
-    this.#sessions.set(sessionId, turns);
+    this.#sessions.set(sessionId, history);
     if (this.#sessions.size > this.#maxSessions) {
       const oldest = this.#sessions.keys().next();
       if (!oldest.done) this.#sessions.delete(oldest.value);

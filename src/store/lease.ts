@@ -36,10 +36,8 @@ export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns
       throw e;
     }
     cooldowns.maybeCleanup(now);
-    return {
-      acquired: true,
-      opened: { lease, history: history.read(a.sessionId, readAfter), cooldowns: cooldowns.active(a.providers, now) },
-    };
+    const { turns, messages } = history.read(a.sessionId, readAfter);
+    return { acquired: true, opened: { lease, history: turns, messages, cooldowns: cooldowns.active(a.providers, now) } };
   });
 
   return (a: OpenRunArgs, now: number): LeaseAttempt => {

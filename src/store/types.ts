@@ -27,6 +27,8 @@ export interface OpenedRun {
   lease: Lease;
   /** The session's turns so far, in seq order. */
   history: Turn[];
+  /** The same history as plain `{ role, content }` messages, if the store keeps them ready. */
+  messages?: readonly Message[];
   /** Cooldowns of the given providers that are still active at `now`. */
   cooldowns: CooldownEntry[];
 }
