@@ -31,5 +31,14 @@ export function cooldownsArb({ chain, profiles }: ChainWorld): fc.Arbitrary<Cool
         failures,
       };
     });
-  return fc.array(entry, { maxLength: 4 });
+  // A cooldown on exactly one (model, profile) that ends within the first calls: the run probes
+  // it or comes back to it after it ends, the corners where stale views of the store show.
+  const shortOnSpot = fc
+    .record({ at: fc.nat({ max: chain.length - 1 }), profilePick: fc.nat({ max: 3 }), until: fc.integer({ min: 1, max: 3_000 }), reason: fc.constantFrom(...FAILURE_REASONS), failures: fc.integer({ min: 1, max: 5 }) })
+    .map(({ at, profilePick, until, reason, failures }): CooldownEntry => {
+      const c = chain[at]!;
+      const ids = profiles[c.provider]!;
+      return { provider: c.provider, profileId: ids[profilePick % ids.length]!, model: c.model, until, reason, failures };
+    });
+  return fc.array(fc.oneof({ weight: 3, arbitrary: entry }, { weight: 1, arbitrary: shortOnSpot }), { maxLength: 4 });
 }

@@ -1,6 +1,6 @@
 import { test } from '@fast-check/vitest';
 import { share } from './harness/num-runs.js';
-import { AGREES_WITH_ORACLE, agreesWithOracle, anyWorlds } from './properties/agrees-with-oracle.js';
+import { AGREES_ON_REAL_PAYLOADS, AGREES_WITH_ORACLE, agreesWithOracle, agreesWithOracleOnRealPayloads, anyWorlds } from './properties/agrees-with-oracle.js';
 import { DECISIONS_EXPLAINED, decisionsExplained, explainedWorlds } from './properties/decisions-explained.js';
 import { DETERMINISTIC, deterministic, replayWorlds } from './properties/deterministic.js';
 import { NOTHING_LOST, nothingLost, sessionWorlds } from './properties/nothing-lost.js';
@@ -12,3 +12,4 @@ test.prop({ world: sessionWorlds })(NOTHING_LOST, ({ world }) => nothingLost(wor
 // Two engine runs per case: half the runs of the others.
 test.prop({ world: replayWorlds }, share(0.5))(DETERMINISTIC, ({ world }) => deterministic(world));
 test.prop({ world: anyWorlds })(AGREES_WITH_ORACLE, ({ world }) => agreesWithOracle(world));
+test.prop({ world: anyWorlds })(AGREES_ON_REAL_PAYLOADS, ({ world }) => agreesWithOracleOnRealPayloads(world));

@@ -18,6 +18,9 @@ export interface RunWorldOptions {
   runId?: string;
 }
 
+/** Far more calls than any world allows (8 candidates × 4 profiles × 4 attempts = 128): the engine is looping. */
+const RUNAWAY_CALLS = 1_000;
+
 /** What one run of a world did, as seen from outside the engine. */
 export interface Trace {
   calls: ServedCall[];
@@ -75,7 +78,7 @@ export async function runWorld(world: World, o: RunWorldOptions = {}): Promise<T
     actor.subscribe({ complete: () => (endedAt = clock.now()), error: () => (endedAt = clock.now()) });
     actor.start();
     // A run may not outlive its deadline; a margin past it tells a late end from a hang.
-    const { hung } = await driveToEnd(actor, clock, world.policy.deadlineMs + world.policy.attemptTimeoutMs + 1);
+    const { hung } = await driveToEnd(actor, clock, world.policy.deadlineMs + world.policy.attemptTimeoutMs + 1, () => provider.calls.length > RUNAWAY_CALLS);
     const snap = actor.getSnapshot();
     if (hung) actor.stop();
     return { calls: provider.calls, events, output: snap.output, endedAt, hung, turnsBefore, turnsAfter: sqlite.listTurns(sessionId) };

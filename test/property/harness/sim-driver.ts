@@ -15,7 +15,7 @@ export function nextDue(clock: SimulatedClock): number | undefined {
 }
 
 export interface DriveResult {
-  /** The actor did not reach a final state although simulated time ran past `giveUpAt`, or no timer was left. */
+  /** The actor did not reach a final state: simulated time ran past `giveUpAt`, no timer was left, or it ran away. */
   hung: boolean;
   steps: number;
 }
@@ -25,10 +25,18 @@ export interface DriveResult {
  * next timer only (SimulatedClock.increment would fire several timers at the final time, before
  * the promises between them settle), and again, until the actor is done.
  */
-export async function driveToEnd(actor: AnyActorRef, clock: SimulatedClock, giveUpAt: number, maxSteps = 20_000): Promise<DriveResult> {
+export async function driveToEnd(
+  actor: AnyActorRef,
+  clock: SimulatedClock,
+  giveUpAt: number,
+  runaway: () => boolean = () => false,
+  maxSteps = 20_000,
+): Promise<DriveResult> {
   for (let steps = 0; steps < maxSteps; steps++) {
     await settle();
     if (actor.getSnapshot().status !== 'active') return { hung: false, steps };
+    // A broken engine can loop without time passing; stop it long before it gets slow.
+    if (runaway()) return { hung: true, steps };
     const due = nextDue(clock);
     if (due === undefined || due > giveUpAt) return { hung: true, steps };
     clock.set(Math.max(due, clock.now()));

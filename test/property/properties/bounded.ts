@@ -9,10 +9,10 @@ export const BOUNDED = 'bounded: calls ≤ Σ profiles × maxAttemptsPerCandidat
 export const boundedWorlds = worldArb();
 
 export function checkBounded(world: World, trace: Trace): void {
+  expect(trace.calls.length, 'more calls than Σ profiles × maxAttemptsPerCandidate').toBeLessThanOrEqual(sumOfProfiles(world) * world.policy.maxAttemptsPerCandidate);
   expect(trace.hung, 'the actor never reached a final state').toBe(false);
   expect(trace.output).toBeDefined();
-  expect(trace.calls.length).toBeLessThanOrEqual(sumOfProfiles(world) * world.policy.maxAttemptsPerCandidate);
-  expect(trace.endedAt).toBeLessThanOrEqual(world.policy.deadlineMs);
+  expect(trace.endedAt, 'the run ended after its deadline').toBeLessThanOrEqual(world.policy.deadlineMs);
 }
 
 export async function bounded(world: World, run = runWorld): Promise<void> {
