@@ -3,7 +3,8 @@ import { classificationOf, scriptKey, type Outcome, type World } from '../arbitr
 import { CooldownBook } from './cooldown-book.js';
 import type { EndCode, Expectation, ExpectedBlock, ExpectedCall, ExpectedDecision } from './expectation.js';
 import { covers, keyFor, sameKey, type Key, type Target } from './keys.js';
-import { CUT, LONG, movesFor, RETRYABLE, RUN_ONLY } from './rules.js';
+import { CUT, movesFor, RETRYABLE } from './rules.js';
+import { blockWaitMs, isShared } from './wait.js';
 
 /** How a failed call's payload is read: pinned by the world (default) or by a real classifier. */
 export type ReadFailure = (o: Extract<Outcome, { kind: 'fail' }>, provider: string, now: number) => Classification;
@@ -38,8 +39,9 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
     return { provider: e.provider, model: e.model, profileId: world.profiles[e.provider]![p]! };
   };
   const profilesOf = (c: number) => world.profiles[chain[c]!.provider]!;
-  const callsOn = (t: Target) => calls.filter((x) => x.provider === t.provider && x.model === t.model && x.profileId === t.profileId).length;
-  const failedHere = (t: Target) => calls.some((x) => x.result !== 'reply' && covers(x, t) && covers(t, x));
+  const same = (x: Target, t: Target) => x.provider === t.provider && x.model === t.model && x.profileId === t.profileId;
+  const callsOn = (t: Target) => calls.filter((x) => same(x, t)).length;
+  const failedHere = (t: Target) => calls.some((x) => x.result !== 'reply' && same(x, t));
   const ownBlocked = (t: Target) => blocks.some((b) => b.until > now && covers(b.key, t));
   const cooling = (t: Target) => known.filter((e) => e.until > now && covers(e, t));
   const usable = (t: Target) => !ownBlocked(t) && callsOn(t) < policy.maxAttemptsPerCandidate && cooling(t).length === 0;
@@ -136,18 +138,14 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
     if (f.reason === 'content_policy' && policy.onContentPolicy === 'fail') return fail('REQUEST_REJECTED');
     if (f.reason === 'interrupted' && policy.onInterrupted === 'fail') return fail('REQUEST_REJECTED');
 
-    // Block what the failure says to leave. A provider's answer comes with a fresh look at the shared cooldowns.
+    // Block what the failure says to leave. A provider's answer comes with a fresh look at the
+    // shared cooldowns; the streak is this key's failures: running cooldowns of others, or this run's.
     const blockKey: Key = keyFor(f.scope, f.reason, t);
     if (call.result === 'fail') known = book.active(providers, now);
     const before = known.find((e) => sameKey(e, blockKey) && e.until > now)?.failures ?? 0;
     const streak = Math.max(before + 1, calls.filter((x) => x.result !== 'reply' && covers(blockKey, x)).length);
-    const given = f.retryAfterMs !== undefined && f.retryAfterMs >= 0 ? f.retryAfterMs : f.resetAt !== undefined && f.resetAt > now ? f.resetAt - now : undefined;
-    const growth = 2 ** (streak - 1);
-    let wait: number;
-    if (RUN_ONLY.has(f.reason)) wait = Infinity;
-    else if (LONG.has(f.reason)) wait = Math.min(given ?? policy.cooldownMs[f.reason] * growth, policy.maxCooldownMs);
-    else wait = Math.min(given ?? Math.min(policy.cooldownMs[f.reason], policy.backoffBaseMs * growth), policy.maxCooldownMs);
-    const shared = !RUN_ONLY.has(f.reason) && f.scope !== 'request' && wait > 0;
+    const wait = blockWaitMs(f, streak, now, policy);
+    const shared = isShared(f, wait);
     blocks.push({ key: blockKey, reason: f.reason, at: now, until: now + wait, shared });
     if (shared) {
       const entry = { ...blockKey, until: now + wait, reason: f.reason, failures: streak };
