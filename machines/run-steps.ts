@@ -290,10 +290,6 @@ export function retryDelayMs(ctx: RunContext): number {
   return ctx.plan?.action === 'retry' ? ctx.plan.delayMs : 0;
 }
 
-export function hasFreeProfile(ctx: RunContext): boolean {
-  return usableProfile(ctx, ctx.candidateIndex, ctx.profileIndex) !== undefined;
-}
-
 export function rotateProfile(ctx: RunContext): Step {
   const from = current(ctx);
   const profileIndex = usableProfile(ctx, ctx.candidateIndex, ctx.profileIndex)!;

@@ -59,7 +59,6 @@ export const runMachine = setup({
   guards: {
     callSucceeded: (_, params: { output: CallProviderOutput }) => params.output.ok,
     hasCandidate: ({ context }) => steps.hasCandidate(context),
-    hasFreeProfile: ({ context }) => steps.hasFreeProfile(context),
     planIs: ({ context }, params: { action: 'fail' | 'retry' | 'rotate' | 'escalate' }) => context.plan?.action === params.action,
   },
   actions: {
@@ -201,11 +200,9 @@ export const runMachine = setup({
       },
     },
     rotatingProfile: {
+      // deciding comes here only when the policy found a usable profile on this same context.
       description: 'Next auth profile of the same provider that is not cooling down.',
-      always: [
-        { guard: 'hasFreeProfile', target: 'attempting', actions: 'rotateProfile' },
-        { target: 'escalatingModel' },
-      ],
+      always: { target: 'attempting', actions: 'rotateProfile' },
     },
     lockedPersist: {
       description: 'Append the new turn(s) and the reply in one transaction under the session lease.',

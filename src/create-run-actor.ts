@@ -14,6 +14,7 @@ import type { Classifier } from './classify/types.js';
 import { validateRunOptions } from './config/validate-run-options.js';
 import { isLlmFailoverError, LeaseLostError } from './errors.js';
 import type { RunEventBus } from './events.js';
+import { RunAbortedError } from './run-errors.js';
 import { startHeartbeat } from './lease-heartbeat.js';
 import type { PolicyOverrides } from './policy/run-policy.js';
 import { bridgeRunEvents } from './run-events-bridge.js';
@@ -94,6 +95,7 @@ export function createRunActor(options: RunActorOptions) {
   const logger = options.logger?.child ? options.logger.child({ runId, sessionId }) : options.logger;
   let lease: Lease | undefined;
   let stopHeartbeat: (() => void) | undefined;
+  let ended = false;
 
   // A host classifier that throws or answers nonsense is skipped, never fatal.
   const classifier = options.classify ? createClassifier(options.classify) : classifyError;
@@ -109,6 +111,20 @@ export function createRunActor(options: RunActorOptions) {
       providers,
       signal,
     });
+    if (signal.aborted || ended) {
+      // The run ended (an abort) while the lease was being granted: hand the session back now,
+      // or it would stay leased with nobody left to release it.
+      store.failRun(opened.lease, {
+        runId,
+        sessionId,
+        status: 'aborted',
+        errorCode: 'RUN_ABORTED',
+        errorMessage: 'aborted while taking the session lease',
+        attempts: [],
+        now: clock.now(),
+      });
+      throw new RunAbortedError(runId, [], 'aborted while taking the session lease');
+    }
     lease = opened.lease;
     stopHeartbeat = startHeartbeat(clock, Math.max(1, Math.floor(policy.leaseTtlMs / 3)), () => {
       try {
@@ -192,6 +208,7 @@ export function createRunActor(options: RunActorOptions) {
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const finish = (error?: unknown) => {
+    ended = true;
     stopHeartbeat?.();
     options.signal?.removeEventListener('abort', onAbort);
     const output = actor.getSnapshot().output;
