@@ -211,19 +211,23 @@ export function createRunActor(options: RunActorOptions) {
     ended = true;
     stopHeartbeat?.();
     options.signal?.removeEventListener('abort', onAbort);
-    const output = actor.getSnapshot().output;
-    const failure = error ?? (output?.status === 'failed' ? output.error : undefined);
+    const snapshot = actor.getSnapshot();
+    const output = snapshot.output;
+    // Succeeded: the commit released the lease. No lease: nothing was recorded to close.
+    if (!lease || output?.status === 'succeeded') return;
+    // No output and no error: the host stopped the actor mid-run; the session must still be let go.
+    const failure = error ?? output?.error ?? new RunAbortedError(runId, snapshot.context.attempts, 'stopped by the host');
+    const code = (failure as { code?: string }).code ?? 'UNKNOWN';
     // A lost lease keeps its orphaned reply on the run row; recording a failure would overwrite it.
-    if (!lease || failure === undefined || (failure as { code?: string }).code === 'LEASE_LOST') return;
+    if (code === 'LEASE_LOST') return;
     try {
-      const code = (failure as { code?: string }).code ?? 'UNKNOWN';
       store.failRun(lease, {
         runId,
         sessionId,
         status: code === 'RUN_ABORTED' ? 'aborted' : 'failed',
         errorCode: code,
         errorMessage: failure instanceof Error ? failure.message : String(failure),
-        attempts: output?.attempts ?? [],
+        attempts: output?.attempts ?? snapshot.context.attempts,
         now: clock.now(),
       });
     } catch (err) {

@@ -90,6 +90,18 @@ describe('recovery paths', () => {
     expect(store.listTurns('s1')).toEqual([]);
   });
 
+  it('stopping the actor mid-run aborts its call and lets go of the session', async () => {
+    const store = openSqliteStore();
+    const provider = scriptedCall({ openai: [{ hang: true }] });
+    const actor = start({ chain: ['openai/gpt-x'], call: provider.call, store, policy: { lockWaitMs: 0 } });
+    await waitFor(actor, (s) => s.matches('attempting') && provider.calls.length === 1);
+    actor.stop();
+    expect(provider.calls[0]!.signal.aborted).toBe(true);
+    const next = await toPromise(start({ chain: ['deepseek/v4'], call: scriptedCall().call, store, policy: { lockWaitMs: 0 } }));
+    expect(next.status).toBe('succeeded');
+    expect(store.listTurns('s1').map((t) => t.content)).toEqual(['hi', 'reply from deepseek/v4']);
+  });
+
   it('an already-aborted signal fails the run without a call', async () => {
     const provider = scriptedCall();
     const out = await toPromise(start({ chain: ['openai/gpt-x'], call: provider.call, signal: AbortSignal.abort() }));
