@@ -2,7 +2,8 @@ import { APICallError } from '@ai-sdk/provider';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromAiSdk } from '../../src/providers/ai-sdk/index.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type MalformedKind } from '../../src/providers/emulator/index.js';
-import { anthropicModel, callRequest, openAiCompatibleModel, until } from './helpers/models.js';
+import { clients, rejection } from './helpers/clients.js';
+import { callRequest, until } from './helpers/models.js';
 
 let emu: Emulator | undefined;
 afterEach(async () => {
@@ -10,20 +11,6 @@ afterEach(async () => {
   emu = undefined;
 });
 const start = async (options: EmulatorOptions) => (emu = await startEmulator(options));
-
-const clients = [
-  ['openai-compatible', openAiCompatibleModel],
-  ['anthropic', anthropicModel],
-] as const;
-
-const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('the call resolved although the emulator broke the exchange');
-};
 
 describe.each(clients)('%s: hung provider', (_client, makeModel) => {
   it.each([false, true])('a request that gets no byte is aborted by req.signal and its socket closes (stream: %s)', async (streaming) => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toPromise } from 'xstate';
 import { createRunActor, FAILURE_REASONS, openSqliteStore, type PolicyOverrides } from '../../src/index.js';
 import { fromAiSdk } from '../../src/providers/ai-sdk/index.js';
-import { startEmulator, type Emulator, type EmulatorOptions, type MalformedKind } from '../../src/providers/emulator/index.js';
+import { startEmulator, type Emulator, type EmulatorOptions, type MalformedKind, type Step } from '../../src/providers/emulator/index.js';
 import { fixture } from './helpers/fixtures.js';
 import { openAiCompatibleModel } from './helpers/models.js';
 
@@ -54,6 +54,24 @@ function run(args: {
   const actor = createRunActor({ sessionId: 'chat-42', messages: [{ role: 'user', content: 'hello' }], ...args });
   actor.start();
   return toPromise(actor);
+}
+
+/** deepseek plays `step`, moonshot answers: one run over the chain deepseek → moonshot. */
+async function deepseekThenMoonshot(step: Step, policy: PolicyOverrides) {
+  const { e, s, call } = await setup({
+    scenario: [
+      { provider: 'deepseek', steps: [step] },
+      { provider: 'moonshot', steps: [{ reply: 'Moonshot answers.' }] },
+    ],
+  });
+  const out = await run({
+    call,
+    store: s,
+    chain: ['deepseek/deepseek-v4-pro', 'moonshot/kimi-k2.6'],
+    profiles: { deepseek: ['deepseek:main'], moonshot: ['moonshot:main'] },
+    policy,
+  });
+  return { e, out };
 }
 
 const served = (e: Emulator) => e.requests().map((r) => `${r.provider}/${r.model}@${r.keyId}:${r.outcome}`);
@@ -113,20 +131,7 @@ describe('the engine over real HTTP (emulator + fromAiSdk + openai-compatible)',
   });
 
   it('a hung provider is cut by policy.attemptTimeoutMs, classified timeout, and its connection closed', async () => {
-    const { e, s, call } = await setup({
-      scenario: [
-        { provider: 'deepseek', steps: [{ hang: true }] },
-        { provider: 'moonshot', steps: [{ reply: 'Moonshot answers.' }] },
-      ],
-    });
-
-    const out = await run({
-      call,
-      store: s,
-      chain: ['deepseek/deepseek-v4-pro', 'moonshot/kimi-k2.6'],
-      profiles: { deepseek: ['deepseek:main'], moonshot: ['moonshot:main'] },
-      policy: { attemptTimeoutMs: 300, maxAttemptsPerCandidate: 1 },
-    });
+    const { e, out } = await deepseekThenMoonshot({ hang: true }, { attemptTimeoutMs: 300, maxAttemptsPerCandidate: 1 });
 
     expect(out.attempts[0]).toMatchObject({ provider: 'deepseek', outcome: 'failed', reason: 'timeout' });
     expect(out).toMatchObject({ status: 'succeeded', servedBy: { provider: 'moonshot' } });
@@ -138,19 +143,7 @@ describe('the engine over real HTTP (emulator + fromAiSdk + openai-compatible)',
   const KINDS: MalformedKind[] = ['non-json', 'truncated', 'html', 'empty'];
 
   async function runAgainstMalformed(kind: MalformedKind) {
-    const { e, s, call } = await setup({
-      scenario: [
-        { provider: 'deepseek', steps: [{ malformed: kind }] },
-        { provider: 'moonshot', steps: [{ reply: 'Moonshot answers.' }] },
-      ],
-    });
-    const out = await run({
-      call,
-      store: s,
-      chain: ['deepseek/deepseek-v4-pro', 'moonshot/kimi-k2.6'],
-      profiles: { deepseek: ['deepseek:main'], moonshot: ['moonshot:main'] },
-      policy: { backoffBaseMs: 1 },
-    });
+    const { e, out } = await deepseekThenMoonshot({ malformed: kind }, { backoffBaseMs: 1 });
     return { e, out, failed: out.attempts.filter((a) => a.provider === 'deepseek') };
   }
 

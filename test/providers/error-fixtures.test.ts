@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromAiSdk } from '../../src/providers/ai-sdk/index.js';
 import { startEmulator, type Emulator } from '../../src/providers/emulator/index.js';
 import { allFixtures, type FixturePayload } from './helpers/fixtures.js';
-import { anthropicModel, callRequest, openAiCompatibleModel } from './helpers/models.js';
+import { clients, rejection } from './helpers/clients.js';
+import { callRequest, openAiCompatibleModel } from './helpers/models.js';
 
 // One emulator for the whole table: each fixture is served to its own provider name, so the
 // rules never interfere and the records can be checked per fixture.
@@ -15,20 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await emu.close();
 });
-
-const clients = [
-  ['openai-compatible', openAiCompatibleModel],
-  ['anthropic', anthropicModel],
-] as const;
-
-const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('the call resolved although the emulator served an error payload');
-};
 
 function expectIntact(err: unknown, f: FixturePayload): void {
   expect(APICallError.isInstance(err), `${f.id}: ${String(err)}`).toBe(true);

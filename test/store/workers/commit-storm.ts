@@ -1,7 +1,6 @@
 // A worker that commits runs as fast as it can on a few sessions, with replies of random sizes
 // (so a commit spans several pages), until the test kills it with SIGKILL mid-write.
-import { openSqliteStore } from '../../../src/store/index.js';
-import { argJson, emit, failOnUnhandled, seededRandom } from './worker-io.js';
+import { emit, seededRandom, startWorker } from './worker-io.js';
 
 interface Options {
   dbPath: string;
@@ -10,10 +9,8 @@ interface Options {
   leaseTtlMs: number;
 }
 
-failOnUnhandled();
-const o = argJson<Options>();
+const { o, store } = startWorker<Options>();
 const random = seededRandom(o.seed);
-const store = openSqliteStore({ path: o.dbPath });
 for (let i = 0; ; i++) {
   const runId = `storm-${i}`;
   const sessionId = `k${i % o.sessions}`;

@@ -1,19 +1,9 @@
 // A worker whose run, driven by the real engine, holds the session lease (renewed by the
 // engine's heartbeat) while its provider call never answers; the test kills it with SIGKILL.
 import { createRunActor } from '../../../src/create-run-actor.js';
-import { openSqliteStore } from '../../../src/store/index.js';
-import { argJson, emit, failOnUnhandled } from './worker-io.js';
+import { emit, startWorker, type HangOptions } from './worker-io.js';
 
-interface Options {
-  dbPath: string;
-  sessionId: string;
-  runId: string;
-  leaseTtlMs: number;
-}
-
-failOnUnhandled();
-const o = argJson<Options>();
-const store = openSqliteStore({ path: o.dbPath });
+const { o, store } = startWorker<HangOptions>();
 const actor = createRunActor({
   runId: o.runId,
   sessionId: o.sessionId,

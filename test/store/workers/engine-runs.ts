@@ -4,23 +4,11 @@
 import { toPromise } from 'xstate';
 import { createRunActor } from '../../../src/create-run-actor.js';
 import type { Logger } from '../../../src/runtime.js';
-import { openSqliteStore } from '../../../src/store/index.js';
 import type { CallFn } from '../../../src/types.js';
-import { argJson, emit, failOnUnhandled, pool, seededRandom, sleep } from './worker-io.js';
+import { emit, pool, seededRandom, sleep, startWorker, type RunsOptions } from './worker-io.js';
 
-interface Options {
-  dbPath: string;
-  worker: number;
-  runs: number;
-  sessions: number;
-  seed: number;
-  concurrency: number;
-}
-
-failOnUnhandled();
-const o = argJson<Options>();
+const { o, store } = startWorker<RunsOptions>();
 const random = seededRandom(o.seed);
-const store = openSqliteStore({ path: o.dbPath });
 
 // the engine swallows some store errors into warnings (a cooldown it could not share): those
 // would hide an SQLITE_BUSY, so any warning or error is reported as a problem

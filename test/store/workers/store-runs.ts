@@ -2,23 +2,11 @@
 // simulated provider attempts (random failures, random delays, lease renewed while it waits),
 // then commit or fail. Usage: node --import tsx store-runs.ts '<json options>'
 import { isLlmFailoverError } from '../../../src/errors.js';
-import { openSqliteStore } from '../../../src/store/index.js';
 import type { AttemptRecord } from '../../../src/types.js';
-import { argJson, emit, failOnUnhandled, pool, seededRandom, sleep } from './worker-io.js';
+import { emit, pool, seededRandom, sleep, startWorker, type RunsOptions } from './worker-io.js';
 
-interface Options {
-  dbPath: string;
-  worker: number;
-  runs: number;
-  sessions: number;
-  seed: number;
-  concurrency: number;
-}
-
-failOnUnhandled();
-const o = argJson<Options>();
+const { o, store } = startWorker<RunsOptions>();
 const random = seededRandom(o.seed);
-const store = openSqliteStore({ path: o.dbPath });
 const LEASE_TTL = 5_000;
 
 async function oneRun(i: number): Promise<void> {

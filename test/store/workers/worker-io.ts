@@ -1,4 +1,6 @@
-// Shared by the worker scripts: a line protocol on stdout and a seeded random source.
+// Shared by the worker scripts: their start, their options, a line protocol on stdout and a
+// seeded random source.
+import { openSqliteStore, type SqliteSessionStore } from '../../../src/store/index.js';
 
 export type WorkerLine =
   | { type: 'run'; runId: string; sessionId: string; status: string; code?: string; message?: string; user?: string; reply?: string }
@@ -48,4 +50,29 @@ export function argJson<T>(): T {
   const raw = process.argv[2];
   if (!raw) throw new Error('worker needs its options as a JSON argument');
   return JSON.parse(raw) as T;
+}
+
+/** The start of every worker: report unhandled errors, read the options, open the shared database. */
+export function startWorker<O extends { dbPath: string }>(): { o: O; store: SqliteSessionStore } {
+  failOnUnhandled();
+  const o = argJson<O>();
+  return { o, store: openSqliteStore({ path: o.dbPath }) };
+}
+
+/** Options of engine-runs.ts and store-runs.ts: `runs` runs on `sessions` sessions, `concurrency` at a time. */
+export interface RunsOptions {
+  dbPath: string;
+  worker: number;
+  runs: number;
+  sessions: number;
+  seed: number;
+  concurrency: number;
+}
+
+/** Options of engine-hang.ts and store-hang.ts: one run that holds the session's lease until killed. */
+export interface HangOptions {
+  dbPath: string;
+  sessionId: string;
+  runId: string;
+  leaseTtlMs: number;
 }
