@@ -6,7 +6,10 @@ import {
   RunAbortedError,
   type CandidateReport,
 } from '../src/run-errors.js';
+import { isLlmFailoverError, LlmFailoverError } from '../src/errors.js';
 import type { RunContext, RunOutput } from './run-types.js';
+
+const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function candidateReports(ctx: RunContext): CandidateReport[] {
   return ctx.chain.map((c, i) => {
@@ -40,8 +43,8 @@ function candidateReports(ctx: RunContext): CandidateReport[] {
   });
 }
 
-/** The typed error a failed run ends with. */
-export function failureError(ctx: RunContext): Error {
+/** The typed error a failed run ends with: always an LlmFailoverError with a stable code. */
+export function failureError(ctx: RunContext): LlmFailoverError {
   const failure = ctx.failure ?? { kind: 'exhausted' as const };
   switch (failure.kind) {
     case 'rejected':
@@ -49,7 +52,11 @@ export function failureError(ctx: RunContext): Error {
     case 'aborted':
       return new RunAbortedError(ctx.runId, ctx.attempts);
     case 'error':
-      return failure.error instanceof Error ? failure.error : new Error(String(failure.error));
+      // Library errors (lease lost, session busy, store, config) pass as they are; anything else
+      // can only come from the store the host gave us, so it is named as a store failure.
+      return isLlmFailoverError(failure.error)
+        ? failure.error
+        : new LlmFailoverError('STORE_FAILED', `Run ${ctx.runId} failed in its session store: ${describe(failure.error)}`, { cause: failure.error });
     case 'deadline':
     case 'exhausted': {
       const candidates = candidateReports(ctx);

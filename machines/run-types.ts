@@ -90,7 +90,7 @@ export type RunOutput =
       attempts: AttemptRecord[];
       decisions: Decision[];
     }
-  | { status: 'failed'; error: Error; attempts: AttemptRecord[]; decisions: Decision[] };
+  | { status: 'failed'; error: LlmFailoverError; attempts: AttemptRecord[]; decisions: Decision[] };
 
 /** A step's result: what to assign and what to emit, computed purely from context and event. */
 export interface Step {

@@ -96,7 +96,7 @@ export const runMachine = setup({
         runId: context.runId,
         at: context.now,
         sessionId: context.sessionId,
-        code: (error as { code?: string }).code ?? 'UNKNOWN',
+        code: error.code,
         message: error.message,
         attempts: context.attempts.length,
       });

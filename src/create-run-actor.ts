@@ -12,7 +12,7 @@ import type {
 import { classifyError, createClassifier } from './classify/index.js';
 import type { Classifier } from './classify/types.js';
 import { validateRunOptions } from './config/validate-run-options.js';
-import { isLlmFailoverError, LeaseLostError } from './errors.js';
+import { isLlmFailoverError } from './errors.js';
 import type { RunEventBus } from './events.js';
 import { RunAbortedError } from './run-errors.js';
 import { startHeartbeat } from './lease-heartbeat.js';
@@ -96,18 +96,21 @@ export function createRunActor(options: RunActorOptions) {
   let lease: Lease | undefined;
   let stopHeartbeat: (() => void) | undefined;
   let ended = false;
+  const startedAt = clock.now();
 
   // A host classifier that throws or answers nonsense is skipped, never fatal.
   const classifier = options.classify ? createClassifier(options.classify) : classifyError;
   const now = () => clock.now();
 
   const openSession = async (signal: AbortSignal): Promise<OpenSessionOutput> => {
+    const openedAt = clock.now();
     const opened = await store.openRun({
       runId,
       sessionId,
-      now: clock.now(),
+      now: openedAt,
       leaseTtlMs: policy.leaseTtlMs,
-      lockWaitMs: policy.lockWaitMs,
+      // The wait for a busy session is part of the run: it never outlasts the deadline.
+      lockWaitMs: Math.max(0, Math.min(policy.lockWaitMs, startedAt + policy.deadlineMs - openedAt)),
       providers,
       signal,
     });
@@ -130,7 +133,12 @@ export function createRunActor(options: RunActorOptions) {
       try {
         lease = store.renewLease(lease!, clock.now(), policy.leaseTtlMs);
       } catch (error) {
-        actor.send({ type: 'run.leaseLost', error: isLlmFailoverError(error) ? error : new LeaseLostError(sessionId, runId, String(error)) });
+        if (!(isLlmFailoverError(error) && error.code === 'LEASE_LOST')) {
+          // A busy or flaky database: the lease holds until it expires, so try again next beat.
+          logger?.warn({ err: error }, 'could not renew the session lease; retrying at the next beat');
+          return;
+        }
+        actor.send({ type: 'run.leaseLost', error });
         throw error;
       }
     });
@@ -184,7 +192,7 @@ export function createRunActor(options: RunActorOptions) {
   };
 
   const actor = createActor(engineMachine, {
-    input: { runId, sessionId, chain, messages, policy, startedAt: clock.now() },
+    input: { runId, sessionId, chain, messages, policy, startedAt },
     clock,
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });

@@ -1,5 +1,5 @@
 /**
- * Every error this library throws or returns extends {@link LlmFailoverError} and carries a
+ * Every error this library throws or returns about itself extends {@link LlmFailoverError} and carries a
  * stable `code`, so hosts can branch on `err.code` even across duplicate package copies
  * (where `instanceof` fails), via {@link isLlmFailoverError}.
  */

@@ -74,7 +74,7 @@ export interface Decision {
   provider?: string;
   model?: string;
   profileId?: string;
-  /** Machine-readable why: a failure reason, `cooldown`, `in_run_failure`, `attempt_budget`, ... */
+  /** Machine-readable why: a failure reason, `cooldown`, `failed_in_run`, `attempt_budget`, ... */
   reason: string;
   /** One human sentence. */
   detail: string;

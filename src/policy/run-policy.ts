@@ -127,7 +127,7 @@ export function resolvePolicy(overrides: unknown): Readonly<RunPolicy> {
   }
   if (given.cooldownMs !== undefined) {
     const cooldowns = given.cooldownMs;
-    if (typeof cooldowns !== 'object' || cooldowns === null) throw new ConfigError('policy.cooldownMs', 'must be an object of reason → ms');
+    if (typeof cooldowns !== 'object' || cooldowns === null || Array.isArray(cooldowns)) throw new ConfigError('policy.cooldownMs', 'must be an object of reason → ms');
     for (const [reason, ms] of Object.entries(cooldowns)) {
       if (!(FAILURE_REASONS as readonly string[]).includes(reason)) throw new ConfigError(`policy.cooldownMs.${reason}`, 'is not a failure reason');
       out.cooldownMs[reason as FailureReason] = checkNumber(`policy.cooldownMs.${reason}`, ms, 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toPromise } from 'xstate';
+import { SimulatedClock, toPromise, waitFor } from 'xstate';
 import { ConfigError, createRunActor, openSqliteStore, type RunActorOptions } from '../../src/index.js';
 import { fail, scriptedCall } from '../helpers/scripted-call.js';
 
@@ -46,5 +46,48 @@ describe("the host's hooks", () => {
       expect(out.error).toBeInstanceOf(ConfigError);
       expect(out.error).toMatchObject({ code: 'CONFIG_INVALID', field: 'models' });
     }
+  });
+});
+
+describe('a store that fails', () => {
+  it("a custom store's plain Error ends the run with a coded STORE_FAILED error carrying it as cause", async () => {
+    const real = openSqliteStore();
+    const broken = Object.create(real, {
+      openRun: { value: async () => Promise.reject(new Error('disk on fire')) },
+    });
+    const out = await run({ call: scriptedCall().call, store: broken });
+    expect(out.status).toBe('failed');
+    if (out.status !== 'failed') return;
+    expect(out.error.code).toBe('STORE_FAILED');
+    expect(out.error.message).toContain('disk on fire');
+    expect((out.error.cause as Error).message).toBe('disk on fire');
+  });
+});
+
+describe('lease renewal', () => {
+  it('a transient error while renewing the lease does not end the run; the next beat renews it', async () => {
+    const real = openSqliteStore();
+    let renewals = 0;
+    const flaky = Object.create(real, {
+      renewLease: {
+        value: (...args: Parameters<typeof real.renewLease>) => {
+          renewals++;
+          if (renewals === 1) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+          return real.renewLease(...args);
+        },
+      },
+    });
+    const clock = new SimulatedClock();
+    let answer!: (v: { content: string }) => void;
+    const call = () => new Promise<{ content: string }>((resolve) => (answer = resolve));
+    const actor = createRunActor({ ...base, chain: ['a/m'], call, store: flaky, clock, policy: { leaseTtlMs: 300 } });
+    actor.start();
+    await waitFor(actor, (s) => s.matches('attempting'));
+    clock.increment(100); // first beat: the renewal throws
+    clock.increment(100); // second beat: renewed
+    expect(renewals).toBe(2);
+    expect(actor.getSnapshot().value).toBe('attempting');
+    answer({ content: 'done' });
+    expect((await toPromise(actor)).status).toBe('succeeded');
   });
 });

@@ -153,3 +153,16 @@ describe('bounded attempts', () => {
     expect(new Set(provider.calls.map((c) => c.provider))).toEqual(new Set(["a", "b", "c"]));
   });
 });
+
+describe('the deadline bounds the wait for a busy session', () => {
+  it('a run whose deadline is shorter than lockWaitMs gives up on a busy session by its deadline', async () => {
+    const store = openSqliteStore();
+    const holder = start({ chain: ['a/m'], call: scriptedCall({ a: [{ hang: true }] }).call, store });
+    await waitFor(holder, (s) => s.matches('attempting'));
+    const waiter = start({ chain: ['a/m'], call: scriptedCall().call, store, policy: { deadlineMs: 30, lockWaitMs: 60_000 } });
+    const out = await toPromise(waiter);
+    expect(out.status).toBe('failed');
+    if (out.status === 'failed') expect(out.error.code).toBe('SESSION_BUSY');
+    holder.stop();
+  });
+});

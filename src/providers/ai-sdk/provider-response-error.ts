@@ -10,7 +10,9 @@
 export type ProviderResponseErrorCode = 'content_filter' | 'incomplete_response' | 'provider_error';
 
 /**
- * Thrown by the AI SDK adapter for the two cases above. `code` is what the classifier reads
+ * Thrown by the AI SDK adapter for the three cases above. It stands for a provider's answer, not
+ * for a failure of this library, so it is a plain Error that the classifier reads like any
+ * provider error. `code` is what the classifier reads
  * (the same field it reads on provider errors), `provider`/`model` say who answered.
  */
 export class ProviderResponseError extends Error {
