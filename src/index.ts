@@ -10,8 +10,22 @@ export { classifyError, createClassifier, isClassification, scrubSecrets } from 
 export { FAILURE_REASONS, FAILURE_SCOPES } from './classify/types.js';
 export type { Classification, ClassifyContext, Classifier, FailureReason, FailureScope } from './classify/types.js';
 
-export { openSqliteStore } from './store/index.js';
-export type { SessionStore, SqliteSessionStore, SqliteStoreOptions, Lease, OrphanRun, RunRecord, RunStatus } from './store/index.js';
+export { openSqliteStore, LATEST_SCHEMA_VERSION } from './store/index.js';
+export type {
+  SessionStore,
+  SqliteSessionStore,
+  SqliteStoreOptions,
+  SynchronousMode,
+  IntegrityReport,
+  Lease,
+  OpenRunArgs,
+  OpenedRun,
+  CommitRunArgs,
+  FailRunArgs,
+  OrphanRun,
+  RunRecord,
+  RunStatus,
+} from './store/index.js';
 
 export { DEFAULT_POLICY } from './policy/run-policy.js';
 export type { RunPolicy, PolicyOverrides } from './policy/run-policy.js';
@@ -46,8 +60,16 @@ export type {
   ScenarioRule,
   ScenarioRequest,
   Step as EmulatorStep,
+  ReplyStep,
+  ErrorStep,
+  HangStep,
+  DropStep,
+  MalformedStep,
+  MalformedKind,
+  ErrorPayload,
   RecordedRequest,
   RecordedOutcome,
+  RecordedEnd,
 } from './providers/index.js';
 
 export { systemClock } from './runtime.js';
