@@ -1,9 +1,10 @@
 import { toPromise } from 'xstate';
 import { createRunActor } from '../create-run-actor.js';
 import { createEventBus } from '../events.js';
+import { startEmulator } from '../providers/emulator/index.js';
 import { openSqliteStore } from '../store/index.js';
-import type { CallFn } from '../types.js';
 import { formatEvent } from './format-event.js';
+import { openAiHttpCall } from './openai-http-call.js';
 
 /** The incident of design.md, as the embedded default scenario of `npm start`. */
 export const INCIDENT_CHAIN = [
@@ -14,16 +15,18 @@ export const INCIDENT_CHAIN = [
   'moonshot/kimi-k2.6',
 ];
 
-/** In-process stand-ins for the providers: Codex's account quota is spent, the others answer. */
-const incidentProviders: CallFn = async (req) => {
-  if (req.provider === 'openai-codex') {
-    throw {
-      status: 429,
-      headers: { 'content-type': 'application/json' },
-      body: { error: { type: 'usage_limit_reached', message: 'The usage limit has been reached', resets_in_seconds: 3600 } },
-    };
-  }
-  return { content: `(${req.model}) Hello! How can I help?` };
+// Demo keys: they exist only between this process and its own emulator on 127.0.0.1.
+const DEMO_KEYS: Readonly<Record<string, string>> = {
+  'sk-demo-codex-main': 'codex:main',
+  'sk-demo-deepseek': 'deepseek:default',
+  'sk-demo-moonshot': 'moonshot:default',
+};
+const KEY_OF_PROFILE = Object.fromEntries(Object.entries(DEMO_KEYS).map(([key, id]) => [id, key]));
+
+const USAGE_LIMIT = {
+  status: 429,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ error: { type: 'usage_limit_reached', message: 'The usage limit has been reached', resets_in_seconds: 3600 } }),
 };
 
 export interface DemoOptions {
@@ -31,44 +34,58 @@ export interface DemoOptions {
   write: (line: string) => void;
 }
 
-/** Runs the incident twice on one store and prints the decision timeline; returns the exit code. */
+/**
+ * Runs the incident twice on one store against a provider emulator over real HTTP (Codex's
+ * account quota is spent, the others answer) and prints the decision timeline and what the
+ * providers saw. Returns the exit code.
+ */
 export async function runDemo({ dbPath, write }: DemoOptions): Promise<number> {
+  const emulator = await startEmulator({
+    keys: DEMO_KEYS,
+    scenario: [{ provider: 'openai-codex', steps: [{ error: USAGE_LIMIT }] }],
+    fallback: (req) => ({ reply: `(${req.model}) Hello! How can I help?` }),
+  });
   const store = openSqliteStore({ path: dbPath });
   const bus = createEventBus();
   let startedAt = Date.now();
-  let calls = 0;
   for (const type of ['attempt.started', 'attempt.failed', 'attempt.succeeded', 'cooldown.set', 'retry.scheduled', 'profile.rotated', 'candidate.skipped', 'model.escalated', 'session.persisted', 'run.succeeded', 'run.failed'] as const) {
     bus.on(type, (e) => {
-      if (e.type === 'attempt.started') calls++;
       const line = formatEvent(e, startedAt);
       if (line) write(`  ${line}`);
     });
   }
-  write('llm-failover demo: the quota incident of design.md');
-  write(`chain: ${INCIDENT_CHAIN.join(' → ')}`);
-  write('openai-codex answers 429 usage_limit_reached (account quota spent); the others answer.\n');
-  let failed = 0;
-  for (const [i, title] of ['run 1: a fresh store', 'run 2: same store, the cooldown is remembered'].entries()) {
-    write(title);
-    startedAt = Date.now();
-    calls = 0;
-    const actor = createRunActor({
-      sessionId: 'chat-42',
-      messages: [{ role: 'user', content: i === 0 ? 'hello' : 'and again' }],
-      chain: INCIDENT_CHAIN,
-      profiles: { 'openai-codex': ['codex:main'] },
-      call: incidentProviders,
-      store,
-      events: bus,
-    });
-    actor.start();
-    const out = await toPromise(actor);
-    if (out.status !== 'succeeded') failed++;
-    write(`  → ${out.status} with ${calls} provider call(s)\n`);
+  const call = openAiHttpCall((provider) => emulator.baseUrl(provider), (profileId) => KEY_OF_PROFILE[profileId] ?? 'sk-demo-unknown');
+  try {
+    write('llm-failover demo: the quota incident of design.md, over HTTP against a local provider emulator');
+    write(`chain: ${INCIDENT_CHAIN.join(' → ')}`);
+    write(`emulator: ${emulator.url} (openai-codex answers 429 usage_limit_reached; the others answer)\n`);
+    let failed = 0;
+    let seen = 0;
+    for (const [i, title] of ['run 1: a fresh store', 'run 2: same store, the cooldown is remembered'].entries()) {
+      write(title);
+      startedAt = Date.now();
+      const actor = createRunActor({
+        sessionId: 'chat-42',
+        messages: [{ role: 'user', content: i === 0 ? 'hello' : 'and again' }],
+        chain: INCIDENT_CHAIN,
+        profiles: { 'openai-codex': ['codex:main'] },
+        call,
+        store,
+        events: bus,
+      });
+      actor.start();
+      const out = await toPromise(actor);
+      if (out.status !== 'succeeded') failed++;
+      const requests = emulator.requests().slice(seen);
+      seen += requests.length;
+      write(`  → ${out.status}; the providers saw ${requests.length} request(s): ${requests.map((r) => `${r.provider}/${r.model} (${r.keyId}) → ${r.outcome}`).join(', ')}\n`);
+    }
+    const turns = store.listTurns('chat-42');
+    write(`session chat-42 now holds ${turns.length} turns:`);
+    for (const t of turns) write(`  ${t.seq}. ${t.role}: ${t.content}`);
+    return failed === 0 ? 0 : 1;
+  } finally {
+    store.close();
+    await emulator.close();
   }
-  const turns = store.listTurns('chat-42');
-  write(`session chat-42 now holds ${turns.length} turns:`);
-  for (const t of turns) write(`  ${t.seq}. ${t.role}: ${t.content}`);
-  store.close();
-  return failed === 0 ? 0 : 1;
 }
