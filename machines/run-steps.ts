@@ -292,7 +292,8 @@ export function retryDelayMs(ctx: RunContext): number {
 
 export function rotateProfile(ctx: RunContext): Step {
   const from = current(ctx);
-  const profileIndex = usableProfile(ctx, ctx.candidateIndex, ctx.profileIndex)!;
+  // the policy already chose the profile when it decided to rotate (deciding → rotatingProfile)
+  const profileIndex = ctx.plan?.action === 'rotate' ? ctx.plan.profileIndex : usableProfile(ctx, ctx.candidateIndex, ctx.profileIndex)!;
   const toProfileId = ctx.chain[ctx.candidateIndex]!.profiles[profileIndex]!;
   const reason = ctx.attempts.at(-1)?.reason ?? 'unknown';
   return {
