@@ -1,0 +1,41 @@
+import type { ActorOptions } from 'xstate';
+import type { runMachine } from '../machines/run.machine.js';
+import type { Classifier } from './classify/types.js';
+import type { RunEventBus } from './events.js';
+import type { PolicyOverrides } from './policy/run-policy.js';
+import type { Logger, RunClock } from './runtime.js';
+import type { SessionStore } from './store/types.js';
+import type { CallFn, Message } from './types.js';
+
+/** The options of `createRunActor()`; docs/configuration.md has every one with its default. */
+export interface RunActorOptions {
+  /** The conversation this run belongs to; runs on one session are serialised by its lease. */
+  sessionId: string;
+  /** The run's new message(s), appended to the session with the reply. */
+  messages: Message[];
+  /** Candidates in order of preference, each `"provider/model"`. */
+  chain: string[];
+  /** Auth profile ids per provider, tried in order. Default: one profile `${provider}:default`. */
+  profiles?: Record<string, string[]>;
+  /** Makes one provider call. May throw anything; `{ status, headers, body }` is read as an HTTP error. */
+  call: CallFn;
+  /** Default: one in-memory SQLite store shared by every run of this process. */
+  store?: SessionStore;
+  policy?: PolicyOverrides;
+  /** Default: the system clock. Pass XState's SimulatedClock in tests. */
+  clock?: RunClock;
+  /** A pino logger (or compatible). Decisions at info, attempts at debug. Default: silent. */
+  logger?: Logger;
+  /** XState inspection (e.g. `createBrowserInspector().inspect`, or any observer). Off by default. */
+  inspect?: ActorOptions<typeof runMachine>['inspect'];
+  /** Aborting it stops the run and its in-flight call; nothing is persisted. */
+  signal?: AbortSignal;
+  /** A bus that receives the events of every run it is given to. */
+  events?: RunEventBus;
+  /** Your classifier; return undefined to fall back to classifyError. */
+  classify?: Classifier;
+  /** Default: a random UUID. */
+  runId?: string;
+  /** Pass text deltas to the host as they arrive (`reply.delta` events). */
+  stream?: boolean;
+}
