@@ -4,73 +4,18 @@
  */
 import type { Classification } from '../src/classify/types.js';
 import type { RunEvent } from '../src/events.js';
-import { candidateBlock, nextCandidate, probeTarget, usableProfile, type Blocker } from '../src/policy/availability.js';
+import { nextCandidate, probeTarget, usableProfile } from '../src/policy/availability.js';
 import { blockForFailure } from '../src/policy/block-for-failure.js';
 import { decideAfterFailure } from '../src/policy/decide-after-failure.js';
 import { covers, sameKey, type RunView } from '../src/policy/run-view.js';
 import type { AttemptRecord, CooldownEntry, Decision } from '../src/types.js';
 import type { CallProviderOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
+import { iso, skipped } from './skip-report.js';
 
-const iso = (t: number): string => (Number.isFinite(t) ? new Date(t).toISOString() : 'the end of the run');
 
 function current(ctx: RunContext) {
   const c = ctx.chain[ctx.candidateIndex]!;
   return { provider: c.provider, model: c.model, profileId: c.profiles[ctx.profileIndex]! };
-}
-
-function blockerText(b: Blocker): string {
-  switch (b.kind) {
-    case 'cooldown': {
-      const e = b.entry;
-      const what = e.profileId ? `profile ${e.profileId}` : e.model ? `model ${e.model} of ${e.provider}` : `provider ${e.provider}`;
-      return `${what} cooling down (${e.reason}) until ${iso(e.until)}`;
-    }
-    case 'failed_in_run':
-      return `failed earlier in this run (${b.block.reason})${Number.isFinite(b.block.until) ? `, blocked until ${iso(b.block.until)}` : ''}`;
-    case 'attempt_budget':
-      return 'attempt budget spent';
-  }
-}
-
-function skipped(ctx: RunContext, indexes: readonly number[]): { events: RunEvent[]; decisions: Decision[] } {
-  const events: RunEvent[] = [];
-  const decisions: Decision[] = [];
-  for (const i of indexes) {
-    const c = ctx.chain[i]!;
-    const block = candidateBlock(ctx, i);
-    if (!block) continue;
-    const b = block.blocker;
-    const key = b.kind === 'cooldown' ? b.entry : b.kind === 'failed_in_run' ? b.block : undefined;
-    events.push({
-      type: 'candidate.skipped',
-      runId: ctx.runId,
-      at: ctx.now,
-      provider: c.provider,
-      model: c.model,
-      reason: b.kind,
-      ...(key
-        ? {
-            blockedBy: {
-              provider: key.provider,
-              ...(key.profileId !== undefined ? { profileId: key.profileId } : {}),
-              ...(key.model !== undefined ? { model: key.model } : {}),
-              reason: key.reason,
-              until: key.until,
-            },
-          }
-        : {}),
-    });
-    decisions.push({
-      kind: 'skip',
-      at: ctx.now,
-      provider: c.provider,
-      model: c.model,
-      reason: b.kind,
-      detail: `skipped ${c.provider}/${c.model} without a call: ${blockerText(b)}`,
-      ...(block.freeAt !== undefined ? { until: block.freeAt } : {}),
-    });
-  }
-  return { events, decisions };
 }
 
 export function opened(ctx: RunContext, out: OpenSessionOutput): Step {
