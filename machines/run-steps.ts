@@ -10,6 +10,7 @@ import { decideAfterFailure } from '../src/policy/decide-after-failure.js';
 import { covers, sameKey, type RunView } from '../src/policy/run-view.js';
 import type { AttemptRecord, CooldownEntry, Decision } from '../src/types.js';
 import type { CallProviderOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
+import { failureError } from './run-output.js';
 import { iso, skipped } from './skip-report.js';
 
 
@@ -275,4 +276,24 @@ export function persisted(ctx: RunContext, out: PersistTurnOutput): Step {
 
 export function fail(ctx: RunContext, failure: RunFailure, reason: string, detail: string): Step {
   return { patch: { failure, decisions: [...ctx.decisions, { kind: 'fail', at: ctx.now, reason, detail }] }, events: [] };
+}
+
+/** A text delta of the streaming call in flight, passed on to the host. */
+export function deltaReceived(ctx: RunContext, event: { text: string }): Step {
+  return { patch: {}, events: [{ type: 'reply.delta', runId: ctx.runId, at: ctx.now, attempt: ctx.attempts.length + 1, text: event.text }] };
+}
+
+export function announceSucceeded(ctx: RunContext): Step {
+  return {
+    patch: {},
+    events: [{ type: 'run.succeeded', runId: ctx.runId, at: ctx.now, sessionId: ctx.sessionId, servedBy: ctx.servedBy!, attempts: ctx.attempts.length }],
+  };
+}
+
+export function announceFailed(ctx: RunContext): Step {
+  const error = failureError(ctx);
+  return {
+    patch: {},
+    events: [{ type: 'run.failed', runId: ctx.runId, at: ctx.now, sessionId: ctx.sessionId, code: error.code, message: error.message, attempts: ctx.attempts.length }],
+  };
 }

@@ -1,6 +1,5 @@
 import { enqueueActions, fromPromise, setup } from 'xstate';
 import type { RunEvent } from '../src/events.js';
-import type { Step, RunCommand, RunContext, RunInput, RunOutput } from './run-types.js';
 import type {
   CallProviderInput,
   CallProviderOutput,
@@ -8,10 +7,15 @@ import type {
   OpenSessionOutput,
   PersistTurnInput,
   PersistTurnOutput,
+  RunCommand,
+  RunContext,
   RunFailure,
+  RunInput,
+  RunOutput,
+  Step,
 } from './run-types.js';
 import * as steps from './run-steps.js';
-import { buildOutput, failureError } from './run-output.js';
+import { buildOutput } from './run-output.js';
 
 const notProvided = (name: string) => async (): Promise<never> => {
   throw new Error(`${name} is not provided: create runs with createRunActor()`);
@@ -21,7 +25,7 @@ const notProvided = (name: string) => async (): Promise<never> => {
 const apply = (step: (ctx: RunContext, event: any) => Step) =>
   enqueueActions<RunContext, any, undefined, any, any, any, any, any, RunEvent>(({ context, event, enqueue }) => {
     const { patch, events } = step(context, event);
-    enqueue.assign(patch);
+    if (Object.keys(patch).length > 0) enqueue.assign(patch);
     for (const e of events) enqueue.emit(e);
   });
 
@@ -73,34 +77,12 @@ export const runMachine = setup({
     advanceClock: apply((ctx) => ({ patch: { now: ctx.now + steps.retryDelayMs(ctx) }, events: [] })),
     rotateProfile: apply(steps.rotateProfile),
     recordPersisted: apply((ctx, event) => steps.persisted(ctx, event.output as PersistTurnOutput)),
-    forwardDelta: enqueueActions<RunContext, any, undefined, any, any, any, any, any, RunEvent>(({ context, event, enqueue }) => {
-      enqueue.emit({ type: 'reply.delta', runId: context.runId, at: context.now, attempt: context.attempts.length + 1, text: event.text });
-    }),
+    forwardDelta: apply(steps.deltaReceived),
     failAborted: failWith(() => ({ kind: 'aborted' }), 'aborted', (e) => `aborted by the caller${e.reason ? `: ${e.reason}` : ''}`),
     failLeaseLost: failWith((e) => ({ kind: 'error', error: e.error }), 'lease_lost', () => 'the session lease was lost'),
     failOnError: failWith((e) => ({ kind: 'error', error: e.error }), 'error', (e) => String((e.error as Error)?.message ?? e.error)),
-    emitSucceeded: enqueueActions<RunContext, any, undefined, any, any, any, any, any, RunEvent>(({ context, enqueue }) => {
-      enqueue.emit({
-        type: 'run.succeeded',
-        runId: context.runId,
-        at: context.now,
-        sessionId: context.sessionId,
-        servedBy: context.servedBy!,
-        attempts: context.attempts.length,
-      });
-    }),
-    emitFailed: enqueueActions<RunContext, any, undefined, any, any, any, any, any, RunEvent>(({ context, enqueue }) => {
-      const error = failureError(context);
-      enqueue.emit({
-        type: 'run.failed',
-        runId: context.runId,
-        at: context.now,
-        sessionId: context.sessionId,
-        code: error.code,
-        message: error.message,
-        attempts: context.attempts.length,
-      });
-    }),
+    emitSucceeded: apply(steps.announceSucceeded),
+    emitFailed: apply(steps.announceFailed),
   },
 }).createMachine({
   id: 'run',
