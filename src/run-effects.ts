@@ -115,6 +115,7 @@ export function createRunEffects(c: RunEffectsContext) {
       // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
       if (isLlmFailoverError(err) && err.code === 'CONFIG_INVALID') throw err;
       let failure = classifier(err, { provider: input.provider, now });
+      // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
       if (deltas > 0 && failure.reason !== 'aborted') {
         failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
       }
