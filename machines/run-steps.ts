@@ -200,7 +200,7 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
 
 /**
  * The attempt's own timer fired: the call is cut (its signal aborts) and counts as a timeout of
- * this request (design.md: timeout → scope `request`). One hung call says nothing about the
+ * this request (timeout → scope `request`). One hung call says nothing about the
  * provider's other models and profiles, and a cut at the run's deadline nothing at all, so it
  * blocks only this (model, profile), for the backoff, in this run, and is not shared.
  */

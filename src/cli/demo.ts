@@ -6,7 +6,7 @@ import { openSqliteStore } from '../store/index.js';
 import { formatEvent } from './format-event.js';
 import { openAiHttpCall } from './openai-http-call.js';
 
-/** The incident of design.md, as the embedded default scenario of `npm start`. */
+/** The quota incident (README), as the embedded default scenario of `npm start`. */
 export const INCIDENT_CHAIN = [
   'openai-codex/gpt-5.5',
   'openai-codex/gpt-5.4-mini',
@@ -56,7 +56,7 @@ export async function runDemo({ dbPath, write }: DemoOptions): Promise<number> {
   }
   const call = openAiHttpCall((provider) => emulator.baseUrl(provider), (profileId) => KEY_OF_PROFILE[profileId] ?? 'sk-demo-unknown');
   try {
-    write('llm-failover demo: the quota incident of design.md, over HTTP against a local provider emulator');
+    write('llm-failover demo: the quota incident, over HTTP against a local provider emulator');
     write(`chain: ${INCIDENT_CHAIN.join(' → ')}`);
     write(`emulator: ${emulator.url} (openai-codex answers 429 usage_limit_reached; the others answer)\n`);
     let failed = 0;

@@ -3,7 +3,7 @@ import { runDemo } from './demo.js';
 
 const USAGE = `usage: llm-failover demo [--db <path>]
 
-  demo   run the quota incident of design.md twice and print every decision
+  demo   run the quota incident twice and print every decision
          --db <path>  SQLite file to use (default: in memory)`;
 
 async function main(argv: string[]): Promise<number> {

@@ -5,7 +5,7 @@ import { outcomeArb } from './failures.js';
 import { reasonsWithoutPayload } from './payloads.js';
 import { worldArb } from './worlds.js';
 
-// The generators reach what the issue asks of them; a fixture or generator change that stops
+// The generators reach every reason, scope, payload shape and chain shape; a fixture or generator change that stops
 // producing a reason, a scope or a shape of chain makes these fail rather than thin the properties.
 const SAMPLE = { numRuns: 2_000, seed: 42 };
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { FAILURE_REASONS, type FailureReason, type FailureScope } from '../../src/classify/types.js';
 import type { Payload } from './world-types.js';
 
-/** One labelled entry of shared/fixtures/error-payloads.json. */
+/** One labelled entry of test/fixtures/error-payloads.json. */
 export interface FixturePayload extends Payload {
   id: string;
   provider: string;
@@ -10,8 +10,8 @@ export interface FixturePayload extends Payload {
   scope: FailureScope;
 }
 
-// CI checks shared/ out beside the clone; only tests read it.
-const FIXTURES_URL = new URL('../../../shared/fixtures/error-payloads.json', import.meta.url);
+// Only tests read it.
+const FIXTURES_URL = new URL('../fixtures/error-payloads.json', import.meta.url);
 
 let cache: readonly FixturePayload[] | undefined;
 

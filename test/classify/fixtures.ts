@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { FailureReason, FailureScope } from '../../src/classify/index.js';
 
-// The repo sits beside shared/ (../shared from the repo root), locally and in CI.
-const shared = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../shared/fixtures/${name}`, import.meta.url), 'utf8'));
+// The repository's own copies (test/fixtures/README.md says where each comes from).
+const fixtureFile = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
 
 export interface Payload {
   id: string;
@@ -24,8 +24,8 @@ export interface PeerCase {
   expected_reason: string;
 }
 
-export const loadPayloads = (): Payload[] => shared('error-payloads.json') as Payload[];
-export const loadPeerCases = (): PeerCase[] => shared('openclaw-error-cases.json') as PeerCase[];
+export const loadPayloads = (): Payload[] => fixtureFile('error-payloads.json') as Payload[];
+export const loadPeerCases = (): PeerCase[] => fixtureFile('openclaw-error-cases.json') as PeerCase[];
 
 /** The fixtures README's mapping: OpenClaw's label → our reasons that agree; absent = not scored. */
 export const PEER_AGREEMENT: Readonly<Record<string, readonly FailureReason[]>> = {

@@ -29,7 +29,7 @@ function run(store: ReturnType<typeof openSqliteStore>, call: ReturnType<typeof 
   return { done: toPromise(actor), events };
 }
 
-describe('the quota incident of design.md', () => {
+describe('the quota incident', () => {
   it('recovers on deepseek-v4-pro with exactly 2 calls, skipping gpt-5.4-mini without a call', async () => {
     const store = openSqliteStore();
     const provider = scriptedCall({ 'openai-codex': [USAGE_LIMIT] });

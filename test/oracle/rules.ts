@@ -1,7 +1,7 @@
 import type { FailureReason, FailureScope } from '../../src/classify/types.js';
 
 /**
- * The failover policy restated from the spec (docs/architecture.md, the issue), as plain data.
+ * The failover policy restated from the spec (docs/architecture.md, docs/guarantees.md), as plain data.
  * Deliberately not imported from src/policy: the oracle is a second, independent reading.
  */
 export type Move = 'retry' | 'rotate' | 'escalate';

@@ -26,7 +26,7 @@ function expectIntact(err: unknown, f: FixturePayload): void {
 }
 
 describe('every error payload surfaces intact through fromAiSdk', () => {
-  it('the table is not empty (the shared fixtures were found)', () => {
+  it('the table is not empty (the fixtures were found)', () => {
     expect(fixtures.length).toBeGreaterThan(40);
   });
 

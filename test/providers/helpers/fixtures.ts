@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ErrorPayload } from '../../../src/providers/emulator/index.js';
 
-/** One entry of shared/fixtures/error-payloads.json. */
+/** One entry of test/fixtures/error-payloads.json. */
 export interface FixturePayload extends ErrorPayload {
   id: string;
   provider: string;
@@ -11,9 +11,8 @@ export interface FixturePayload extends ErrorPayload {
   source: string;
 }
 
-// The shared folder sits beside the repository (locally and in CI); only tests read it, so
-// the library never depends on it at run time.
-const FIXTURES_URL = new URL('../../../../shared/fixtures/error-payloads.json', import.meta.url);
+// Only tests read the fixtures, so the library never depends on them at run time.
+const FIXTURES_URL = new URL('../../fixtures/error-payloads.json', import.meta.url);
 
 let cache: FixturePayload[] | undefined;
 
