@@ -4,7 +4,7 @@ import type {
   OpenSessionOutput,
   PersistTurnInput,
   PersistTurnOutput,
-  RunCommand,
+  EngineCommand,
   RunOutput,
 } from '../machines/run-types.js';
 import { classifyError, createClassifier } from './classify/index.js';
@@ -30,7 +30,7 @@ export interface RunEffectsContext {
   logger: Logger | undefined;
   options: Pick<RunActorOptions, 'call' | 'classify' | 'stream'>;
   /** Sends a command to the run's actor (lease lost, stream deltas). */
-  send: (command: RunCommand) => void;
+  send: (command: EngineCommand) => void;
   /** The run's end as the actor saw it, read once when the run finishes. */
   end: () => { output: RunOutput | undefined; attempts: readonly AttemptRecord[] };
 }

@@ -1,5 +1,5 @@
 import type { Classification, FailureReason } from './classify/types.js';
-import { LlmFailoverError } from './errors.js';
+import { LlmFailoverError, type ConfigError, type LeaseLostError, type SessionBusyError, type StoreError } from './errors.js';
 import type { SkipReason } from './events.js';
 import type { AttemptRecord } from './types.js';
 
@@ -52,6 +52,7 @@ abstract class CandidatesReportError extends LlmFailoverError {
 
 /** Every candidate of the chain failed, was skipped, or was cut by the attempt budget. */
 export class FallbackExhaustedError extends CandidatesReportError {
+  declare readonly code: 'FALLBACK_EXHAUSTED';
   constructor(data: RunFailureData) {
     super(
       'FALLBACK_EXHAUSTED',
@@ -63,6 +64,7 @@ export class FallbackExhaustedError extends CandidatesReportError {
 
 /** The run's deadline (`policy.deadlineMs`) passed before a candidate answered. */
 export class DeadlineExceededError extends CandidatesReportError {
+  declare readonly code: 'DEADLINE_EXCEEDED';
   constructor(data: RunFailureData & { deadlineMs: number }) {
     super(
       'DEADLINE_EXCEEDED',
@@ -74,6 +76,7 @@ export class DeadlineExceededError extends CandidatesReportError {
 
 /** The request itself was refused (bad request, or a policy that fails on this reason): every model would refuse it. */
 export class RequestRejectedError extends LlmFailoverError {
+  declare readonly code: 'REQUEST_REJECTED';
   readonly runId: string;
   readonly attempts: readonly AttemptRecord[];
   readonly reason: FailureReason;
@@ -90,6 +93,7 @@ export class RequestRejectedError extends LlmFailoverError {
 
 /** The host's AbortSignal (or `actor.send({ type: 'run.abort' })`) stopped the run; nothing was persisted. */
 export class RunAbortedError extends LlmFailoverError {
+  declare readonly code: 'RUN_ABORTED';
   readonly runId: string;
   readonly attempts: readonly AttemptRecord[];
 
@@ -99,3 +103,25 @@ export class RunAbortedError extends LlmFailoverError {
     this.attempts = attempts;
   }
 }
+
+/** A custom store threw something that is not an LlmFailoverError; the original is its `cause`. */
+export type StoreFailure = LlmFailoverError & { readonly code: 'STORE_FAILED' };
+
+/**
+ * The `error` of a failed run, discriminated by `code`: `switch (out.error.code)` narrows it to
+ * the class with that code's fields (`candidates` for `FALLBACK_EXHAUSTED`, `reason` for
+ * `REQUEST_REJECTED`, ...). `CONFIG_INVALID` comes from a `call` that threw a ConfigError.
+ */
+export type RunError =
+  | FallbackExhaustedError
+  | DeadlineExceededError
+  | RequestRejectedError
+  | RunAbortedError
+  | LeaseLostError
+  | SessionBusyError
+  | ConfigError
+  | StoreError
+  | StoreFailure;
+
+/** The codes a failed run's error may carry. */
+export type RunErrorCode = RunError['code'];

@@ -19,7 +19,7 @@ const ATTEMPTS = new Set<RunEvent['type']>(['attempt.started', 'attempt.succeede
  * XState (it would rethrow from a timer and crash the host), so failures are logged, not raised.
  * Message contents (reply.delta) are never logged.
  */
-export function bridgeRunEvents(bus: RunEventBus | undefined, logger: Logger | undefined) {
+export function bridgeRunEvents(bus: RunEventBus | undefined, logger: Logger | undefined, listenerThrew: (err: unknown, where: string) => void) {
   return (event: RunEvent): void => {
     if (logger) {
       if (DECISIONS.has(event.type)) logger.info({ event }, event.type);
@@ -29,7 +29,7 @@ export function bridgeRunEvents(bus: RunEventBus | undefined, logger: Logger | u
     try {
       bus.emit(event.type, event as never);
     } catch (err) {
-      logger?.error({ err, eventType: event.type }, 'a run event listener threw; ignored');
+      listenerThrew(err, `a listener of the events bus ('${event.type}')`);
     }
   };
 }
