@@ -29,6 +29,14 @@ function describeCandidates(candidates: readonly CandidateReport[]): string {
   return candidates.map((c) => `${c.provider}/${c.model}: ${c.detail}`).join('; ');
 }
 
+/** Leads a run's failure message with the host's own bug, when there was one: that is what to fix. */
+function hostErrorNote(attempts: readonly AttemptRecord[]): string {
+  const bugs = attempts.filter((a) => a.reason === 'host_error');
+  if (bugs.length === 0) return '';
+  const where = [...new Set(bugs.map((a) => `${a.provider}/${a.model}`))].join(', ');
+  return ` The host's own code failed on ${bugs.length} of them (host_error on ${where}): ${bugs[0]!.message ?? ''}.`;
+}
+
 function soonest(at: number | undefined): string {
   return at === undefined ? '' : ` Soonest a candidate frees up: ${new Date(at).toISOString()}.`;
 }
@@ -56,7 +64,7 @@ export class FallbackExhaustedError extends CandidatesReportError {
   constructor(data: RunFailureData) {
     super(
       'FALLBACK_EXHAUSTED',
-      `No candidate could serve run ${data.runId} after ${data.attempts.length} call(s). ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
+      `No candidate could serve run ${data.runId} after ${data.attempts.length} call(s).${hostErrorNote(data.attempts)} ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
       data,
     );
   }
@@ -68,7 +76,7 @@ export class DeadlineExceededError extends CandidatesReportError {
   constructor(data: RunFailureData & { deadlineMs: number }) {
     super(
       'DEADLINE_EXCEEDED',
-      `Run ${data.runId} reached its ${data.deadlineMs} ms deadline after ${data.attempts.length} call(s). ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
+      `Run ${data.runId} reached its ${data.deadlineMs} ms deadline after ${data.attempts.length} call(s).${hostErrorNote(data.attempts)} ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
       data,
     );
   }
