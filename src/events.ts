@@ -43,13 +43,13 @@ export type RunEvent =
       RunDecisionDetail & { type: 'profile.rotated'; provider: string; model: string; fromProfileId: string; toProfileId: string; reason: FailureReason })
   | (RunEventBase &
       RunDecisionDetail & {
-      type: 'candidate.skipped';
-      provider: string;
-      model: string;
-      reason: SkipReason;
-      /** For `cooldown` / `failed_in_run`: the block and why it was set. */
-      blockedBy?: CooldownKey & { reason: FailureReason; until: number };
-    })
+        type: 'candidate.skipped';
+        provider: string;
+        model: string;
+        reason: SkipReason;
+        /** For `cooldown` / `failed_in_run`: the block and why it was set. */
+        blockedBy?: CooldownKey & { reason: FailureReason; until: number };
+      })
   | (RunEventBase &
       RunDecisionDetail & { type: 'model.escalated'; from?: { provider: string; model: string }; to: RunEventTarget; reason: string; probe: boolean })
   | (RunEventBase & { type: 'cooldown.set'; cooldown: CooldownEntry })
