@@ -88,4 +88,5 @@ export type {
   Role,
   ServedBy,
   Turn,
+  Usage,
 } from './types.js';
