@@ -33,6 +33,13 @@ export interface CallRequest {
    * then resolve with the complete content. A throw after a delta is an `interrupted` failure.
    */
   onDelta?: (text: string) => void;
+  /**
+   * Optional, with `onDelta`: called whenever the stream shows the model producing output
+   * (text, reasoning or tool-call input), before the matching `onDelta`. Text-only timers
+   * would take a long reasoning phase for silence; this is the signal for first-token and
+   * stream-idle timers. Metadata and keep-alive events do not count.
+   */
+  onActivity?: () => void;
 }
 
 /**
