@@ -26,18 +26,18 @@ export const anthropicFormat: WireFormat = {
   },
 
   streamWriter(ctx) {
-    let outputTokens = 0;
+    let streamed = '';
     return {
       start: () =>
         messageStart(ctx) +
         sseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
         sseEvent('ping', { type: 'ping' }),
       delta: (text) => {
-        outputTokens += approxTokens(text);
+        streamed += text;
         return sseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
       },
       end: ({ sentinel = true } = {}) =>
-        sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }) + messageEnd('end_turn', outputTokens, sentinel),
+        sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }) + messageEnd('end_turn', approxTokens(streamed), sentinel),
     };
   },
 

@@ -37,15 +37,15 @@ export const geminiFormat: WireFormat = {
   },
 
   streamWriter(ctx) {
-    let candidatesTokens = 0;
+    let streamed = '';
     return {
       start: () => '',
       delta: (text) => {
-        candidatesTokens += approxTokens(text);
+        streamed += text;
         return sseData({ candidates: [{ content: modelText(text), index: 0 }], modelVersion: ctx.model, responseId: responseId(ctx) });
       },
       // No end marker exists in this format, so `sentinel` changes nothing.
-      end: () => sseData(response(ctx, [{ finishReason: 'STOP', index: 0 }], candidatesTokens)),
+      end: () => sseData(response(ctx, [{ finishReason: 'STOP', index: 0 }], approxTokens(streamed))),
     };
   },
 

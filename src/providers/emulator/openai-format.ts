@@ -21,14 +21,14 @@ export const openAiFormat: WireFormat = {
   },
 
   streamWriter(ctx) {
-    let completionTokens = 0;
+    let streamed = '';
     return {
       start: () => chunk(ctx, { role: 'assistant', content: '' }, null),
       delta: (text) => {
-        completionTokens += approxTokens(text);
+        streamed += text;
         return chunk(ctx, { content: text }, null);
       },
-      end: ({ sentinel = true } = {}) => finish(ctx, 'stop', completionTokens) + (sentinel ? DONE : ''),
+      end: ({ sentinel = true } = {}) => finish(ctx, 'stop', approxTokens(streamed)) + (sentinel ? DONE : ''),
     };
   },
 

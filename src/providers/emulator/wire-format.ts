@@ -51,7 +51,7 @@ export interface WireFormat {
   invalidRequest(message: string): { status: number; body: string };
 }
 
-/** A rough token count, only so usage fields look like a real answer. */
+/** A rough token count, only so usage fields look like a real answer; a text counts the same streamed or not. */
 export const approxTokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
 
 /** Text of a message content that is either a string or an array of `{ type: 'text', text }` blocks. */
