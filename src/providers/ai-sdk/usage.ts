@@ -23,7 +23,8 @@ export function readUsage(usage: unknown): Usage | undefined {
 /** Builds a Usage from counts, adding the total when only its parts are known; undefined when nothing is. */
 export function makeUsage(counts: Usage): Usage | undefined {
   const { inputTokens, outputTokens, reasoningTokens, cachedInputTokens } = counts;
-  const totalTokens = counts.totalTokens ?? (inputTokens !== undefined && outputTokens !== undefined ? inputTokens + outputTokens : undefined);
+  const sum = inputTokens !== undefined && outputTokens !== undefined ? count(inputTokens + outputTokens) : undefined;
+  const totalTokens = counts.totalTokens ?? sum;
   if (inputTokens === undefined && outputTokens === undefined && totalTokens === undefined) return undefined;
   return {
     ...(inputTokens !== undefined && { inputTokens }),
