@@ -1,3 +1,4 @@
+import type { CorpusAccuracy } from '../../src/classify/errors-doc.js';
 import { classifyError, type Classification, type FailureReason, type FailureScope } from '../../src/classify/index.js';
 import { loadPayloads, type Payload } from './fixtures.js';
 
@@ -53,3 +54,8 @@ export const missesOf = (results: readonly CorpusResult[]): Miss[] =>
   results
     .filter((r) => !r.reasonOk || !r.scopeOk)
     .map((r) => ({ id: r.p.id, expected: { reason: r.p.reason, scope: r.p.scope }, got: { reason: r.c.reason, scope: r.c.scope } }));
+
+/** What docs/errors.md reports: accuracy per provider and the ids of the misses. */
+export function corpusAccuracy(results: readonly CorpusResult[] = classifyCorpus()): CorpusAccuracy {
+  return { rows: accuracyByProvider(results), misses: missesOf(results).map((m) => `${m.id} → ${m.got.reason}/${m.got.scope}`) };
+}
