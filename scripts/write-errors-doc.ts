@@ -1,5 +1,7 @@
-// Regenerates docs/errors.md from the classifier's tables: npx tsx scripts/write-errors-doc.ts
+// Regenerates docs/errors.md from the classifier's tables and its accuracy on the corpus:
+// npx tsx scripts/write-errors-doc.ts
 import { writeFileSync } from 'node:fs';
 import { renderErrorsDoc } from '../src/classify/errors-doc.js';
+import { corpusAccuracy } from '../test/classify/corpus.js';
 
-writeFileSync(new URL('../docs/errors.md', import.meta.url), renderErrorsDoc());
+writeFileSync(new URL('../docs/errors.md', import.meta.url), renderErrorsDoc(corpusAccuracy()));

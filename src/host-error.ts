@@ -36,6 +36,15 @@ function topFrame(err: Error): string | undefined {
   return line?.trim().slice(3);
 }
 
+// Whatever `call` threw is read without trusting it: a Proxy whose traps throw included.
+function isWrongCallResult(err: unknown): err is WrongCallResult {
+  try {
+    return err instanceof WrongCallResult;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * What a thrown `call` error means for the run. A TypeError or ReferenceError that the
  * classifier cannot read as a provider failure (no status, no code, reason `unknown`) comes from
@@ -43,10 +52,14 @@ function topFrame(err: Error): string | undefined {
  * cause carries ECONNREFUSED is read as `network` by the classifier and stays one.
  */
 export function readCallError(err: unknown, classify: () => Classification): Classification {
-  if (err instanceof WrongCallResult) return err.failure;
+  if (isWrongCallResult(err)) return err.failure;
   const classified = classify();
-  const isCodeBug = err instanceof Error && (err.name === 'TypeError' || err.name === 'ReferenceError');
-  if (!isCodeBug || classified.reason !== 'unknown' || classified.status !== undefined || classified.code !== undefined) return classified;
-  const frame = topFrame(err);
-  return hostError(`call() threw ${err.name}: ${err.message}${frame ? ` (at ${frame})` : ''}: ${HOST_BUG}`);
+  if (classified.reason !== 'unknown' || classified.status !== undefined || classified.code !== undefined) return classified;
+  try {
+    if (!(err instanceof Error) || (err.name !== 'TypeError' && err.name !== 'ReferenceError')) return classified;
+    const frame = topFrame(err);
+    return hostError(`call() threw ${err.name}: ${err.message}${frame ? ` (at ${frame})` : ''}: ${HOST_BUG}`);
+  } catch {
+    return classified;
+  }
 }

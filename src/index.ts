@@ -73,7 +73,11 @@ export type {
   ReplyStep,
   ErrorStep,
   HangStep,
+  ResetStep,
   DropStep,
+  StallStep,
+  BlockedStep,
+  AnswerShape,
   MalformedStep,
   MalformedKind,
   ErrorPayload,
@@ -98,4 +102,5 @@ export type {
   Role,
   ServedBy,
   Turn,
+  Usage,
 } from './types.js';

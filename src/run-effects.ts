@@ -38,6 +38,15 @@ export interface RunEffectsContext {
 
 const asMessage = (turn: Turn): Message => ({ role: turn.role, content: turn.content });
 
+/** Whatever `call` threw (a Proxy whose traps throw included) is classified, never mistaken for a store failure. */
+function isConfigError(err: unknown): boolean {
+  try {
+    return isLlmFailoverError(err) && err.code === 'CONFIG_INVALID';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The I/O of one run: what the machine's invoked actors do (take the session, call the
  * provider, persist), and closing the run's records when it ends. Holds the run's lease.
@@ -114,9 +123,10 @@ export function createRunEffects(c: RunEffectsContext) {
       return { ok: true, content: result.content, at: clock.now(), durationMs: clock.now() - startedAt };
     } catch (err) {
       // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
-      if (isLlmFailoverError(err) && err.code === 'CONFIG_INVALID') throw err;
-      // A bug in the host's own code is a host_error, named as such, not an outage to retry.
-      let failure = readCallError(err, () => classifier(err, { provider: input.provider, now }));
+      if (isConfigError(err)) throw err;
+      // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
+      // a bug in the host's own code is a host_error, named as such, not an outage to retry.
+      let failure = readCallError(err, () => classifier(err, { provider: input.provider, now, signal }));
       // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
       if (deltas > 0 && failure.reason !== 'aborted') {
         failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };

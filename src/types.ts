@@ -33,10 +33,40 @@ export interface CallRequest {
    * then resolve with the complete content. A throw after a delta is an `interrupted` failure.
    */
   onDelta?: (text: string) => void;
+  /**
+   * Optional, with `onDelta`: called whenever the stream shows the model producing output
+   * (text, reasoning or tool-call input), before the matching `onDelta`. Text-only timers
+   * would take a long reasoning phase for silence; this is the signal for first-token and
+   * stream-idle timers. Metadata and keep-alive events do not count.
+   */
+  onActivity?: () => void;
 }
 
+/**
+ * Tokens one provider call used, as the provider reported them. Every field is optional:
+ * providers report different subsets, and a stream reports usage only when asked (see
+ * docs/providers.md). Never summed across attempts here: each attempt keeps its own.
+ */
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  /** As reported, or input + output when the provider gave both but no total. */
+  totalTokens?: number;
+  /** Output tokens spent on reasoning (a part of `outputTokens`). */
+  reasoningTokens?: number;
+  /** Input tokens read from the provider's prompt cache (a part of `inputTokens`). */
+  cachedInputTokens?: number;
+}
+
+/** What the host's `call` resolves with for one attempt. */
 export interface CallResult {
   content: string;
+  /** Tokens of this call, when the provider reported them. */
+  usage?: Usage;
+  /** Why the provider ended the answer (`stop`, `length`, `tool-calls`, ...). */
+  finishReason?: string;
+  /** The model the provider says answered, which may differ from the requested one (an alias resolved to a version). */
+  responseModel?: string;
 }
 
 export type CallFn = (req: CallRequest) => Promise<CallResult>;

@@ -1,5 +1,5 @@
 import { collectSignals, type Signals } from './collect-signals.js';
-import { decide } from './decide.js';
+import { decide, type Decision } from './decide.js';
 import { LIMITS } from './limits.js';
 import { retryTiming } from './retry-timing.js';
 import { scrubSecrets } from './scrub-secrets.js';
@@ -31,6 +31,23 @@ function messageOf(signals: Signals, err: unknown, status: number | undefined, c
   return clean.length > LIMITS.messageChars ? `${clean.slice(0, LIMITS.messageChars - 1)}…` : clean || 'unknown error';
 }
 
+/**
+ * An AbortError while the caller's own signal is not aborted came from somewhere else: the host's
+ * own timeout (`AbortSignal.timeout`, a wrapper's controller) or a proxy cutting the call. That is
+ * a timeout of this call, to retry or move on from, not the caller cancelling the run.
+ */
+function hostTimeout(d: Decision, context: ClassifyContext | undefined): Decision {
+  if (d.reason !== 'aborted') return d;
+  let callerAborted = true;
+  try {
+    const signal = context?.signal;
+    if (signal !== undefined) callerAborted = signal.aborted === true;
+  } catch {
+    // An unreadable signal: keep the caller's word for it.
+  }
+  return callerAborted ? d : { ...d, reason: 'timeout', scope: 'request', retryable: true };
+}
+
 const FALLBACK: Classification = { reason: 'unknown', scope: 'model', retryable: true, message: 'unclassifiable error' };
 
 /**
@@ -41,9 +58,9 @@ const FALLBACK: Classification = { reason: 'unknown', scope: 'model', retryable:
 export function classifyError(err: unknown, context?: ClassifyContext): Classification {
   try {
     const signals = collectSignals(err);
-    const d = decide(signals, typeof context?.provider === 'string' ? context.provider : undefined);
+    const d = hostTimeout(decide(signals, typeof context?.provider === 'string' ? context.provider : undefined), context);
     const limited = d.reason === 'rate_limit' || d.reason === 'quota_exhausted';
-    const timing = retryTiming(signals.headers, signals.timing, d.text, clockOf(context), limited);
+    const timing = d.ignoresRetryHint ? {} : retryTiming(signals.headers, signals.timing, d.text, clockOf(context), limited);
     const code = d.code === undefined ? undefined : scrubSecrets(d.code).slice(0, 100);
     return {
       reason: d.reason,

@@ -37,11 +37,12 @@ const GENERIC_NAMES = new Set([
   'LlmFailoverError', 'FailoverError', 'HTTPError', 'HttpError', 'ResponseError', 'FetchError', 'Response',
 ]);
 
+const NORMAL_FINISH = /^(stop|length|tool_calls|function_call|end_turn|max_tokens|stop_sequence|tool_use|finish_reason_unspecified|blocked_reason_unspecified|pause_turn)$/i;
 const MESSAGE_KEYS = ['message', 'Message', 'msg', 'detail', 'error_description', 'errorMessage', 'error_msg', 'errorMsg', 'statusText'];
 const STATUS_KEYS = ['status', 'statusCode', 'status_code', 'httpStatus', 'httpStatusCode'];
 const CODE_KEYS = ['code', 'type', 'error_type', 'errorType', '__type', 'errorCode', 'error_code', 'reason', 'limit_source', 'Code'];
-const NESTED_KEYS = ['error', 'cause', 'lastError', 'errors', 'response', 'body', 'responseBody', 'data', 'details', 'innererror', 'innerError', 'metadata', 'raw', 'choices', '$metadata', 'originalError', 'violations'];
-const BODY_KEYS = new Set(['error', 'body', 'responseBody', 'data', 'details', 'innererror', 'innerError', 'metadata', 'raw', 'choices']);
+const NESTED_KEYS = ['error', 'detail', 'cause', 'lastError', 'errors', 'response', 'body', 'responseBody', 'data', 'details', 'innererror', 'innerError', 'metadata', 'raw', 'choices', 'candidates', 'promptFeedback', 'provider_specific_fields', '$metadata', 'originalError', 'violations'];
+const BODY_KEYS = new Set(['error', 'detail', 'body', 'responseBody', 'data', 'details', 'innererror', 'innerError', 'metadata', 'raw', 'choices', 'candidates', 'promptFeedback', 'provider_specific_fields']);
 const HEADER_KEYS = ['headers', 'responseHeaders'];
 
 function get(obj: object, key: string): unknown {
@@ -84,6 +85,11 @@ function statusInText(text: string): number | undefined {
   return undefined;
 }
 
+/** Some gateways send the message URL-encoded (`Incorrect%20API%20key`): read it as words. */
+function decodePercent(text: string): string {
+  return text.includes('%20') ? text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : text;
+}
+
 function isBytes(v: object): v is Uint8Array {
   return ArrayBuffer.isView(v) && v instanceof Uint8Array;
 }
@@ -113,7 +119,7 @@ export function collectSignals(root: unknown): Signals {
     }
   };
   const addText = (text: string, rank: number): void => {
-    const t = text.trim().slice(0, LIMITS.textChars);
+    const t = decodePercent(text.trim().slice(0, LIMITS.textChars));
     if (!t || seenTexts.has(t) || s.texts.length >= LIMITS.texts) return;
     seenTexts.add(t);
     s.texts.push({ text: t, rank });
@@ -175,9 +181,10 @@ export function collectSignals(root: unknown): Signals {
       else if (typeof v === 'string') addCode(v);
       else if (typeof v === 'number' && Number.isFinite(v)) addCode(String(v));
     }
-    for (const key of ['finish_reason', 'finishReason']) {
+    // An answer that carries its own failure: a finish reason other than a normal stop, a blocked prompt.
+    for (const key of ['finish_reason', 'finishReason', 'blockReason', 'block_reason']) {
       const v = get(value, key);
-      if (typeof v === 'string' && !/^(stop|length|tool_calls|function_call|end_turn|max_tokens|stop_sequence|tool_use)$/i.test(v)) {
+      if (typeof v === 'string' && !NORMAL_FINISH.test(v)) {
         addCode(v);
         addText(`finish_reason: ${v}`, 2);
       }
@@ -185,6 +192,11 @@ export function collectSignals(root: unknown): Signals {
     for (const key of ['quotaId', 'quotaMetric']) {
       const v = get(value, key);
       if (typeof v === 'string') addText(v, 5);
+    }
+    // Google's quota metadata: a limit value of 0 means the model is not in this tier at all.
+    for (const key of ['quota_limit_value', 'quotaValue']) {
+      const v = get(value, key);
+      if (typeof v === 'string' || typeof v === 'number') addText(`limit: ${String(v)}`, 5);
     }
     for (const key of MESSAGE_KEYS) {
       const v = get(value, key);

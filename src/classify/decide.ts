@@ -13,6 +13,8 @@ export interface Decision {
   code?: string;
   /** The text the rules saw, reused for retry hints in prose. */
   text: string;
+  /** The provider's retry hint does not apply (a quota of 0 never frees by waiting). */
+  ignoresRetryHint: boolean;
 }
 
 interface CodeHit {
@@ -79,7 +81,8 @@ export function decide(signals: Signals, provider: string | undefined): Decision
   const allowed: readonly FailureReason[] | '*' =
     baseReason === undefined ? '*' : strong ? (CODE_REFINEMENTS[baseReason] ?? []) : (BASE_REFINEMENTS[baseReason] ?? '*');
   const byText = matchText(tables, text, status, (r) => r === baseReason || allowed === '*' || allowed.includes(r));
-  const reason: FailureReason = byText?.reason ?? baseReason ?? 'unknown';
+  // Money is money: every 402 is billing, whatever a code or the words say (a Retry-After still bounds it).
+  const reason: FailureReason = status === 402 ? 'billing' : (byText?.reason ?? baseReason ?? 'unknown');
 
   // The rules that agree with the outcome say how wide and how retryable it is, most specific first.
   const agreeing = [byText, strong?.rule, byStatus, weak?.rule].filter(
@@ -87,11 +90,11 @@ export function decide(signals: Signals, provider: string | undefined): Decision
   );
   const scope =
     agreeing.find((r) => r.scope)?.scope ?? family?.defaultScopes?.[reason] ?? REASON_DEFAULTS[reason].scope;
-  let retryable =
-    agreeing.map((r) => ('retryable' in r ? r.retryable : undefined)).find((v) => v !== undefined) ??
-    REASON_DEFAULTS[reason].retryable;
-  // A thrower's own "not retryable" only settles what we could not classify.
-  if (reason === 'unknown' && signals.retryableFlags.includes(false)) retryable = false;
+  let retryable = agreeing.map((r) => r.retryable).find((v) => v !== undefined) ?? REASON_DEFAULTS[reason].retryable;
+  // An unrecognised refusal (a 4xx nothing explains) is this (model, profile) saying no: move on, do not
+  // call it again. A thrower's own "not retryable" likewise settles only what we could not classify.
+  if (reason === 'unknown' && ((status !== undefined && status >= 400 && status < 500) || signals.retryableFlags.includes(false))) retryable = false;
+  const ignoresRetryHint = agreeing.some((r) => 'ignoresRetryHint' in r && r.ignoresRetryHint === true);
 
   const decidedCode = (strong ?? weak)?.code;
   const code = decidedCode && !decidedCode.fromName ? decidedCode.value : signals.codes.find((c) => !c.fromName)?.value ?? decidedCode?.value;
@@ -103,5 +106,6 @@ export function decide(signals: Signals, provider: string | undefined): Decision
     ...(status !== undefined ? { status } : {}),
     ...(code !== undefined ? { code } : {}),
     text,
+    ignoresRetryHint,
   };
 }

@@ -6,18 +6,18 @@ export interface ReasonDefaults {
 }
 
 /**
- * Default scope and retryability per reason. A rule or a provider family may narrow the scope
- * (Anthropic rate limits are per model, a Bedrock model error is the model's, ...).
- * `server_error` defaults to `provider`: a 5xx from a provider's front door says nothing about
- * one model, and the payload corpus labels it so; a model-specific error code narrows it.
+ * Default scope and retryability per reason: as narrow as the evidence a bare signal gives. A limit,
+ * an overload or a 5xx blocks this model (under this key for limits); only words that speak for
+ * the whole service widen it to the provider, only money, quota and credentials take the whole
+ * key. A network failure (nothing answered) is the provider's.
  */
 export const REASON_DEFAULTS: Record<FailureReason, ReasonDefaults> = {
-  rate_limit: { scope: 'profile', retryable: true },
+  rate_limit: { scope: 'model', retryable: true },
   quota_exhausted: { scope: 'profile', retryable: false },
   billing: { scope: 'profile', retryable: false },
   auth: { scope: 'profile', retryable: false },
-  overloaded: { scope: 'provider', retryable: true },
-  server_error: { scope: 'provider', retryable: true },
+  overloaded: { scope: 'model', retryable: true },
+  server_error: { scope: 'model', retryable: true },
   timeout: { scope: 'request', retryable: true },
   network: { scope: 'provider', retryable: true },
   context_overflow: { scope: 'model', retryable: false },
@@ -32,18 +32,20 @@ export const REASON_DEFAULTS: Record<FailureReason, ReasonDefaults> = {
 
 /**
  * Which text reasons may refine a base reason. A status or broad category is only a default, so
- * wording may sharpen it, but not everywhere: a 429 that says "model overloaded" is still the
- * caller's limit, and a 401/403 keeps auth unless the text names money, quota, rate or moderation.
+ * wording may sharpen it, but not everywhere: a 429 is the caller's limit unless the words name capacity, a request too large for the window or a block, a
+ * 402 is billing whatever the words, and a 401/403 keeps auth unless the text names money, quota,
+ * rate or moderation.
  * `'*'` means any reason.
  */
 export const BASE_REFINEMENTS: Partial<Record<FailureReason, readonly FailureReason[] | '*'>> = {
-  rate_limit: ['quota_exhausted', 'billing'],
-  billing: ['quota_exhausted', 'rate_limit'],
+  rate_limit: ['quota_exhausted', 'billing', 'overloaded', 'context_overflow', 'content_policy'],
+  billing: [],
   auth: ['billing', 'quota_exhausted', 'rate_limit', 'content_policy'],
 };
 
 /** Specific provider codes are final except for these refinements of the same family. */
 export const CODE_REFINEMENTS: Partial<Record<FailureReason, readonly FailureReason[]>> = {
-  rate_limit: ['quota_exhausted', 'billing'],
+  rate_limit: ['quota_exhausted', 'billing', 'overloaded', 'context_overflow'],
+  quota_exhausted: ['rate_limit'],
   auth: ['billing', 'quota_exhausted', 'rate_limit', 'content_policy'],
 };

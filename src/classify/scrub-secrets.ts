@@ -16,6 +16,10 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, Replacement]> = [
   [/(AKIA|ASIA)[0-9A-Z]{16}/g, '$1***'],
   [/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, 'jwt-***'],
   [/((?:x-api-key|x-goog-api-key|api[_-]?key|authorization|password|client[_-]?secret)["']?\s*[:=]\s*["']?)[^\s"',;}]{6,}/gi, '$1***'],
+  // Keys without a known prefix: UUID-shaped ones, and any run of 20+ letters and digits that mixes
+  // both (a hex key, a random token). Words and model names (short digit-bearing segments) survive.
+  [/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '***'],
+  [/[A-Za-z0-9]{20,}/g, (m) => (/[0-9]/.test(m) && /[A-Za-z]/.test(m) ? '***' : m)],
 ];
 
 /** Removes API keys, bearer tokens and `key=` query parameters from text meant for logs. */

@@ -48,6 +48,11 @@ export interface ClassifyContext {
   provider?: string;
   /** Clock used to turn relative waits into `resetAt` and HTTP dates into waits. Defaults to Date.now. */
   now?: () => number;
+  /**
+   * The signal the caller cancels this call with. When given and not aborted, an AbortError is
+   * someone else's timeout (the host's own `AbortSignal.timeout`, a proxy): `timeout`, not `aborted`.
+   */
+  signal?: AbortSignal;
 }
 
 /** A host-supplied classifier: return a Classification to override, or undefined to fall back to ours. */

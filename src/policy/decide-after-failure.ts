@@ -23,7 +23,8 @@ export interface Current {
 export function decideAfterFailure(view: RunView, current: Current, failure: Classification, waitMs: number): Plan {
   const rule = REASON_RULES[failure.reason];
   if (failure.reason === 'aborted') return { action: 'fail', why: 'aborted' };
-  if (rule.terminal || (failure.scope === 'request' && !failure.retryable)) return { action: 'fail', why: 'request_rejected' };
+  // Only evidence that the request fails everywhere ends the run: a request-scoped verdict.
+  if ((rule.terminal && failure.scope === 'request') || (failure.scope === 'request' && !failure.retryable)) return { action: 'fail', why: 'request_rejected' };
   if (failure.reason === 'content_policy' && view.policy.onContentPolicy === 'fail') return { action: 'fail', why: 'request_rejected' };
   if (failure.reason === 'interrupted' && view.policy.onInterrupted === 'fail') return { action: 'fail', why: 'request_rejected' };
   if (view.now >= view.deadlineAt) return { action: 'fail', why: 'deadline' };

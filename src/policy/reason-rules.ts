@@ -4,6 +4,8 @@ import type { FailureReason } from '../classify/types.js';
  * What a failure reason means for the run, as data: the one table the policy reads.
  *
  * - `terminal`: the request itself is at fault (or cancelled): every candidate would refuse it.
+ *   Only a request-scoped failure says so: a `bad_request` of scope `model` is a parameter or
+ *   feature this model refuses (tools, an output-token cap), which another model may take.
  * - `order`: the moves worth trying, best first. `rotate` = another profile of the same model,
  *   `escalate` = the next candidate of the chain, `retry` = the same (model, profile) after a
  *   wait. A key's limit rotates before it waits (no wait, no quality loss); a provider-wide
@@ -21,7 +23,11 @@ export interface ReasonRule {
   retry: boolean;
   order: readonly Move[];
   cooldown: 'wait' | 'long' | 'run';
-  /** Whether the key of a model-scoped failure includes the profile: limits that belong to an account. */
+  /**
+   * Whether the key of a model-scoped failure includes the profile: limits that belong to an account.
+   * `model_not_found` does not: a wrong or retired model id is wrong for every key (access one key
+   * lacks is classified `auth` of scope `model`, which is per account).
+   */
   perAccount: boolean;
 }
 
@@ -44,7 +50,7 @@ export const REASON_RULES: Readonly<Record<FailureReason, ReasonRule>> = Object.
   network: rule({ retry: true, order: MOVE_THEN_WAIT, cooldown: 'wait' }),
   context_overflow: rule({ cooldown: 'run' }),
   content_policy: rule({ cooldown: 'run' }),
-  model_not_found: rule({ cooldown: 'long', perAccount: true }),
+  model_not_found: rule({ cooldown: 'long' }),
   bad_request: rule({ terminal: true }),
   aborted: rule({ terminal: true }),
   interrupted: rule({ cooldown: 'run' }),

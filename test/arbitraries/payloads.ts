@@ -16,7 +16,11 @@ const FIXTURES_URL = new URL('../fixtures/error-payloads.json', import.meta.url)
 let cache: readonly FixturePayload[] | undefined;
 
 export function fixturePayloads(): readonly FixturePayload[] {
-  cache ??= (JSON.parse(readFileSync(FIXTURES_URL, 'utf8')) as FixturePayload[]).map((f) => ({
+  // Entries without an HTTP response (status null: a broken stream, a refused connection) are not
+  // payloads a scripted call can answer with; the synthetic network shapes below stand for them.
+  cache ??= (JSON.parse(readFileSync(FIXTURES_URL, 'utf8')) as Array<Omit<FixturePayload, 'status'> & { status: number | null }>)
+    .filter((f): f is FixturePayload => f.status !== null)
+    .map((f) => ({
     id: f.id,
     provider: f.provider,
     status: f.status,

@@ -35,7 +35,7 @@ describe('classifyError: the engine contract', () => {
     expect(classifyError({ status, body: '' }, ctx())).toMatchObject({ reason: 'overloaded', retryable: true, status });
   });
 
-  it('reads a plain 400 invalid_request_error as a request-scoped, final bad_request', () => {
+  it('reads a 400 that names a missing field as a request-scoped, final bad_request', () => {
     const c = classifyError(
       { status: 400, body: JSON.stringify({ error: { type: 'invalid_request_error', message: 'messages: field required' } }) },
       ctx('anthropic'),

@@ -153,8 +153,44 @@ describe('classifyError properties', () => {
     },
   );
 
+  // Token-shaped: a run of 20+ letters and digits mixing both, or a UUID, inside any prose.
+  const tokenShaped = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9]{20,48}$/).filter((t) => /[0-9]/.test(t) && /[A-Za-z]/.test(t)),
+    fc.uuid(),
+  );
+  const prose = fc.constantFrom('Invalid API key: ', 'Incorrect API key provided: ', 'key ', 'Your api key: ', 'token=', '', 'org ');
+  test.prop([prose, tokenShaped, fc.lorem({ maxCount: 4 }), fc.integer({ min: 400, max: 599 })])(
+    'a scrubbed message contains no token-shaped secret of 20 or more characters, whatever its prefix',
+    (lead, token, tail, status) => {
+      const c = classifyError({ status, body: { error: { message: `${lead}${token}. ${tail}` } } }, context);
+      expect(c.message).not.toContain(token);
+      expect(c.message).not.toMatch(/(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{20,}/);
+    },
+  );
+
+  const uninformative = fc.oneof(
+    fc.constant(''),
+    fc.constantFrom('Bad Request', 'Unprocessable Entity', 'Not Found', 'Forbidden', 'error', '{}', '{"error":{}}'),
+    fc.constantFrom('invalid_request_error', 'INVALID_ARGUMENT', 'FAILED_PRECONDITION', 'ValidationException', 'bad_request').map((type) => ({ error: { type, code: type, status: type } })),
+    fc.integer({ min: 400, max: 599 }).map((n) => `<html><head><title>${n}</title></head><body>${n}</body></html>`),
+  );
+  test.prop([fc.integer({ min: 100, max: 599 }), uninformative, fc.option(fc.constantFrom('openai', 'anthropic', 'google', 'aws-bedrock', 'xai', 'deepseek', 'nobody'), { nil: undefined })])(
+    'bad_request never comes from the status code (or a broad category) alone',
+    (status, body, provider) => {
+      const c = classifyError({ status, body }, { ...(provider ? { provider } : {}), now: () => NOW });
+      expect(c.reason).not.toBe('bad_request');
+    },
+  );
+
+  test.prop([fc.oneof(fc.string(), fc.jsonValue(), fc.constantFrom('Rate limit exceeded', 'Monthly spend limit reached', 'quota exceeded', 'in-flight budget exhausted', 'Service Unavailable'))])(
+    'every 402 is billing, whatever the body says',
+    (body) => {
+      expect(classifyError({ status: 402, body }, context).reason).toBe('billing');
+    },
+  );
+
   const longWindow = fc.constantFrom('daily limit reached', 'weekly limit exhausted', 'monthly spend limit reached', 'You have hit your usage limit', 'tokens per day (TPD)', 'Please try again tomorrow');
-  test.prop([longWindow, fc.lorem({ maxCount: 5 }), fc.lorem({ maxCount: 5 }), fc.constantFrom(402, 403, 429)])(
+  test.prop([longWindow, fc.lorem({ maxCount: 5 }), fc.lorem({ maxCount: 5 }), fc.constantFrom(403, 429)])(
     'reads daily, weekly, monthly and usage-limit wording as quota_exhausted, never a short rate limit',
     (phrase, before, after, status) => {
       const c = classifyError({ status, body: { error: { message: `${before}. ${phrase}. ${after}` } } }, { now: () => NOW });

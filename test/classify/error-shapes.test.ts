@@ -34,7 +34,8 @@ describe('SDK errors', () => {
 
   it('reads an Anthropic SDK overloaded error', () => {
     const err = new FakeSdkError(529, {}, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, '529 Overloaded');
-    expect(classifyError(err, at('anthropic'))).toMatchObject({ reason: 'overloaded', scope: 'provider', retryable: true, code: 'overloaded_error', message: 'Overloaded' });
+    // A bare "Overloaded" is no evidence that every model is down: this model moves on.
+    expect(classifyError(err, at('anthropic'))).toMatchObject({ reason: 'overloaded', scope: 'model', retryable: true, code: 'overloaded_error', message: 'Overloaded' });
   });
 
   it('reads an AI SDK APICallError, alone, inside RetryError.errors and as a cause', () => {
@@ -215,8 +216,9 @@ describe('the peer incidents', () => {
     expect(classifyError(new Error('This model is currently experiencing high demand. Please try again later.'))).toMatchObject({ reason: 'overloaded' });
   });
 
-  it('402: a monthly spend limit waits (quota), no credit disables the key (billing)', () => {
-    expect(classifyError({ status: 402, body: { error: { message: 'Monthly spend limit reached. Please visit your billing settings.' } } })).toMatchObject({ reason: 'quota_exhausted', scope: 'profile' });
+  it('402 is billing whatever the words; a Retry-After on it still bounds the block', () => {
+    expect(classifyError({ status: 402, body: { error: { message: 'Monthly spend limit reached. Please visit your billing settings.' } } })).toMatchObject({ reason: 'billing', scope: 'profile' });
+    expect(classifyError({ status: 402, headers: { 'retry-after': '3' }, body: { error: { message: 'in-flight budget', metadata: { reason: 'in_flight_budget_exhausted' } } } }, at('openrouter'))).toMatchObject({ reason: 'billing', retryAfterMs: 3000 });
     expect(classifyError({ status: 402, body: { error: { message: 'Insufficient credits. Add more credits to continue.' } } })).toMatchObject({ reason: 'billing', scope: 'profile' });
     expect(classifyError({ status: 402, body: '' })).toMatchObject({ reason: 'billing' });
   });
@@ -224,9 +226,10 @@ describe('the peer incidents', () => {
 
 describe('provider context', () => {
   it('takes the family from the provider name before any / or :', () => {
-    const err = { status: 429, body: { type: 'error', error: { type: 'rate_limit_error', message: 'Rate limit exceeded' } } };
-    expect(classifyError(err, at('anthropic:work'))).toMatchObject({ scope: 'model' });
-    expect(classifyError(err, at('mistral'))).toMatchObject({ scope: 'profile' });
+    // Moonshot's "max request" is the account's concurrency cap: profile-wide for that family only.
+    const err = { status: 429, body: { error: { type: 'rate_limit_reached_error', message: 'Your account org-1 request reached max request: 3, please try again after 1 seconds' } } };
+    expect(classifyError(err, at('moonshot:work'))).toMatchObject({ reason: 'rate_limit', scope: 'profile', retryAfterMs: 1000 });
+    expect(classifyError(err, at('mistral'))).toMatchObject({ reason: 'rate_limit', scope: 'model' });
   });
 
   it('recognises the family by its headers when no provider is named', () => {

@@ -7,11 +7,19 @@ const fixtureFile = (name: string): unknown => JSON.parse(readFileSync(new URL(`
 export interface Payload {
   id: string;
   provider: string;
-  status: number;
+  /** null when no HTTP response came back (a broken stream, a refused connection). */
+  status: number | null;
   headers: Record<string, string>;
   body: string | object;
   reason: FailureReason;
   scope: FailureScope;
+  /** The wait the provider asked for, in ms. */
+  retryAfterMs?: number;
+  /** A limit that waiting never frees (a quota of 0): no retry timing may come out. */
+  neverFrees?: boolean;
+  /** Why an entry kept from an earlier corpus now carries another label. */
+  relabelled?: string;
+  note?: string;
   source: string;
 }
 

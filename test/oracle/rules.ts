@@ -10,7 +10,7 @@ export type Move = 'retry' | 'rotate' | 'escalate';
 export const RETRYABLE: ReadonlySet<FailureReason> = new Set(['rate_limit', 'overloaded', 'server_error', 'timeout', 'network', 'unknown']);
 
 /** Reasons whose limit belongs to an account: a model-scoped one blocks that model under that profile only. */
-export const ACCOUNT: ReadonlySet<FailureReason> = new Set(['rate_limit', 'quota_exhausted', 'billing', 'auth', 'model_not_found']);
+export const ACCOUNT: ReadonlySet<FailureReason> = new Set(['rate_limit', 'quota_exhausted', 'billing', 'auth']);
 
 /** Reasons that block for the reason's cooldown (growing), not a short backoff. */
 export const LONG: ReadonlySet<FailureReason> = new Set(['quota_exhausted', 'billing', 'auth', 'model_not_found']);

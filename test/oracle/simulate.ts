@@ -134,7 +134,8 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
 
     // The request itself is refused, or the caller stopped it: no other candidate would do better.
     if (f.reason === 'aborted') return fail('RUN_ABORTED');
-    if (f.reason === 'bad_request' || (f.scope === 'request' && !f.retryable)) return fail('REQUEST_REJECTED');
+    // A bad_request of a narrower scope is this model refusing a parameter: the next candidate may take it.
+    if ((f.reason === 'bad_request' && f.scope === 'request') || (f.scope === 'request' && !f.retryable)) return fail('REQUEST_REJECTED');
     if (f.reason === 'content_policy' && policy.onContentPolicy === 'fail') return fail('REQUEST_REJECTED');
     if (f.reason === 'interrupted' && policy.onInterrupted === 'fail') return fail('REQUEST_REJECTED');
 

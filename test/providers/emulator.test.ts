@@ -4,6 +4,7 @@ import { ConfigError } from '../../src/errors.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type Step } from '../../src/providers/emulator/index.js';
 import { fixture } from './helpers/fixtures.js';
 import { until } from './helpers/models.js';
+import { chat, messages } from './helpers/wire.js';
 
 let emu: Emulator | undefined;
 afterEach(async () => {
@@ -11,25 +12,6 @@ afterEach(async () => {
   emu = undefined;
 });
 const start = async (options: EmulatorOptions = {}) => (emu = await startEmulator(options));
-
-/** A chat-completions request the way an OpenAI client sends it. */
-function chat(e: Emulator, provider: string, body: Record<string, unknown>, key = 'sk-any', init: RequestInit = {}) {
-  return fetch(`${e.baseUrl(provider)}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], ...body }),
-    ...init,
-  });
-}
-
-/** A messages request the way an Anthropic client sends it. */
-function messages(e: Emulator, provider: string, body: Record<string, unknown>, key = 'sk-ant-any') {
-  return fetch(`${e.baseUrl(provider)}/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': key },
-    body: JSON.stringify({ max_tokens: 100, messages: [{ role: 'user', content: 'hi' }], ...body }),
-  });
-}
 
 describe('emulator: wire formats', () => {
   it('listens on 127.0.0.1 on an ephemeral port and builds per-provider base URLs', async () => {
@@ -128,9 +110,11 @@ describe('emulator: scenarios', () => {
     expect((await chat(e2, 'deepseek', { model: 'v4' })).status).toBe(503);
   });
 
-  it('accepts a function scenario that sees provider, model, key id and arrival number', async () => {
+  it('accepts a function scenario that sees provider, model, key id, arrival number and time', async () => {
     const seen: unknown[] = [];
+    let clock = 1000;
     const e = await start({
+      now: () => (clock += 5),
       keys: { 'sk-1': 'k:1' },
       scenario: (req) => {
         seen.push(req);
@@ -140,8 +124,8 @@ describe('emulator: scenarios', () => {
     expect((await chat(e, 'p', { model: 'm' }, 'sk-1')).status).toBe(500);
     expect((await chat(e, 'p', { model: 'm', stream: true }, 'sk-1')).status).toBe(200);
     expect(seen).toEqual([
-      { provider: 'p', model: 'm', keyId: 'k:1', api: 'openai-chat', stream: false, seq: 1 },
-      { provider: 'p', model: 'm', keyId: 'k:1', api: 'openai-chat', stream: true, seq: 2 },
+      { provider: 'p', model: 'm', keyId: 'k:1', api: 'openai-chat', stream: false, seq: 1, at: e.requests()[0]?.receivedAt },
+      { provider: 'p', model: 'm', keyId: 'k:1', api: 'openai-chat', stream: true, seq: 2, at: e.requests()[1]?.receivedAt },
     ]);
   });
 

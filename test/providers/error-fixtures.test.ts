@@ -31,9 +31,17 @@ describe('every error payload surfaces intact through fromAiSdk', () => {
   });
 
   describe.each(clients)('%s, JSON', (_client, makeModel) => {
-    it.each(fixtures.map((f) => [f.id, f] as const))('%s → APICallError with status, headers and body', async (_id, f) => {
+    const non2xx = fixtures.filter((f) => f.status >= 300);
+    it.each(non2xx.map((f) => [f.id, f] as const))('%s → APICallError with status, headers and body', async (_id, f) => {
       const call = fromAiSdk((provider, model) => makeModel(emu, provider, model));
       expectIntact(await rejection(call(callRequest({ provider: f.id, model: 'm' }))), f);
+    });
+    // A 200 that says "blocked" or "error" is parsed by the client whose wire format it speaks
+    // (so it is no APICallError there), and is still never a reply.
+    const in200 = fixtures.filter((f) => f.status < 300);
+    it.each(in200.map((f) => [f.id, f] as const))('%s (HTTP 200) → rejected, never a reply', async (_id, f) => {
+      const call = fromAiSdk((provider, model) => makeModel(emu, provider, model));
+      expect(await rejection(call(callRequest({ provider: f.id, model: 'm' })))).toBeDefined();
     });
   });
 

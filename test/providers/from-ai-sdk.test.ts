@@ -18,7 +18,7 @@ describe('fromAiSdk over HTTP: success', () => {
 
     const result = await call(callRequest());
 
-    expect(result).toEqual({ content: 'Hello from DeepSeek.' });
+    expect(result).toMatchObject({ content: 'Hello from DeepSeek.', finishReason: 'stop', responseModel: 'deepseek-v4-pro' });
     expect(e.requests()).toMatchObject([{ provider: 'deepseek', api: 'openai-chat', model: 'deepseek-v4-pro', stream: false, outcome: 'reply', status: 200 }]);
   });
 
@@ -28,7 +28,7 @@ describe('fromAiSdk over HTTP: success', () => {
 
     const result = await call(callRequest({ provider: 'anthropic', model: 'claude-sonnet-4-5' }));
 
-    expect(result).toEqual({ content: 'Hello from Claude.' });
+    expect(result).toMatchObject({ content: 'Hello from Claude.', finishReason: 'stop', responseModel: 'claude-sonnet-4-5' });
     expect(e.requests()).toMatchObject([{ provider: 'anthropic', api: 'anthropic-messages', model: 'claude-sonnet-4-5', outcome: 'reply' }]);
   });
 
@@ -110,24 +110,70 @@ describe('fromAiSdk: profiles select credentials', () => {
   it('lets an async resolver build the model', async () => {
     const e = await start({});
     const call = fromAiSdk(async (provider, model) => openAiCompatibleModel(e, provider, model));
-    await expect(call(callRequest())).resolves.toEqual({ content: 'Reply from deepseek/deepseek-v4-pro.' });
+    await expect(call(callRequest())).resolves.toMatchObject({ content: 'Reply from deepseek/deepseek-v4-pro.' });
   });
 });
 
 describe('fromAiSdk: spec versions and configuration', () => {
-  it.each(['v2', 'v3', 'v4'] as const)('accepts a %s model by duck typing, for generate and stream', async (version) => {
+  it.each(['v2', 'v3', 'v4'] as const)('accepts a %s model by duck typing, for generate and stream, and normalises its usage', async (version) => {
     const finishReason = version === 'v2' ? 'stop' : { unified: 'stop', raw: 'stop' };
+    // The same counts in each spec's shape: v2 flat with a total, v3/v4 nested without one.
+    const usage =
+      version === 'v2'
+        ? { inputTokens: 12, outputTokens: 7, totalTokens: 19, reasoningTokens: 3, cachedInputTokens: 2 }
+        : { inputTokens: { total: 12, noCache: 10, cacheRead: 2 }, outputTokens: { total: 7, text: 4, reasoning: 3 }, raw: {} };
     const model = fakeModel(
       version,
-      () => ({ content: [{ type: 'reasoning', text: 'hmm' }, { type: 'text', text: 'Hi ' }, { type: 'text', text: 'there' }], finishReason }),
-      [{ type: 'stream-start' }, { type: 'text-delta', id: '0', delta: 'Hi ' }, { type: 'reasoning-delta', id: 'r', delta: 'hmm' }, { type: 'text-delta', id: '0', delta: 'there' }, { type: 'finish', finishReason }],
+      () => ({ content: [{ type: 'reasoning', text: 'hmm' }, { type: 'text', text: 'Hi ' }, { type: 'text', text: 'there' }], finishReason, usage, response: { modelId: 'm-2026' } }),
+      [
+        { type: 'stream-start' },
+        { type: 'response-metadata', id: 'r1', modelId: 'm-2026' },
+        { type: 'text-delta', id: '0', delta: 'Hi ' },
+        { type: 'reasoning-delta', id: 'r', delta: 'hmm' },
+        { type: 'text-delta', id: '0', delta: 'there' },
+        { type: 'finish', finishReason, usage },
+      ],
     );
     const call = fromAiSdk({ 'p/m': model });
     const deltas: string[] = [];
+    const expected = {
+      content: 'Hi there',
+      finishReason: 'stop',
+      responseModel: 'm-2026',
+      usage: { inputTokens: 12, outputTokens: 7, totalTokens: 19, reasoningTokens: 3, cachedInputTokens: 2 },
+    };
 
-    await expect(call(callRequest({ provider: 'p', model: 'm' }))).resolves.toEqual({ content: 'Hi there' });
-    await expect(call(callRequest({ provider: 'p', model: 'm', onDelta: (d) => deltas.push(d) }))).resolves.toEqual({ content: 'Hi there' });
+    await expect(call(callRequest({ provider: 'p', model: 'm' }))).resolves.toEqual(expected);
+    await expect(call(callRequest({ provider: 'p', model: 'm', onDelta: (d) => deltas.push(d) }))).resolves.toEqual(expected);
     expect(deltas).toEqual(['Hi ', 'there']);
+  });
+
+  it('reports no usage field when the provider reported no counts, and no zero reasoning or cache counts', async () => {
+    const finishReason = { unified: 'stop', raw: 'stop' };
+    const empty = { inputTokens: { total: undefined }, outputTokens: { total: undefined }, raw: undefined };
+    const zeros = { inputTokens: { total: 5, cacheRead: 0 }, outputTokens: { total: 2, reasoning: 0 } };
+    const silent = fakeModel('v3', () => ({ content: [{ type: 'text', text: 'x' }], finishReason, usage: empty }), [{ type: 'text-delta', delta: 'x' }, { type: 'finish', finishReason, usage: empty }]);
+    const counted = fakeModel('v3', () => ({ content: [{ type: 'text', text: 'x' }], finishReason, usage: zeros }));
+
+    expect(await fromAiSdk(() => silent)(callRequest())).toEqual({ content: 'x', finishReason: 'stop' });
+    expect(await fromAiSdk(() => silent)(callRequest({ onDelta: () => undefined }))).toEqual({ content: 'x', finishReason: 'stop' });
+    expect((await fromAiSdk(() => counted)(callRequest())).usage).toEqual({ inputTokens: 5, outputTokens: 2, totalTokens: 7 });
+  });
+
+  it('counts output parts as activity, not metadata: text, reasoning and tool input', async () => {
+    const finishReason = { unified: 'stop', raw: 'stop' };
+    const parts = [
+      { type: 'stream-start' },
+      { type: 'response-metadata', modelId: 'm' },
+      { type: 'reasoning-delta', delta: 'thinking' },
+      { type: 'tool-input-delta', id: 't', delta: '{"a"' },
+      { type: 'text-delta', delta: 'answer' },
+      { type: 'raw', rawValue: {} },
+      { type: 'finish', finishReason },
+    ];
+    const seen: string[] = [];
+    await fromAiSdk(() => fakeModel('v3', () => ({ content: [] }), parts))(callRequest({ onDelta: (d) => seen.push(`delta:${d}`), onActivity: () => seen.push('activity') }));
+    expect(seen).toEqual(['activity', 'activity', 'activity', 'delta:answer']);
   });
 
   it('rejects a v1 model, a model id string and a malformed key at construction, naming the field', () => {
@@ -185,6 +231,45 @@ describe('fromAiSdk: spec versions and configuration', () => {
     const deltas: string[] = [];
     await expect(fromAiSdk(() => model)(callRequest({ onDelta: (d) => deltas.push(d) }))).rejects.toMatchObject({ code: 'incomplete_response' });
     expect(deltas).toEqual(['half a rep']);
+  });
+
+  it.each([
+    ['v2 "unknown"', 'v2' as const, 'unknown'],
+    ['v3 "other" with no raw reason', 'v3' as const, { unified: 'other', raw: undefined }],
+  ])('rejects a stream whose finish carries no provider reason (%s): the SDK closed a cut stream', async (_what, version, finishReason) => {
+    const usage = { inputTokens: { total: 4 }, outputTokens: { total: 1 } };
+    const model = fakeModel(version, () => ({ content: [] }), [{ type: 'text-delta', delta: 'half' }, { type: 'finish', finishReason, usage }]);
+    const err = await fromAiSdk(() => model)(callRequest({ onDelta: () => undefined })).catch((error: unknown) => error);
+    expect(err).toBeInstanceOf(ProviderResponseError);
+    expect(err).toMatchObject({ code: 'incomplete_response' });
+  });
+
+  it('keeps a v3 "other" finish the provider did name, and a v2 "other"', async () => {
+    const named = fakeModel('v3', () => ({ content: [] }), [{ type: 'text-delta', delta: 'ok' }, { type: 'finish', finishReason: { unified: 'other', raw: 'OTHER' } }]);
+    const v2 = fakeModel('v2', () => ({ content: [] }), [{ type: 'text-delta', delta: 'ok' }, { type: 'finish', finishReason: 'other' }]);
+    await expect(fromAiSdk(() => named)(callRequest({ onDelta: () => undefined }))).resolves.toMatchObject({ content: 'ok', finishReason: 'other' });
+    await expect(fromAiSdk(() => v2)(callRequest({ onDelta: () => undefined }))).resolves.toMatchObject({ content: 'ok', finishReason: 'other' });
+  });
+
+  it('rejects a JSON answer with no content and no finish reason, and keeps a non-empty one', async () => {
+    const finishReason = { unified: 'other', raw: undefined };
+    const empty = fakeModel('v3', () => ({ content: [], finishReason }));
+    const text = fakeModel('v3', () => ({ content: [{ type: 'text', text: 'fine' }], finishReason }));
+    await expect(fromAiSdk(() => empty)(callRequest())).rejects.toMatchObject({ code: 'incomplete_response' });
+    await expect(fromAiSdk(() => text)(callRequest())).resolves.toMatchObject({ content: 'fine' });
+  });
+
+  it('keeps the usage a refused answer reported on its ProviderResponseError', async () => {
+    const finishReason = { unified: 'content-filter', raw: 'SAFETY' };
+    const usage = { inputTokens: { total: 9 }, outputTokens: { total: 0 } };
+    const model = fakeModel('v3', () => ({ content: [], finishReason, usage, response: { modelId: 'g-1' } }));
+    await expect(fromAiSdk(() => model)(callRequest())).rejects.toMatchObject({
+      code: 'content_filter',
+      message: expect.stringContaining('SAFETY'),
+      usage: { inputTokens: 9, outputTokens: 0, totalTokens: 9 },
+      finishReason: 'content-filter',
+      responseModel: 'g-1',
+    });
   });
 
   it('throws a stream error part as is, and cancels the stream', async () => {

@@ -5,8 +5,6 @@ export const ANTHROPIC_RULES: RuleTable = {
   title: 'Anthropic',
   providers: ['anthropic', 'claude', 'claude-cli', 'claude-code'],
   headerPrefixes: ['anthropic-'],
-  // Anthropic's organization limits are per model (rate-limits docs), so another model may still answer.
-  defaultScopes: { rate_limit: 'model' },
   rules: [
     { code: /^overloaded_error$/i, reason: 'overloaded', note: '529 overloaded_error (also seen with 499)' },
     { text: /credential is only authorized for use with claude code/i, reason: 'auth', note: 'a consumer-plan OAuth token used against the API (sent as 400)' },

@@ -5,17 +5,15 @@ export const AWS_BEDROCK_RULES: RuleTable = {
   title: 'AWS Bedrock',
   providers: ['aws-bedrock', 'amazon-bedrock', 'bedrock'],
   headerPrefixes: ['x-amzn-'],
-  // Bedrock throttles per model per account and region.
-  defaultScopes: { rate_limit: 'model' },
   rules: [
     { code: /^servicequotaexceededexception$/i, reason: 'quota_exhausted', note: 'the account quota is used up (400)' },
     { code: /^throttlingexception$/i, reason: 'rate_limit', note: '429, or a stream event after 200' },
     { code: /^modeltimeoutexception$/i, reason: 'timeout', scope: 'model', note: '408: the model took too long' },
     { code: /^(modelerrorexception|modelstreamerrorexception)$/i, reason: 'server_error', scope: 'model', note: '424: the model failed' },
     { code: /^modelnotreadyexception$/i, reason: 'overloaded', scope: 'model', note: 'the model is being loaded' },
-    { code: /^serviceunavailableexception$/i, reason: 'overloaded', note: '503' },
+    { code: /^serviceunavailableexception$/i, reason: 'overloaded', note: '503; "Bedrock is unable to process your request" speaks for the whole service' },
     { code: /^accessdeniedexception$/i, reason: 'auth', note: '403: no access to the model for this account' },
     { text: /use case details/i, reason: 'auth', note: 'Anthropic use-case form not submitted for this account (404)' },
-    { text: /on-demand throughput is not supported|inference profile/i, reason: 'model_not_found', note: 'the model id needs an inference profile: the id is wrong for every key' },
+    { text: /on-demand throughput|inference profile/i, reason: 'model_not_found', scope: 'model', note: 'the model id needs an inference profile: the id is wrong for every key' },
   ],
 };

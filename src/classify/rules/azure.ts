@@ -5,7 +5,7 @@ export const AZURE_RULES: RuleTable = {
   title: 'Azure OpenAI',
   providers: ['azure', 'azure-openai', 'azure-ai'],
   // Azure limits each deployment (one model) separately.
-  defaultScopes: { rate_limit: 'model', quota_exhausted: 'model' },
+  defaultScopes: { quota_exhausted: 'model' },
   rules: [
     { code: /^(responsibleaipolicyviolation|content_filter)$/i, reason: 'content_policy', note: 'content management policy' },
     { code: /^deploymentnotfound$/i, reason: 'model_not_found', note: 'no such deployment' },

@@ -6,9 +6,10 @@ export const GOOGLE_RULES: RuleTable = {
   providers: ['google', 'gemini', 'google-gemini', 'google-vertex', 'vertex', 'vertex-ai', 'google-ai-studio'],
   headerPrefixes: ['x-goog-'],
   // Gemini quotas are per project per model (QuotaFailure ids end in PerModel).
-  defaultScopes: { rate_limit: 'model', quota_exhausted: 'model' },
+  defaultScopes: { quota_exhausted: 'model' },
   rules: [
-    { text: /\blimit: ?0\b/i, reason: 'billing', scope: 'model', note: 'a quota of 0: the model is not in this tier, waiting never helps' },
+    { text: /\blimit: ?0\b/i, reason: 'billing', scope: 'model', ignoresRetryHint: true, note: 'a quota of 0: the model is not in this tier; waiting never helps, whatever the retry hint says' },
+    { text: /resource exhausted\. please try again later|error-code-429/i, reason: 'overloaded', scope: 'model', note: 'Vertex dynamic shared quota: shared capacity for the model, not this project\'s quota' },
     { code: /^(safety|recitation|prohibited_content|blocklist|spii|image_safety)$/i, reason: 'content_policy', note: 'finish reasons of a blocked candidate' },
     { code: /^malformed_function_call$/i, reason: 'server_error', scope: 'model', note: 'the model produced an unusable tool call' },
   ],

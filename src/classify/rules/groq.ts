@@ -6,7 +6,7 @@ export const GROQ_RULES: RuleTable = {
   providers: ['groq'],
   headerPrefixes: ['x-groq-'],
   // Groq limits each model separately ("Rate limit reached for model `...`").
-  defaultScopes: { rate_limit: 'model', quota_exhausted: 'model' },
+  defaultScopes: { quota_exhausted: 'model' },
   rules: [
     { code: /^capacity_exceeded$/i, reason: 'overloaded', scope: 'model', note: '498: flex tier capacity exceeded' },
   ],

@@ -4,12 +4,11 @@ export const OPENROUTER_RULES: RuleTable = {
   family: 'openrouter',
   title: 'OpenRouter',
   providers: ['openrouter'],
-  // OpenRouter relays the upstream provider of one model: its limits hit that model.
-  defaultScopes: { rate_limit: 'model' },
+  // OpenRouter relays the upstream provider of one model: its limits and faults hit that model.
   rules: [
     { code: /^(in_flight_budget_exhausted|openrouter_in_flight_budget)$/i, reason: 'rate_limit', scope: 'profile', note: 'in-flight spend budget: a transient 402 with Retry-After' },
     { text: /in-flight requests/i, reason: 'rate_limit', scope: 'profile', note: 'in-flight spend budget wording' },
-    { text: /no endpoints found that support/i, reason: 'bad_request', note: 'no endpoint serves this kind of input (images, tools)' },
+    { text: /no endpoints found that support/i, reason: 'bad_request', scope: 'model', note: 'no endpoint serves this kind of input (images, tools) for this model: another model may' },
     { text: /no endpoints found/i, reason: 'model_not_found', note: 'no endpoint serves this model' },
     { text: /provider returned error/i, reason: 'server_error', note: 'the upstream provider failed' },
   ],

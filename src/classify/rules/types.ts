@@ -25,6 +25,8 @@ export interface Rule {
    * to an HTTP error status found anywhere in the chain: the provider answered, so its status says more.
    */
   yieldsToStatus?: boolean;
+  /** The provider's retry hint does not apply: the limit never frees by waiting (a quota of 0). */
+  ignoresRetryHint?: boolean;
   /** Why the signal means this, for docs/errors.md. */
   note: string;
 }
@@ -35,6 +37,7 @@ export interface StatusRule {
   status: number | readonly [number, number];
   reason: FailureReason;
   scope?: FailureScope;
+  retryable?: boolean;
   note: string;
 }
 

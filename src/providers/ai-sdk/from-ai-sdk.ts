@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors.js';
-import type { CallFn, CallRequest, Message } from '../../types.js';
+import type { CallFn, CallRequest, CallResult, Message, Usage } from '../../types.js';
 import { findInBandError, isErrorFinish } from './in-band-error.js';
 import {
   describeNonModel,
@@ -12,8 +12,10 @@ import {
   type FinishReason,
 } from './language-model.js';
 import { ProviderResponseError } from './provider-response-error.js';
+import { modelNamed } from './raw-chunks.js';
 import { readTextStream } from './read-text-stream.js';
 import { toPrompt as defaultToPrompt } from './to-prompt.js';
+import { readUsage } from './usage.js';
 
 /**
  * Picks the model for one attempt. It gets the profile id so a host can build one provider
@@ -44,8 +46,11 @@ export interface FromAiSdkOptions {
  * the model throws, and the `error` part of a stream, are re-thrown unchanged so the classifier
  * sees the APICallError's `statusCode`, `responseHeaders` and `responseBody`. An error a
  * provider reports inside an HTTP 200 (`finish_reason: "error"` with an `error` object) is
- * thrown as that object; a content-filter finish and a stream cut without a finish part become
- * a ProviderResponseError.
+ * thrown as that object; a content-filter finish (a refusal, a blocked prompt) and an answer
+ * cut before the provider's finish become a ProviderResponseError.
+ *
+ * The result carries the provider's `usage`, `finishReason` and `responseModel` when it
+ * reported them (a stream reports usage only if the provider was asked: docs/providers.md).
  */
 export function fromAiSdk(models: AiSdkModels, options: FromAiSdkOptions = {}): CallFn {
   const resolve = typeof models === 'function' ? checkedResolver(models) : mapResolver(models);
@@ -62,18 +67,35 @@ export function fromAiSdk(models: AiSdkModels, options: FromAiSdkOptions = {}): 
 
     if (req.onDelta) {
       const { stream } = await model.doStream({ ...callOptions, includeRawChunks: true });
-      const outcome = await readTextStream(stream, req.onDelta, req.signal);
-      if (!outcome.finished) {
-        throw new ProviderResponseError('incomplete_response', req.provider, req.model, 'the stream ended without a finish part');
+      const outcome = await readTextStream(stream, { onDelta: req.onDelta, onActivity: req.onActivity }, req.signal);
+      const answer = { usage: outcome.usage, finishReason: outcome.finishReason, responseModel: outcome.responseModel };
+      if (!outcome.finished || !outcome.finishReason.reported) {
+        throw new ProviderResponseError('incomplete_response', req.provider, req.model, 'the stream ended before the provider finished the answer', details(answer));
       }
-      checkFinish(outcome.finishReason, outcome.inBandError, req);
-      return { content: outcome.text };
+      checkFinish(answer, outcome.inBandError, req);
+      return callResult(outcome.text, answer);
     }
 
     const result = await model.doGenerate(callOptions);
-    checkFinish(readFinishReason(result.finishReason), findInBandError(result.response?.body), req);
-    return { content: textOf(result.content) };
+    const content = textOf(result.content);
+    const answer = {
+      usage: readUsage(result.usage),
+      finishReason: readFinishReason(result.finishReason),
+      responseModel: nonEmpty(result.response?.modelId) ?? modelNamed(result.response?.body),
+    };
+    checkFinish(answer, findInBandError(result.response?.body), req);
+    if (content === '' && !answer.finishReason.reported) {
+      throw new ProviderResponseError('incomplete_response', req.provider, req.model, 'the answer had no content and no finish reason', details(answer));
+    }
+    return callResult(content, answer);
   };
+}
+
+/** What the provider reported about one answer, before it is judged. */
+interface Answer {
+  usage: Usage | undefined;
+  finishReason: FinishReason;
+  responseModel: string | undefined;
 }
 
 function textOf(content: readonly AiSdkContentPart[]): string {
@@ -83,16 +105,34 @@ function textOf(content: readonly AiSdkContentPart[]): string {
 }
 
 /** A finish that is really a failure must not be persisted as a reply. */
-function checkFinish(reason: FinishReason, inBandError: unknown, req: CallRequest): void {
+function checkFinish(answer: Answer, inBandError: unknown, req: CallRequest): void {
+  const reason = answer.finishReason;
   if (isErrorFinish(reason.unified, reason.raw)) {
     // The provider's own error object says most (status code, type): the classifier reads it.
     if (inBandError !== undefined) throw inBandError;
-    throw new ProviderResponseError('provider_error', req.provider, req.model, 'the provider ended the reply with finish reason "error"');
+    throw new ProviderResponseError('provider_error', req.provider, req.model, 'the provider ended the reply with finish reason "error"', details(answer));
   }
   if (reason.unified === 'content-filter') {
-    throw new ProviderResponseError('content_filter', req.provider, req.model, 'the provider stopped the reply with finish reason content-filter');
+    const why = reason.raw === undefined ? '' : ` (${reason.raw})`;
+    throw new ProviderResponseError('content_filter', req.provider, req.model, `the provider refused or stopped the reply with finish reason content-filter${why}`, details(answer));
   }
 }
+
+/** Only the fields the provider reported: an absent field stays absent, never `undefined`. */
+function callResult(content: string, answer: Answer): CallResult {
+  return { content, ...details(answer) };
+}
+
+function details(answer: Answer): { usage?: Usage; finishReason?: string; responseModel?: string } {
+  const finishReason = answer.finishReason.unified ?? answer.finishReason.raw;
+  return {
+    ...(answer.usage && { usage: answer.usage }),
+    ...(finishReason !== undefined && { finishReason }),
+    ...(answer.responseModel !== undefined && { responseModel: answer.responseModel }),
+  };
+}
+
+const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 function mapResolver(models: Readonly<Record<string, AiSdkLanguageModel>>): AiSdkModelResolver {
   // Checked up front: a wrong map is a host bug, better reported at construction than as a

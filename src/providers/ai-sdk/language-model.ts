@@ -41,14 +41,19 @@ export interface AiSdkStreamPart {
   delta?: unknown;
   error?: unknown;
   finishReason?: unknown;
+  /** `finish`: flat (v2) or nested (v3/v4) token counts. */
+  usage?: unknown;
+  /** `response-metadata`: the model the provider says answered. */
+  modelId?: unknown;
   rawValue?: unknown;
 }
 
 export interface AiSdkGenerateResult {
   content: readonly AiSdkContentPart[];
   finishReason?: unknown;
+  usage?: unknown;
   /** v3/v4 (and v2) keep the parsed response body here; it is where in-band errors live. */
-  response?: { body?: unknown };
+  response?: { body?: unknown; modelId?: unknown };
 }
 
 export interface AiSdkLanguageModel {
@@ -88,14 +93,24 @@ export interface FinishReason {
   unified: string | undefined;
   /** What the provider sent, when the spec version reports it (v3/v4). */
   raw: string | undefined;
+  /**
+   * False when the finish carries no reason the provider sent: v2's `unknown`, or v3/v4's
+   * `other` with no `raw`. SDKs report that when a stream closed before the provider's
+   * finish (the Google client does so for a cut stream): such an ending is a fragment.
+   */
+  reported: boolean;
 }
 
 /** v2 reports a string; v3/v4 report `{ unified, raw }`. */
 export function readFinishReason(reason: unknown): FinishReason {
-  if (typeof reason === 'string') return { unified: reason, raw: undefined };
+  if (typeof reason === 'string') return { unified: reason, raw: undefined, reported: reason !== 'unknown' };
   if (typeof reason === 'object' && reason !== null) {
-    const { unified, raw } = reason as { unified?: unknown; raw?: unknown };
-    return { unified: typeof unified === 'string' ? unified : undefined, raw: typeof raw === 'string' ? raw : undefined };
+    const { unified: u, raw: r } = reason as { unified?: unknown; raw?: unknown };
+    const unified = typeof u === 'string' ? u : undefined;
+    const raw = typeof r === 'string' ? r : undefined;
+    return { unified, raw, reported: raw !== undefined || (unified !== undefined && unified !== 'other' && unified !== 'unknown') };
   }
-  return { unified: undefined, raw: undefined };
+  return NO_FINISH;
 }
+
+export const NO_FINISH: FinishReason = Object.freeze({ unified: undefined, raw: undefined, reported: false });

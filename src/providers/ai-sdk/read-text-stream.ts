@@ -1,37 +1,51 @@
-import { findInBandError } from './in-band-error.js';
-import { readFinishReason, type AiSdkStreamPart, type FinishReason } from './language-model.js';
+import type { Usage } from '../../types.js';
+import { NO_FINISH, readFinishReason, type AiSdkStreamPart, type FinishReason } from './language-model.js';
+import { createRawReader } from './raw-chunks.js';
+import { readUsage } from './usage.js';
 
 export interface StreamOutcome {
   text: string;
-  /** False when the stream closed without a `finish` part: the text is then a fragment. */
+  /** False when the stream closed without a finish (a `finish` part, or Anthropic's `message_delta` stop reason). */
   finished: boolean;
   finishReason: FinishReason;
+  usage: Usage | undefined;
+  /** The model the provider says answered. */
+  responseModel: string | undefined;
   /** The last error object a raw chunk carried in-band (see findInBandError). */
   inBandError: unknown;
 }
 
+export interface StreamListeners {
+  onDelta(text: string): void;
+  /** Called for every part that shows the model producing output (text, reasoning, tool input). */
+  onActivity?: () => void;
+}
+
+/** Parts that carry model output: proof of life for first-token and idle timers, unlike metadata. */
+const OUTPUT_PARTS: ReadonlySet<string> = new Set(['text-delta', 'reasoning-delta', 'tool-input-delta', 'tool-call']);
+
 /**
  * Reads a spec stream to its end: forwards each text delta as it arrives, throws the first
  * `error` part exactly as the model put it there (usually an APICallError the classifier
- * reads), and returns the collected text with how the stream ended.
+ * reads; for an unparsable chunk, the SDK's JSONParseError), and returns the collected text
+ * with how the stream ended.
+ *
+ * An error part fails the attempt even when the SDK would read on: an unparsable chunk may
+ * have carried text, and a reply with a hole in it must not be persisted as the answer.
  *
  * Every way out of here that is not a clean end cancels the stream, because cancelling is
  * what makes the HTTP client drop the response body and close its socket; a reader that is
  * only released would leave the connection open until the server ends it.
  */
-export async function readTextStream(
-  stream: ReadableStream<AiSdkStreamPart>,
-  onDelta: (text: string) => void,
-  signal: AbortSignal,
-): Promise<StreamOutcome> {
+export async function readTextStream(stream: ReadableStream<AiSdkStreamPart>, listeners: StreamListeners, signal: AbortSignal): Promise<StreamOutcome> {
   const reader = stream.getReader();
   // A model that ignores abortSignal would otherwise keep us (and its socket) waiting.
   const onAbort = () => void reader.cancel(signal.reason).catch(() => undefined);
   signal.addEventListener('abort', onAbort, { once: true });
+  const raw = createRawReader();
   let text = '';
-  let finished = false;
-  let finishReason: FinishReason = { unified: undefined, raw: undefined };
-  let inBandError: unknown;
+  let finishPart: AiSdkStreamPart | undefined;
+  let metadataModel: string | undefined;
   try {
     signal.throwIfAborted();
     for (;;) {
@@ -39,16 +53,18 @@ export async function readTextStream(
       // A cancel on abort ends the read with done; that is an abort, not a complete reply.
       signal.throwIfAborted();
       if (done) break;
+      if (OUTPUT_PARTS.has(value.type)) listeners.onActivity?.();
       if (value.type === 'text-delta' && typeof value.delta === 'string' && value.delta !== '') {
         text += value.delta;
-        onDelta(value.delta);
+        listeners.onDelta(value.delta);
       } else if (value.type === 'error') {
         throw value.error;
       } else if (value.type === 'finish') {
-        finished = true;
-        finishReason = readFinishReason(value.finishReason);
+        finishPart = value;
+      } else if (value.type === 'response-metadata' && typeof value.modelId === 'string' && value.modelId !== '') {
+        metadataModel ??= value.modelId;
       } else if (value.type === 'raw') {
-        inBandError = findInBandError(value.rawValue) ?? inBandError;
+        raw.read(value.rawValue);
       }
     }
   } catch (err) {
@@ -58,5 +74,19 @@ export async function readTextStream(
     signal.removeEventListener('abort', onAbort);
     reader.releaseLock();
   }
-  return { text, finished, finishReason, inBandError };
+  const findings = raw.findings();
+  const responseModel = metadataModel ?? findings.modelName;
+  if (finishPart) {
+    return { text, finished: true, finishReason: readFinishReason(finishPart.finishReason), usage: readUsage(finishPart.usage), responseModel, inBandError: findings.inBandError };
+  }
+  // No finish part: complete only if the provider's own chunks carried its finish.
+  const fallback = findings.anthropicFinish;
+  return {
+    text,
+    finished: fallback !== undefined,
+    finishReason: fallback?.reason ?? NO_FINISH,
+    usage: fallback?.usage,
+    responseModel,
+    inBandError: findings.inBandError,
+  };
 }

@@ -1,4 +1,4 @@
-import { approxTokens, contentText, messagesOf, sseEvent, type ReplyContext, type WireFormat } from './wire-format.js';
+import { approxTokens, bearerToken, contentText, messagesOf, sseEvent, type ReplyContext, type WireFormat } from './wire-format.js';
 
 /** Anthropic messages API. */
 export const anthropicFormat: WireFormat = {
@@ -8,47 +8,44 @@ export const anthropicFormat: WireFormat = {
     const key = headers['x-api-key'];
     if (typeof key === 'string' && key !== '') return key;
     // OAuth-style clients send a bearer token instead of x-api-key.
-    const auth = headers.authorization;
-    const match = typeof auth === 'string' ? /^Bearer\s+(.+)$/i.exec(auth) : null;
-    return match?.[1]?.trim();
+    return bearerToken(headers);
   },
 
-  prompt(body) {
+  read(body) {
     const system = contentText(body.system);
-    return [...(system === '' ? [] : [{ role: 'system', text: system }]), ...messagesOf(body)];
+    return {
+      model: typeof body.model === 'string' ? body.model : undefined,
+      stream: body.stream === true,
+      prompt: [...(system === '' ? [] : [{ role: 'system', text: system }]), ...messagesOf(body)],
+      streamUsage: true,
+    };
   },
 
   replyJson(text, ctx) {
-    return JSON.stringify({
-      ...message(ctx),
-      content: [{ type: 'text', text }],
-      stop_reason: 'end_turn',
-      usage: { input_tokens: ctx.promptTokens, output_tokens: approxTokens(text) },
-    });
+    return messageJson(ctx, [{ type: 'text', text }], 'end_turn', approxTokens(text));
   },
 
   streamWriter(ctx) {
-    let outputTokens = 0;
+    let streamed = '';
     return {
       start: () =>
-        sseEvent('message_start', {
-          type: 'message_start',
-          message: { ...message(ctx), content: [], stop_reason: null, usage: { input_tokens: ctx.promptTokens, output_tokens: 1 } },
-        }) +
+        messageStart(ctx) +
         sseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
         sseEvent('ping', { type: 'ping' }),
       delta: (text) => {
-        outputTokens += approxTokens(text);
+        streamed += text;
         return sseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
       },
-      end: () =>
-        sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }) +
-        sseEvent('message_delta', {
-          type: 'message_delta',
-          delta: { stop_reason: 'end_turn', stop_sequence: null },
-          usage: { output_tokens: outputTokens },
-        }) +
-        sseEvent('message_stop', { type: 'message_stop' }),
+      end: ({ sentinel = true } = {}) =>
+        sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }) + messageEnd('end_turn', approxTokens(streamed), sentinel),
+    };
+  },
+
+  blocked(ctx) {
+    // Claude's streaming classifiers end a refused answer with stop_reason "refusal", in a 200.
+    return {
+      json: messageJson(ctx, [], 'refusal', 0),
+      stream: messageStart(ctx) + messageEnd('refusal', 0, true),
     };
   },
 
@@ -70,3 +67,26 @@ const message = (ctx: ReplyContext) => ({
   model: ctx.model,
   stop_sequence: null,
 });
+
+function messageJson(ctx: ReplyContext, content: unknown[], stopReason: string, outputTokens: number): string {
+  return JSON.stringify({
+    ...message(ctx),
+    content,
+    stop_reason: stopReason,
+    usage: { input_tokens: ctx.promptTokens, output_tokens: outputTokens },
+  });
+}
+
+const messageStart = (ctx: ReplyContext) =>
+  sseEvent('message_start', {
+    type: 'message_start',
+    message: { ...message(ctx), content: [], stop_reason: null, usage: { input_tokens: ctx.promptTokens, output_tokens: 1 } },
+  });
+
+/** `message_delta` carries the stop reason and usage; `message_stop` is only the end marker. */
+const messageEnd = (stopReason: string, outputTokens: number, sentinel: boolean) =>
+  sseEvent('message_delta', {
+    type: 'message_delta',
+    delta: { stop_reason: stopReason, stop_sequence: null },
+    usage: { output_tokens: outputTokens },
+  }) + (sentinel ? sseEvent('message_stop', { type: 'message_stop' }) : '');

@@ -1,5 +1,7 @@
 export { startEmulator } from './start-emulator.js';
 export type {
+  AnswerShape,
+  BlockedStep,
   DropStep,
   Emulator,
   EmulatorApi,
@@ -14,8 +16,10 @@ export type {
   RecordedRequest,
   ReplyStep,
   ReplyText,
+  ResetStep,
   Scenario,
   ScenarioRequest,
   ScenarioRule,
+  StallStep,
   Step,
 } from './types.js';

@@ -47,3 +47,15 @@ export function malformedResponse(kind: MalformedKind, status: number | undefine
     }
   }
 }
+
+/**
+ * One SSE event with its JSON cut in half but its framing intact, so the client's SSE parser
+ * hands the broken data to its JSON parser and the events after it still arrive.
+ */
+export function corruptEvent(event: string): string {
+  const dataAt = event.lastIndexOf('data: ');
+  if (dataAt < 0) return 'data: {\n\n';
+  const start = dataAt + 'data: '.length;
+  const json = event.slice(start).trimEnd();
+  return `${event.slice(0, start)}${json.slice(0, Math.max(1, Math.floor(json.length / 2)))}\n\n`;
+}

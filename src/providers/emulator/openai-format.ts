@@ -1,46 +1,42 @@
-import { approxTokens, messagesOf, sseData, type ReplyContext, type WireFormat } from './wire-format.js';
+import { approxTokens, bearerToken, messagesOf, sseData, type ReplyContext, type WireFormat } from './wire-format.js';
 
 /** OpenAI chat completions, as OpenAI-compatible providers (DeepSeek, Moonshot, ...) serve it. */
 export const openAiFormat: WireFormat = {
   api: 'openai-chat',
 
-  apiKey(headers) {
-    const auth = headers.authorization;
-    const match = typeof auth === 'string' ? /^Bearer\s+(.+)$/i.exec(auth) : null;
-    return match?.[1]?.trim();
+  apiKey: bearerToken,
+
+  read(body) {
+    const options = body.stream_options as { include_usage?: unknown } | null | undefined;
+    return {
+      model: typeof body.model === 'string' ? body.model : undefined,
+      stream: body.stream === true,
+      prompt: messagesOf(body),
+      streamUsage: typeof options === 'object' && options !== null && options.include_usage === true,
+    };
   },
 
-  prompt: messagesOf,
-
   replyJson(text, ctx) {
-    return JSON.stringify({
-      id: completionId(ctx),
-      object: 'chat.completion',
-      created: ctx.created,
-      model: ctx.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-      usage: usage(ctx, approxTokens(text)),
-    });
+    return completion(ctx, { role: 'assistant', content: text }, 'stop', approxTokens(text));
   },
 
   streamWriter(ctx) {
-    let completionTokens = 0;
-    const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}) =>
-      sseData({
-        id: completionId(ctx),
-        object: 'chat.completion.chunk',
-        created: ctx.created,
-        model: ctx.model,
-        choices: [{ index: 0, delta, finish_reason: finishReason }],
-        ...extra,
-      });
+    let streamed = '';
     return {
-      start: () => chunk({ role: 'assistant', content: '' }, null),
+      start: () => chunk(ctx, { role: 'assistant', content: '' }, null),
       delta: (text) => {
-        completionTokens += approxTokens(text);
-        return chunk({ content: text }, null);
+        streamed += text;
+        return chunk(ctx, { content: text }, null);
       },
-      end: () => chunk({}, 'stop', { usage: usage(ctx, completionTokens) }) + 'data: [DONE]\n\n',
+      end: ({ sentinel = true } = {}) => finish(ctx, 'stop', approxTokens(streamed)) + (sentinel ? DONE : ''),
+    };
+  },
+
+  blocked(ctx) {
+    // Azure OpenAI and OpenAI-compatible gateways stop a filtered answer this way, in a 200.
+    return {
+      json: completion(ctx, { role: 'assistant', content: null }, 'content_filter', 0),
+      stream: chunk(ctx, { role: 'assistant', content: '' }, null) + finish(ctx, 'content_filter', 0) + DONE,
     };
   },
 
@@ -57,7 +53,50 @@ export const openAiFormat: WireFormat = {
   }),
 };
 
+const DONE = 'data: [DONE]\n\n';
+
 const completionId = (ctx: ReplyContext) => `chatcmpl-emu-${ctx.seq}`;
+
+function completion(ctx: ReplyContext, message: Record<string, unknown>, finishReason: string, completionTokens: number): string {
+  return JSON.stringify({
+    id: completionId(ctx),
+    object: 'chat.completion',
+    created: ctx.created,
+    model: ctx.model,
+    choices: [{ index: 0, message, finish_reason: finishReason }],
+    usage: usage(ctx, completionTokens),
+  });
+}
+
+function chunk(ctx: ReplyContext, delta: Record<string, unknown>, finishReason: string | null): string {
+  return sseData({
+    id: completionId(ctx),
+    object: 'chat.completion.chunk',
+    created: ctx.created,
+    model: ctx.model,
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  });
+}
+
+/**
+ * The finish chunk, then (only when the request asked, as OpenAI does) a chunk with no choices
+ * that carries the usage: a client that does not ask gets no usage from a stream.
+ */
+function finish(ctx: ReplyContext, finishReason: string, completionTokens: number): string {
+  const done = chunk(ctx, {}, finishReason);
+  if (!ctx.streamUsage) return done;
+  return (
+    done +
+    sseData({
+      id: completionId(ctx),
+      object: 'chat.completion.chunk',
+      created: ctx.created,
+      model: ctx.model,
+      choices: [],
+      usage: usage(ctx, completionTokens),
+    })
+  );
+}
 
 const usage = (ctx: ReplyContext, completionTokens: number) => ({
   prompt_tokens: ctx.promptTokens,

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { malformedResponse, type RawResponse } from './malformed-body.js';
-import type { RecordedOutcome, ReplyText, Step } from './types.js';
+import { corruptEvent, malformedResponse, type RawResponse } from './malformed-body.js';
+import type { AnswerShape, RecordedOutcome, ReplyText, Step } from './types.js';
 import type { ReplyContext, WireFormat } from './wire-format.js';
 
 export interface RespondContext {
@@ -41,6 +41,14 @@ async function play(step: Step, ctx: RespondContext): Promise<void> {
     return; // never a byte: the client's timeout or abort is what ends this exchange
   }
   await wait(step.latencyMs, ctx);
+  if ('reset' in step) {
+    ctx.onOutcome('reset');
+    ctx.onDrop();
+    // An RST, not a FIN: the client sees ECONNRESET, as behind a proxy whose upstream died.
+    ctx.res.socket?.resetAndDestroy();
+    ctx.res.destroy();
+    return;
+  }
   if ('error' in step) {
     ctx.onOutcome('error');
     return sendRaw({ status: step.error.status, headers: payloadHeaders(step.error.headers, step.error.body), body: step.error.body }, ctx);
@@ -49,16 +57,34 @@ async function play(step: Step, ctx: RespondContext): Promise<void> {
     ctx.onOutcome('malformed');
     return sendRaw(malformedResponse(step.malformed, step.status, ctx.format, ctx.stream, ctx.reply), ctx);
   }
+  if ('blocked' in step) {
+    ctx.onOutcome('blocked');
+    const body = ctx.format.blocked(ctx.reply, step.blockReason ?? 'SAFETY');
+    const contentType = ctx.stream ? 'text/event-stream' : 'application/json';
+    return sendRaw({ status: 200, headers: { 'content-type': contentType }, body: ctx.stream ? body.stream : body.json }, ctx);
+  }
+  const answer = { ...ctx, reply: { ...ctx.reply, model: step.responseModel ?? ctx.reply.model } };
+  let ending: Ending;
+  let reply: ReplyText;
   if ('dropAfterDeltas' in step) {
     ctx.onOutcome('dropped');
-    const deltas = toDeltas(step.reply ?? 'This reply never finishes because the connection drops.');
-    return ctx.stream ? streamReply(deltas, ctx, step.deltaDelayMs, step.dropAfterDeltas) : dropJson(deltas.join(''), ctx);
+    ending = { kind: 'drop', afterDeltas: step.dropAfterDeltas };
+    reply = step.reply ?? 'This reply never finishes because the connection drops.';
+  } else if ('stallAfterDeltas' in step) {
+    ctx.onOutcome('stalled');
+    ending = { kind: 'stall', afterDeltas: step.stallAfterDeltas };
+    reply = step.reply ?? 'This reply stops halfway and the connection stays open.';
+  } else {
+    ctx.onOutcome('reply');
+    ending = { kind: 'finish', sentinel: step.noSentinel !== true };
+    reply = step.reply;
   }
-  ctx.onOutcome('reply');
-  const deltas = toDeltas(step.reply);
-  if (ctx.stream) return streamReply(deltas, ctx, step.deltaDelayMs);
-  return sendRaw({ status: 200, headers: { 'content-type': 'application/json' }, body: ctx.format.replyJson(deltas.join(''), ctx.reply) }, ctx);
+  const deltas = toDeltas(reply);
+  return ctx.stream ? streamAnswer(deltas, step, ending, answer) : jsonAnswer(deltas.join(''), step, ending, answer);
 }
+
+/** How an answer that started ends: finished (with or without its end marker), cut, or stalled. */
+type Ending = { kind: 'finish'; sentinel: boolean } | { kind: 'drop' | 'stall'; afterDeltas: number };
 
 /** Word-sized deltas, spaces kept, so a joined stream equals the text. */
 export function toDeltas(reply: ReplyText): string[] {
@@ -73,37 +99,53 @@ function sendRaw(raw: RawResponse, ctx: RespondContext): void {
   ctx.res.end(body);
 }
 
-async function streamReply(deltas: string[], ctx: RespondContext, delayMs: number | undefined, dropAfter?: number): Promise<void> {
+async function streamAnswer(deltas: string[], shape: AnswerShape, ending: Ending, ctx: RespondContext): Promise<void> {
   const { res } = ctx;
   const writer = ctx.format.streamWriter(ctx.reply);
   ctx.onStatus(200);
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...BASE_HEADERS });
-  let pending = writer.start();
-  for (const [i, delta] of deltas.entries()) {
-    if (dropAfter !== undefined && i >= dropAfter) break;
-    if (i > 0) {
-      await writeAll(res, pending);
-      pending = '';
-      await wait(delayMs, ctx);
-    }
-    pending += writer.delta(delta);
+  // Headers go out now, not with the first delta: a slow first token must look like a live
+  // connection that is silent, which is what a first-token timeout is for.
+  res.flushHeaders();
+  await writeAll(res, writer.start());
+  await wait(shape.firstTokenDelayMs, ctx);
+
+  const count = ending.kind === 'finish' ? deltas.length : Math.min(ending.afterDeltas, deltas.length);
+  for (let sent = 0; sent < count; sent++) {
+    if (sent > 0) await wait(shape.deltaDelayMs, ctx);
+    await writeAll(res, malformedChunkAt(sent, deltas, shape, ctx) + writer.delta(deltas[sent] as string));
   }
-  if (dropAfter !== undefined) {
-    await writeAll(res, pending);
-    return drop(ctx);
-  }
-  res.end(pending + writer.end());
+  const last = malformedChunkAt(count, deltas, shape, ctx);
+  if (ending.kind === 'finish') return void res.end(last + writer.end({ sentinel: ending.sentinel }));
+  await writeAll(res, last);
+  if (ending.kind === 'drop') drop(ctx);
+  // A stall sends nothing more and keeps the connection: the client's abort or close() ends it.
 }
 
-/** Headers and half the body, then the socket dies: what a proxy restart looks like. */
-async function dropJson(text: string, ctx: RespondContext): Promise<void> {
-  const body = Buffer.from(ctx.format.replyJson(text, ctx.reply), 'utf8');
+/** The corrupted event to put before delta number `sent`, if the step asks for one there. */
+function malformedChunkAt(sent: number, deltas: string[], shape: AnswerShape, ctx: RespondContext): string {
+  if (shape.malformedChunkAfterDeltas !== sent) return '';
+  // A throwaway writer, so the corrupted copy does not count in the answer's usage.
+  return corruptEvent(ctx.format.streamWriter(ctx.reply).delta(deltas[sent] ?? ' '));
+}
+
+/** A JSON answer: at once, cut halfway (what a proxy restart looks like), or stalled halfway. */
+async function jsonAnswer(text: string, shape: AnswerShape, ending: Ending, ctx: RespondContext): Promise<void> {
+  await wait(shape.firstTokenDelayMs, ctx);
+  const body = ctx.format.replyJson(text, ctx.reply);
+  if (ending.kind === 'finish') return sendRaw({ status: 200, headers: { 'content-type': 'application/json' }, body }, ctx);
+  const bytes = Buffer.from(body, 'utf8');
   ctx.onStatus(200);
-  ctx.res.writeHead(200, { 'content-type': 'application/json', ...BASE_HEADERS, 'content-length': String(body.length) });
-  await writeAll(ctx.res, body.subarray(0, Math.floor(body.length / 2)));
-  drop(ctx);
+  ctx.res.writeHead(200, { 'content-type': 'application/json', ...BASE_HEADERS, 'content-length': String(bytes.length) });
+  await writeAll(ctx.res, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  if (ending.kind === 'drop') drop(ctx);
 }
 
+/**
+ * Closes the socket mid-answer (a FIN). With `Connection: close` and no length, undici takes
+ * that for the end of the body, so the client sees a stream that simply stops: only the
+ * missing finish tells it apart from a complete answer, which is the case worth testing.
+ */
 function drop(ctx: RespondContext): void {
   ctx.onDrop();
   ctx.res.socket?.destroy();

@@ -37,7 +37,9 @@ function matches(rule: ScenarioRule, req: ScenarioRequest): boolean {
   return (
     (rule.provider === undefined || rule.provider === req.provider) &&
     (rule.model === undefined || rule.model === req.model) &&
-    (rule.keyId === undefined || rule.keyId === req.keyId)
+    (rule.keyId === undefined || rule.keyId === req.keyId) &&
+    (rule.from === undefined || req.at >= rule.from) &&
+    (rule.until === undefined || req.at < rule.until)
   );
 }
 
@@ -46,6 +48,11 @@ const constant = (step: Step) => () => step;
 function checkRule(rule: ScenarioRule, path: string): ScenarioRule {
   if (typeof rule !== 'object' || rule === null) throw new ConfigError(path, 'must be an object');
   if (!Array.isArray(rule.steps) || rule.steps.length === 0) throw new ConfigError(`${path}.steps`, 'must be a non-empty array');
+  for (const key of ['from', 'until'] as const) {
+    const v = rule[key];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v))) throw new ConfigError(`${path}.${key}`, 'must be a finite number (a time on the emulator clock)');
+  }
+  if (rule.from !== undefined && rule.until !== undefined && rule.until <= rule.from) throw new ConfigError(`${path}.until`, 'must be after from');
   rule.steps.forEach((step, i) => checkStep(step, `${path}.steps[${i}]`));
   return rule;
 }
@@ -53,30 +60,44 @@ function checkRule(rule: ScenarioRule, path: string): ScenarioRule {
 function checkStep(step: Step, path: string): Step {
   if (typeof step !== 'object' || step === null) throw new ConfigError(path, 'must be an object');
   const s = step as unknown as Record<string, unknown>;
-  for (const key of ['latencyMs', 'deltaDelayMs'] as const) {
+  for (const key of ['latencyMs', 'deltaDelayMs', 'firstTokenDelayMs'] as const) {
     const v = s[key];
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw new ConfigError(`${path}.${key}`, 'must be a finite number >= 0');
   }
-  if ('hang' in s) {
-    if (s.hang !== true) throw new ConfigError(`${path}.hang`, 'must be true');
-  } else if ('error' in s) {
+  for (const key of ['dropAfterDeltas', 'stallAfterDeltas', 'malformedChunkAfterDeltas'] as const) {
+    const v = s[key];
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 0)) throw new ConfigError(`${path}.${key}`, 'must be an integer >= 0');
+  }
+  const kinds = STEP_KINDS.filter((kind) => kind in s && !(kind === 'reply' && ('dropAfterDeltas' in s || 'stallAfterDeltas' in s)));
+  if (kinds.length !== 1) throw new ConfigError(path, `must have exactly one of ${STEP_KINDS.join(', ')}${kinds.length > 1 ? ` (found ${kinds.join(', ')})` : ''}`);
+  if ('hang' in s && s.hang !== true) throw new ConfigError(`${path}.hang`, 'must be true');
+  if ('reset' in s && s.reset !== true) throw new ConfigError(`${path}.reset`, 'must be true');
+  if ('blocked' in s) {
+    if (s.blocked !== true) throw new ConfigError(`${path}.blocked`, 'must be true');
+    if (s.blockReason !== undefined && (typeof s.blockReason !== 'string' || s.blockReason === '')) throw new ConfigError(`${path}.blockReason`, 'must be a non-empty string');
+  }
+  if ('error' in s) {
     const e = s.error as Record<string, unknown> | null;
     if (typeof e !== 'object' || e === null || !Number.isInteger(e.status) || typeof e.body !== 'string') {
       throw new ConfigError(`${path}.error`, 'must be { status, headers?, body: string } (load fixtures by id in the test, not here)');
     }
     if ((e.status as number) < 100 || (e.status as number) > 599) throw new ConfigError(`${path}.error.status`, 'must be an HTTP status 100-599');
-  } else if ('malformed' in s) {
+  }
+  if ('malformed' in s) {
     if (!MALFORMED_KINDS.includes(s.malformed)) throw new ConfigError(`${path}.malformed`, `must be one of ${MALFORMED_KINDS.join(', ')}`);
     if (s.status !== undefined && !(Number.isInteger(s.status) && (s.status as number) >= 100 && (s.status as number) <= 599)) {
       throw new ConfigError(`${path}.status`, 'must be an HTTP status 100-599');
     }
-  } else if ('dropAfterDeltas' in s) {
-    if (!Number.isInteger(s.dropAfterDeltas) || (s.dropAfterDeltas as number) < 0) throw new ConfigError(`${path}.dropAfterDeltas`, 'must be an integer >= 0');
-  } else if (!('reply' in s)) {
-    throw new ConfigError(path, 'must have one of reply, error, hang, dropAfterDeltas, malformed');
   }
   if ('reply' in s && !(typeof s.reply === 'string' || (Array.isArray(s.reply) && s.reply.every((d) => typeof d === 'string')))) {
     throw new ConfigError(`${path}.reply`, 'must be a string or an array of strings');
   }
+  if (s.responseModel !== undefined && (typeof s.responseModel !== 'string' || s.responseModel === '')) {
+    throw new ConfigError(`${path}.responseModel`, 'must be a non-empty string');
+  }
+  if (s.noSentinel !== undefined && typeof s.noSentinel !== 'boolean') throw new ConfigError(`${path}.noSentinel`, 'must be a boolean');
   return step;
 }
+
+/** The keys that say what a step is; `reply` is also allowed on drop and stall steps, as their text. */
+const STEP_KINDS = ['hang', 'reset', 'error', 'malformed', 'blocked', 'dropAfterDeltas', 'stallAfterDeltas', 'reply'] as const;

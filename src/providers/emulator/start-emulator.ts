@@ -1,19 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { anthropicFormat } from './anthropic-format.js';
-import { openAiFormat } from './openai-format.js';
 import { respond } from './respond.js';
+import { matchRoute, ROUTES_HELP } from './route.js';
 import { createStepPicker } from './scenario.js';
 import type { Emulator, EmulatorOptions, RecordedRequest } from './types.js';
-import { approxTokens, type WireFormat } from './wire-format.js';
+import { approxTokens } from './wire-format.js';
 
 const HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-const ROUTE = /^\/([^/]+)\/v1\/(chat\/completions|messages)$/;
 
 /**
  * Starts a fake LLM provider on 127.0.0.1 that speaks OpenAI chat completions under
- * `/<provider>/v1/chat/completions` and Anthropic messages under `/<provider>/v1/messages`,
+ * `/<provider>/v1/chat/completions`, Anthropic messages under `/<provider>/v1/messages` and
+ * Gemini under `/<provider>/v1/models/<model>:generateContent` (`:streamGenerateContent`),
  * answers each request with the next step of its scenario, and records every request so a
  * test counts calls at the server rather than trusting the code under test.
  */
@@ -29,30 +28,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const exchangeSockets = new Set<Socket>();
   const idleWaiters = new Set<() => void>();
   let seq = 0;
+  // Exchanges that close() cuts (a stall, a hang) were ended by the server, not the client.
+  let shuttingDown = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     exchangeSockets.add(req.socket);
-    const route = ROUTE.exec(new URL(req.url ?? '/', 'http://emulator').pathname);
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const route = matchRoute(url.pathname);
     if (req.method !== 'POST' || !route) {
       res.writeHead(404, { 'content-type': 'application/json', connection: 'close' });
-      res.end(JSON.stringify({ error: { message: 'The emulator serves POST /<provider>/v1/chat/completions and /<provider>/v1/messages.' } }));
+      res.end(JSON.stringify({ error: { message: ROUTES_HELP } }));
       return;
     }
-    const provider = decodeURIComponent(route[1] ?? '');
-    const format: WireFormat = route[2] === 'messages' ? anthropicFormat : openAiFormat;
+    const { provider, format } = route;
     const raw = await readBody(req);
     const body = parseObject(raw);
-    const apiKey = format.apiKey(req.headers);
+    const parsed = body ? format.read(body) : undefined;
+    const apiKey = format.apiKey(req.headers, url);
     const keyId = apiKey === undefined ? undefined : keyIds.get(apiKey);
 
     const record: RecordedRequest = {
       seq: ++seq,
       provider,
       api: format.api,
-      model: typeof body?.model === 'string' ? body.model : undefined,
+      model: route.model ?? parsed?.model,
       keyId,
-      stream: body?.stream === true,
-      prompt: body ? format.prompt(body) : [],
+      stream: route.stream ?? parsed?.stream ?? false,
+      prompt: parsed?.prompt ?? [],
       outcome: 'reply',
       status: undefined,
       end: 'pending',
@@ -64,7 +66,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const clientGone = new AbortController();
     let dropped = false;
     res.on('close', () => {
-      record.end = res.writableFinished ? 'completed' : dropped ? 'server_dropped' : 'client_closed';
+      record.end = res.writableFinished ? 'completed' : dropped || shuttingDown ? 'server_dropped' : 'client_closed';
       record.endedAt = now();
       if (!res.writableFinished) clientGone.abort();
     });
@@ -78,7 +80,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!body) return refuse('invalid_request', format.invalidRequest('The request body is not a JSON object.'));
     if (options.keys && keyId === undefined) return refuse('unauthorized', format.unauthorized());
 
-    const step = pickStep({ provider, model: record.model, keyId, api: format.api, stream: record.stream, seq: record.seq });
+    const step = pickStep({ provider, model: record.model, keyId, api: format.api, stream: record.stream, seq: record.seq, at: record.receivedAt });
     await respond(step, {
       res,
       format,
@@ -88,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         model: record.model ?? 'unknown-model',
         created: Math.floor(record.receivedAt / 1000),
         promptTokens: approxTokens(record.prompt.map((m) => m.text).join('\n')),
+        streamUsage: parsed?.streamUsage ?? false,
       },
       clientGone: clientGone.signal,
       onOutcome: (outcome) => void (record.outcome = outcome),
@@ -138,6 +141,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
 
   const close = async () => {
+    shuttingDown = true;
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
     // Sockets report 'close' a tick after destroy(): wait for it, so a caller that checks
     // openConnections() or openSockets() right after close() sees 0.

@@ -1,5 +1,5 @@
-/** The two wire formats the emulator speaks, chosen by the request path. */
-export type EmulatorApi = 'openai-chat' | 'anthropic-messages';
+/** The wire formats the emulator speaks, chosen by the request path. */
+export type EmulatorApi = 'openai-chat' | 'anthropic-messages' | 'gemini-generate';
 
 /**
  * A raw HTTP answer, as sent. Entries of `error-payloads.json` have this shape (their extra
@@ -17,13 +17,39 @@ export type MalformedKind = 'non-json' | 'truncated' | 'html' | 'empty';
 /** Text of a reply: a string (split into word-sized deltas when streamed) or the exact deltas. */
 export type ReplyText = string | readonly string[];
 
-/** A successful answer, as JSON or as SSE deltas depending on the request's `stream` flag. */
-export interface ReplyStep {
-  reply: ReplyText;
+/**
+ * How a successful answer is paced and dressed. Shared by the steps that start one (reply,
+ * drop, stall), so faults compose: a slow first token, then a stall, for instance.
+ */
+export interface AnswerShape {
   /** Wait before the response headers. */
   latencyMs?: number;
   /** Wait between streamed deltas. */
   deltaDelayMs?: number;
+  /**
+   * Streaming: headers (and the format's opening events) go out at once, the first text delta
+   * only after this wait, so the connection looks alive but no token comes. JSON: the whole
+   * answer waits this long (a non-streamed answer has no first token before its last).
+   */
+  firstTokenDelayMs?: number;
+  /**
+   * Streaming only: after this many deltas, one extra event whose JSON is cut in half; the
+   * stream then goes on normally. What a buggy proxy or a provider's serializer sends.
+   */
+  malformedChunkAfterDeltas?: number;
+  /** The model the answer says served it (default: the requested one), as when an alias resolves to a version. */
+  responseModel?: string;
+}
+
+/** A successful answer, as JSON or as SSE deltas depending on the request. */
+export interface ReplyStep extends AnswerShape {
+  reply: ReplyText;
+  /**
+   * Streaming only: leave out the end marker (OpenAI's `data: [DONE]`, Anthropic's
+   * `message_stop`; Gemini streams have none) and close the connection cleanly after the
+   * finish. The answer itself is complete.
+   */
+  noSentinel?: boolean;
 }
 
 /** Sends `error` verbatim: its status, headers and body (an HTTP 200 SSE body included). */
@@ -32,21 +58,47 @@ export interface ErrorStep {
   latencyMs?: number;
 }
 
-/** Accepts the request and never answers a byte: for attempt-timeout tests. */
+/** Accepts the request and never answers a byte (headers never sent): only the client's timeout or abort ends it. */
 export interface HangStep {
   hang: true;
 }
 
+/** Reads the request, then destroys the socket before any byte of the response: a reset before headers. */
+export interface ResetStep {
+  reset: true;
+  latencyMs?: number;
+}
+
 /**
- * Starts a successful answer and destroys the socket after `dropAfterDeltas` deltas. On a
- * streaming request those are SSE deltas; on a JSON request the emulator sends the headers
- * and the first half of the body, whatever the number.
+ * Starts a successful answer and destroys the socket after `dropAfterDeltas` deltas: a cut
+ * mid-answer. On a streaming request those are SSE deltas; on a JSON request the emulator
+ * sends the headers and the first half of the body, whatever the number.
  */
-export interface DropStep {
+export interface DropStep extends AnswerShape {
   dropAfterDeltas: number;
   reply?: ReplyText;
+}
+
+/**
+ * Starts a successful answer and stops sending after `stallAfterDeltas` deltas, keeping the
+ * connection open: only the client (or `close()`) ends it. On a JSON request: the headers
+ * and the first half of the body, then silence.
+ */
+export interface StallStep extends AnswerShape {
+  stallAfterDeltas: number;
+  reply?: ReplyText;
+}
+
+/**
+ * An HTTP 200 that refuses to answer, in the format's own words: Gemini's
+ * `promptFeedback.blockReason` with no candidates, OpenAI's `finish_reason: "content_filter"`,
+ * Anthropic's `stop_reason: "refusal"`, each with no text.
+ */
+export interface BlockedStep {
+  blocked: true;
+  /** Gemini's block reason (default `SAFETY`); the other formats have no such field. */
+  blockReason?: string;
   latencyMs?: number;
-  deltaDelayMs?: number;
 }
 
 /**
@@ -60,7 +112,7 @@ export interface MalformedStep {
   latencyMs?: number;
 }
 
-export type Step = ReplyStep | ErrorStep | HangStep | DropStep | MalformedStep;
+export type Step = ReplyStep | ErrorStep | HangStep | ResetStep | DropStep | StallStep | BlockedStep | MalformedStep;
 
 /** What a scenario sees of a request when it picks the step. */
 export interface ScenarioRequest {
@@ -71,6 +123,8 @@ export interface ScenarioRequest {
   stream: boolean;
   /** 1-based arrival number over the whole emulator. */
   seq: number;
+  /** Arrival time on the emulator's clock (`options.now`). */
+  at: number;
 }
 
 /**
@@ -82,6 +136,13 @@ export interface ScenarioRule {
   provider?: string;
   model?: string;
   keyId?: string;
+  /**
+   * The rule matches only requests that arrive at or after `from` and before `until`, on the
+   * emulator's clock (`options.now`): "down from t1 to t2, then healthy" is such a rule in
+   * front of a healthy one. Inject `now` to share a simulated clock with the engine.
+   */
+  from?: number;
+  until?: number;
   steps: readonly Step[];
 }
 
@@ -104,12 +165,22 @@ export interface EmulatorOptions {
   keys?: Readonly<Record<string, string>>;
   /** For requests no rule matches. Default: a reply naming the provider and model. */
   fallback?: Step | ((req: ScenarioRequest) => Step);
-  /** Clock for the records. Default `Date.now`. */
+  /** Clock for the records and for rules' `from`/`until`. Default `Date.now`. */
   now?: () => number;
 }
 
 /** What the emulator did with a request. */
-export type RecordedOutcome = 'reply' | 'error' | 'hang' | 'dropped' | 'malformed' | 'unauthorized' | 'invalid_request';
+export type RecordedOutcome =
+  | 'reply'
+  | 'error'
+  | 'hang'
+  | 'reset'
+  | 'dropped'
+  | 'stalled'
+  | 'blocked'
+  | 'malformed'
+  | 'unauthorized'
+  | 'invalid_request';
 
 /** How the exchange ended: still open, answered in full, cut by us, or abandoned by the client. */
 export type RecordedEnd = 'pending' | 'completed' | 'server_dropped' | 'client_closed';
@@ -136,7 +207,10 @@ export interface Emulator {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
-  /** `<url>/<provider>/v1`: the `baseURL` for an AI SDK provider (chat/completions or messages below it). */
+  /**
+   * `<url>/<provider>/v1`: the `baseURL` for an AI SDK provider (`chat/completions`,
+   * `messages` or `models/<model>:generateContent` below it).
+   */
   baseUrl(provider: string): string;
   /** Copies of the records so far, in arrival order. */
   requests(): RecordedRequest[];

@@ -1,9 +1,10 @@
-import { anthropicModel, openAiCompatibleModel } from './models.js';
+import { anthropicModel, googleModel, openAiCompatibleModel } from './models.js';
 
-/** The two AI SDK clients the provider tests run through, as `describe.each` rows: [name, makeModel]. */
+/** The AI SDK clients the provider tests run through, one per wire format, as `describe.each` rows: [name, makeModel]. */
 export const clients = [
   ['openai-compatible', openAiCompatibleModel],
   ['anthropic', anthropicModel],
+  ['google', googleModel],
 ] as const;
 
 /** The error a call to the emulator rejects with; fails the test if the call resolves instead. */

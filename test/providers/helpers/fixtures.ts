@@ -17,7 +17,10 @@ const FIXTURES_URL = new URL('../../fixtures/error-payloads.json', import.meta.u
 let cache: FixturePayload[] | undefined;
 
 export function allFixtures(): FixturePayload[] {
-  cache ??= JSON.parse(readFileSync(FIXTURES_URL, 'utf8')) as FixturePayload[];
+  // Entries with no HTTP response (status null) cannot be served by the emulator.
+  cache ??= (JSON.parse(readFileSync(FIXTURES_URL, 'utf8')) as Array<Omit<FixturePayload, 'status'> & { status: number | null }>).filter(
+    (f): f is FixturePayload => f.status !== null,
+  );
   return cache;
 }
 

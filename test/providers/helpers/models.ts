@@ -1,11 +1,20 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { Emulator } from '../../../src/providers/emulator/index.js';
 import type { CallRequest } from '../../../src/types.js';
 
-/** An OpenAI-compatible AI SDK model pointed at the emulator's `/<provider>/v1`. */
-export function openAiCompatibleModel(emu: Emulator, provider: string, model: string, apiKey = 'sk-emu-test') {
-  return createOpenAICompatible({ name: provider, baseURL: emu.baseUrl(provider), apiKey })(model);
+/**
+ * An OpenAI-compatible AI SDK model pointed at the emulator's `/<provider>/v1`. `includeUsage`
+ * is what a host sets to get usage from streams; off by default, as in the SDK.
+ */
+export function openAiCompatibleModel(emu: Emulator, provider: string, model: string, apiKey = 'sk-emu-test', includeUsage = false) {
+  return createOpenAICompatible({ name: provider, baseURL: emu.baseUrl(provider), apiKey, includeUsage })(model);
+}
+
+/** A Gemini AI SDK model (@ai-sdk/google) pointed at the emulator's `/<provider>/v1`. */
+export function googleModel(emu: Emulator, provider: string, model: string, apiKey = 'gemini-emu-test') {
+  return createGoogleGenerativeAI({ baseURL: emu.baseUrl(provider), apiKey })(model);
 }
 
 /** An Anthropic AI SDK model pointed at the emulator's `/<provider>/v1`. */
