@@ -5,9 +5,23 @@ import {
   RequestRejectedError,
   RunAbortedError,
   type CandidateReport,
+  type RunError,
+  type RunErrorCode,
+  type StoreFailure,
 } from '../src/run-errors.js';
 import { isLlmFailoverError, LlmFailoverError } from '../src/errors.js';
 import type { RunContext, RunOutput } from './run-types.js';
+
+// Errors that reach a run from its lease, its store or the host's `call`, passed on as they are.
+const PASSED_ON: ReadonlySet<string> = new Set<RunErrorCode>([
+  'CONFIG_INVALID',
+  'LEASE_LOST',
+  'SESSION_BUSY',
+  'RUN_ABORTED',
+  'STORE_SCHEMA_TOO_NEW',
+  'STORE_CORRUPT',
+  'STORE_FAILED',
+]);
 
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -43,20 +57,21 @@ function candidateReports(ctx: RunContext): CandidateReport[] {
   });
 }
 
-/** The typed error a failed run ends with: always an LlmFailoverError with a stable code. */
-export function failureError(ctx: RunContext): LlmFailoverError {
+/** The typed error a failed run ends with: always one of RunError, with a stable code. */
+export function failureError(ctx: RunContext): RunError {
   const failure = ctx.failure ?? { kind: 'exhausted' as const };
   switch (failure.kind) {
     case 'rejected':
       return new RequestRejectedError(ctx.runId, failure.failure, ctx.attempts);
     case 'aborted':
-      return new RunAbortedError(ctx.runId, ctx.attempts);
+      return new RunAbortedError(ctx.runId, ctx.attempts, failure.detail === undefined ? undefined : `aborted by the caller: ${failure.detail}`);
     case 'error':
       // Library errors (lease lost, session busy, store, config) pass as they are; anything else
       // can only come from the store the host gave us, so it is named as a store failure.
-      return isLlmFailoverError(failure.error)
-        ? failure.error
-        : new LlmFailoverError('STORE_FAILED', `Run ${ctx.runId} failed in its session store: ${describe(failure.error)}`, { cause: failure.error });
+      if (isLlmFailoverError(failure.error) && PASSED_ON.has(failure.error.code)) return failure.error as RunError;
+      return new LlmFailoverError('STORE_FAILED', `Run ${ctx.runId} failed in its session store: ${describe(failure.error)}`, {
+        cause: failure.error,
+      }) as StoreFailure;
     case 'deadline':
     case 'exhausted': {
       const candidates = candidateReports(ctx);
@@ -77,6 +92,7 @@ export function failureError(ctx: RunContext): LlmFailoverError {
 export function buildOutput(ctx: RunContext): RunOutput {
   if (ctx.reply !== undefined && ctx.servedBy && !ctx.failure) {
     return {
+      runId: ctx.runId,
       status: 'succeeded',
       reply: { role: 'assistant', content: ctx.reply },
       servedBy: ctx.servedBy,
@@ -84,5 +100,5 @@ export function buildOutput(ctx: RunContext): RunOutput {
       decisions: ctx.decisions,
     };
   }
-  return { status: 'failed', error: failureError(ctx), attempts: [...ctx.attempts], decisions: ctx.decisions };
+  return { runId: ctx.runId, status: 'failed', error: failureError(ctx), attempts: [...ctx.attempts], decisions: ctx.decisions };
 }

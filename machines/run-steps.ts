@@ -62,6 +62,7 @@ export function enterCandidate(ctx: RunContext): Step {
       to: { provider: c.provider, model: c.model, profileId },
       reason,
       probe: probe !== undefined,
+      detail,
     });
   }
   return {
@@ -221,14 +222,10 @@ export function scheduleRetry(ctx: RunContext): Step {
   const delayMs = ctx.plan?.action === 'retry' ? ctx.plan.delayMs : 0;
   const call = current(ctx);
   const reason = ctx.attempts.at(-1)?.reason ?? 'unknown';
+  const detail = `retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}`;
   return {
-    patch: {
-      decisions: [
-        ...ctx.decisions,
-        { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail: `retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}` },
-      ],
-    },
-    events: [{ type: 'retry.scheduled', runId: ctx.runId, at: ctx.now, ...call, reason, delayMs }],
+    patch: { decisions: [...ctx.decisions, { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail }] },
+    events: [{ type: 'retry.scheduled', runId: ctx.runId, at: ctx.now, ...call, reason, delayMs, detail }],
   };
 }
 
@@ -242,35 +239,23 @@ export function rotateProfile(ctx: RunContext): Step {
   const profileIndex = ctx.plan?.action === 'rotate' ? ctx.plan.profileIndex : usableProfile(ctx, ctx.candidateIndex, ctx.profileIndex)!;
   const toProfileId = ctx.chain[ctx.candidateIndex]!.profiles[profileIndex]!;
   const reason = ctx.attempts.at(-1)?.reason ?? 'unknown';
+  const detail = `rotating ${from.provider}/${from.model} from ${from.profileId} to ${toProfileId} after ${reason}`;
   return {
     patch: {
       profileIndex,
-      decisions: [
-        ...ctx.decisions,
-        {
-          kind: 'rotate',
-          at: ctx.now,
-          provider: from.provider,
-          model: from.model,
-          profileId: toProfileId,
-          reason,
-          detail: `rotating ${from.provider}/${from.model} from ${from.profileId} to ${toProfileId} after ${reason}`,
-        },
-      ],
+      decisions: [...ctx.decisions, { kind: 'rotate', at: ctx.now, provider: from.provider, model: from.model, profileId: toProfileId, reason, detail }],
     },
     events: [
-      { type: 'profile.rotated', runId: ctx.runId, at: ctx.now, provider: from.provider, model: from.model, fromProfileId: from.profileId, toProfileId, reason },
+      { type: 'profile.rotated', runId: ctx.runId, at: ctx.now, provider: from.provider, model: from.model, fromProfileId: from.profileId, toProfileId, reason, detail },
     ],
   };
 }
 
 export function persisted(ctx: RunContext, out: PersistTurnOutput): Step {
+  const detail = `appended ${out.turns} turn(s) to session ${ctx.sessionId}`;
   return {
-    patch: {
-      now: out.at,
-      decisions: [...ctx.decisions, { kind: 'persist', at: out.at, reason: 'committed', detail: `appended ${out.turns} turn(s) to session ${ctx.sessionId}` }],
-    },
-    events: [{ type: 'session.persisted', runId: ctx.runId, at: out.at, sessionId: ctx.sessionId, turns: out.turns }],
+    patch: { now: out.at, decisions: [...ctx.decisions, { kind: 'persist', at: out.at, reason: 'committed', detail }] },
+    events: [{ type: 'session.persisted', runId: ctx.runId, at: out.at, sessionId: ctx.sessionId, turns: out.turns, detail }],
   };
 }
 

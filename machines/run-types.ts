@@ -5,6 +5,7 @@ import type { RunView } from '../src/policy/run-view.js';
 import type { AttemptRecord, Candidate, CooldownEntry, Decision, Message, ServedBy } from '../src/types.js';
 import type { LlmFailoverError } from '../src/errors.js';
 import type { RunEvent } from '../src/events.js';
+import type { RunError } from '../src/run-errors.js';
 
 export interface RunInput {
   runId: string;
@@ -19,7 +20,7 @@ export interface RunInput {
 /** Why a run ended in `failed`; the output turns it into a typed error. */
 export type RunFailure =
   | { kind: 'rejected'; failure: Classification }
-  | { kind: 'aborted' }
+  | { kind: 'aborted'; detail?: string }
   | { kind: 'deadline' }
   | { kind: 'exhausted' }
   | { kind: 'error'; error: unknown };
@@ -76,21 +77,36 @@ export interface PersistTurnOutput {
   at: number;
 }
 
-/** Events a host (or createRunActor's wiring) sends to the run. */
-export type RunCommand =
-  | { type: 'run.abort'; reason?: string }
+/** What a host may send to a run: `actor.send({ type: 'run.abort', reason })`. */
+export type RunCommand = { type: 'run.abort'; reason?: string };
+
+/** Everything the machine accepts: the host's commands and those of createRunActor's wiring. */
+export type EngineCommand =
+  | RunCommand
   | { type: 'run.leaseLost'; error: LlmFailoverError }
   | { type: 'reply.delta'; text: string };
 
-export type RunOutput =
-  | {
-      status: 'succeeded';
-      reply: Message & { role: 'assistant' };
-      servedBy: ServedBy;
-      attempts: AttemptRecord[];
-      decisions: Decision[];
-    }
-  | { status: 'failed'; error: LlmFailoverError; attempts: AttemptRecord[]; decisions: Decision[] };
+interface RunOutputBase {
+  /** The run's id, as in `store.getRun(runId)` and every event. */
+  runId: string;
+  attempts: AttemptRecord[];
+  decisions: Decision[];
+}
+
+export interface SucceededRunOutput extends RunOutputBase {
+  status: 'succeeded';
+  reply: Message & { role: 'assistant' };
+  servedBy: ServedBy;
+}
+
+export interface FailedRunOutput extends RunOutputBase {
+  status: 'failed';
+  /** Narrows by `code`: after `error.code === 'FALLBACK_EXHAUSTED'`, `error.candidates` is there. */
+  error: RunError;
+}
+
+/** What `await toPromise(actor)` gives: a run always ends with one of these. */
+export type RunOutput = SucceededRunOutput | FailedRunOutput;
 
 /** A step's result: what to assign and what to emit, computed purely from context and event. */
 export interface Step {

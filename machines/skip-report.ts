@@ -29,6 +29,7 @@ export function skipped(ctx: RunContext, indexes: readonly number[]): { events: 
     if (!block) continue;
     const b = block.blocker;
     const key = b.kind === 'cooldown' ? b.entry : b.kind === 'failed_in_run' ? b.block : undefined;
+    const detail = `skipped ${c.provider}/${c.model} without a call: ${blockerText(b)}`;
     events.push({
       type: 'candidate.skipped',
       runId: ctx.runId,
@@ -36,6 +37,7 @@ export function skipped(ctx: RunContext, indexes: readonly number[]): { events: 
       provider: c.provider,
       model: c.model,
       reason: b.kind,
+      detail,
       ...(key
         ? {
             blockedBy: {
@@ -54,7 +56,7 @@ export function skipped(ctx: RunContext, indexes: readonly number[]): { events: 
       provider: c.provider,
       model: c.model,
       reason: b.kind,
-      detail: `skipped ${c.provider}/${c.model} without a call: ${blockerText(b)}`,
+      detail,
       ...(block.freeAt !== undefined ? { until: block.freeAt } : {}),
     });
   }

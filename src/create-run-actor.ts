@@ -12,12 +12,14 @@ import type {
 import { validateRunOptions } from './config/validate-run-options.js';
 import { defaultStore } from './default-store.js';
 import type { RunActorOptions } from './run-actor-options.js';
+import { toRunActor, type RunActor } from './run-actor.js';
 import { createRunEffects, type RunEffects } from './run-effects.js';
+import { RunAbortedError } from './run-errors.js';
 import { bridgeRunEvents } from './run-events-bridge.js';
 import { systemClock } from './runtime.js';
 
 export type { RunActorOptions } from './run-actor-options.js';
-export type RunActor = ReturnType<typeof createRunActor>;
+export type { RunActor } from './run-actor.js';
 
 // A run's effects are found through its actor system, so the machine is provided once, not per
 // run (provide() rebuilds the whole state-node tree).
@@ -36,12 +38,17 @@ const engineMachine = runMachine.provide({
   },
 });
 
+// Which runs stream their reply, for streamReply() to refuse the others clearly.
+const streaming = new WeakSet<RunActor>();
+export const isStreamingRun = (actor: RunActor): boolean => streaming.has(actor);
+
 /**
  * Creates the actor of one run. Start it, then `await toPromise(actor)` for
- * `{ status: 'succeeded', reply, servedBy, attempts, decisions }` or `{ status: 'failed', error, ... }`.
+ * `{ runId, status: 'succeeded', reply, servedBy, attempts, decisions }` or
+ * `{ runId, status: 'failed', error, attempts, decisions }`.
  * Throws ConfigError naming the bad field when options are invalid.
  */
-export function createRunActor(options: RunActorOptions) {
+export function createRunActor(options: RunActorOptions): RunActor {
   const { sessionId, messages, chain, policy } = validateRunOptions(options);
   const clock = options.clock ?? systemClock;
   const store = options.store ?? defaultStore();
@@ -49,6 +56,8 @@ export function createRunActor(options: RunActorOptions) {
   const providers = [...new Set(chain.map((c) => c.provider))];
   const logger = options.logger?.child ? options.logger.child({ runId, sessionId }) : options.logger;
   const startedAt = clock.now();
+  // Set when the run is stopped or aborted before it started: it then ends without opening a session.
+  let abortedBeforeStart = false;
 
   const effects = createRunEffects({
     runId,
@@ -61,7 +70,7 @@ export function createRunActor(options: RunActorOptions) {
     store,
     logger,
     options,
-    send: (command) => actor.send(command),
+    send: (command) => sendInternal(command),
     end: () => {
       const snapshot = actor.getSnapshot();
       return { output: snapshot.output, attempts: snapshot.context.attempts };
@@ -74,23 +83,46 @@ export function createRunActor(options: RunActorOptions) {
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
 
-  effectsBySystem.set(actor.system, effects);
+  effectsBySystem.set(actor.system, {
+    ...effects,
+    openSession: (signal) =>
+      abortedBeforeStart ? Promise.reject(new RunAbortedError(runId, [], 'aborted before it started')) : effects.openSession(signal),
+  });
 
-  const forward = bridgeRunEvents(options.events, logger);
+  const listenerThrew = (err: unknown, where: string) => {
+    const message = `${where} threw (${err instanceof Error ? err.message : String(err)}); the run ignored it`;
+    if (logger) logger.error({ err }, message);
+    else process.emitWarning(message, { code: 'LLM_FAILOVER_LISTENER_THREW' });
+  };
+
+  const forward = bridgeRunEvents(options.events, logger, listenerThrew);
   actor.on('*', (event) => {
     forward(event);
     effects.shareCooldowns(event);
   });
 
-  const onAbort = () => actor.send({ type: 'run.abort', reason: String(options.signal?.reason ?? 'aborted') });
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const onAbort = () => sendInternal({ type: 'run.abort', reason: String(options.signal?.reason ?? 'aborted') });
+  const { runActor, sendInternal } = toRunActor(actor, {
+    // Only a started run listens to the signal: actors created and never started hold nothing.
+    starting: () => {
+      if (options.signal?.aborted) {
+        abortedBeforeStart = true;
+        onAbort();
+      } else options.signal?.addEventListener('abort', onAbort, { once: true });
+    },
+    stoppingUnstarted: () => {
+      abortedBeforeStart = true;
+    },
+    listenerThrew,
+  });
 
   const finish = (error?: unknown) => {
     options.signal?.removeEventListener('abort', onAbort);
+    if (error !== undefined) logger?.error({ err: error }, `run ${runId} crashed: ${error instanceof Error ? error.message : String(error)}`);
     effects.finish(error);
   };
   // Always observed: an unobserved actor error is rethrown from a timer and would crash the host.
   actor.subscribe({ complete: () => finish(), error: (err) => finish(err) });
-  return actor;
+  if (options.stream) streaming.add(runActor);
+  return runActor;
 }

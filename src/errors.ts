@@ -31,6 +31,7 @@ export const isLlmFailoverError = (e: unknown): e is LlmFailoverError =>
 
 /** Bad options: `field` is the dotted path of the offending option, e.g. `chain[2]`. */
 export class ConfigError extends LlmFailoverError {
+  declare readonly code: 'CONFIG_INVALID';
   readonly field: string;
   constructor(field: string, problem: string) {
     super('CONFIG_INVALID', `Invalid option \`${field}\`: ${problem}`);
@@ -40,6 +41,7 @@ export class ConfigError extends LlmFailoverError {
 
 /** A run whose session lease was taken over by another run (it hung past the lease expiry). */
 export class LeaseLostError extends LlmFailoverError {
+  declare readonly code: 'LEASE_LOST';
   readonly sessionId: string;
   readonly runId: string;
   constructor(sessionId: string, runId: string, detail = 'its lease was taken over or expired') {
@@ -51,6 +53,7 @@ export class LeaseLostError extends LlmFailoverError {
 
 /** The session stayed leased by another run for longer than `lockWaitMs`. */
 export class SessionBusyError extends LlmFailoverError {
+  declare readonly code: 'SESSION_BUSY';
   readonly sessionId: string;
   readonly waitedMs: number;
   constructor(sessionId: string, waitedMs: number) {
@@ -62,6 +65,7 @@ export class SessionBusyError extends LlmFailoverError {
 
 /** Opening a store failed; `code` says why (newer schema, corrupt file, other). Nothing was written. */
 export class StoreError extends LlmFailoverError {
+  declare readonly code: 'STORE_SCHEMA_TOO_NEW' | 'STORE_CORRUPT' | 'STORE_FAILED';
   readonly path: string;
   constructor(code: 'STORE_SCHEMA_TOO_NEW' | 'STORE_CORRUPT' | 'STORE_FAILED', path: string, message: string, options?: { cause?: unknown }) {
     super(code, message, options);

@@ -17,6 +17,12 @@ export interface RunEventTarget {
 
 export type SkipReason = 'cooldown' | 'failed_in_run' | 'attempt_budget';
 
+/** Events that record a decision carry its sentence, the same as the output's `decisions[].detail`. */
+export interface RunDecisionDetail {
+  /** One human sentence: what was decided and why. The log line of the event says it. */
+  detail: string;
+}
+
 /** Everything a run tells the world. Every call and every skip has one, with its reason. */
 export type RunEvent =
   | (RunEventBase & RunEventTarget & { type: 'attempt.started'; attempt: number; probe: boolean })
@@ -32,22 +38,25 @@ export type RunEvent =
         message: string;
         durationMs: number;
       })
-  | (RunEventBase & RunEventTarget & { type: 'retry.scheduled'; reason: FailureReason; delayMs: number })
-  | (RunEventBase & { type: 'profile.rotated'; provider: string; model: string; fromProfileId: string; toProfileId: string; reason: FailureReason })
-  | (RunEventBase & {
-      type: 'candidate.skipped';
-      provider: string;
-      model: string;
-      reason: SkipReason;
-      /** For `cooldown` / `failed_in_run`: the block and why it was set. */
-      blockedBy?: CooldownKey & { reason: FailureReason; until: number };
-    })
-  | (RunEventBase & { type: 'model.escalated'; from?: { provider: string; model: string }; to: RunEventTarget; reason: string; probe: boolean })
+  | (RunEventBase & RunEventTarget & RunDecisionDetail & { type: 'retry.scheduled'; reason: FailureReason; delayMs: number })
+  | (RunEventBase &
+      RunDecisionDetail & { type: 'profile.rotated'; provider: string; model: string; fromProfileId: string; toProfileId: string; reason: FailureReason })
+  | (RunEventBase &
+      RunDecisionDetail & {
+        type: 'candidate.skipped';
+        provider: string;
+        model: string;
+        reason: SkipReason;
+        /** For `cooldown` / `failed_in_run`: the block and why it was set. */
+        blockedBy?: CooldownKey & { reason: FailureReason; until: number };
+      })
+  | (RunEventBase &
+      RunDecisionDetail & { type: 'model.escalated'; from?: { provider: string; model: string }; to: RunEventTarget; reason: string; probe: boolean })
   | (RunEventBase & { type: 'cooldown.set'; cooldown: CooldownEntry })
   | (RunEventBase & { type: 'cooldown.cleared'; keys: CooldownKey[] })
   | (RunEventBase & { type: 'reply.delta'; attempt: number; text: string })
   | (RunEventBase & { type: 'reply.reset'; attempt: number; reason: FailureReason })
-  | (RunEventBase & { type: 'session.persisted'; sessionId: string; turns: number })
+  | (RunEventBase & RunDecisionDetail & { type: 'session.persisted'; sessionId: string; turns: number })
   | (RunEventBase & { type: 'run.succeeded'; sessionId: string; servedBy: ServedBy; attempts: number })
   | (RunEventBase & { type: 'run.failed'; sessionId: string; code: string; message: string; attempts: number });
 

@@ -4,7 +4,7 @@ export type { RunActor, RunActorOptions } from './create-run-actor.js';
 export { streamReply } from './reply-stream.js';
 export type { ReplyChunk } from './reply-stream.js';
 export { runMachine } from '../machines/run.machine.js';
-export type { RunOutput, RunInput, RunCommand } from '../machines/run-types.js';
+export type { RunOutput, SucceededRunOutput, FailedRunOutput, RunInput, RunCommand } from '../machines/run-types.js';
 
 export { classifyError, createClassifier, isClassification, scrubSecrets } from './classify/index.js';
 export { FAILURE_REASONS, FAILURE_SCOPES } from './classify/types.js';
@@ -33,7 +33,17 @@ export { REASON_RULES } from './policy/reason-rules.js';
 export type { ReasonRule, Move } from './policy/reason-rules.js';
 
 export { createEventBus } from './events.js';
-export type { RunEventBase, RunEventTarget, RunEvent, RunEventType, RunEventOf, RunEventMap, RunEventBus, SkipReason } from './events.js';
+export type {
+  RunEventBase,
+  RunEventTarget,
+  RunDecisionDetail,
+  RunEvent,
+  RunEventType,
+  RunEventOf,
+  RunEventMap,
+  RunEventBus,
+  SkipReason,
+} from './events.js';
 
 export {
   LlmFailoverError,
@@ -45,7 +55,7 @@ export {
 } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { FallbackExhaustedError, DeadlineExceededError, RequestRejectedError, RunAbortedError } from './run-errors.js';
-export type { CandidateReport } from './run-errors.js';
+export type { CandidateReport, RunError, RunErrorCode, StoreFailure } from './run-errors.js';
 
 export { fromAiSdk, ProviderResponseError, startEmulator } from './providers/index.js';
 export type {

@@ -12,11 +12,14 @@ export interface RunActorOptions {
   /** The conversation this run belongs to; runs on one session are serialised by its lease. */
   sessionId: string;
   /** The run's new message(s), appended to the session with the reply. */
-  messages: Message[];
+  messages: readonly Message[];
   /** Candidates in order of preference, each `"provider/model"`. */
-  chain: string[];
-  /** Auth profile ids per provider, tried in order. Default: one profile `${provider}:default`. */
-  profiles?: Record<string, string[]>;
+  chain: readonly string[];
+  /**
+   * Auth profile ids per provider, tried in order. Default: one profile `${provider}:default`.
+   * May name providers this run's chain does not use (one map for every chain of a host).
+   */
+  profiles?: Readonly<Record<string, readonly string[]>>;
   /** Makes one provider call. May throw anything; `{ status, headers, body }` is read as an HTTP error. */
   call: CallFn;
   /** Default: one in-memory SQLite store shared by every run of this process. */
@@ -24,9 +27,15 @@ export interface RunActorOptions {
   policy?: PolicyOverrides;
   /** Default: the system clock. Pass XState's SimulatedClock in tests. */
   clock?: RunClock;
-  /** A pino logger (or compatible). Decisions at info, attempts at debug. Default: silent. */
+  /**
+   * A pino logger (or compatible). Each decision and each failed call at info (the message is
+   * the sentence), a failed run at warn, call starts and successes at debug. Default: silent.
+   */
   logger?: Logger;
-  /** XState inspection (e.g. `createBrowserInspector().inspect`, or any observer). Off by default. */
+  /**
+   * XState inspection: any observer of inspection events, e.g. `createWebSocketInspector().inspect`
+   * from `@statelyai/inspect` (docs/inspecting.md). Off by default.
+   */
   inspect?: ActorOptions<typeof runMachine>['inspect'];
   /** Aborting it stops the run and its in-flight call; nothing is persisted. */
   signal?: AbortSignal;

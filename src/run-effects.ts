@@ -4,7 +4,7 @@ import type {
   OpenSessionOutput,
   PersistTurnInput,
   PersistTurnOutput,
-  RunCommand,
+  EngineCommand,
   RunOutput,
 } from '../machines/run-types.js';
 import { classifyError, createClassifier } from './classify/index.js';
@@ -13,6 +13,7 @@ import type { RunEvent } from './events.js';
 import { startHeartbeat } from './lease-heartbeat.js';
 import type { RunPolicy } from './policy/run-policy.js';
 import type { RunActorOptions } from './run-actor-options.js';
+import { readCallError, WrongCallResult } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
 import type { Logger, RunClock } from './runtime.js';
 import type { Lease, SessionStore } from './store/types.js';
@@ -30,7 +31,7 @@ export interface RunEffectsContext {
   logger: Logger | undefined;
   options: Pick<RunActorOptions, 'call' | 'classify' | 'stream'>;
   /** Sends a command to the run's actor (lease lost, stream deltas). */
-  send: (command: RunCommand) => void;
+  send: (command: EngineCommand) => void;
   /** The run's end as the actor saw it, read once when the run finishes. */
   end: () => { output: RunOutput | undefined; attempts: readonly AttemptRecord[] };
 }
@@ -118,13 +119,14 @@ export function createRunEffects(c: RunEffectsContext) {
     }
     try {
       const result = await options.call(req);
-      if (typeof result?.content !== 'string') throw new TypeError('call() resolved without a string `content`');
+      if (typeof result?.content !== 'string') throw new WrongCallResult(result);
       return { ok: true, content: result.content, at: clock.now(), durationMs: clock.now() - startedAt };
     } catch (err) {
       // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
       if (isConfigError(err)) throw err;
-      // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel.
-      let failure = classifier(err, { provider: input.provider, now, signal });
+      // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
+      // a bug in the host's own code is a host_error, named as such, not an outage to retry.
+      let failure = readCallError(err, () => classifier(err, { provider: input.provider, now, signal }));
       // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
       if (deltas > 0 && failure.reason !== 'aborted') {
         failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };

@@ -1,5 +1,5 @@
 import type { Classification, FailureReason } from './classify/types.js';
-import { LlmFailoverError } from './errors.js';
+import { LlmFailoverError, type ConfigError, type LeaseLostError, type SessionBusyError, type StoreError } from './errors.js';
 import type { SkipReason } from './events.js';
 import type { AttemptRecord } from './types.js';
 
@@ -29,6 +29,14 @@ function describeCandidates(candidates: readonly CandidateReport[]): string {
   return candidates.map((c) => `${c.provider}/${c.model}: ${c.detail}`).join('; ');
 }
 
+/** Leads a run's failure message with the host's own bug, when there was one: that is what to fix. */
+function hostErrorNote(attempts: readonly AttemptRecord[]): string {
+  const bugs = attempts.filter((a) => a.reason === 'host_error');
+  if (bugs.length === 0) return '';
+  const where = [...new Set(bugs.map((a) => `${a.provider}/${a.model}`))].join(', ');
+  return ` The host's own code failed on ${bugs.length} of them (host_error on ${where}): ${bugs[0]!.message ?? ''}.`;
+}
+
 function soonest(at: number | undefined): string {
   return at === undefined ? '' : ` Soonest a candidate frees up: ${new Date(at).toISOString()}.`;
 }
@@ -52,10 +60,11 @@ abstract class CandidatesReportError extends LlmFailoverError {
 
 /** Every candidate of the chain failed, was skipped, or was cut by the attempt budget. */
 export class FallbackExhaustedError extends CandidatesReportError {
+  declare readonly code: 'FALLBACK_EXHAUSTED';
   constructor(data: RunFailureData) {
     super(
       'FALLBACK_EXHAUSTED',
-      `No candidate could serve run ${data.runId} after ${data.attempts.length} call(s). ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
+      `No candidate could serve run ${data.runId} after ${data.attempts.length} call(s).${hostErrorNote(data.attempts)} ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
       data,
     );
   }
@@ -63,10 +72,11 @@ export class FallbackExhaustedError extends CandidatesReportError {
 
 /** The run's deadline (`policy.deadlineMs`) passed before a candidate answered. */
 export class DeadlineExceededError extends CandidatesReportError {
+  declare readonly code: 'DEADLINE_EXCEEDED';
   constructor(data: RunFailureData & { deadlineMs: number }) {
     super(
       'DEADLINE_EXCEEDED',
-      `Run ${data.runId} reached its ${data.deadlineMs} ms deadline after ${data.attempts.length} call(s). ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
+      `Run ${data.runId} reached its ${data.deadlineMs} ms deadline after ${data.attempts.length} call(s).${hostErrorNote(data.attempts)} ${describeCandidates(data.candidates)}.${soonest(data.soonestAvailableAt)}`,
       data,
     );
   }
@@ -74,6 +84,7 @@ export class DeadlineExceededError extends CandidatesReportError {
 
 /** The request itself was refused (bad request, or a policy that fails on this reason): every model would refuse it. */
 export class RequestRejectedError extends LlmFailoverError {
+  declare readonly code: 'REQUEST_REJECTED';
   readonly runId: string;
   readonly attempts: readonly AttemptRecord[];
   readonly reason: FailureReason;
@@ -90,6 +101,7 @@ export class RequestRejectedError extends LlmFailoverError {
 
 /** The host's AbortSignal (or `actor.send({ type: 'run.abort' })`) stopped the run; nothing was persisted. */
 export class RunAbortedError extends LlmFailoverError {
+  declare readonly code: 'RUN_ABORTED';
   readonly runId: string;
   readonly attempts: readonly AttemptRecord[];
 
@@ -99,3 +111,25 @@ export class RunAbortedError extends LlmFailoverError {
     this.attempts = attempts;
   }
 }
+
+/** A custom store threw something that is not an LlmFailoverError; the original is its `cause`. */
+export type StoreFailure = LlmFailoverError & { readonly code: 'STORE_FAILED' };
+
+/**
+ * The `error` of a failed run, discriminated by `code`: `switch (out.error.code)` narrows it to
+ * the class with that code's fields (`candidates` for `FALLBACK_EXHAUSTED`, `reason` for
+ * `REQUEST_REJECTED`, ...). `CONFIG_INVALID` comes from a `call` that threw a ConfigError.
+ */
+export type RunError =
+  | FallbackExhaustedError
+  | DeadlineExceededError
+  | RequestRejectedError
+  | RunAbortedError
+  | LeaseLostError
+  | SessionBusyError
+  | ConfigError
+  | StoreError
+  | StoreFailure;
+
+/** The codes a failed run's error may carry. */
+export type RunErrorCode = RunError['code'];

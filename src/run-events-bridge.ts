@@ -1,35 +1,22 @@
 import type { RunEvent, RunEventBus } from './events.js';
+import { runLogLine } from './run-log-line.js';
 import type { Logger } from './runtime.js';
 
-const DECISIONS = new Set<RunEvent['type']>([
-  'retry.scheduled',
-  'profile.rotated',
-  'candidate.skipped',
-  'model.escalated',
-  'cooldown.set',
-  'cooldown.cleared',
-  'session.persisted',
-  'run.succeeded',
-  'run.failed',
-]);
-const ATTEMPTS = new Set<RunEvent['type']>(['attempt.started', 'attempt.succeeded', 'attempt.failed', 'reply.reset']);
-
 /**
- * Forwards a run's events to the host's bus and logger. A throwing listener must never reach
- * XState (it would rethrow from a timer and crash the host), so failures are logged, not raised.
- * Message contents (reply.delta) are never logged.
+ * Forwards a run's events to the host's logger (one sentence per line, see runLogLine) and bus.
+ * A throwing bus listener must never reach XState (it would rethrow from a timer and crash the
+ * host), so it is reported through `listenerThrew`, not raised. Message contents
+ * (`reply.delta`) are never logged.
  */
-export function bridgeRunEvents(bus: RunEventBus | undefined, logger: Logger | undefined) {
+export function bridgeRunEvents(bus: RunEventBus | undefined, logger: Logger | undefined, listenerThrew: (err: unknown, where: string) => void) {
   return (event: RunEvent): void => {
-    if (logger) {
-      if (DECISIONS.has(event.type)) logger.info({ event }, event.type);
-      else if (ATTEMPTS.has(event.type)) logger.debug({ event }, event.type);
-    }
+    const line = logger && runLogLine(event);
+    if (line) logger![line.level]({ event }, line.msg);
     if (!bus) return;
     try {
       bus.emit(event.type, event as never);
     } catch (err) {
-      logger?.error({ err, eventType: event.type }, 'a run event listener threw; ignored');
+      listenerThrew(err, `a listener of the events bus ('${event.type}')`);
     }
   };
 }

@@ -44,7 +44,7 @@ function refinementsTable(): string[] {
   return [
     '| base reason | text may refine a status or broad category into | text may refine a specific code into |',
     '|---|---|---|',
-    ...FAILURE_REASONS.filter((r) => r !== 'interrupted').map(
+    ...FAILURE_REASONS.filter((r) => r !== 'interrupted' && r !== 'host_error').map(
       (r) => `| \`${r}\` | ${show(BASE_REFINEMENTS[r], 'any')} | ${show(CODE_REFINEMENTS[r], 'none')} |`,
     ),
   ];
@@ -133,6 +133,8 @@ export function renderErrorsDoc(corpus?: CorpusAccuracy): string {
     ...reasonsTable(),
     '',
     '`interrupted` is reserved for a stream that failed after partial output; the engine sets it, `classifyError` never does.',
+    '`host_error` is the engine\'s too: `call` resolved without a string `content`, or threw a `TypeError`/`ReferenceError`',
+    'that the classifier reads as nothing a provider says (a `fetch failed` TypeError with a network cause stays `network`).',
     '',
     '## Scopes',
     '',

@@ -26,6 +26,7 @@ export const REASON_DEFAULTS: Record<FailureReason, ReasonDefaults> = {
   bad_request: { scope: 'request', retryable: false },
   aborted: { scope: 'request', retryable: false },
   interrupted: { scope: 'model', retryable: false },
+  host_error: { scope: 'model', retryable: false },
   unknown: { scope: 'model', retryable: true },
 };
 

@@ -14,6 +14,7 @@ export const FAILURE_REASONS = [
   'bad_request',
   'aborted',
   'interrupted',
+  'host_error',
   'unknown',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { resolvePolicy, type RunPolicy } from '../policy/run-policy.js';
+import type { RunActorOptions } from '../run-actor-options.js';
 import type { Candidate, Message, Role } from '../types.js';
 
 const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
@@ -39,10 +40,9 @@ export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
     seen.add(entry);
     return { provider, model, profiles: profileList(provider, profileMap[provider]) };
   });
-  const providers = new Set(candidates.map((c) => c.provider));
-  for (const provider of Object.keys(profileMap)) {
-    if (!providers.has(provider)) throw new ConfigError(`profiles.${provider}`, `names a provider that is not in the chain (${[...providers].join(', ')})`);
-  }
+  // Providers this chain does not use may be listed (a host keeps one map for all its chains):
+  // they are unused, but a bad list is still a bad option.
+  for (const [provider, list] of Object.entries(profileMap)) profileList(provider, list);
   return candidates;
 }
 
@@ -70,9 +70,47 @@ export interface ValidatedOptions {
   policy: Readonly<RunPolicy>;
 }
 
+// Typed against the options interface, so an option added there and not here fails to compile.
+const KNOWN_OPTIONS: Record<keyof RunActorOptions, true> = {
+  sessionId: true,
+  messages: true,
+  chain: true,
+  profiles: true,
+  call: true,
+  store: true,
+  policy: true,
+  clock: true,
+  logger: true,
+  inspect: true,
+  signal: true,
+  events: true,
+  classify: true,
+  runId: true,
+  stream: true,
+};
+
+function rejectUnknownOptions(o: Record<string, unknown>): void {
+  for (const key of Object.keys(o)) {
+    if (Object.hasOwn(KNOWN_OPTIONS, key)) continue;
+    const near = Object.keys(KNOWN_OPTIONS).find((known) => known.toLowerCase() === key.toLowerCase() || editDistance(known, key) <= 2);
+    throw new ConfigError(key, `is not an option of createRunActor${near ? ` (did you mean \`${near}\`?)` : ''}`);
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
 /** Throws ConfigError naming the first bad field; returns the parsed parts the engine needs. */
 export function validateRunOptions(o: unknown): ValidatedOptions {
   if (!isObject(o)) throw new ConfigError('options', `must be an object, got ${kind(o)}`);
+  rejectUnknownOptions(o);
   const sessionId = nonEmptyString('sessionId', o.sessionId);
   const messages = parseMessages(o.messages);
   const chain = parseChain(o.chain, o.profiles);

@@ -54,5 +54,8 @@ export const REASON_RULES: Readonly<Record<FailureReason, ReasonRule>> = Object.
   bad_request: rule({ terminal: true }),
   aborted: rule({ terminal: true }),
   interrupted: rule({ cooldown: 'run' }),
+  // A bug in the host's code for this call: calling the same candidate again (another key
+  // included) would hit it again, another candidate's code path may not; nothing to share.
+  host_error: rule({ order: ['escalate'], cooldown: 'run' }),
   unknown: rule({ retry: true, order: WAIT_THEN_MOVE, cooldown: 'wait' }),
 });

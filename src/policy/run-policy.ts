@@ -58,6 +58,7 @@ export const DEFAULT_POLICY: Readonly<RunPolicy> = Object.freeze({
     bad_request: 0,
     aborted: 0,
     interrupted: 0,
+    host_error: 0,
     unknown: 30_000,
   }),
   maxCooldownMs: 24 * HOUR,

@@ -20,6 +20,7 @@ const USUAL_SCOPE: Record<FailureReason, FailureScope> = {
   bad_request: 'request',
   aborted: 'request',
   interrupted: 'model',
+  host_error: 'model',
   unknown: 'model',
 };
 const HAS_RESET: ReadonlySet<FailureReason> = new Set(['rate_limit', 'quota_exhausted', 'billing']);

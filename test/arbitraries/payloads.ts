@@ -47,6 +47,8 @@ const SYNTHETIC: Partial<Record<FailureReason, readonly Payload[]>> = {
   interrupted: [
     { status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'data: {"choices":[{"delta":{"content":"Hel"}}]}\n\n' },
   ],
+  // What a host's call() may fail to read: a reply it then trips over in its own code.
+  host_error: [{ status: 200, headers: { 'content-type': 'application/json' }, body: '{"id":"chatcmpl-1","object":"chat.completion","choices":[]}' }],
   unknown: [
     { status: 520, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><title>520: Web server is returning an unknown error</title>' },
     { status: 418, headers: {}, body: "I'm a teapot" },

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createRunActor, type RunActorOptions } from '../../src/index.js';
+import { toPromise } from 'xstate';
+import { ConfigError, createRunActor, openSqliteStore, type RunActorOptions } from '../../src/index.js';
+import { scriptedCall } from '../helpers/scripted-call.js';
 
 const valid: RunActorOptions = {
   sessionId: 's',
@@ -15,7 +17,9 @@ const cases: [string, Record<string, unknown>, string][] = [
   ['a duplicate candidate', { chain: ['openai/gpt-x', 'openai/gpt-x'] }, 'chain[1]'],
   ['an empty profile list', { profiles: { openai: [] } }, 'profiles.openai'],
   ['a duplicate profile', { profiles: { openai: ['k1', 'k1'] } }, 'profiles.openai'],
-  ['profiles of a provider not in the chain', { profiles: { anthropic: ['k1'] } }, 'profiles.anthropic'],
+  ['an empty profile list of a provider not in the chain', { profiles: { anthropic: [] } }, 'profiles.anthropic'],
+  ['an unknown top-level option', { retries: 3 }, 'retries'],
+  ['a misspelt top-level option', { sesionId: 's' }, 'sesionId'],
   ['a missing call', { call: undefined }, 'call'],
   ['a negative limit', { policy: { maxRetryWaitMs: -1 } }, 'policy.maxRetryWaitMs'],
   ['a zero attempt budget', { policy: { maxAttemptsPerCandidate: 0 } }, 'policy.maxAttemptsPerCandidate'],
@@ -44,5 +48,27 @@ describe('bad options throw ConfigError naming the field', () => {
 
   it('valid options create an actor', () => {
     expect(createRunActor(valid).getSnapshot().status).toBe('active');
+  });
+
+  it('a misspelt option is named with the option it resembles', () => {
+    expect(() => createRunActor({ ...valid, sesionId: 's' } as RunActorOptions)).toThrow(/`sesionId`.*did you mean `sessionId`/);
+    expect(() => createRunActor({ ...valid, Stream: true } as RunActorOptions)).toThrow(/did you mean `stream`/);
+  });
+});
+
+describe('one profile map for every chain of a host', () => {
+  it('profiles of providers outside this chain are accepted and unused', async () => {
+    const provider = scriptedCall();
+    const actor = createRunActor({
+      ...valid,
+      chain: ['deepseek/v4'],
+      profiles: { openai: ['openai:main', 'openai:alt'], deepseek: ['deepseek:team'], anthropic: ['claude:main'] },
+      call: provider.call,
+      store: openSqliteStore(),
+    });
+    actor.start();
+    const out = await toPromise(actor);
+    expect(out.status).toBe('succeeded');
+    expect(provider.served()).toEqual(['deepseek/v4@deepseek:team']);
   });
 });

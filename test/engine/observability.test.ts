@@ -47,23 +47,62 @@ describe('events and logs', () => {
     expect((await toPromise(actor)).status).toBe('succeeded');
   });
 
-  it('pino logs each decision with its reason at info and each attempt at debug, and no API key', async () => {
+  it('log lines read as sentences: each decision logs its detail at info, each failed call one info line with its message, no API key', async () => {
     const { logger, lines } = captureLogger();
     const key = 'sk-proj-ABCDEFGHIJKLMNOPQRSTUVWX1234567890abcd';
     const provider = scriptedCall({
       a: [httpError(401, { error: { message: `Incorrect API key provided: ${key}`, type: 'invalid_request_error', code: 'invalid_api_key' } })],
     });
+    const actor = createRunActor({ sessionId: 's', messages: [{ role: 'user', content: 'x' }], chain: ['a/m', 'a/n', 'b/m'], call: provider.call, logger, store: openSqliteStore() });
+    actor.start();
+    const out = await toPromise(actor);
+    const info = lines.filter((l) => l.level === 30).map((l) => String(l.msg));
+    const debug = lines.filter((l) => l.level === 20).map((l) => String(l.msg));
+    // every decision that has an event (skip, escalate, persist here) is logged as its own sentence
+    const logged = out.decisions.filter((d) => d.kind !== 'select').map((d) => d.detail);
+    expect(logged).toEqual([
+      expect.stringMatching(/^skipped a\/n without a call: profile a:default cooling down \(auth\)/),
+      'escalating from a/m to b/m on b:default after auth',
+      'appended 2 turn(s) to session s',
+    ]);
+    expect(info).toEqual(expect.arrayContaining(logged));
+    const failedCall = info.filter((m) => m.startsWith('call 1 to a/m on a:default failed'));
+    expect(failedCall).toEqual([expect.stringMatching(/failed after \d+ ms: auth \(HTTP 401\), scope profile: Incorrect API key provided: sk-\*\*\*$/)]);
+    expect(info).toEqual(expect.arrayContaining([expect.stringMatching(/^cooling down profile a:default of a until .* after auth/), 'run served by b/m on b:default after 2 call(s)']));
+    expect(debug).toEqual(['call 1 to a/m on a:default', 'call 2 to b/m on b:default', expect.stringMatching(/^call 2 to b\/m on b:default answered in \d+ ms$/)]);
+    // no line is only an event name any more
+    expect(lines.every((l) => !/^[a-z]+\.[a-z]+$/.test(String(l.msg)))).toBe(true);
+    expect(lines.every((l) => l.runId === out.runId && l.sessionId === 's')).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain(key);
+  });
+
+  it('a failed run logs at warn with its code and message; every failed call is one info line', async () => {
+    const { logger, lines } = captureLogger();
+    const provider = scriptedCall({ a: [httpError(404, { error: { type: 'not_found_error', message: 'model: m' } })], b: [httpError(402, { error: { message: 'Insufficient Balance' } })] });
     const actor = createRunActor({ sessionId: 's', messages: [{ role: 'user', content: 'x' }], chain: ['a/m', 'b/m'], call: provider.call, logger, store: openSqliteStore() });
     actor.start();
+    const out = await toPromise(actor);
+    expect(out.status).toBe('failed');
+    const warn = lines.filter((l) => l.level === 40);
+    expect(warn.map((l) => l.msg)).toEqual([expect.stringMatching(/^run failed with FALLBACK_EXHAUSTED after 2 call\(s\): No candidate could serve run/)]);
+    const failedCalls = lines.filter((l) => l.level === 30 && String(l.msg).includes(' failed after '));
+    expect(failedCalls.map((l) => String(l.msg).replace(/after \d+ ms/, 'after N ms'))).toEqual([
+      expect.stringMatching(/^call 1 to a\/m on a:default failed after N ms: model_not_found \(HTTP 404\)/),
+      expect.stringMatching(/^call 2 to b\/m on b:default failed after N ms: billing \(HTTP 402\), scope profile: Insufficient Balance$/),
+    ]);
+  });
+
+  it("a host's bug is a warn line naming it", async () => {
+    const { logger, lines } = captureLogger();
+    const call = async (): Promise<{ content: string }> => {
+      throw new TypeError("Cannot read properties of undefined (reading 'choices')");
+    };
+    const actor = createRunActor({ sessionId: 's', messages: [{ role: 'user', content: 'x' }], chain: ['a/m'], call, logger, store: openSqliteStore() });
+    actor.start();
     await toPromise(actor);
-    const info = lines.filter((l) => l.level === 30).map((l) => l.msg);
-    const debug = lines.filter((l) => l.level === 20).map((l) => l.msg);
-    expect(info).toEqual(expect.arrayContaining(['cooldown.set', 'model.escalated', 'session.persisted', 'run.succeeded']));
-    expect(debug).toEqual(expect.arrayContaining(['attempt.started', 'attempt.failed', 'attempt.succeeded']));
-    const escalated = lines.find((l) => l.msg === 'model.escalated') as { event: { reason: string } };
-    expect(escalated.event.reason).toBe('auth');
-    expect(lines.every((l) => l.runId !== undefined)).toBe(true);
-    expect(JSON.stringify(lines)).not.toContain(key);
+    const warn = lines.filter((l) => l.level === 40).map((l) => String(l.msg));
+    expect(warn[0]).toMatch(/^call 1 to a\/m on a:default failed after \d+ ms: host_error, scope model: call\(\) threw TypeError: Cannot read properties of undefined \(reading 'choices'\)/);
+    expect(warn[1]).toMatch(/^run failed with FALLBACK_EXHAUSTED/);
   });
 
   it('passes XState inspection events to the inspect option (what the Stately inspector consumes)', async () => {

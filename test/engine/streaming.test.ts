@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toPromise } from 'xstate';
-import { createRunActor, openSqliteStore, streamReply, type CallFn, type ReplyChunk, type RunEvent } from '../../src/index.js';
+import { ConfigError, createRunActor, openSqliteStore, streamReply, type CallFn, type ReplyChunk, type RunEvent } from '../../src/index.js';
 
 /** A streaming provider per candidate: deltas, then either the full text or a throw. */
 function streamingCall(plan: Record<string, { deltas: string[]; breakWith?: unknown }>) {
@@ -77,5 +77,30 @@ describe('streaming', () => {
     expect(calls).toEqual(['a']);
     if (out.status === 'failed') expect(out.error).toMatchObject({ code: 'REQUEST_REJECTED', reason: 'interrupted' });
     expect(store.listTurns('s')).toEqual([]);
+  });
+});
+
+describe('streamReply() on a run it cannot stream', () => {
+  const options = { sessionId: 's', messages: [{ role: 'user' as const, content: 'q' }], chain: ['a/m'], call: async () => ({ content: 'ok' }) };
+
+  it('throws a ConfigError naming `stream` for a run created without stream: true', () => {
+    const actor = createRunActor({ ...options, store: openSqliteStore() });
+    expect(() => streamReply(actor)).toThrow(ConfigError);
+    expect(() => streamReply(actor)).toThrow(/`stream`.*stream: true/);
+  });
+
+  it('throws a ConfigError for a run that has already ended', async () => {
+    const actor = createRunActor({ ...options, store: openSqliteStore(), stream: true });
+    actor.start();
+    await toPromise(actor);
+    let thrown: unknown;
+    try {
+      streamReply(actor);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect(thrown).toMatchObject({ field: 'actor' });
+    expect((thrown as Error).message).toContain('done');
   });
 });

@@ -16,7 +16,7 @@ export const ACCOUNT: ReadonlySet<FailureReason> = new Set(['rate_limit', 'quota
 export const LONG: ReadonlySet<FailureReason> = new Set(['quota_exhausted', 'billing', 'auth', 'model_not_found']);
 
 /** Reasons about this input on this model: blocked for the rest of the run, never shared. */
-export const RUN_ONLY: ReadonlySet<FailureReason> = new Set(['context_overflow', 'content_policy', 'interrupted', 'bad_request', 'aborted']);
+export const RUN_ONLY: ReadonlySet<FailureReason> = new Set(['context_overflow', 'content_policy', 'interrupted', 'host_error', 'bad_request', 'aborted']);
 
 export function movesFor(reason: FailureReason): readonly Move[] {
   switch (reason) {
@@ -29,6 +29,9 @@ export function movesFor(reason: FailureReason): readonly Move[] {
     case 'server_error':
     case 'unknown':
       return ['retry', 'rotate', 'escalate'];
+    case 'host_error':
+      // the host's code broke for this candidate: another key of it would break the same way
+      return ['escalate'];
     default:
       return ['rotate', 'escalate'];
   }

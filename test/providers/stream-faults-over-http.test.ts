@@ -29,10 +29,12 @@ async function run(first: Step, firstModel: MakeModel, options: { stream?: boole
   }));
   const store = openSqliteStore();
   const call = fromAiSdk((provider, model) => (provider === primary.split('/')[0] ? firstModel(e, provider, model) : openAiCompatibleModel(e, provider, model)));
-  const actor = createRunActor({ sessionId: 's', messages: [{ role: 'user', content: 'hello' }], chain: [primary, backup], call, store, stream: options.stream ?? true, policy: options.policy });
+  const stream = options.stream ?? true;
+  const actor = createRunActor({ sessionId: 's', messages: [{ role: 'user', content: 'hello' }], chain: [primary, backup], call, store, stream, policy: options.policy });
   const chunks: ReplyChunk[] = [];
+  // streamReply() refuses a run created without stream: true
   const reading = (async () => {
-    for await (const c of streamReply(actor)) chunks.push(c);
+    if (stream) for await (const c of streamReply(actor)) chunks.push(c);
   })();
   actor.start();
   const out = await toPromise(actor);

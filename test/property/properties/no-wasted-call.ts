@@ -12,7 +12,7 @@ export const NO_WASTED_CALL_PROVIDER =
 
 const ACCOUNT_OUT: ReadonlySet<FailureReason> = new Set(['quota_exhausted', 'billing', 'auth']);
 const LONG: ReadonlySet<FailureReason> = new Set(['quota_exhausted', 'billing', 'auth', 'model_not_found']);
-const RUN_ONLY: ReadonlySet<FailureReason> = new Set(['context_overflow', 'content_policy', 'interrupted', 'bad_request', 'aborted']);
+const RUN_ONLY: ReadonlySet<FailureReason> = new Set(['context_overflow', 'content_policy', 'interrupted', 'host_error', 'bad_request', 'aborted']);
 
 // Worlds where these failures are common and there are other models of the same provider to waste calls on.
 export const profileOutWorlds = worldArb({ reasons: ['quota_exhausted', 'billing', 'auth', 'rate_limit', 'server_error', 'overloaded'] });

@@ -1,0 +1,65 @@
+import { scrubSecrets } from './classify/scrub-secrets.js';
+import type { Classification } from './classify/types.js';
+
+const MAX_MESSAGE = 400;
+const HOST_BUG = "a bug in the host's call(), not a provider failure";
+
+/** Thrown inside the wiring when `call` resolved with something that is not `{ content: string }`. */
+export class WrongCallResult extends Error {
+  readonly failure: Classification;
+  constructor(result: unknown) {
+    super('call() resolved without a string `content`');
+    this.failure = hostError(`call() resolved with ${describeResult(result)} instead of { content: string }: ${HOST_BUG}`);
+  }
+}
+
+function describeResult(result: unknown): string {
+  if (result === null || result === undefined) return String(result);
+  if (typeof result !== 'object') return `a ${typeof result}`;
+  const keys = Object.keys(result);
+  const content = (result as { content?: unknown }).content;
+  // Key names and types only: values may hold the user's text or a credential.
+  if ('content' in result) return `a \`content\` of type ${content === null ? 'null' : Array.isArray(content) ? 'array' : typeof content}`;
+  return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}`;
+}
+
+const hostError = (message: string): Classification => ({
+  reason: 'host_error',
+  scope: 'model',
+  retryable: false,
+  message: scrubSecrets(message).slice(0, MAX_MESSAGE),
+});
+
+/** The first stack frame, so the developer sees where their code broke. */
+function topFrame(err: Error): string | undefined {
+  const line = err.stack?.split('\n').find((l) => l.trimStart().startsWith('at '));
+  return line?.trim().slice(3);
+}
+
+// Whatever `call` threw is read without trusting it: a Proxy whose traps throw included.
+function isWrongCallResult(err: unknown): err is WrongCallResult {
+  try {
+    return err instanceof WrongCallResult;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a thrown `call` error means for the run. A TypeError or ReferenceError that the
+ * classifier cannot read as a provider failure (no status, no code, reason `unknown`) comes from
+ * the host's own code: a `host_error`, not an outage to retry. A `fetch failed` TypeError whose
+ * cause carries ECONNREFUSED is read as `network` by the classifier and stays one.
+ */
+export function readCallError(err: unknown, classify: () => Classification): Classification {
+  if (isWrongCallResult(err)) return err.failure;
+  const classified = classify();
+  if (classified.reason !== 'unknown' || classified.status !== undefined || classified.code !== undefined) return classified;
+  try {
+    if (!(err instanceof Error) || (err.name !== 'TypeError' && err.name !== 'ReferenceError')) return classified;
+    const frame = topFrame(err);
+    return hostError(`call() threw ${err.name}: ${err.message}${frame ? ` (at ${frame})` : ''}: ${HOST_BUG}`);
+  } catch {
+    return classified;
+  }
+}

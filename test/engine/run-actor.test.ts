@@ -1,0 +1,184 @@
+import { getEventListeners } from 'node:events';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { toPromise, waitFor } from 'xstate';
+import { ConfigError, createRunActor, openSqliteStore, type RunActorOptions } from '../../src/index.js';
+import { scriptedCall } from '../helpers/scripted-call.js';
+
+const base = { sessionId: 's1', messages: [{ role: 'user' as const, content: 'hi' }], chain: ['a/m', 'b/m'] };
+const stores: ReturnType<typeof openSqliteStore>[] = [];
+const freshStore = () => {
+  const store = openSqliteStore();
+  stores.push(store);
+  return store;
+};
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+});
+
+function captureLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      for (const line of String(chunk).split('\n')) if (line) lines.push(JSON.parse(line));
+      cb();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, sink), lines };
+}
+
+// Long enough for XState's reportUnhandledError (a setTimeout 0) to have fired, had it been used.
+const timersRan = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('what createRunActor hands the host', () => {
+  it('the output carries the runId, the one store.getRun knows', async () => {
+    const store = freshStore();
+    const actor = createRunActor({ ...base, call: scriptedCall().call, store });
+    actor.start();
+    const out = await toPromise(actor);
+    expect(out.runId).toMatch(/[0-9a-f-]{36}/);
+    expect(store.getRun(out.runId)).toMatchObject({ runId: out.runId, status: 'succeeded' });
+  });
+
+  it('toPromise(actor) after actor.stop() mid-run gives a failed RUN_ABORTED output, and the session is let go', async () => {
+    const store = freshStore();
+    const provider = scriptedCall({ a: [{ hang: true }] });
+    const actor = createRunActor({ ...base, call: provider.call, store, policy: { lockWaitMs: 0 } });
+    actor.start();
+    await waitFor(actor, (s) => s.matches('attempting') && provider.calls.length === 1);
+    actor.stop();
+    const out = await toPromise(actor);
+    expect(out.status).toBe('failed');
+    if (out.status !== 'failed') return;
+    expect(out.error.code).toBe('RUN_ABORTED');
+    expect(out.error.message).toContain('actor.stop()');
+    expect(provider.calls[0]!.signal.aborted).toBe(true);
+    expect(store.getRun(out.runId)).toMatchObject({ status: 'aborted', errorCode: 'RUN_ABORTED' });
+    // the lease is free at once: a run that may not wait at all takes the session
+    const next = createRunActor({ ...base, call: scriptedCall().call, store, policy: { lockWaitMs: 0 } });
+    next.start();
+    expect((await toPromise(next)).status).toBe('succeeded');
+  });
+
+  it('toPromise(actor) after a stop() before start() gives RUN_ABORTED without touching the store', async () => {
+    const store = freshStore();
+    const provider = scriptedCall();
+    const actor = createRunActor({ ...base, call: provider.call, store, runId: 'never-started' });
+    actor.stop();
+    const out = await toPromise(actor);
+    expect(out).toMatchObject({ status: 'failed', runId: 'never-started', error: { code: 'RUN_ABORTED' } });
+    expect(provider.calls).toHaveLength(0);
+    expect(store.getRun('never-started')).toBeUndefined();
+    actor.start(); // a run runs once
+    expect(provider.calls).toHaveLength(0);
+  });
+
+  it('stop() after the run ended changes nothing', async () => {
+    const actor = createRunActor({ ...base, call: scriptedCall().call, store: freshStore() });
+    actor.start();
+    const out = await toPromise(actor);
+    actor.stop();
+    expect(await toPromise(actor)).toBe(out);
+    expect(out.status).toBe('succeeded');
+  });
+
+  it('an AbortSignal gets its listener at start(), not at creation, and loses it when the run ends', async () => {
+    const controller = new AbortController();
+    const store = freshStore();
+    const created = Array.from({ length: 1000 }, (_, i) =>
+      createRunActor({ ...base, sessionId: `s${i}`, call: scriptedCall().call, store, signal: controller.signal }),
+    );
+    expect(created).toHaveLength(1000);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    const actor = created[0]!;
+    actor.start();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    await toPromise(actor);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('an already aborted signal ends the run at start() without opening the session', async () => {
+    const store = freshStore();
+    const actor = createRunActor({ ...base, call: scriptedCall().call, store, signal: AbortSignal.abort(), runId: 'aborted-early' });
+    actor.start();
+    expect(await toPromise(actor)).toMatchObject({ status: 'failed', error: { code: 'RUN_ABORTED' } });
+    expect(store.getRun('aborted-early')).toBeUndefined();
+  });
+
+  it('send() takes run.abort and refuses the engine\'s internal commands with a ConfigError', async () => {
+    const provider = scriptedCall({ a: [{ hang: true }] });
+    const actor = createRunActor({ ...base, call: provider.call, store: freshStore() });
+    actor.start();
+    await waitFor(actor, (s) => s.matches('attempting'));
+    const internal = { type: 'reply.delta', text: 'injected' } as unknown as Parameters<typeof actor.send>[0];
+    expect(() => actor.send(internal)).toThrow(ConfigError);
+    actor.send({ type: 'run.abort', reason: 'user left' });
+    const out = await toPromise(actor);
+    expect(out.status === 'failed' && out.error.message).toContain('user left');
+  });
+});
+
+describe('a host listener that throws', () => {
+  const run = (o: Partial<RunActorOptions>) => createRunActor({ ...base, call: scriptedCall().call, store: freshStore(), ...o });
+
+  it('in actor.on after the commit is logged and ignored: the process does not crash', async () => {
+    const { logger, lines } = captureLogger();
+    const actor = run({ logger });
+    actor.on('run.succeeded', () => {
+      throw new Error('listener bug after commit');
+    });
+    actor.start();
+    expect((await toPromise(actor)).status).toBe('succeeded');
+    await timersRan();
+    const reported = lines.filter((l) => l.level === 50 && String(l.msg).includes('listener bug after commit'));
+    expect(reported).toHaveLength(1);
+    expect(reported[0]!.msg).toContain("actor.on('run.succeeded')");
+  });
+
+  it("in actor.on('*') mid-run does not stop the run", async () => {
+    const { logger, lines } = captureLogger();
+    const actor = run({ logger });
+    let seen = 0;
+    actor.on('*', () => {
+      seen++;
+      throw new Error('wildcard bug');
+    });
+    actor.start();
+    expect((await toPromise(actor)).status).toBe('succeeded');
+    await timersRan();
+    expect(seen).toBeGreaterThan(2);
+    expect(lines.filter((l) => String(l.msg).includes('wildcard bug'))).toHaveLength(seen);
+  });
+
+  it('in an actor.subscribe observer is logged and ignored, and toPromise still resolves', async () => {
+    const { logger, lines } = captureLogger();
+    const actor = run({ logger });
+    actor.subscribe(() => {
+      throw new Error('observer bug');
+    });
+    actor.start();
+    expect((await toPromise(actor)).status).toBe('succeeded');
+    await timersRan();
+    expect(lines.some((l) => l.level === 50 && String(l.msg).includes('observer bug'))).toBe(true);
+  });
+
+  it('without a logger, is reported as a process warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const actor = run({});
+      actor.on('session.persisted', () => {
+        throw new Error('quiet bug');
+      });
+      actor.start();
+      await toPromise(actor);
+      await timersRan();
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('quiet bug')]);
+    expect((warnings[0] as Error & { code?: string }).code).toBe('LLM_FAILOVER_LISTENER_THREW');
+  });
+});
