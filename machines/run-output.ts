@@ -84,5 +84,15 @@ export function buildOutput(ctx: RunContext): RunOutput {
       decisions: ctx.decisions,
     };
   }
-  return { status: 'failed', error: failureError(ctx), attempts: [...ctx.attempts], decisions: ctx.decisions };
+  const error = failureError(ctx);
+  // the commit failed after the provider answered: the host still gets the answer
+  if (ctx.reply !== undefined && ctx.servedBy) {
+    error.reply = {
+      messages: [...ctx.newMessages],
+      reply: { role: 'assistant', content: ctx.reply },
+      servedBy: ctx.servedBy,
+      keptIn: ctx.replyKeptIn ?? 'output',
+    };
+  }
+  return { status: 'failed', error, attempts: [...ctx.attempts], decisions: ctx.decisions };
 }

@@ -87,7 +87,7 @@ describe('recovery paths', () => {
     expect(out.error).toBeInstanceOf(RunAbortedError);
     expect(provider.calls[0]!.signal.aborted).toBe(true);
     expect(provider.calls).toHaveLength(1);
-    expect(store.listTurns('s1')).toEqual([]);
+    expect(await store.listTurns('s1')).toEqual([]);
   });
 
   it('stopping the actor mid-run aborts its call and lets go of the session', async () => {
@@ -99,7 +99,7 @@ describe('recovery paths', () => {
     expect(provider.calls[0]!.signal.aborted).toBe(true);
     const next = await toPromise(start({ chain: ['deepseek/v4'], call: scriptedCall().call, store, policy: { lockWaitMs: 0 } }));
     expect(next.status).toBe('succeeded');
-    expect(store.listTurns('s1').map((t) => t.content)).toEqual(['hi', 'reply from deepseek/v4']);
+    expect((await store.listTurns('s1')).map((t) => t.content)).toEqual(['hi', 'reply from deepseek/v4']);
   });
 
   it('an already-aborted signal fails the run without a call', async () => {
