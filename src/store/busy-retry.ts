@@ -10,6 +10,13 @@ export interface RetryBounds {
   maxWaitMs: number;
   /** Checked after each wait: a store closed meanwhile stops the retries with its error. */
   stopped: () => Error | undefined;
+  /**
+   * Runs a retry without SQLite's synchronous busy wait: the database was just found locked,
+   * so each retry either gets the lock at once or goes back to waiting asynchronously. Without
+   * it, many calls retrying through a long foreign lock would each block the loop for the
+   * whole busy_timeout, over and over.
+   */
+  withoutBusyWait?: <T>(fn: () => T) => T;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,9 +34,9 @@ export async function retryWhileBusy<T>(attempt: () => T, bounds: RetryBounds): 
   let started: number | undefined;
   let delay = FIRST_DELAY_MS;
   let ioErrors = 0;
-  for (;;) {
+  for (let retry = false; ; retry = true) {
     try {
-      return attempt();
+      return retry && bounds.withoutBusyWait ? bounds.withoutBusyWait(attempt) : attempt();
     } catch (e) {
       const io = isPassingIoError(e);
       if (!(isBusy(e) || (io && ioErrors < IO_RETRIES))) throw e;

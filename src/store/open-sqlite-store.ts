@@ -130,6 +130,15 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
     ready.catch(() => undefined); // a failed opening is reported by every call (and by `ready` itself)
   }
 
+  const withoutBusyWait = <T>(fn: () => T): T => {
+    db.pragma('busy_timeout = 0');
+    try {
+      return fn();
+    } finally {
+      if (db.open) db.pragma(`busy_timeout = ${o.busyTimeoutMs}`);
+    }
+  };
+
   /** The store's parts, without a tick when it is open (so the first try of a call is synchronous). */
   const use = async (): Promise<Parts> => {
     if (closedError) throw closedError;
@@ -142,7 +151,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
   const call = async <T>(doing: string, maxWaitMs: number, attempt: (p: Parts) => T): Promise<T> => {
     const p = parts && !closedError ? parts : await use();
     try {
-      return await retryWhileBusy(() => attempt(p), { maxWaitMs, stopped });
+      return await retryWhileBusy(() => attempt(p), { maxWaitMs, stopped, withoutBusyWait });
     } catch (e) {
       throw toStoreError(e, path, doing);
     }
@@ -156,7 +165,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
       checkOpenArgs(a);
       const p = parts && !closedError ? parts : await use();
       const opened = await waitForLease(
-        { taker: p.taker, wakeups, now: o.now, stopped, tickets, storeError: (e) => toStoreError(e, path, 'taking a session lease') },
+        { taker: p.taker, wakeups, now: o.now, stopped, tickets, withoutBusyWait, storeError: (e) => toStoreError(e, path, 'taking a session lease') },
         a,
       );
       const revoke = new AbortController();

@@ -21,6 +21,8 @@ export interface LeaseWaitContext {
   storeError: (e: unknown) => unknown;
   /** The tickets of this store's waiters, so that closing the store can take them back. */
   tickets: Set<number>;
+  /** Runs a try without SQLite's synchronous busy wait (see RetryBounds.withoutBusyWait). */
+  withoutBusyWait: <T>(fn: () => T) => T;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function waitForLease(c: LeaseWaitContext, a: OpenRunArgs): Promise
       let outcome: TakeOutcome | undefined;
       let dbBusy: unknown;
       try {
-        outcome = first ? c.taker.take(a, a.now, undefined, queue) : c.taker.retry(a, now(), ticket);
+        outcome = first ? c.taker.take(a, a.now, undefined, queue) : c.withoutBusyWait(() => c.taker.retry(a, now(), ticket));
       } catch (e) {
         if (!isBusy(e)) throw c.storeError(e);
         dbBusy = e;
