@@ -45,6 +45,7 @@ function candidateReports(ctx: RunContext): CandidateReport[] {
 
 /** The typed error a failed run ends with: always an LlmFailoverError with a stable code. */
 export function failureError(ctx: RunContext): LlmFailoverError {
+  if (ctx.error) return ctx.error;
   const failure = ctx.failure ?? { kind: 'exhausted' as const };
   switch (failure.kind) {
     case 'rejected':

@@ -277,6 +277,11 @@ export function persisted(ctx: RunContext, out: PersistTurnOutput): Step {
   };
 }
 
+/** The run is failing: its typed error, made once for the store, the event and the output. */
+export function settleError(ctx: RunContext): Step {
+  return { patch: { error: failureError(ctx) }, events: [] };
+}
+
 /** The failed run's row is closed (and an uncommitted reply kept where the store could). */
 export function closed(_ctx: RunContext, out: CloseRunOutput): Step {
   return { patch: { now: out.at, ...(out.replyKeptIn ? { replyKeptIn: out.replyKeptIn } : {}) }, events: [] };

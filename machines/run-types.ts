@@ -43,6 +43,8 @@ export interface RunContext extends RunView {
   failure?: RunFailure;
   /** Set by closing when a reply arrived but was not committed: where it is kept besides the output. */
   replyKeptIn?: 'orphan' | 'output';
+  /** The typed error of a failed run, made once when it starts closing (errors capture a stack: not free). */
+  error?: LlmFailoverError;
 }
 
 // What the invoked actors (provided by createRunActor) take and give.

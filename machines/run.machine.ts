@@ -81,6 +81,7 @@ export const runMachine = setup({
     rotateProfile: apply(steps.rotateProfile),
     recordPersisted: apply((ctx, event) => steps.persisted(ctx, event.output as PersistTurnOutput)),
     recordClosed: apply((ctx, event) => steps.closed(ctx, event.output as CloseRunOutput)),
+    settleError: apply(steps.settleError),
     forwardDelta: apply(steps.deltaReceived),
     failAborted: failWith(() => ({ kind: 'aborted' }), 'aborted', (e) => `aborted by the caller${e.reason ? `: ${e.reason}` : ''}`),
     failLeaseLost: failWith((e) => ({ kind: 'error', error: e.error }), 'lease_lost', () => 'the session lease was lost'),
@@ -210,6 +211,7 @@ export const runMachine = setup({
     closing: {
       description: 'Close the failed run on its row (an uncommitted reply kept as an orphan) and release the session lease.',
       // Every failure passes here, so when the host sees the output the session is already free.
+      entry: 'settleError',
       invoke: {
         id: 'closeRun',
         src: 'closeRun',

@@ -63,14 +63,8 @@ export function createRunEffects(c: RunEffectsContext) {
   /** The run's rows are closed (committed, or closeRun/finish recorded the failure). */
   let closed = false;
   let opening: Promise<unknown> | undefined;
-  /** Store calls a stopped run must wait for before it closes its rows (the lease being taken, the commit). */
-  const inProgress = new Set<Promise<unknown>>();
-  const track = <T>(p: Promise<T>): Promise<T> => {
-    inProgress.add(p);
-    const done = () => void inProgress.delete(p);
-    p.then(done, done);
-    return p;
-  };
+  /** The commit under way, if any: a run stopped meanwhile waits for it before closing its rows. */
+  let committing: Promise<unknown> | undefined;
   /** closeRun (or finish) has taken on closing the run. */
   let closer = false;
   /** The reply of a commit under way (or failed): kept as an orphan if the run is stopped. */
@@ -99,6 +93,20 @@ export function createRunEffects(c: RunEffectsContext) {
   const leaseGone = (error: LlmFailoverError) => {
     lostLease ??= error;
     stopHeartbeat?.();
+    const call = liveCall;
+    // A call that answers hands its outcome to the machine (a reply goes on to the commit, a
+    // failure throws the lost lease). One the machine cuts has no outcome to wait for: the run
+    // ends once the transition under way is done. (Listened to only now: rare, and not free.)
+    if (call && !call.aborted) {
+      call.addEventListener(
+        'abort',
+        () => {
+          if (liveCall === call) liveCall = undefined;
+          queueMicrotask(sendLostIfIdle);
+        },
+        { once: true },
+      );
+    }
     sendLostIfIdle();
   };
 
@@ -130,18 +138,20 @@ export function createRunEffects(c: RunEffectsContext) {
         lockWaitMs: Math.max(0, Math.min(policy.lockWaitMs, startedAt + policy.deadlineMs - openedAt)),
         providers,
         signal,
+        // the store was closed under the run: its row is closed and the session let go already
+        onRevoked: leaseGone,
       }),
     );
     opening = pending;
-    const opened = await track(pending);
+    let opened;
+    try {
+      opened = await pending;
+    } finally {
+      opening = undefined;
+    }
     lease = opened.lease;
     // The run ended (an abort) while the lease was being granted: closeRun (or finish) hands it back.
     if (signal.aborted || ending) throw new RunAbortedError(runId, [], 'aborted while taking the session lease');
-    if (opened.revoked) {
-      const revoked = opened.revoked;
-      if (revoked.aborted) leaseGone(revoked.reason as LlmFailoverError);
-      else revoked.addEventListener('abort', () => leaseGone(revoked.reason as LlmFailoverError), { once: true });
-    }
     stopHeartbeat = startHeartbeat(clock, beatMs, beat);
     // Providers get { role, content } only; the SQLite store keeps those views ready per session.
     return { history: opened.messages ?? opened.history.map(asMessage), cooldowns: opened.cooldowns, at: clock.now() };
@@ -162,15 +172,6 @@ export function createRunEffects(c: RunEffectsContext) {
       };
     }
     liveCall = signal;
-    // A call that answers hands its outcome to the machine (a reply goes on to the commit, a
-    // failure throws the lost lease). One the machine cut has no outcome to wait for: a lost
-    // lease ends the run once the transition under way is done.
-    const onCut = () => {
-      if (liveCall !== signal) return;
-      liveCall = undefined;
-      queueMicrotask(sendLostIfIdle);
-    };
-    signal.addEventListener('abort', onCut, { once: true });
     try {
       const result = await options.call(req);
       if (typeof result?.content !== 'string') throw new TypeError('call() resolved without a string `content`');
@@ -195,7 +196,6 @@ export function createRunEffects(c: RunEffectsContext) {
       }
       return { ok: false, failure, at: clock.now(), durationMs: clock.now() - startedAt, ...(cooldowns ? { cooldowns } : {}) };
     } finally {
-      signal.removeEventListener('abort', onCut);
       if (liveCall === signal) liveCall = undefined;
     }
   };
@@ -217,7 +217,13 @@ export function createRunEffects(c: RunEffectsContext) {
         maxWaitMs: policy.lockWaitMs,
       }),
     );
-    const { turns } = await track(pending);
+    committing = pending;
+    let turns;
+    try {
+      ({ turns } = await pending);
+    } finally {
+      committing = undefined;
+    }
     closed = true;
     pendingReply = undefined;
     stopHeartbeat?.();
@@ -290,8 +296,9 @@ export function createRunEffects(c: RunEffectsContext) {
       void recordFailure(failure, output?.attempts ?? attempts, output?.decisions ?? [], pendingReply);
     };
     // Nothing under way: release in this very turn, so a run started right after finds the session free.
-    if (!inProgress.size) release();
-    else void Promise.all([...inProgress].map(settled)).then(release);
+    const underWay = opening ?? committing;
+    if (!underWay) release();
+    else void Promise.all([settled(opening), settled(committing)]).then(release);
   };
 
   /** The machine declares cooldowns as events; every run and process learns them from the store. */

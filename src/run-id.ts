@@ -1,9 +1,14 @@
-import { getRandomValues } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 // The last id's bytes: a new id in the same millisecond (or after the clock stepped back) is the
 // last one plus one, so ids of this process always sort in the order they were made.
 const last = new Uint8Array(16);
 let lastMs = -1;
+
+// Random bytes drawn in bulk: one call to the system's generator per 256 ids, as randomUUID()
+// does, instead of one per id (which costs microseconds each).
+const pool = new Uint8Array(16 * 256);
+let poolAt = pool.length;
 
 function writeTime(bytes: Uint8Array, ms: number): void {
   // 48 bits do not fit a 32-bit shift: split into the high 16 and the low 32 bits
@@ -59,7 +64,12 @@ export function newRunId(now: number = Date.now()): string {
 
 function fresh(ms: number): void {
   lastMs = ms;
-  getRandomValues(last);
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  last.set(pool.subarray(poolAt, poolAt + 16));
+  poolAt += 16;
   writeTime(last, ms);
   last[6] = 0x70 | (last[6]! & 0x0f);
   last[8] = 0x80 | (last[8]! & 0x3f);

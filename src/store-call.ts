@@ -15,11 +15,16 @@ export function toRunStoreError(e: unknown, where: string, doing: string): LlmFa
 /** Calls a store method, typing its errors (see toRunStoreError). */
 export function storeCall(store: RunStore) {
   const where = typeof store.path === 'string' && store.path !== '' ? store.path : 'custom store';
-  return async <T>(doing: string, fn: () => Promise<T>): Promise<T> => {
+  // not an async function: one derived promise per call, not a chain (a run makes several)
+  return <T>(doing: string, fn: () => Promise<T>): Promise<T> => {
+    let pending: Promise<T>;
     try {
-      return await fn();
+      pending = fn();
     } catch (e) {
-      throw toRunStoreError(e, where, doing);
+      return Promise.reject(toRunStoreError(e, where, doing));
     }
+    return Promise.resolve(pending).catch((e: unknown) => {
+      throw toRunStoreError(e, where, doing);
+    });
   };
 }

@@ -21,6 +21,9 @@ export interface RetryBounds {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** An error a later try of the same transaction may not meet: the lock was held, or the I/O failed once. */
+export const isRetryable = (e: unknown): boolean => isBusy(e) || isPassingIoError(e);
+
 /**
  * Runs a synchronous SQLite transaction, and on a busy database (or a passing I/O error) runs it
  * again after a growing pause, until it succeeds or `maxWaitMs` is spent; then the last error is
@@ -30,14 +33,18 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * The whole transaction is retried, never a statement of it: SQLITE_BUSY_SNAPSHOT in WAL mode
  * needs a fresh read.
  */
-export async function retryWhileBusy<T>(attempt: () => T, bounds: RetryBounds): Promise<T> {
+export async function retryWhileBusy<T>(attempt: () => T, bounds: RetryBounds, firstError?: unknown): Promise<T> {
   let started: number | undefined;
   let delay = FIRST_DELAY_MS;
   let ioErrors = 0;
-  for (let retry = false; ; retry = true) {
+  // a caller that made the first try itself hands its error over: the loop starts by waiting
+  let pending = firstError !== undefined ? { error: firstError } : undefined;
+  for (let retry = pending !== undefined; ; retry = true) {
     try {
+      if (pending) throw pending.error;
       return retry && bounds.withoutBusyWait ? bounds.withoutBusyWait(attempt) : attempt();
     } catch (e) {
+      pending = undefined;
       const io = isPassingIoError(e);
       if (!(isBusy(e) || (io && ioErrors < IO_RETRIES))) throw e;
       if (io) ioErrors++;

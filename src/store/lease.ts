@@ -65,8 +65,11 @@ export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns
         head: mine !== undefined && (head === undefined || head.ticket === mine.id),
       };
     }
-    if (ticket) s.deleteTicket.run(ticket.id);
-    s.deleteExpiredTickets.run(a.sessionId, wallNow());
+    if (ticket) {
+      s.deleteTicket.run(ticket.id);
+      // a waiter's grant sweeps the lapsed tickets of the session (prune sweeps the rest)
+      s.deleteExpiredTickets.run(a.sessionId, wallNow());
+    }
     // an expired lease whose run is still 'running' means that process died or hung: say so
     if (row.lease_owner !== null) s.markAbandoned.run({ runId: row.lease_owner, now });
     const lease: Lease = { sessionId: a.sessionId, runId: a.runId, token: row.lease_token + 1, expiresAt: now + a.leaseTtlMs };

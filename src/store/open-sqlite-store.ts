@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { ConfigError, StoreError } from '../errors.js';
 import { MAX_TIMER_MS } from '../timer-bounds.js';
 import type { CooldownEntry, CooldownKey, Turn } from '../types.js';
-import { retryWhileBusy } from './busy-retry.js';
+import { isRetryable, retryWhileBusy } from './busy-retry.js';
 import { createCooldownTable } from './cooldown-table.js';
 import { HistoryCache } from './history-cache.js';
 import { createLeaseRenewer, createLeaseTaker } from './lease.js';
@@ -15,8 +15,8 @@ import { SessionWakeups } from './session-wakeups.js';
 import { isBusy, isCorruption, sqliteCode, toStoreError } from './sqlite-errors.js';
 import { prepareStatements } from './statements.js';
 import { checkText } from './text-checks.js';
-import type { Lease, OpenRunArgs, PruneResult, SessionStore, WaitOptions } from './types.js';
-import { waitForLease } from './wait-for-lease.js';
+import type { Lease, OpenedRun, OpenRunArgs, PruneResult, SessionStore, WaitOptions } from './types.js';
+import { waitForLease, type FirstTry } from './wait-for-lease.js';
 
 const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
 /** How long close() tries to close the rows of runs in flight when the database is busy. */
@@ -47,7 +47,7 @@ export interface SqliteSessionStore extends SessionStore {
 
 interface InFlight {
   lease: Lease;
-  revoke: AbortController;
+  onRevoked: ((error: StoreError) => void) | undefined;
 }
 
 function assemble(db: Database.Database, o: ResolvedStoreOptions, wakeups: SessionWakeups) {
@@ -147,88 +147,125 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
     return parts!;
   };
 
-  /** One call: a transaction (or read) retried while the database is busy, errors typed. */
-  const call = async <T>(doing: string, maxWaitMs: number, attempt: (p: Parts) => T): Promise<T> => {
-    const p = parts && !closedError ? parts : await use();
+  /** A call that could not be done in the caller's turn: the store is still opening, or the database was busy. */
+  const later = async <T>(doing: string, maxWaitMs: number, attempt: (p: Parts) => T, firstError?: unknown): Promise<T> => {
+    const p = await use();
     try {
-      return await retryWhileBusy(() => attempt(p), { maxWaitMs, stopped, withoutBusyWait });
+      return await retryWhileBusy(() => attempt(p), { maxWaitMs, stopped, withoutBusyWait }, firstError);
     } catch (e) {
       throw toStoreError(e, path, doing);
     }
+  };
+
+  /**
+   * One call: a transaction (or read), retried while the database is busy, its errors typed.
+   * Not an async function on purpose: the common case (open, not busy) runs the transaction right
+   * here and costs one settled promise, not a chain of them (a run makes several such calls).
+   */
+  const call = <T>(doing: string, wait: () => number, attempt: (p: Parts) => T): Promise<T> => {
+    let maxWaitMs: number;
+    try {
+      maxWaitMs = wait();
+      if (!parts || closedError) return later(doing, maxWaitMs, attempt);
+      return Promise.resolve(attempt(parts));
+    } catch (e) {
+      if (!isRetryable(e)) return Promise.reject(toStoreError(e, path, doing));
+      return later(doing, maxWaitMs!, attempt, e);
+    }
+  };
+  const bound = (w: WaitOptions | undefined) => () => checkWait('maxWaitMs', w?.maxWaitMs, o.busyWaitMs);
+  const storeWait = () => o.busyWaitMs;
+
+  const register = (a: OpenRunArgs, opened: OpenedRun): OpenedRun => {
+    inFlight.set(a.runId, { lease: opened.lease, onRevoked: a.onRevoked });
+    return opened;
+  };
+  const waitContext = () => ({
+    taker: parts!.taker,
+    wakeups,
+    now: o.now,
+    stopped,
+    tickets,
+    withoutBusyWait,
+    storeError: (e: unknown) => toStoreError(e, path, 'taking a session lease'),
+  });
+  const waitThenRegister = async (a: OpenRunArgs, first?: FirstTry): Promise<OpenedRun> => {
+    if (!parts || closedError) await use();
+    return register(a, await waitForLease(waitContext(), a, first));
   };
 
   const store: SqliteSessionStore = {
     path,
     ready,
 
-    async openRun(a) {
-      checkOpenArgs(a);
-      const p = parts && !closedError ? parts : await use();
-      const opened = await waitForLease(
-        { taker: p.taker, wakeups, now: o.now, stopped, tickets, withoutBusyWait, storeError: (e) => toStoreError(e, path, 'taking a session lease') },
-        a,
-      );
-      const revoke = new AbortController();
-      inFlight.set(a.runId, { lease: opened.lease, revoke });
-      return { ...opened, revoked: revoke.signal };
-    },
-
-    async renewLease(lease, now, ttlMs, w?: WaitOptions) {
+    openRun(a) {
       try {
-        const renewed = await call('renewing a lease', checkWait('maxWaitMs', w?.maxWaitMs, o.busyWaitMs), (p) => p.renew(lease, now, ttlMs));
-        const run = inFlight.get(lease.runId);
-        if (run) run.lease = renewed;
-        return renewed;
+        checkOpenArgs(a);
+        if (!parts || closedError || a.signal?.aborted) return waitThenRegister(a);
+        // the first try right here: an uncontended run never enters the waiting loop
+        const outcome = parts.taker.take(a, a.now, undefined, a.lockWaitMs > 0);
+        return outcome.acquired ? Promise.resolve(register(a, outcome.opened)) : waitThenRegister(a, { outcome });
       } catch (e) {
-        if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(lease.runId);
-        throw e;
+        if (isBusy(e)) return waitThenRegister(a, { busy: e });
+        return Promise.reject(toStoreError(e, path, 'taking a session lease'));
       }
     },
 
-    async commitRun(lease, a) {
-      const maxWaitMs = checkWait('maxWaitMs', a.maxWaitMs, o.busyWaitMs);
-      try {
-        const out = await call('committing a run', maxWaitMs, (p) => p.endings.commitRun(lease, a));
+    renewLease: (lease, now, ttlMs, w?: WaitOptions) =>
+      call('renewing a lease', bound(w), (p) => {
+        try {
+          const renewed = p.renew(lease, now, ttlMs);
+          const run = inFlight.get(lease.runId);
+          if (run) run.lease = renewed;
+          return renewed;
+        } catch (e) {
+          if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(lease.runId);
+          throw e;
+        }
+      }),
+
+    commitRun: (lease, a) =>
+      call('committing a run', bound(a), (p) => {
+        try {
+          const out = p.endings.commitRun(lease, a);
+          inFlight.delete(a.runId);
+          return out;
+        } catch (e) {
+          // orphaned: the run no longer holds the session; any other failure leaves it to failRun (or close)
+          if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(a.runId);
+          throw e;
+        }
+      }),
+
+    failRun: (lease, a) =>
+      call('recording a failed run', bound(a), (p) => {
+        p.endings.failRun(lease, a);
         inFlight.delete(a.runId);
-        return out;
-      } catch (e) {
-        // orphaned: the run no longer holds the session; any other failure leaves it to failRun (or close)
-        if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(a.runId);
-        throw e;
-      }
-    },
+      }),
 
-    async failRun(lease, a) {
-      await call('recording a failed run', checkWait('maxWaitMs', a.maxWaitMs, o.busyWaitMs), (p) => p.endings.failRun(lease, a));
-      inFlight.delete(a.runId);
-    },
+    activeCooldowns: (providers, now, w?: WaitOptions) => call('reading cooldowns', bound(w), (p) => p.cooldowns.active(providers, now)),
+    putCooldown: (e: CooldownEntry, w?: WaitOptions) => call('writing a cooldown', bound(w), (p) => p.cooldowns.put(e)),
+    clearCooldowns: (keys: readonly CooldownKey[], w?: WaitOptions) => call('clearing cooldowns', bound(w), (p) => p.cooldowns.clear(keys)),
 
-    activeCooldowns: (providers, now, w?: WaitOptions) =>
-      call('reading cooldowns', checkWait('maxWaitMs', w?.maxWaitMs, o.busyWaitMs), (p) => p.cooldowns.active(providers, now)),
-    putCooldown: (e: CooldownEntry, w?: WaitOptions) =>
-      call('writing a cooldown', checkWait('maxWaitMs', w?.maxWaitMs, o.busyWaitMs), (p) => p.cooldowns.put(e)),
-    clearCooldowns: (keys: readonly CooldownKey[], w?: WaitOptions) =>
-      call('clearing cooldowns', checkWait('maxWaitMs', w?.maxWaitMs, o.busyWaitMs), (p) => p.cooldowns.clear(keys)),
-
-    listSessions: (query) => call('listing sessions', o.busyWaitMs, (p) => p.ops.listSessions(query)),
-    getSession: (sessionId) => call('reading a session', o.busyWaitMs, (p) => p.ops.getSession(sessionId)),
-    listTurns: (sessionId) => call('listing turns', o.busyWaitMs, (p): Turn[] => p.s.listTurns.all(sessionId)),
-    listRuns: (query) => call('listing runs', o.busyWaitMs, (p) => p.ops.listRuns(query)),
+    listSessions: (query) => call('listing sessions', storeWait, (p) => p.ops.listSessions(query)),
+    getSession: (sessionId) => call('reading a session', storeWait, (p) => p.ops.getSession(sessionId)),
+    listTurns: (sessionId) => call('listing turns', storeWait, (p): Turn[] => p.s.listTurns.all(sessionId)),
+    listRuns: (query) => call('listing runs', storeWait, (p) => p.ops.listRuns(query)),
     getRun: (runId) =>
-      call('reading a run', o.busyWaitMs, (p) => {
+      call('reading a run', storeWait, (p) => {
         const row = p.s.getRun.get(runId);
         return row && rowToRun(row, p.s.listAttempts.all(runId).map(rowToAttempt));
       }),
-    listOrphans: () => call('listing orphans', o.busyWaitMs, (p) => p.s.listOrphans.all().map(rowToOrphan)),
-    listCooldowns: (now) => call('listing cooldowns', o.busyWaitMs, (p) => p.cooldowns.all(now)),
-    clearCooldownsMatching: (match) => call('clearing cooldowns', o.busyWaitMs, (p) => p.cooldowns.clearMatching(match)),
+    listOrphans: () => call('listing orphans', storeWait, (p) => p.s.listOrphans.all().map(rowToOrphan)),
+    listCooldowns: (now) => call('listing cooldowns', storeWait, (p) => p.cooldowns.all(now)),
+    clearCooldownsMatching: (match) => call('clearing cooldowns', storeWait, (p) => p.cooldowns.clearMatching(match)),
 
     async prune({ before }) {
       if (typeof before !== 'number' || Number.isNaN(before)) throw new ConfigError('before', 'must be a time in ms');
       const total: PruneResult = { runs: 0, attempts: 0, orphans: 0 };
       // batches of short transactions, with the event loop free between them
       for (let more = true; more; ) {
-        const batch = await call('pruning runs', o.busyWaitMs, (p) => p.ops.pruneBatch(before, Date.now()));
+        const batch = await call('pruning runs', storeWait, (p) => p.ops.pruneBatch(before, Date.now()));
         total.runs += batch.runs;
         total.attempts += batch.attempts;
         total.orphans += batch.orphans;
@@ -238,10 +275,10 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
       return total;
     },
 
-    deleteExpiredCooldowns: (now) => call('deleting expired cooldowns', o.busyWaitMs, (p) => p.cooldowns.deleteExpired(now)),
+    deleteExpiredCooldowns: (now) => call('deleting expired cooldowns', storeWait, (p) => p.cooldowns.deleteExpired(now)),
     schemaVersion: () => version,
     settings: () =>
-      call('reading settings', o.busyWaitMs, () => ({
+      call('reading settings', storeWait, () => ({
         journalMode: db.pragma('journal_mode', { simple: true }) as string,
         synchronous: SYNCHRONOUS_NAMES[db.pragma('synchronous', { simple: true }) as number] ?? 'EXTRA',
         busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number,
@@ -265,7 +302,13 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
       const runs = [...inFlight.values()];
       const finish = () => {
         const reason = new StoreError('STORE_CLOSED', path, `Store ${path} was closed while the run held its session; the run was closed as failed and the session released`);
-        for (const r of runs) r.revoke.abort(reason);
+        for (const r of runs) {
+          try {
+            r.onRevoked?.(reason);
+          } catch {
+            // the caller's own bug must not stop the others from learning it
+          }
+        }
         inFlight.clear();
         if (db.open) db.close();
       };

@@ -1,3 +1,4 @@
+import type { LlmFailoverError } from '../errors.js';
 import type { AttemptRecord, CooldownEntry, CooldownKey, Decision, Message, ServedBy, Turn } from '../types.js';
 
 // The store port: what the engine and the operations tools need from wherever sessions live.
@@ -34,6 +35,12 @@ export interface OpenRunArgs {
   providers: readonly string[];
   /** Aborting it gives up the wait (the promise rejects with the signal's reason). */
   signal?: AbortSignal;
+  /**
+   * Called once if the store ends the lease without the run, because the store was closed: the
+   * run's row is already closed (failed, `STORE_CLOSED`) and the lease released. The argument
+   * is that typed error.
+   */
+  onRevoked?: (error: LlmFailoverError) => void;
 }
 
 export interface OpenedRun {
@@ -44,11 +51,6 @@ export interface OpenedRun {
   messages?: readonly Message[];
   /** Cooldowns of the given providers that are still active at `now`. */
   cooldowns: CooldownEntry[];
-  /**
-   * Aborted when the store ends the lease without the run: it was closed. The reason is the
-   * typed error (`STORE_CLOSED`); the run's row is already closed and the lease released.
-   */
-  revoked?: AbortSignal;
 }
 
 export interface CommitRunArgs extends WaitOptions {
@@ -220,7 +222,7 @@ export interface StoreOperations {
   /**
    * Closes the store. Runs still waiting for a session fail with `STORE_CLOSED`; runs holding a
    * lease of this store are closed on their rows (failed, `STORE_CLOSED`), their leases
-   * released, and their `revoked` signal aborted. Later calls reject with `STORE_CLOSED`.
+   * released, and their `onRevoked` called. Later calls reject with `STORE_CLOSED`.
    */
   close(): Promise<void>;
 }

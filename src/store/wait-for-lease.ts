@@ -10,6 +10,13 @@ const FIRST_POLL_MS = 2;
 const NEXT_POLL_MAX_MS = 10;
 const QUEUED_POLL_MAX_MS = 100;
 
+/** The outcome of a first try the caller made itself (synchronously, to spare an uncontended run the waiting machinery). */
+export interface FirstTry {
+  outcome?: TakeOutcome;
+  /** The database was busy: the first try did not get as far as the lease. */
+  busy?: unknown;
+}
+
 export interface LeaseWaitContext {
   taker: LeaseTaker;
   wakeups: SessionWakeups;
@@ -32,24 +39,30 @@ export interface LeaseWaitContext {
  * SessionBusyError when the session stayed leased, or STORE_BUSY when the database itself stayed
  * locked by another connection.
  */
-export async function waitForLease(c: LeaseWaitContext, a: OpenRunArgs): Promise<OpenedRun> {
+export async function waitForLease(c: LeaseWaitContext, a: OpenRunArgs, firstTry?: FirstTry): Promise<OpenedRun> {
   const started = performance.now();
   const now = c.now ?? (() => a.now + (performance.now() - started));
   const queue = a.lockWaitMs > 0;
   let ticket: Ticket | undefined;
   let pollMs = FIRST_POLL_MS;
+  let handed = firstTry;
   try {
     for (let first = true; ; first = false) {
-      const stop = c.stopped();
-      if (stop) throw stop;
-      a.signal?.throwIfAborted();
       let outcome: TakeOutcome | undefined;
       let dbBusy: unknown;
-      try {
-        outcome = first ? c.taker.take(a, a.now, undefined, queue) : c.withoutBusyWait(() => c.taker.retry(a, now(), ticket));
-      } catch (e) {
-        if (!isBusy(e)) throw c.storeError(e);
-        dbBusy = e;
+      if (handed) {
+        ({ outcome, busy: dbBusy } = handed);
+        handed = undefined;
+      } else {
+        const stop = c.stopped();
+        if (stop) throw stop;
+        a.signal?.throwIfAborted();
+        try {
+          outcome = first ? c.taker.take(a, a.now, undefined, queue) : c.withoutBusyWait(() => c.taker.retry(a, now(), ticket));
+        } catch (e) {
+          if (!isBusy(e)) throw c.storeError(e);
+          dbBusy = e;
+        }
       }
       if (outcome?.acquired) {
         if (ticket) c.tickets.delete(ticket.id);
