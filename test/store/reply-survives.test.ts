@@ -61,6 +61,25 @@ describe('a lease lost while the provider call is in flight (found by the heartb
     expect(provider.calls).toEqual(['alpha/a1']);
   });
 
+  it('a call that is then cut by its timeout ends the run at once: no backoff, no further call', async () => {
+    const store = openStore();
+    const clock = new SimulatedClock();
+    clock.set(1_000);
+    const provider = heldCall();
+    const actor = createRunActor({ ...base, runId: 'slow', call: provider.call, store, clock, policy: { leaseTtlMs: 1_000, attemptTimeoutMs: 2_000 } });
+    actor.start();
+    await waitFor(actor, (s) => s.matches('attempting'));
+    await store.openRun(openArgs('thief', 's1', { now: 5_000 }));
+    clock.set(1_400); // the heartbeat finds the lease gone; the call is still out
+    await settle();
+    expect(actor.getSnapshot().value).toBe('attempting');
+    clock.set(3_000); // the attempt timeout cuts it
+    const out = await toPromise(actor);
+    expect(out.status).toBe('failed');
+    if (out.status === 'failed') expect(out.error.code).toBe('LEASE_LOST');
+    expect(provider.calls).toEqual(['alpha/a1']);
+  });
+
   it('a call that then fails ends the run with LEASE_LOST and no further call', async () => {
     const { store, actor, provider } = await stolenMidCall();
     provider.refuse({ status: 503, headers: {}, body: 'overloaded' });
