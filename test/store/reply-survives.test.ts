@@ -213,6 +213,32 @@ describe('a commit that fails for good', () => {
   });
 });
 
+describe('a host that stops the actor while its commit is under way', () => {
+  it('lets the commit finish; when it fails, the reply is kept as an orphan and the session released', async () => {
+    const store = openStore();
+    let refuseCommit!: (e: unknown) => void;
+    const slowCommits: RunStore = {
+      path: 'slow store',
+      openRun: (a) => store.openRun(a),
+      renewLease: (l, now, ttl, w) => store.renewLease(l, now, ttl, w),
+      commitRun: () => new Promise((_, reject) => (refuseCommit = reject)),
+      failRun: (l, a) => store.failRun(l, a),
+      activeCooldowns: (p, now, w) => store.activeCooldowns(p, now, w),
+      putCooldown: (e, w) => store.putCooldown(e, w),
+      clearCooldowns: (k, w) => store.clearCooldowns(k, w),
+    };
+    const actor = createRunActor({ ...base, runId: 'stopped', call: async () => ({ content: 'worth keeping' }), store: slowCommits });
+    actor.start();
+    await waitFor(actor, (s) => s.matches('lockedPersist'));
+    actor.stop();
+    refuseCommit(Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }));
+    await settle();
+    await settle();
+    expect(await store.listOrphans()).toEqual([expect.objectContaining({ runId: 'stopped', reply: { role: 'assistant', content: 'worth keeping' } })]);
+    await expect(store.openRun(openArgs('next', 's1', { lockWaitMs: 0 }))).resolves.toMatchObject({ lease: { runId: 'next' } });
+  });
+});
+
 describe('when toPromise resolves', () => {
   it('a failed run is already closed in the store and its session free', async () => {
     const store = openStore();
