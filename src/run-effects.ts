@@ -10,16 +10,17 @@ import type {
   RunOutput,
 } from '../machines/run-types.js';
 import { classifyError, createClassifier } from './classify/index.js';
-import { isLlmFailoverError, type LlmFailoverError } from './errors.js';
+import { isLlmFailoverError } from './errors.js';
 import type { RunEvent } from './events.js';
-import { startHeartbeat, type BeatResult } from './lease-heartbeat.js';
 import type { RunPolicy } from './policy/run-policy.js';
+import { recordRunFailure } from './record-run-failure.js';
 import type { RunActorOptions } from './run-actor-options.js';
 import { RunAbortedError } from './run-errors.js';
+import { createRunLease } from './run-lease.js';
 import type { Logger, RunClock } from './runtime.js';
 import { storeCall } from './store-call.js';
 import { wellFormed } from './store/text-checks.js';
-import type { FailRunArgs, Lease, RunStore } from './store/types.js';
+import type { RunStore, UncommittedTurns } from './store/types.js';
 import type { AttemptRecord, CallRequest, Message, Turn } from './types.js';
 
 export interface RunEffectsContext {
@@ -44,87 +45,35 @@ const settled = (p: Promise<unknown> | undefined): Promise<unknown> => (p ?? Pro
   () => undefined,
   () => undefined,
 );
-const codeOf = (e: unknown): string | undefined => (isLlmFailoverError(e) ? e.code : undefined);
 /** The cooldowns re-read after a failure inform the next decision; a slow database must not hold it up. */
 const COOLDOWN_READ_WAIT_MS = 1_000;
 
 /**
  * The I/O of one run: what the machine's invoked actors do (take the session, call the
  * provider, persist, close a failed run), and letting go of the session when a host stops the
- * actor. Holds the run's lease and renews it.
+ * actor. Its lease is kept by run-lease.ts.
  */
 export function createRunEffects(c: RunEffectsContext) {
   const { runId, sessionId, messages, policy, providers, startedAt, clock, store, logger, options, send, end } = c;
   const call = storeCall(store);
-  let lease: Lease | undefined;
-  let stopHeartbeat: (() => void) | undefined;
-  /** The machine is closing the run (or the host stopped it): no new lease, no new call. */
+  const lease = createRunLease({ store, call, clock, leaseTtlMs: policy.leaseTtlMs, logger, send });
+  const failures = { runId, sessionId, store, call, clock, maxWaitMs: policy.lockWaitMs, logger };
+  /** The machine is closing the run (or the host stopped it): no lease is kept past the grant. */
   let ending = false;
-  /** The run's rows are closed (committed, or closeRun/finish recorded the failure). */
+  /** The run's rows are closed (committed, or the failure recorded). */
   let closed = false;
+  /** closeRun (or finish) has taken on closing the run. */
+  let closer = false;
+  /** The lease being taken, if it is: a run ending meanwhile hands it back once granted. */
   let opening: Promise<unknown> | undefined;
   /** The commit under way, if any: a run stopped meanwhile waits for it before closing its rows. */
   let committing: Promise<unknown> | undefined;
-  /** closeRun (or finish) has taken on closing the run. */
-  let closer = false;
   /** The reply of a commit under way (or failed): kept as an orphan if the run is stopped. */
-  let pendingReply: FailRunArgs['uncommitted'];
-  /** The lease is gone (taken over, or the store was closed): the run ends at its next step. */
-  let lostLease: LlmFailoverError | undefined;
-  let lostSent = false;
-  /** The provider call the run is waiting for: a lease lost meanwhile lets it answer first. */
-  let liveCall: AbortSignal | undefined;
+  let pendingReply: UncommittedTurns | undefined;
 
   // A host classifier that throws or answers nonsense is skipped, never fatal.
   const classifier = options.classify ? createClassifier(options.classify) : classifyError;
   const now = () => clock.now();
-  const beatMs = Math.max(1, Math.floor(policy.leaseTtlMs / 3));
-
-  /**
-   * Ends the run for a lost lease, but not while a provider call is in flight: a reply that
-   * arrives is worth keeping (the commit then keeps it as an orphan), and the call is bounded by
-   * its timeout anyway.
-   */
-  const sendLostIfIdle = () => {
-    if (!lostLease || lostSent || liveCall || ending) return;
-    lostSent = true;
-    send({ type: 'run.leaseLost', error: lostLease });
-  };
-  const leaseGone = (error: LlmFailoverError) => {
-    lostLease ??= error;
-    stopHeartbeat?.();
-    const call = liveCall;
-    // A call that answers hands its outcome to the machine (a reply goes on to the commit, a
-    // failure throws the lost lease). One the machine cuts has no outcome to wait for: the run
-    // ends once the transition under way is done. (Listened to only now: rare, and not free.)
-    if (call && !call.aborted) {
-      call.addEventListener(
-        'abort',
-        () => {
-          if (liveCall === call) liveCall = undefined;
-          queueMicrotask(sendLostIfIdle);
-        },
-        { once: true },
-      );
-    }
-    sendLostIfIdle();
-  };
-
-  const beat = async (): Promise<BeatResult> => {
-    try {
-      // a busy database may hold the renewal up to the next beat, not beyond: the beats never overlap
-      lease = await call('renewing a lease', () => store.renewLease(lease!, clock.now(), policy.leaseTtlMs, { maxWaitMs: beatMs }));
-      return 'renewed';
-    } catch (error) {
-      if (codeOf(error) === 'LEASE_LOST' || codeOf(error) === 'STORE_CLOSED') {
-        leaseGone(error as LlmFailoverError);
-        return 'stop';
-      }
-      // A busy or flaky database: the lease holds until it expires, so try again soon.
-      logger?.warn({ err: error }, 'could not renew the session lease; retrying');
-      return 'retry';
-    }
-  };
 
   const openSession = async (signal: AbortSignal): Promise<OpenSessionOutput> => {
     const openedAt = clock.now();
@@ -139,7 +88,7 @@ export function createRunEffects(c: RunEffectsContext) {
         providers,
         signal,
         // the store was closed under the run: its row is closed and the session let go already
-        onRevoked: leaseGone,
+        onRevoked: lease.gone,
       }),
     );
     opening = pending;
@@ -149,17 +98,18 @@ export function createRunEffects(c: RunEffectsContext) {
     } finally {
       opening = undefined;
     }
-    lease = opened.lease;
     // The run ended (an abort) while the lease was being granted: closeRun (or finish) hands it back.
-    if (signal.aborted || ending) throw new RunAbortedError(runId, [], 'aborted while taking the session lease');
-    stopHeartbeat = startHeartbeat(clock, beatMs, beat);
+    const aborted = signal.aborted || ending;
+    lease.granted(opened.lease, !aborted);
+    if (aborted) throw new RunAbortedError(runId, [], 'aborted while taking the session lease');
     // Providers get { role, content } only; the SQLite store keeps those views ready per session.
     return { history: opened.messages ?? opened.history.map(asMessage), cooldowns: opened.cooldowns, at: clock.now() };
   };
 
   const callProvider = async (input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> => {
     // The lease went while the run waited (a backoff): no new call for a session it no longer holds.
-    if (lostLease) throw lostLease;
+    const gone = lease.lost();
+    if (gone) throw gone;
     const startedAt = clock.now();
     let deltas = 0;
     const req: CallRequest = { runId, sessionId, ...input, signal };
@@ -171,7 +121,7 @@ export function createRunEffects(c: RunEffectsContext) {
         send({ type: 'reply.delta', text });
       };
     }
-    liveCall = signal;
+    const settle = lease.calling(signal);
     try {
       const result = await options.call(req);
       if (typeof result?.content !== 'string') throw new TypeError('call() resolved without a string `content`');
@@ -182,7 +132,8 @@ export function createRunEffects(c: RunEffectsContext) {
       // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
       if (isLlmFailoverError(err) && err.code === 'CONFIG_INVALID') throw err;
       // The lease went during the call, which failed: nothing to keep, the run ends.
-      if (lostLease) throw lostLease;
+      const lostMeanwhile = lease.lost();
+      if (lostMeanwhile) throw lostMeanwhile;
       let failure = classifier(err, { provider: input.provider, now });
       // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
       if (deltas > 0 && failure.reason !== 'aborted') {
@@ -196,18 +147,19 @@ export function createRunEffects(c: RunEffectsContext) {
       }
       return { ok: false, failure, at: clock.now(), durationMs: clock.now() - startedAt, ...(cooldowns ? { cooldowns } : {}) };
     } finally {
-      if (liveCall === signal) liveCall = undefined;
+      settle();
     }
   };
 
   const persistTurn = async (input: PersistTurnInput): Promise<PersistTurnOutput> => {
     const at = clock.now();
-    pendingReply = { messages, reply: { role: 'assistant', content: input.reply }, servedBy: input.servedBy };
+    const reply = { role: 'assistant' as const, content: input.reply };
+    pendingReply = { messages, reply, servedBy: input.servedBy };
     const pending = call('committing the run', () =>
-      store.commitRun(lease!, {
+      store.commitRun(lease.current()!, {
         runId,
         messages,
-        reply: { role: 'assistant', content: input.reply },
+        reply,
         servedBy: input.servedBy,
         attempts: input.attempts,
         decisions: input.decisions,
@@ -226,56 +178,24 @@ export function createRunEffects(c: RunEffectsContext) {
     }
     closed = true;
     pendingReply = undefined;
-    stopHeartbeat?.();
+    lease.end();
     return { turns: turns.length, at };
-  };
-
-  /** One transaction closing the failed run; with a reply that is not committed, kept as an orphan when the store can. */
-  const recordFailure = async (error: unknown, attempts: readonly AttemptRecord[], decisions: CloseRunInput['decisions'], uncommitted?: FailRunArgs['uncommitted']) => {
-    const code = codeOf(error) ?? 'UNKNOWN';
-    const args: FailRunArgs = {
-      runId,
-      sessionId,
-      status: code === 'RUN_ABORTED' ? 'aborted' : 'failed',
-      errorCode: code,
-      errorMessage: error instanceof Error ? error.message : String(error),
-      attempts,
-      decisions,
-      now: clock.now(),
-      maxWaitMs: policy.lockWaitMs,
-      ...(uncommitted ? { uncommitted } : {}),
-    };
-    try {
-      await call('recording the failed run', () => store.failRun(lease, args));
-      return uncommitted ? 'orphan' : undefined;
-    } catch (err) {
-      logger?.error({ err }, uncommitted ? 'could not keep the uncommitted reply in the store; it is in the output' : 'could not record the failed run');
-      const retryable = uncommitted && codeOf(err) !== 'STORE_BUSY' && codeOf(err) !== 'STORE_CLOSED';
-      // A full disk may refuse the reply yet take the much smaller row update that frees the session.
-      if (retryable) {
-        try {
-          await call('recording the failed run', () => store.failRun(lease, { ...args, uncommitted: undefined }));
-        } catch (again) {
-          logger?.error({ err: again }, 'could not record the failed run; its lease is left to expire');
-        }
-      }
-      return uncommitted ? 'output' : undefined;
-    }
   };
 
   const closeRun = async (input: CloseRunInput): Promise<CloseRunOutput> => {
     ending = true;
     closer = true;
-    stopHeartbeat?.();
+    lease.end();
     // A lease being granted right now is handed back here, not left behind.
     await settled(opening);
-    if (!lease || closed) return { at: clock.now() };
+    const held = lease.current();
+    if (!held || closed) return { at: clock.now() };
     closed = true;
     const uncommitted = input.uncommitted && { messages, reply: { role: 'assistant' as const, content: input.uncommitted.reply }, servedBy: input.uncommitted.servedBy };
     // A commit that found the lease taken over already kept the reply as an orphan.
-    const keptByCommit = codeOf(input.error) === 'LEASE_LOST' && input.uncommitted !== undefined;
-    const kept = await recordFailure(input.error, input.attempts, input.decisions, uncommitted);
-    return { at: clock.now(), ...(input.uncommitted ? { replyKeptIn: keptByCommit ? 'orphan' : (kept ?? 'output') } : {}) };
+    const keptByCommit = input.error.code === 'LEASE_LOST' && uncommitted !== undefined;
+    const kept = await recordRunFailure(failures, held, { error: input.error, attempts: input.attempts, decisions: input.decisions, uncommitted });
+    return { at: clock.now(), ...(uncommitted ? { replyKeptIn: keptByCommit ? 'orphan' : (kept ?? 'output') } : {}) };
   };
 
   /**
@@ -285,19 +205,19 @@ export function createRunEffects(c: RunEffectsContext) {
    */
   const finish = (error?: unknown) => {
     ending = true;
-    stopHeartbeat?.();
+    lease.end();
     if (closed || closer) return;
     closer = true;
     const release = () => {
-      if (!lease || closed) return;
+      const held = lease.current();
+      if (!held || closed) return;
       closed = true;
       const { output, attempts } = end();
       const failure = error ?? (output?.status === 'failed' ? output.error : new RunAbortedError(runId, attempts, 'stopped by the host'));
-      void recordFailure(failure, output?.attempts ?? attempts, output?.decisions ?? [], pendingReply);
+      void recordRunFailure(failures, held, { error: failure, attempts: output?.attempts ?? attempts, decisions: output?.decisions ?? [], uncommitted: pendingReply });
     };
     // Nothing under way: release in this very turn, so a run started right after finds the session free.
-    const underWay = opening ?? committing;
-    if (!underWay) release();
+    if (!opening && !committing) release();
     else void Promise.all([settled(opening), settled(committing)]).then(release);
   };
 
