@@ -143,9 +143,21 @@ export function runsContract(factory: StoreFactory): void {
       expect(await store.listTurns('nobody')).toEqual([]);
     });
 
-    it('text round-trips exactly: astral characters, NUL, every script; a lone surrogate is refused and nothing written', async () => {
+    it('a NUL character round-trips exactly or is refused with a ConfigError, never altered', async () => {
       const store = await stores.open();
-      const tricky = 'emoji 😀 pair \uD83D\uDE00, NUL [\u0000], bidi \u202E, CJK 漢字, combining e\u0301, BOM \uFEFF';
+      const { lease } = await store.openRun(openArgs('r1', 's1'));
+      const text = 'before [\u0000] after';
+      const outcome = await store.commitRun(lease, commitArgs('r1', { reply: { role: 'assistant', content: text } })).then(
+        () => 'stored',
+        (e: unknown) => e,
+      );
+      if (outcome === 'stored') expect((await store.listTurns('s1')).at(-1)?.content).toBe(text);
+      else expect(outcome).toMatchObject({ code: 'CONFIG_INVALID', field: 'reply.content' });
+    });
+
+    it('text round-trips exactly: astral characters, every script; a lone surrogate is refused and nothing written', async () => {
+      const store = await stores.open();
+      const tricky = 'emoji 😀 pair \uD83D\uDE00, bidi \u202E, CJK 漢字, combining e\u0301, BOM \uFEFF, tab\tnewline\n';
       const { lease } = await store.openRun(openArgs('r1', 's1'));
       await store.commitRun(lease, commitArgs('r1', { messages: [{ role: 'user', content: tricky }], reply: { role: 'assistant', content: `${tricky}!` } }));
       expect((await store.listTurns('s1')).map((t) => t.content)).toEqual([tricky, `${tricky}!`]);
