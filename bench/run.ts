@@ -63,12 +63,12 @@ async function main() {
   const headUs = await usPerOp(() => persistedRun(headStore, longChain, ok), iterations);
   console.log(`49-candidate chain, head answers     ${fmt(headUs)}   ${(headUs / fullUs).toFixed(2)}x the 2-candidate chain`);
   const longStore = openSqliteStore();
-  for (let i = 0; i < 12; i++) longStore.putCooldown({ provider: `p${i}`, until: Date.now() + 3_600_000, reason: 'quota_exhausted', failures: 1 });
+  for (let i = 0; i < 12; i++) await longStore.putCooldown({ provider: `p${i}`, until: Date.now() + 3_600_000, reason: 'quota_exhausted', failures: 1 });
   const longUs = await usPerOp(() => persistedRun(longStore, longChain, ok), iterations);
   console.log(`49-candidate chain, 48 skipped       ${fmt(longUs)}   ${((longUs - fullUs) / 48).toFixed(1)} µs per skip`);
 
   const bigStore = openSqliteStore();
-  for (let i = 0; i < 10_000; i++) bigStore.putCooldown({ provider: `other${i}`, profileId: `k${i}`, until: Date.now() + 3_600_000, reason: 'rate_limit', failures: 1 });
+  for (let i = 0; i < 10_000; i++) await bigStore.putCooldown({ provider: `other${i}`, profileId: `k${i}`, until: Date.now() + 3_600_000, reason: 'rate_limit', failures: 1 });
   const bigUs = await usPerOp(() => persistedRun(bigStore, chain, ok), iterations);
   console.log(`10 000 cooldown rows of other keys   ${fmt(bigUs)}   ${(bigUs / fullUs).toFixed(2)}x the small table`);
 
@@ -96,7 +96,7 @@ async function main() {
   console.log(`memory per in-flight run             ${(perRun / 1024).toFixed(1).padStart(8)} KB (target ≤ 20 KB)${global.gc ? '' : '  (run with --expose-gc for a steadier figure)'}`);
   for (const a of actors) a.stop();
 
-  for (const s of [mem, file, incidentStore, headStore, longStore, bigStore, histStore, parked]) s.close();
+  for (const s of [mem, file, incidentStore, headStore, longStore, bigStore, histStore, parked]) await s.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -20,6 +20,8 @@ const PASSED_ON: ReadonlySet<string> = new Set<RunErrorCode>([
   'RUN_ABORTED',
   'STORE_SCHEMA_TOO_NEW',
   'STORE_CORRUPT',
+  'STORE_BUSY',
+  'STORE_CLOSED',
   'STORE_FAILED',
 ]);
 
@@ -59,6 +61,7 @@ function candidateReports(ctx: RunContext): CandidateReport[] {
 
 /** The typed error a failed run ends with: always one of RunError, with a stable code. */
 export function failureError(ctx: RunContext): RunError {
+  if (ctx.error) return ctx.error as RunError;
   const failure = ctx.failure ?? { kind: 'exhausted' as const };
   switch (failure.kind) {
     case 'rejected':
@@ -100,5 +103,15 @@ export function buildOutput(ctx: RunContext): RunOutput {
       decisions: ctx.decisions,
     };
   }
-  return { runId: ctx.runId, status: 'failed', error: failureError(ctx), attempts: [...ctx.attempts], decisions: ctx.decisions };
+  const error = failureError(ctx);
+  // the commit failed after the provider answered: the host still gets the answer
+  if (ctx.reply !== undefined && ctx.servedBy) {
+    error.reply = {
+      messages: [...ctx.newMessages],
+      reply: { role: 'assistant', content: ctx.reply },
+      servedBy: ctx.servedBy,
+      keptIn: ctx.replyKeptIn ?? 'output',
+    };
+  }
+  return { runId: ctx.runId, status: 'failed', error, attempts: [...ctx.attempts], decisions: ctx.decisions };
 }

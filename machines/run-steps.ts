@@ -9,7 +9,7 @@ import { blockForFailure } from '../src/policy/block-for-failure.js';
 import { decideAfterFailure } from '../src/policy/decide-after-failure.js';
 import { covers, sameKey, type RunView } from '../src/policy/run-view.js';
 import type { AttemptRecord, CooldownEntry, Decision } from '../src/types.js';
-import type { CallProviderOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
+import type { CallProviderOutput, CloseRunOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
 import { failureError } from './run-output.js';
 import { iso, skipped } from './skip-report.js';
 
@@ -251,12 +251,28 @@ export function rotateProfile(ctx: RunContext): Step {
   };
 }
 
+/** The decision to append the reply, taken when it arrives; committed with the run's other decisions. */
+export function persistDecision(ctx: RunContext): Decision {
+  const turns = ctx.newMessages.length + 1;
+  return { kind: 'persist', at: ctx.now, reason: 'committed', detail: `appended ${turns} turn(s) to session ${ctx.sessionId}` };
+}
+
 export function persisted(ctx: RunContext, out: PersistTurnOutput): Step {
-  const detail = `appended ${out.turns} turn(s) to session ${ctx.sessionId}`;
+  const decision = persistDecision(ctx);
   return {
-    patch: { now: out.at, decisions: [...ctx.decisions, { kind: 'persist', at: out.at, reason: 'committed', detail }] },
-    events: [{ type: 'session.persisted', runId: ctx.runId, at: out.at, sessionId: ctx.sessionId, turns: out.turns, detail }],
+    patch: { now: out.at, decisions: [...ctx.decisions, decision] },
+    events: [{ type: 'session.persisted', runId: ctx.runId, at: out.at, sessionId: ctx.sessionId, turns: out.turns, detail: decision.detail }],
   };
+}
+
+/** The run is failing: its typed error, made once for the store, the event and the output. */
+export function settleError(ctx: RunContext): Step {
+  return { patch: { error: failureError(ctx) }, events: [] };
+}
+
+/** The failed run's row is closed (and an uncommitted reply kept where the store could). */
+export function closed(_ctx: RunContext, out: CloseRunOutput): Step {
+  return { patch: { now: out.at, ...(out.replyKeptIn ? { replyKeptIn: out.replyKeptIn } : {}) }, events: [] };
 }
 
 export function fail(ctx: RunContext, failure: RunFailure, reason: string, detail: string): Step {

@@ -42,6 +42,10 @@ export interface RunContext extends RunView {
   reply?: string;
   servedBy?: ServedBy;
   failure?: RunFailure;
+  /** Set by closing when a reply arrived but was not committed: where it is kept besides the output. */
+  replyKeptIn?: 'orphan' | 'output';
+  /** The typed error of a failed run, made once when it starts closing (errors capture a stack: not free). */
+  error?: LlmFailoverError;
 }
 
 // What the invoked actors (provided by createRunActor) take and give.
@@ -71,10 +75,26 @@ export interface PersistTurnInput {
   reply: string;
   servedBy: ServedBy;
   attempts: readonly AttemptRecord[];
+  /** The run's decisions, its `persist` decision last, committed with the run. */
+  decisions: readonly Decision[];
 }
 export interface PersistTurnOutput {
   turns: number;
   at: number;
+}
+
+export interface CloseRunInput {
+  /** The error the run ends with. */
+  error: LlmFailoverError;
+  attempts: readonly AttemptRecord[];
+  decisions: readonly Decision[];
+  /** A reply that arrived but was not committed, to keep as an orphan. */
+  uncommitted?: { reply: string; servedBy: ServedBy };
+}
+export interface CloseRunOutput {
+  at: number;
+  /** Only when `uncommitted` was given: kept on the run's row, or only in the output. */
+  replyKeptIn?: 'orphan' | 'output';
 }
 
 /** What a host may send to a run: `actor.send({ type: 'run.abort', reason })`. */

@@ -3,6 +3,8 @@ import type { RunEvent } from '../src/events.js';
 import type {
   CallProviderInput,
   CallProviderOutput,
+  CloseRunInput,
+  CloseRunOutput,
   OpenSessionInput,
   OpenSessionOutput,
   PersistTurnInput,
@@ -15,7 +17,7 @@ import type {
   Step,
 } from './run-types.js';
 import * as steps from './run-steps.js';
-import { buildOutput } from './run-output.js';
+import { buildOutput, failureError } from './run-output.js';
 
 const notProvided = (name: string) => async (): Promise<never> => {
   throw new Error(`${name} is not provided: create runs with createRunActor()`);
@@ -34,8 +36,8 @@ const failWith = (failure: (event: any) => RunFailure, reason: string, detail: (
 
 // The states where a run can wait (on the lease, a provider, a backoff) are the ones it can be stopped in.
 const stoppers = {
-  'run.abort': { target: '#run.failed', actions: 'failAborted' },
-  'run.leaseLost': { target: '#run.failed', actions: 'failLeaseLost' },
+  'run.abort': { target: '#run.closing', actions: 'failAborted' },
+  'run.leaseLost': { target: '#run.closing', actions: 'failLeaseLost' },
 } as const;
 
 /**
@@ -55,6 +57,7 @@ export const runMachine = setup({
     openSession: fromPromise<OpenSessionOutput, OpenSessionInput>(notProvided('openSession')),
     callProvider: fromPromise<CallProviderOutput, CallProviderInput>(notProvided('callProvider')),
     persistTurn: fromPromise<PersistTurnOutput, PersistTurnInput>(notProvided('persistTurn')),
+    closeRun: fromPromise<CloseRunOutput, CloseRunInput>(notProvided('closeRun')),
   },
   delays: {
     attemptTimeout: ({ context }) => steps.attemptTimeoutMs(context),
@@ -77,6 +80,8 @@ export const runMachine = setup({
     advanceClock: apply((ctx) => ({ patch: { now: ctx.now + steps.retryDelayMs(ctx) }, events: [] })),
     rotateProfile: apply(steps.rotateProfile),
     recordPersisted: apply((ctx, event) => steps.persisted(ctx, event.output as PersistTurnOutput)),
+    recordClosed: apply((ctx, event) => steps.closed(ctx, event.output as CloseRunOutput)),
+    settleError: apply(steps.settleError),
     forwardDelta: apply(steps.deltaReceived),
     failAborted: failWith((e) => ({ kind: 'aborted', ...(e.reason ? { detail: e.reason } : {}) }), 'aborted', (e) => `aborted by the caller${e.reason ? `: ${e.reason}` : ''}`),
     failLeaseLost: failWith((e) => ({ kind: 'error', error: e.error }), 'lease_lost', () => 'the session lease was lost'),
@@ -120,14 +125,14 @@ export const runMachine = setup({
           providers: [...new Set(context.chain.map((c) => c.provider))],
         }),
         onDone: { target: 'escalatingModel', actions: 'applyOpened' },
-        onError: { target: 'failed', actions: 'failOnError' },
+        onError: { target: 'closing', actions: 'failOnError' },
       },
     },
     escalatingModel: {
       description: 'Walk the chain to the next candidate with a usable profile; skip the rest without a call.',
       always: [
         { guard: 'hasCandidate', target: 'attempting', actions: 'enterCandidate' },
-        { target: 'failed', actions: 'exhaust' },
+        { target: 'closing', actions: 'exhaust' },
       ],
     },
     attempting: {
@@ -154,7 +159,7 @@ export const runMachine = setup({
           },
           { target: 'deciding', actions: 'recordFailure' },
         ],
-        onError: { target: 'failed', actions: 'failOnError' },
+        onError: { target: 'closing', actions: 'failOnError' },
       },
       after: {
         attemptTimeout: { target: 'deciding', actions: 'recordTimeout' },
@@ -167,7 +172,7 @@ export const runMachine = setup({
     deciding: {
       description: 'Apply the policy to the classified failure.',
       always: [
-        { guard: { type: 'planIs', params: { action: 'fail' } }, target: 'failed' },
+        { guard: { type: 'planIs', params: { action: 'fail' } }, target: 'closing' },
         { guard: { type: 'planIs', params: { action: 'retry' } }, target: 'backingOff' },
         { guard: { type: 'planIs', params: { action: 'rotate' } }, target: 'rotatingProfile' },
         { target: 'escalatingModel' },
@@ -193,9 +198,31 @@ export const runMachine = setup({
       invoke: {
         id: 'persistTurn',
         src: 'persistTurn',
-        input: ({ context }) => ({ reply: context.reply!, servedBy: context.servedBy!, attempts: context.attempts }),
+        input: ({ context }) => ({
+          reply: context.reply!,
+          servedBy: context.servedBy!,
+          attempts: context.attempts,
+          decisions: [...context.decisions, steps.persistDecision(context)],
+        }),
         onDone: { target: 'succeeded', actions: 'recordPersisted' },
-        onError: { target: 'failed', actions: 'failOnError' },
+        onError: { target: 'closing', actions: 'failOnError' },
+      },
+    },
+    closing: {
+      description: 'Close the failed run on its row (an uncommitted reply kept as an orphan) and release the session lease.',
+      // Every failure passes here, so when the host sees the output the session is already free.
+      entry: 'settleError',
+      invoke: {
+        id: 'closeRun',
+        src: 'closeRun',
+        input: ({ context }) => ({
+          error: failureError(context),
+          attempts: context.attempts,
+          decisions: context.decisions,
+          ...(context.reply !== undefined && context.servedBy ? { uncommitted: { reply: context.reply, servedBy: context.servedBy } } : {}),
+        }),
+        onDone: { target: 'failed', actions: 'recordClosed' },
+        onError: { target: 'failed' },
       },
     },
     succeeded: { type: 'final', entry: 'emitSucceeded' },

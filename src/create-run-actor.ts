@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { createActor, fromPromise, type ActorSystem } from 'xstate';
 import { runMachine } from '../machines/run.machine.js';
 import type {
   CallProviderInput,
   CallProviderOutput,
+  CloseRunInput,
+  CloseRunOutput,
   OpenSessionInput,
   OpenSessionOutput,
   PersistTurnInput,
@@ -16,6 +17,7 @@ import { toRunActor, type RunActor } from './run-actor.js';
 import { createRunEffects, type RunEffects } from './run-effects.js';
 import { RunAbortedError } from './run-errors.js';
 import { bridgeRunEvents } from './run-events-bridge.js';
+import { newRunId } from './run-id.js';
 import { systemClock } from './runtime.js';
 
 export type { RunActorOptions } from './run-actor-options.js';
@@ -35,6 +37,7 @@ const engineMachine = runMachine.provide({
     openSession: fromPromise<OpenSessionOutput, OpenSessionInput>(({ system, signal }) => effectsOf(system).openSession(signal)),
     callProvider: fromPromise<CallProviderOutput, CallProviderInput>(({ input, system, signal }) => effectsOf(system).callProvider(input, signal)),
     persistTurn: fromPromise<PersistTurnOutput, PersistTurnInput>(({ input, system }) => effectsOf(system).persistTurn(input)),
+    closeRun: fromPromise<CloseRunOutput, CloseRunInput>(({ input, system }) => effectsOf(system).closeRun(input)),
   },
 });
 
@@ -52,7 +55,7 @@ export function createRunActor(options: RunActorOptions): RunActor {
   const { sessionId, messages, chain, policy } = validateRunOptions(options);
   const clock = options.clock ?? systemClock;
   const store = options.store ?? defaultStore();
-  const runId = options.runId ?? randomUUID();
+  const runId = options.runId ?? newRunId();
   const providers = [...new Set(chain.map((c) => c.provider))];
   const logger = options.logger?.child ? options.logger.child({ runId, sessionId }) : options.logger;
   const startedAt = clock.now();

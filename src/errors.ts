@@ -1,3 +1,5 @@
+import type { Message, ServedBy } from './types.js';
+
 /**
  * Every error this library throws or returns about itself extends {@link LlmFailoverError} and carries a
  * stable `code`, so hosts can branch on `err.code` even across duplicate package copies
@@ -13,11 +15,32 @@ export type ErrorCode =
   | 'SESSION_BUSY'
   | 'STORE_SCHEMA_TOO_NEW'
   | 'STORE_CORRUPT'
+  | 'STORE_BUSY'
+  | 'STORE_CLOSED'
   | 'STORE_FAILED';
+
+/**
+ * A reply a provider returned that did not reach the session because its commit failed (the
+ * lease was lost, the store was closed, busy past the wait, or failing). Set as `reply` on the
+ * error of such a failed run, so the host always gets what the provider answered.
+ */
+export interface UncommittedReply {
+  /** The run's new message(s), as they would have been appended before the reply. */
+  messages: Message[];
+  reply: Message;
+  servedBy: ServedBy;
+  /**
+   * `'orphan'`: also kept on the run's row in the store (`listOrphans()`); `'output'`: only here,
+   * the store could not keep it (it was closed, full or unreachable).
+   */
+  keptIn: 'orphan' | 'output';
+}
 
 export class LlmFailoverError extends Error {
   readonly isLlmFailoverError = true;
   readonly code: ErrorCode;
+  /** Only on the error of a failed run whose provider had answered: the reply that is not in the session. */
+  reply?: UncommittedReply;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -63,11 +86,18 @@ export class SessionBusyError extends LlmFailoverError {
   }
 }
 
-/** Opening a store failed; `code` says why (newer schema, corrupt file, other). Nothing was written. */
+export type StoreErrorCode = 'STORE_SCHEMA_TOO_NEW' | 'STORE_CORRUPT' | 'STORE_BUSY' | 'STORE_CLOSED' | 'STORE_FAILED';
+
+/**
+ * The session store failed; `code` says why: a newer schema, a corrupt file, a database another
+ * connection kept locked past the wait (`STORE_BUSY`), a closed store, or anything else
+ * (`STORE_FAILED`, also every error a custom store throws, kept as `cause`).
+ */
 export class StoreError extends LlmFailoverError {
-  declare readonly code: 'STORE_SCHEMA_TOO_NEW' | 'STORE_CORRUPT' | 'STORE_FAILED';
+  declare readonly code: StoreErrorCode;
+  /** Where the store lives (a file path; for a custom store, its `path` or `'custom store'`). */
   readonly path: string;
-  constructor(code: 'STORE_SCHEMA_TOO_NEW' | 'STORE_CORRUPT' | 'STORE_FAILED', path: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: StoreErrorCode, path: string, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.path = path;
   }

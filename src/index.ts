@@ -12,19 +12,31 @@ export type { Classification, ClassifyContext, Classifier, FailureReason, Failur
 
 export { openSqliteStore, LATEST_SCHEMA_VERSION } from './store/index.js';
 export type {
+  RunStore,
+  StoreOperations,
   SessionStore,
   SqliteSessionStore,
   SqliteStoreOptions,
   SynchronousMode,
   IntegrityReport,
   Lease,
+  WaitOptions,
   OpenRunArgs,
   OpenedRun,
   CommitRunArgs,
   FailRunArgs,
+  UncommittedTurns,
   OrphanRun,
   RunRecord,
+  RunSummary,
   RunStatus,
+  SessionSummary,
+  SessionDetail,
+  ListSessionsQuery,
+  ListRunsQuery,
+  CooldownMatch,
+  PruneArgs,
+  PruneResult,
 } from './store/index.js';
 
 export { DEFAULT_POLICY } from './policy/run-policy.js';
@@ -53,7 +65,7 @@ export {
   SessionBusyError,
   StoreError,
 } from './errors.js';
-export type { ErrorCode } from './errors.js';
+export type { ErrorCode, StoreErrorCode, UncommittedReply } from './errors.js';
 export { FallbackExhaustedError, DeadlineExceededError, RequestRejectedError, RunAbortedError } from './run-errors.js';
 export type { CandidateReport, RunError, RunErrorCode, StoreFailure } from './run-errors.js';
 

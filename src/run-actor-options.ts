@@ -4,7 +4,7 @@ import type { Classifier } from './classify/types.js';
 import type { RunEventBus } from './events.js';
 import type { PolicyOverrides } from './policy/run-policy.js';
 import type { Logger, RunClock } from './runtime.js';
-import type { SessionStore } from './store/types.js';
+import type { RunStore } from './store/types.js';
 import type { CallFn, Message } from './types.js';
 
 /** The options of `createRunActor()`; docs/configuration.md has every one with its default. */
@@ -22,8 +22,8 @@ export interface RunActorOptions {
   profiles?: Readonly<Record<string, readonly string[]>>;
   /** Makes one provider call. May throw anything; `{ status, headers, body }` is read as an HTTP error. */
   call: CallFn;
-  /** Default: one in-memory SQLite store shared by every run of this process. */
-  store?: SessionStore;
+  /** Default: one in-memory SQLite store shared by every run of this process. Any `RunStore` fits (docs/store.md). */
+  store?: RunStore;
   policy?: PolicyOverrides;
   /** Default: the system clock. Pass XState's SimulatedClock in tests. */
   clock?: RunClock;
@@ -43,7 +43,7 @@ export interface RunActorOptions {
   events?: RunEventBus;
   /** Your classifier; return undefined to fall back to classifyError. */
   classify?: Classifier;
-  /** Default: a random UUID. */
+  /** Must be new. Default: a UUIDv7, which sorts by creation time. */
   runId?: string;
   /** Pass text deltas to the host as they arrive (`reply.delta` events). */
   stream?: boolean;

@@ -1,6 +1,8 @@
 import type {
   CallProviderInput,
   CallProviderOutput,
+  CloseRunInput,
+  CloseRunOutput,
   OpenSessionOutput,
   PersistTurnInput,
   PersistTurnOutput,
@@ -10,13 +12,16 @@ import type {
 import { classifyError, createClassifier } from './classify/index.js';
 import { isLlmFailoverError } from './errors.js';
 import type { RunEvent } from './events.js';
-import { startHeartbeat } from './lease-heartbeat.js';
 import type { RunPolicy } from './policy/run-policy.js';
+import { recordRunFailure } from './record-run-failure.js';
 import type { RunActorOptions } from './run-actor-options.js';
 import { readCallError, WrongCallResult } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
+import { createRunLease } from './run-lease.js';
 import type { Logger, RunClock } from './runtime.js';
-import type { Lease, SessionStore } from './store/types.js';
+import { storeCall } from './store-call.js';
+import { wellFormed } from './store/text-checks.js';
+import type { RunStore, UncommittedTurns } from './store/types.js';
 import type { AttemptRecord, CallRequest, Message, Turn } from './types.js';
 
 export interface RunEffectsContext {
@@ -27,7 +32,7 @@ export interface RunEffectsContext {
   providers: readonly string[];
   startedAt: number;
   clock: RunClock;
-  store: SessionStore;
+  store: RunStore;
   logger: Logger | undefined;
   options: Pick<RunActorOptions, 'call' | 'classify' | 'stream'>;
   /** Sends a command to the run's actor (lease lost, stream deltas). */
@@ -37,6 +42,12 @@ export interface RunEffectsContext {
 }
 
 const asMessage = (turn: Turn): Message => ({ role: turn.role, content: turn.content });
+const settled = (p: Promise<unknown> | undefined): Promise<unknown> => (p ?? Promise.resolve()).then(
+  () => undefined,
+  () => undefined,
+);
+/** The cooldowns re-read after a failure inform the next decision; a slow database must not hold it up. */
+const COOLDOWN_READ_WAIT_MS = 1_000;
 
 /** Whatever `call` threw (a Proxy whose traps throw included) is classified, never mistaken for a store failure. */
 function isConfigError(err: unknown): boolean {
@@ -49,13 +60,26 @@ function isConfigError(err: unknown): boolean {
 
 /**
  * The I/O of one run: what the machine's invoked actors do (take the session, call the
- * provider, persist), and closing the run's records when it ends. Holds the run's lease.
+ * provider, persist, close a failed run), and letting go of the session when a host stops the
+ * actor. Its lease is kept by run-lease.ts.
  */
 export function createRunEffects(c: RunEffectsContext) {
   const { runId, sessionId, messages, policy, providers, startedAt, clock, store, logger, options, send, end } = c;
-  let lease: Lease | undefined;
-  let stopHeartbeat: (() => void) | undefined;
-  let ended = false;
+  const call = storeCall(store);
+  const lease = createRunLease({ store, call, clock, leaseTtlMs: policy.leaseTtlMs, logger, send });
+  const failures = { runId, sessionId, store, call, clock, maxWaitMs: policy.lockWaitMs, logger };
+  /** The machine is closing the run (or the host stopped it): no lease is kept past the grant. */
+  let ending = false;
+  /** The run's rows are closed (committed, or the failure recorded). */
+  let closed = false;
+  /** closeRun (or finish) has taken on closing the run. */
+  let closer = false;
+  /** The lease being taken, if it is: a run ending meanwhile hands it back once granted. */
+  let opening: Promise<unknown> | undefined;
+  /** The commit under way, if any: a run stopped meanwhile waits for it before closing its rows. */
+  let committing: Promise<unknown> | undefined;
+  /** The reply of a commit under way (or failed): kept as an orphan if the run is stopped. */
+  let pendingReply: UncommittedTurns | undefined;
 
   // A host classifier that throws or answers nonsense is skipped, never fatal.
   const classifier = options.classify ? createClassifier(options.classify) : classifyError;
@@ -63,49 +87,39 @@ export function createRunEffects(c: RunEffectsContext) {
 
   const openSession = async (signal: AbortSignal): Promise<OpenSessionOutput> => {
     const openedAt = clock.now();
-    const opened = await store.openRun({
-      runId,
-      sessionId,
-      now: openedAt,
-      leaseTtlMs: policy.leaseTtlMs,
-      // The wait for a busy session is part of the run: it never outlasts the deadline.
-      lockWaitMs: Math.max(0, Math.min(policy.lockWaitMs, startedAt + policy.deadlineMs - openedAt)),
-      providers,
-      signal,
-    });
-    if (signal.aborted || ended) {
-      // The run ended (an abort) while the lease was being granted: hand the session back now,
-      // or it would stay leased with nobody left to release it.
-      store.failRun(opened.lease, {
+    const pending = call('taking the session lease', () =>
+      store.openRun({
         runId,
         sessionId,
-        status: 'aborted',
-        errorCode: 'RUN_ABORTED',
-        errorMessage: 'aborted while taking the session lease',
-        attempts: [],
-        now: clock.now(),
-      });
-      throw new RunAbortedError(runId, [], 'aborted while taking the session lease');
+        now: openedAt,
+        leaseTtlMs: policy.leaseTtlMs,
+        // The wait for a busy session is part of the run: it never outlasts the deadline.
+        lockWaitMs: Math.max(0, Math.min(policy.lockWaitMs, startedAt + policy.deadlineMs - openedAt)),
+        providers,
+        signal,
+        // the store was closed under the run: its row is closed and the session let go already
+        onRevoked: lease.gone,
+      }),
+    );
+    opening = pending;
+    let opened;
+    try {
+      opened = await pending;
+    } finally {
+      opening = undefined;
     }
-    lease = opened.lease;
-    stopHeartbeat = startHeartbeat(clock, Math.max(1, Math.floor(policy.leaseTtlMs / 3)), () => {
-      try {
-        lease = store.renewLease(lease!, clock.now(), policy.leaseTtlMs);
-      } catch (error) {
-        if (!(isLlmFailoverError(error) && error.code === 'LEASE_LOST')) {
-          // A busy or flaky database: the lease holds until it expires, so try again next beat.
-          logger?.warn({ err: error }, 'could not renew the session lease; retrying at the next beat');
-          return;
-        }
-        send({ type: 'run.leaseLost', error });
-        throw error;
-      }
-    });
+    // The run ended (an abort) while the lease was being granted: closeRun (or finish) hands it back.
+    const aborted = signal.aborted || ending;
+    lease.granted(opened.lease, !aborted);
+    if (aborted) throw new RunAbortedError(runId, [], 'aborted while taking the session lease');
     // Providers get { role, content } only; the SQLite store keeps those views ready per session.
     return { history: opened.messages ?? opened.history.map(asMessage), cooldowns: opened.cooldowns, at: clock.now() };
   };
 
   const callProvider = async (input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> => {
+    // The lease went while the run waited (a backoff): no new call for a session it no longer holds.
+    const gone = lease.lost();
+    if (gone) throw gone;
     const startedAt = clock.now();
     let deltas = 0;
     const req: CallRequest = { runId, sessionId, ...input, signal };
@@ -117,13 +131,19 @@ export function createRunEffects(c: RunEffectsContext) {
         send({ type: 'reply.delta', text });
       };
     }
+    const settle = lease.calling(signal);
     try {
       const result = await options.call(req);
       if (typeof result?.content !== 'string') throw new WrongCallResult(result);
-      return { ok: true, content: result.content, at: clock.now(), durationMs: clock.now() - startedAt };
+      // SQLite cannot store a lone surrogate: the reply is made well-formed here, so the output,
+      // the session and every history cache hold the same text.
+      return { ok: true, content: wellFormed(result.content), at: clock.now(), durationMs: clock.now() - startedAt };
     } catch (err) {
       // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
       if (isConfigError(err)) throw err;
+      // The lease went during the call, which failed: nothing to keep, the run ends.
+      const lostMeanwhile = lease.lost();
+      if (lostMeanwhile) throw lostMeanwhile;
       // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
       // a bug in the host's own code is a host_error, named as such, not an outage to retry.
       let failure = readCallError(err, () => classifier(err, { provider: input.provider, now, signal }));
@@ -133,64 +153,99 @@ export function createRunEffects(c: RunEffectsContext) {
       }
       let cooldowns;
       try {
-        cooldowns = store.activeCooldowns(providers, clock.now());
+        cooldowns = await call('reading cooldowns', () => store.activeCooldowns(providers, clock.now(), { maxWaitMs: COOLDOWN_READ_WAIT_MS }));
       } catch (readError) {
         logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
       }
       return { ok: false, failure, at: clock.now(), durationMs: clock.now() - startedAt, ...(cooldowns ? { cooldowns } : {}) };
+    } finally {
+      settle();
     }
   };
 
   const persistTurn = async (input: PersistTurnInput): Promise<PersistTurnOutput> => {
-    const { turns } = store.commitRun(lease!, {
-      runId,
-      messages,
-      reply: { role: 'assistant', content: input.reply },
-      servedBy: input.servedBy,
-      attempts: input.attempts,
-      now: clock.now(),
-    });
-    return { turns: turns.length, at: clock.now() };
+    const at = clock.now();
+    const reply = { role: 'assistant' as const, content: input.reply };
+    pendingReply = { messages, reply, servedBy: input.servedBy };
+    const pending = call('committing the run', () =>
+      store.commitRun(lease.current()!, {
+        runId,
+        messages,
+        reply,
+        servedBy: input.servedBy,
+        attempts: input.attempts,
+        decisions: input.decisions,
+        now: at,
+        // The commit carries a reply the provider already gave: it may wait for a busy
+        // database as long as a run may wait for its session, deadline or not.
+        maxWaitMs: policy.lockWaitMs,
+      }),
+    );
+    committing = pending;
+    let turns;
+    try {
+      ({ turns } = await pending);
+    } finally {
+      committing = undefined;
+    }
+    closed = true;
+    pendingReply = undefined;
+    lease.end();
+    return { turns: turns.length, at };
   };
 
+  const closeRun = async (input: CloseRunInput): Promise<CloseRunOutput> => {
+    ending = true;
+    closer = true;
+    lease.end();
+    // A lease being granted right now is handed back here, not left behind.
+    await settled(opening);
+    const held = lease.current();
+    if (!held || closed) return { at: clock.now() };
+    closed = true;
+    const uncommitted = input.uncommitted && { messages, reply: { role: 'assistant' as const, content: input.uncommitted.reply }, servedBy: input.uncommitted.servedBy };
+    // A commit that found the lease taken over already kept the reply as an orphan.
+    const keptByCommit = input.error.code === 'LEASE_LOST' && uncommitted !== undefined;
+    const kept = await recordRunFailure(failures, held, { error: input.error, attempts: input.attempts, decisions: input.decisions, uncommitted });
+    return { at: clock.now(), ...(uncommitted ? { replyKeptIn: keptByCommit ? 'orphan' : (kept ?? 'output') } : {}) };
+  };
+
+  /**
+   * The actor is done. Normally closeRun or the commit closed the run already; a host's stop()
+   * mid-run skipped both, so the session is let go here, in the background (and a commit still
+   * under way is let finish, its reply kept as an orphan if it fails).
+   */
   const finish = (error?: unknown) => {
-    ended = true;
-    stopHeartbeat?.();
-    const { output, attempts } = end();
-    // Succeeded: the commit released the lease. No lease: nothing was recorded to close.
-    if (!lease || output?.status === 'succeeded') return;
-    // No output and no error: the host stopped the actor mid-run; the session must still be let go.
-    const failure = error ?? output?.error ?? new RunAbortedError(runId, attempts, 'stopped by the host');
-    const code = (failure as { code?: string }).code ?? 'UNKNOWN';
-    // A lost lease keeps its orphaned reply on the run row; recording a failure would overwrite it.
-    if (code === 'LEASE_LOST') return;
-    try {
-      store.failRun(lease, {
-        runId,
-        sessionId,
-        status: code === 'RUN_ABORTED' ? 'aborted' : 'failed',
-        errorCode: code,
-        errorMessage: failure instanceof Error ? failure.message : String(failure),
-        attempts: output?.attempts ?? attempts,
-        now: clock.now(),
-      });
-    } catch (err) {
-      logger?.error({ err }, 'could not record the failed run');
-    }
+    ending = true;
+    lease.end();
+    if (closed || closer) return;
+    closer = true;
+    const release = () => {
+      const held = lease.current();
+      if (!held || closed) return;
+      closed = true;
+      const { output, attempts } = end();
+      const failure = error ?? (output?.status === 'failed' ? output.error : new RunAbortedError(runId, attempts, 'stopped by the host'));
+      void recordRunFailure(failures, held, { error: failure, attempts: output?.attempts ?? attempts, decisions: output?.decisions ?? [], uncommitted: pendingReply });
+    };
+    // Nothing under way: release in this very turn, so a run started right after finds the session free.
+    if (!opening && !committing) release();
+    else void Promise.all([settled(opening), settled(committing)]).then(release);
   };
 
   /** The machine declares cooldowns as events; every run and process learns them from the store. */
   const shareCooldowns = (event: RunEvent): void => {
-    try {
-      if (event.type === 'cooldown.set') store.putCooldown(event.cooldown);
-      else if (event.type === 'cooldown.cleared') store.clearCooldowns(event.keys);
-    } catch (err) {
-      // Cooldowns speed up other runs; failing to share one must not fail this run.
-      logger?.warn({ err, eventType: event.type }, 'could not write cooldown');
-    }
+    const write =
+      event.type === 'cooldown.set'
+        ? call('writing a cooldown', () => store.putCooldown(event.cooldown, { maxWaitMs: policy.lockWaitMs }))
+        : event.type === 'cooldown.cleared'
+          ? call('clearing cooldowns', () => store.clearCooldowns(event.keys, { maxWaitMs: policy.lockWaitMs }))
+          : undefined;
+    // Cooldowns speed up other runs; failing to share one must not fail this run.
+    write?.catch((err: unknown) => logger?.warn({ err, eventType: event.type }, 'could not write cooldown'));
   };
 
-  return { openSession, callProvider, persistTurn, shareCooldowns, finish };
+  return { openSession, callProvider, persistTurn, closeRun, shareCooldowns, finish };
 }
 
 export type RunEffects = ReturnType<typeof createRunEffects>;

@@ -80,12 +80,12 @@ export async function runDemo({ dbPath, write }: DemoOptions): Promise<number> {
       seen += requests.length;
       write(`  → ${out.status}; the providers saw ${requests.length} request(s): ${requests.map((r) => `${r.provider}/${r.model} (${r.keyId}) → ${r.outcome}`).join(', ')}\n`);
     }
-    const turns = store.listTurns('chat-42');
+    const turns = await store.listTurns('chat-42');
     write(`session chat-42 now holds ${turns.length} turns:`);
     for (const t of turns) write(`  ${t.seq}. ${t.role}: ${t.content}`);
     return failed === 0 ? 0 : 1;
   } finally {
-    store.close();
+    await store.close();
     await emulator.close();
   }
 }

@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import { resolvePolicy, type RunPolicy } from '../policy/run-policy.js';
 import type { RunActorOptions } from '../run-actor-options.js';
 import type { Candidate, Message, Role } from '../types.js';
+import { checkText } from '../store/text-checks.js';
 
 const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
 
@@ -10,6 +11,7 @@ const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? '
 
 function nonEmptyString(field: string, v: unknown): string {
   if (typeof v !== 'string' || v.trim() === '') throw new ConfigError(field, `must be a non-empty string, got ${kind(v)}`);
+  checkText(field, v);
   return v;
 }
 
@@ -19,6 +21,8 @@ export function parseMessages(v: unknown): Message[] {
     if (!isObject(m)) throw new ConfigError(`messages[${i}]`, `must be an object { role, content }, got ${kind(m)}`);
     if (!ROLES.includes(m.role as Role)) throw new ConfigError(`messages[${i}].role`, `must be one of ${ROLES.join(', ')}`);
     if (typeof m.content !== 'string') throw new ConfigError(`messages[${i}].content`, `must be a string, got ${kind(m.content)}`);
+    // the session must hold exactly what the host sent (SQLite would alter a lone surrogate)
+    checkText(`messages[${i}].content`, m.content);
     return { role: m.role as Role, content: m.content };
   });
 }
@@ -32,6 +36,7 @@ export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
   const candidates = chain.map((entry, i) => {
     const field = `chain[${i}]`;
     if (typeof entry !== 'string') throw new ConfigError(field, `must be a "provider/model" string, got ${kind(entry)}`);
+    checkText(field, entry);
     const slash = entry.indexOf('/');
     const provider = entry.slice(0, slash);
     const model = entry.slice(slash + 1);

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { FAILURE_REASONS, type FailureReason } from '../classify/types.js';
+import { MAX_TIMER_MS, MIN_LEASE_TTL_MS } from '../timer-bounds.js';
 
 /** Every limit of a run. All optional in `createRunActor({ policy })`; see docs/configuration.md. */
 export interface RunPolicy {
@@ -28,7 +29,7 @@ export interface RunPolicy {
   onContentPolicy: 'escalate' | 'fail';
   /** A stream that broke after deltas were sent: fail, or restart on the next candidate. */
   onInterrupted: 'fail' | 'restart';
-  /** Session lease lifetime without renewal; renewed every third of it while the run works. */
+  /** Session lease lifetime without renewal (at least 1 000 ms); renewed every third of it while the run works. */
   leaseTtlMs: number;
   /** How long a run waits for a busy session before SessionBusyError. */
   lockWaitMs: number;
@@ -73,15 +74,22 @@ export type PolicyOverrides = Partial<Omit<RunPolicy, 'cooldownMs'>> & {
   cooldownMs?: Partial<Record<FailureReason, number>>;
 };
 
-const NUMBER_LIMITS: Record<Exclude<keyof RunPolicy, 'cooldownMs' | 'whenAllCoolingDown' | 'onContentPolicy' | 'onInterrupted'>, { min: number; integer?: boolean }> = {
+interface NumberLimit {
+  min: number;
+  /** Timers: setTimeout fires a longer delay (Infinity included) after 1 ms. */
+  max?: number;
+  integer?: boolean;
+}
+
+const NUMBER_LIMITS: Record<Exclude<keyof RunPolicy, 'cooldownMs' | 'whenAllCoolingDown' | 'onContentPolicy' | 'onInterrupted'>, NumberLimit> = {
   maxAttemptsPerCandidate: { min: 1, integer: true },
-  maxRetryWaitMs: { min: 0 },
-  backoffBaseMs: { min: 0 },
-  attemptTimeoutMs: { min: 1 },
-  deadlineMs: { min: 1 },
+  maxRetryWaitMs: { min: 0, max: MAX_TIMER_MS },
+  backoffBaseMs: { min: 0, max: MAX_TIMER_MS },
+  attemptTimeoutMs: { min: 1, max: MAX_TIMER_MS },
+  deadlineMs: { min: 1, max: MAX_TIMER_MS },
   maxCooldownMs: { min: 0 },
-  leaseTtlMs: { min: 1 },
-  lockWaitMs: { min: 0 },
+  leaseTtlMs: { min: MIN_LEASE_TTL_MS, max: MAX_TIMER_MS },
+  lockWaitMs: { min: 0, max: MAX_TIMER_MS },
 };
 
 const CHOICES = {
@@ -90,9 +98,10 @@ const CHOICES = {
   onInterrupted: ['fail', 'restart'],
 } as const;
 
-function checkNumber(field: string, value: unknown, min: number, integer = false): number {
+function checkNumber(field: string, value: unknown, min: number, integer = false, max = Infinity): number {
   if (typeof value !== 'number' || Number.isNaN(value)) throw new ConfigError(field, `must be a number, got ${describe(value)}`);
   if (value < min) throw new ConfigError(field, `must be >= ${min}, got ${value}`);
+  if (value > max) throw new ConfigError(field, `must be at most ${max} ms (about 24.8 days: a longer timer fires at once), got ${value}`);
   if (integer && !Number.isInteger(value)) throw new ConfigError(field, `must be an integer, got ${value}`);
   return value;
 }
@@ -115,8 +124,8 @@ export function resolvePolicy(overrides: unknown): Readonly<RunPolicy> {
     if (!known.has(key)) throw new ConfigError(`policy.${key}`, 'is not a known policy field');
   }
   const out: RunPolicy = { ...DEFAULT_POLICY, cooldownMs: { ...DEFAULT_POLICY.cooldownMs } };
-  for (const [key, limit] of Object.entries(NUMBER_LIMITS) as [keyof typeof NUMBER_LIMITS, { min: number; integer?: boolean }][]) {
-    if (given[key] !== undefined) out[key] = checkNumber(`policy.${key}`, given[key], limit.min, limit.integer);
+  for (const [key, limit] of Object.entries(NUMBER_LIMITS) as [keyof typeof NUMBER_LIMITS, NumberLimit][]) {
+    if (given[key] !== undefined) out[key] = checkNumber(`policy.${key}`, given[key], limit.min, limit.integer, limit.max);
   }
   for (const [key, allowed] of Object.entries(CHOICES) as [keyof typeof CHOICES, readonly string[]][]) {
     const value = given[key];

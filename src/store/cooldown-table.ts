@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import { ConfigError } from '../errors.js';
 import type { FailureReason } from '../classify/types.js';
 import type { CooldownEntry, CooldownKey } from '../types.js';
+import { checkText } from './text-checks.js';
+import type { CooldownMatch } from './types.js';
 
 interface CooldownRow {
   provider: string;
@@ -48,6 +50,13 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     ),
     remove: db.prepare<KeyParams>('DELETE FROM cooldowns WHERE provider = @provider AND profile_id = @profileId AND model = @model'),
     removeExpired: db.prepare<[number]>('DELETE FROM cooldowns WHERE until <= ?'),
+    all: db.prepare<[number], CooldownRow>(
+      'SELECT provider, profile_id, model, until, reason, failures FROM cooldowns WHERE until > ? ORDER BY provider, profile_id, model',
+    ),
+    removeMatching: db.prepare<{ provider: string | null; profileId: string | null; model: string | null }>(
+      `DELETE FROM cooldowns WHERE (@provider IS NULL OR provider = @provider)
+         AND (@profileId IS NULL OR profile_id = @profileId) AND (@model IS NULL OR model = @model)`,
+    ),
   };
   let lastCleanupAt: number | undefined;
 
@@ -70,6 +79,10 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     if (typeof e.provider !== 'string' || e.provider === '') throw new ConfigError('cooldown.provider', 'must be a non-empty string');
     if (typeof e.until !== 'number' || Number.isNaN(e.until)) throw new ConfigError('cooldown.until', 'must be a time in ms (Infinity allowed)');
     if (!Number.isSafeInteger(e.failures) || e.failures < 0) throw new ConfigError('cooldown.failures', 'must be a non-negative integer');
+    // the key must read back exactly, or the entry could never be cleared
+    checkText('cooldown.provider', e.provider);
+    if (e.profileId !== undefined) checkText('cooldown.profileId', e.profileId);
+    if (e.model !== undefined) checkText('cooldown.model', e.model);
     s.upsert.run({ ...keyParams(e), until: e.until, reason: e.reason, failures: e.failures });
   };
 
@@ -87,6 +100,11 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
       return s.removeExpired.run(now).changes;
     },
     clear: (keys: readonly CooldownKey[]): void => clear.immediate(keys),
+    /** Every entry in force at `now`, of every provider. */
+    all: (now: number): CooldownEntry[] => s.all.all(now).map(rowToEntry),
+    /** Deletes the entries matching (an omitted field matches anything); returns how many. */
+    clearMatching: (m: CooldownMatch): number =>
+      s.removeMatching.run({ provider: m.provider ?? null, profileId: m.profileId ?? null, model: m.model ?? null }).changes,
   };
 }
 

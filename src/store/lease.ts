@@ -2,31 +2,78 @@ import type Database from 'better-sqlite3';
 import { ConfigError, LeaseLostError } from '../errors.js';
 import type { CooldownTable } from './cooldown-table.js';
 import type { HistoryCache } from './history-cache.js';
-import type { Statements } from './statements.js';
+import type { SessionRow, Statements } from './statements.js';
 import type { Lease, OpenedRun, OpenRunArgs } from './types.js';
 
-export type LeaseAttempt = { acquired: true; opened: OpenedRun } | { acquired: false; holderExpiresAt: number };
-
-const isHeld = (owner: string | null, expiresAt: number | null, now: number): expiresAt is number =>
-  owner !== null && expiresAt !== null && expiresAt > now;
+/** A place in a session's queue of waiters, shared by every process (the lease_tickets table). */
+export interface Ticket {
+  id: number;
+  /** Wall-clock ms: a ticket is about its waiter being alive, which no simulated clock knows. */
+  expiresAt: number;
+}
 
 /**
- * One try at the session lease, without waiting. The grant, the abandonment of an expired
- * holder, the runs row and the reads of history and cooldowns are one BEGIN IMMEDIATE
- * transaction, so what the run reads is exactly the state its lease protects.
+ * How long a waiter's ticket lives without a refresh. Waiters refresh theirs when half of it is
+ * gone, so only the ticket of a dead or frozen process lapses, and then the next one is served.
  */
-export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns: CooldownTable, history: HistoryCache) {
+export const TICKET_TTL_MS = 3_000;
+
+export type TakeOutcome =
+  | { acquired: true; opened: OpenedRun }
+  | {
+      acquired: false;
+      /** Store-clock expiry of the lease holding the session, if one does. */
+      holderExpiresAt: number | undefined;
+      /** The caller's ticket after this try (inserted or refreshed if it queues). */
+      ticket: Ticket | undefined;
+      /** The caller's ticket is the oldest live one: it is next. */
+      head: boolean;
+    };
+
+const isHeld = (row: SessionRow | undefined, now: number): boolean =>
+  row !== undefined && row.lease_owner !== null && row.lease_expires_at !== null && row.lease_expires_at > now;
+
+/**
+ * Taking a session lease, first come first served across processes. A run takes the lease only
+ * when it is free (or expired) and no older live ticket waits for it; otherwise it takes a ticket
+ * and waits. The grant, the abandonment of an expired holder, the runs row and the reads of
+ * history and cooldowns are one BEGIN IMMEDIATE transaction, so what the run reads is exactly
+ * the state its lease protects.
+ */
+export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns: CooldownTable, history: HistoryCache, wallNow: () => number) {
   const readAfter = (sessionId: string, afterSeq: number) => s.turnsAfter.all(sessionId, afterSeq);
-  const take = db.transaction((a: OpenRunArgs, now: number, known: boolean): LeaseAttempt => {
-    // sessions are never deleted, so a row the peek saw is still there
-    if (!known) s.ensureSession.run(a.sessionId);
-    const row = s.getSession.get(a.sessionId);
-    if (!row) throw new Error(`session ${a.sessionId} vanished inside its own transaction`);
-    if (isHeld(row.lease_owner, row.lease_expires_at, now)) return { acquired: false, holderExpiresAt: row.lease_expires_at };
+
+  const keepTicket = (a: OpenRunArgs, ticket: Ticket | undefined): Ticket => {
+    const expiresAt = wallNow() + TICKET_TTL_MS;
+    if (ticket && s.refreshTicket.run({ ticket: ticket.id, expiresAt }).changes > 0) return { id: ticket.id, expiresAt };
+    // a ticket that lapsed (its process was frozen) was deleted: queue again at the back
+    const id = Number(s.insertTicket.run({ session: a.sessionId, runId: a.runId, expiresAt }).lastInsertRowid);
+    return { id, expiresAt };
+  };
+
+  const take = db.transaction((a: OpenRunArgs, now: number, ticket: Ticket | undefined, queue: boolean): TakeOutcome => {
+    s.ensureSession.run(a.sessionId);
+    const row = s.getSession.get(a.sessionId)!;
+    const head = s.headTicket.get(a.sessionId, wallNow());
+    const held = isHeld(row, now);
+    if (held || (head !== undefined && head.ticket !== ticket?.id)) {
+      const mine = queue ? keepTicket(a, ticket) : undefined;
+      return {
+        acquired: false,
+        holderExpiresAt: held ? row.lease_expires_at! : undefined,
+        ticket: mine,
+        head: mine !== undefined && (head === undefined || head.ticket === mine.id),
+      };
+    }
+    if (ticket) {
+      s.deleteTicket.run(ticket.id);
+      // a waiter's grant sweeps the lapsed tickets of the session (prune sweeps the rest)
+      s.deleteExpiredTickets.run(a.sessionId, wallNow());
+    }
     // an expired lease whose run is still 'running' means that process died or hung: say so
     if (row.lease_owner !== null) s.markAbandoned.run({ runId: row.lease_owner, now });
     const lease: Lease = { sessionId: a.sessionId, runId: a.runId, token: row.lease_token + 1, expiresAt: now + a.leaseTtlMs };
-    s.grantLease.run({ session: a.sessionId, owner: a.runId, token: lease.token, expiresAt: lease.expiresAt });
+    s.grantLease.run({ session: a.sessionId, owner: a.runId, token: lease.token, expiresAt: lease.expiresAt, now });
     try {
       s.insertRun.run({ runId: a.runId, session: a.sessionId, token: lease.token, now });
     } catch (e) {
@@ -40,13 +87,30 @@ export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns
     return { acquired: true, opened: { lease, history: turns, messages, cooldowns: cooldowns.active(a.providers, now) } };
   });
 
-  return (a: OpenRunArgs, now: number): LeaseAttempt => {
-    // a plain read first: a waiter that finds the session busy never takes the write lock
-    const peek = s.getSession.get(a.sessionId);
-    if (peek && isHeld(peek.lease_owner, peek.lease_expires_at, now)) return { acquired: false, holderExpiresAt: peek.lease_expires_at };
-    return take.immediate(a, now, peek !== undefined);
+  return {
+    /** One try in a write transaction: the lease, or a (refreshed) ticket when `queue`. */
+    take: (a: OpenRunArgs, now: number, ticket: Ticket | undefined, queue: boolean): TakeOutcome => take.immediate(a, now, ticket, queue),
+    /**
+     * A waiter's try: a plain read first, so a waiter that is not next (or finds the lease
+     * held) takes no write lock, unless its ticket needs a refresh.
+     */
+    retry(a: OpenRunArgs, now: number, ticket: Ticket | undefined): TakeOutcome {
+      const row = s.getSession.get(a.sessionId);
+      const head = s.headTicket.get(a.sessionId, wallNow());
+      const held = isHeld(row, now);
+      const next = head === undefined || head.ticket === ticket?.id;
+      const fresh = ticket !== undefined && ticket.expiresAt - wallNow() > TICKET_TTL_MS / 2;
+      if ((held || !next) && fresh) {
+        return { acquired: false, holderExpiresAt: held ? row!.lease_expires_at! : undefined, ticket, head: next };
+      }
+      return take.immediate(a, now, ticket, true);
+    },
+    /** A waiter gave up: its ticket must not hold up the ones behind it. */
+    dropTicket: (ticket: Ticket): void => void s.deleteTicket.run(ticket.id),
   };
 }
+
+export type LeaseTaker = ReturnType<typeof createLeaseTaker>;
 
 export function createLeaseRenewer(db: Database.Database, s: Statements) {
   const renew = db.transaction((lease: Lease, now: number, ttlMs: number): Lease => {

@@ -1,18 +1,26 @@
-import { SessionBusyError, StoreError } from '../errors.js';
+import type Database from 'better-sqlite3';
+import { ConfigError, StoreError } from '../errors.js';
+import { MAX_TIMER_MS } from '../timer-bounds.js';
 import type { CooldownEntry, CooldownKey, Turn } from '../types.js';
+import { isRetryable, retryWhileBusy } from './busy-retry.js';
 import { createCooldownTable } from './cooldown-table.js';
 import { HistoryCache } from './history-cache.js';
 import { createLeaseRenewer, createLeaseTaker } from './lease.js';
-import { LeaseWaitQueue } from './lease-wait-queue.js';
 import { openDatabase } from './open-database.js';
-import { resolveStoreOptions, type SqliteStoreOptions } from './options.js';
+import { createOperations } from './operations.js';
+import { resolveStoreOptions, type ResolvedStoreOptions, type SqliteStoreOptions } from './options.js';
 import { rowToAttempt, rowToOrphan, rowToRun } from './row-mapping.js';
 import { createRunEndings } from './run-endings.js';
-import { toStoreError } from './sqlite-errors.js';
+import { SessionWakeups } from './session-wakeups.js';
+import { isBusy, isCorruption, sqliteCode, toStoreError } from './sqlite-errors.js';
 import { prepareStatements } from './statements.js';
-import type { OpenedRun, OpenRunArgs, SessionStore } from './types.js';
+import { checkText } from './text-checks.js';
+import type { Lease, OpenedRun, OpenRunArgs, PruneResult, SessionStore, WaitOptions } from './types.js';
+import { waitForLease, type FirstTry } from './wait-for-lease.js';
 
 const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+/** How long close() tries to close the rows of runs in flight when the database is busy. */
+const CLOSE_WAIT_MS = 5_000;
 
 export interface IntegrityReport {
   ok: boolean;
@@ -20,20 +28,77 @@ export interface IntegrityReport {
   messages: string[];
 }
 
-/** The SQLite store: the engine's SessionStore plus maintenance a host may want. */
+/** The SQLite store: the whole SessionStore contract plus maintenance a host may want. */
 export interface SqliteSessionStore extends SessionStore {
-  /** The schema version of the open database (`PRAGMA user_version`). */
-  schemaVersion(): number;
-  /** Runs `PRAGMA integrity_check` (reads the whole file: not for hot paths). */
-  integrityCheck(): IntegrityReport;
+  /** Settles when the store is open: at once, unless opening waits for another connection's write lock. */
+  readonly ready: Promise<void>;
+  /** The schema version of the open database (`PRAGMA user_version`); undefined while still opening. */
+  schemaVersion(): number | undefined;
+  /**
+   * Runs `PRAGMA integrity_check` and answers, also for a damaged file (`ok: false` with what
+   * SQLite said). It reads the whole file in one statement: not for hot paths.
+   */
+  integrityCheck(): Promise<IntegrityReport>;
   /** The connection's settings as SQLite reports them (diagnostics). */
-  settings(): { journalMode: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA'; busyTimeoutMs: number };
+  settings(): Promise<{ journalMode: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA'; busyTimeoutMs: number }>;
   /** Deletes every cooldown that has ended at `now`; returns how many rows went. */
-  deleteExpiredCooldowns(now: number): number;
+  deleteExpiredCooldowns(now: number): Promise<number>;
+}
+
+interface InFlight {
+  lease: Lease;
+  onRevoked: ((error: StoreError) => void) | undefined;
+}
+
+function assemble(db: Database.Database, o: ResolvedStoreOptions, wakeups: SessionWakeups) {
+  const s = prepareStatements(db);
+  const cooldowns = createCooldownTable(db, o.cooldownCleanupIntervalMs);
+  const history = new HistoryCache(o.historyCacheSessions);
+  return {
+    s,
+    cooldowns,
+    taker: createLeaseTaker(db, s, cooldowns, history, Date.now),
+    renew: createLeaseRenewer(db, s),
+    endings: createRunEndings(db, s, history, (sessionId) => wakeups.wake(sessionId)),
+    ops: createOperations(db, s),
+    /** Closing: the runs in flight end failed and let go of their sessions; the waiters' tickets go. */
+    closeRuns: db.transaction((runs: readonly InFlight[], tickets: readonly number[], now: number, message: string) => {
+      for (const { lease } of runs) {
+        s.endRun.run({ runId: lease.runId, status: 'failed', now, code: 'STORE_CLOSED', message, decisions: null });
+        s.releaseLease.run({ session: lease.sessionId, owner: lease.runId, token: lease.token, turns: 0, now });
+      }
+      for (const t of tickets) s.deleteTicket.run(t);
+    }),
+  };
+}
+
+type Parts = ReturnType<typeof assemble>;
+
+function checkWait(field: string, v: number | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || Number.isNaN(v) || v < 0) throw new ConfigError(field, `must be a non-negative number of ms, got ${String(v)}`);
+  return Math.min(v, MAX_TIMER_MS);
+}
+
+function checkOpenArgs(a: OpenRunArgs): void {
+  for (const field of ['runId', 'sessionId'] as const) {
+    if (typeof a[field] !== 'string' || a[field] === '') throw new ConfigError(field, 'must be a non-empty string');
+    checkText(field, a[field]);
+  }
+  if (typeof a.leaseTtlMs !== 'number' || !(a.leaseTtlMs > 0) || a.leaseTtlMs > MAX_TIMER_MS) {
+    throw new ConfigError('leaseTtlMs', `must be a positive number of ms, at most ${MAX_TIMER_MS}, got ${String(a.leaseTtlMs)}`);
+  }
+  checkWait('lockWaitMs', a.lockWaitMs, 0);
 }
 
 /**
- * Opens (creating and migrating if needed) a session store in a SQLite file.
+ * Opens (creating and migrating if needed) a session store in a SQLite file. Returns at once; if
+ * opening needs a write lock another connection holds, it finishes in the background (`ready`)
+ * and calls wait for it. A file that cannot be ours (corrupt, another program's, newer schema)
+ * throws StoreError right here.
+ *
+ * No call blocks the event loop longer than one statement or transaction: a busy database is
+ * retried asynchronously, with backoff, within the caller's bound (`lockWaitMs` for the engine).
  *
  * @example
  * const store = openSqliteStore({ path: 'sessions.db' });
@@ -41,80 +106,234 @@ export interface SqliteSessionStore extends SessionStore {
  */
 export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSessionStore {
   const o = resolveStoreOptions(options);
-  const { db, version } = openDatabase(o);
-  let closed = false;
-  const closedError = () => new StoreError('STORE_FAILED', o.path, `Store ${o.path} is closed`);
-  const guard = <A extends unknown[], R>(doing: string, fn: (...args: A) => R) =>
-    (...args: A): R => {
-      if (closed) throw closedError();
-      try {
-        return fn(...args);
-      } catch (e) {
-        throw toStoreError(e, o.path, doing);
-      }
-    };
+  const path = o.path;
+  const wakeups = new SessionWakeups();
+  const inFlight = new Map<string, InFlight>();
+  const tickets = new Set<number>();
+  let closedError: StoreError | undefined;
+  let closing: Promise<void> | undefined;
+  const stopped = () => closedError;
 
-  const s = prepareStatements(db);
-  const cooldowns = createCooldownTable(db, o.cooldownCleanupIntervalMs);
-  const queue = new LeaseWaitQueue();
-  const history = new HistoryCache(o.historyCacheSessions);
-  const tryLease = guard('taking a session lease', createLeaseTaker(db, s, cooldowns, history));
-  const endings = createRunEndings(db, s, history, (sessionId) => queue.released(sessionId));
+  const { db, version: opening } = openDatabase(o, stopped);
+  let version: number | undefined;
+  let parts: Parts | undefined;
+  const start = (v: number) => {
+    version = v;
+    parts = assemble(db, o, wakeups);
+  };
+  let ready: Promise<void>;
+  if (typeof opening === 'number') {
+    start(opening);
+    ready = Promise.resolve();
+  } else {
+    ready = opening.then(start);
+    ready.catch(() => undefined); // a failed opening is reported by every call (and by `ready` itself)
+  }
 
-  const openRun = async (a: OpenRunArgs): Promise<OpenedRun> => {
-    if (closed) throw closedError();
-    a.signal?.throwIfAborted();
-    // joining behind waiters of this process keeps arrival order, even if the lease looks free
-    if (!queue.hasWaiters(a.sessionId)) {
-      const first = tryLease(a, a.now);
-      if (first.acquired) return first.opened;
-      if (!(a.lockWaitMs > 0)) throw new SessionBusyError(a.sessionId, 0);
+  const withoutBusyWait = <T>(fn: () => T): T => {
+    db.pragma('busy_timeout = 0');
+    try {
+      return fn();
+    } finally {
+      if (db.open) db.pragma(`busy_timeout = ${o.busyTimeoutMs}`);
     }
-    const started = performance.now();
-    return queue.wait({
-      sessionId: a.sessionId,
-      lockWaitMs: a.lockWaitMs,
-      ...(a.signal ? { signal: a.signal } : {}),
-      now: o.now ?? (() => a.now + Math.floor(performance.now() - started)),
-      tryAcquire: (now) => {
-        const r = tryLease(a, now);
-        return r.acquired ? { acquired: true, value: r.opened } : r;
-      },
-    });
   };
 
-  return {
-    path: o.path,
-    openRun,
-    renewLease: guard('renewing a lease', createLeaseRenewer(db, s)),
-    commitRun: guard('committing a run', endings.commitRun),
-    failRun: guard('recording a failed run', endings.failRun),
-    listTurns: guard('listing turns', (sessionId: string): Turn[] => s.listTurns.all(sessionId)),
-    getRun: guard('reading a run', (runId: string) => {
-      const row = s.getRun.get(runId);
-      return row && rowToRun(row, s.listAttempts.all(runId).map(rowToAttempt));
-    }),
-    listOrphans: guard('listing orphans', () => s.listOrphans.all().map(rowToOrphan)),
-    activeCooldowns: guard('reading cooldowns', (providers: readonly string[], now: number) => cooldowns.active(providers, now)),
-    putCooldown: guard('writing a cooldown', (e: CooldownEntry) => cooldowns.put(e)),
-    clearCooldowns: guard('clearing cooldowns', (keys: readonly CooldownKey[]) => cooldowns.clear(keys)),
-    deleteExpiredCooldowns: guard('deleting expired cooldowns', (now: number) => cooldowns.deleteExpired(now)),
+  /** The store's parts, without a tick when it is open (so the first try of a call is synchronous). */
+  const use = async (): Promise<Parts> => {
+    if (closedError) throw closedError;
+    if (!parts) await ready;
+    if (closedError) throw closedError;
+    return parts!;
+  };
+
+  /** A call that could not be done in the caller's turn: the store is still opening, or the database was busy. */
+  const later = async <T>(doing: string, maxWaitMs: number, attempt: (p: Parts) => T, firstError?: unknown): Promise<T> => {
+    const p = await use();
+    try {
+      return await retryWhileBusy(() => attempt(p), { maxWaitMs, stopped, withoutBusyWait }, firstError);
+    } catch (e) {
+      throw toStoreError(e, path, doing);
+    }
+  };
+
+  /**
+   * One call: a transaction (or read), retried while the database is busy, its errors typed.
+   * Not an async function on purpose: the common case (open, not busy) runs the transaction right
+   * here and costs one settled promise, not a chain of them (a run makes several such calls).
+   */
+  const call = <T>(doing: string, wait: () => number, attempt: (p: Parts) => T): Promise<T> => {
+    let maxWaitMs: number;
+    try {
+      maxWaitMs = wait();
+      if (!parts || closedError) return later(doing, maxWaitMs, attempt);
+      return Promise.resolve(attempt(parts));
+    } catch (e) {
+      if (!isRetryable(e)) return Promise.reject(toStoreError(e, path, doing));
+      return later(doing, maxWaitMs!, attempt, e);
+    }
+  };
+  const bound = (w: WaitOptions | undefined) => () => checkWait('maxWaitMs', w?.maxWaitMs, o.busyWaitMs);
+  const storeWait = () => o.busyWaitMs;
+
+  const register = (a: OpenRunArgs, opened: OpenedRun): OpenedRun => {
+    inFlight.set(a.runId, { lease: opened.lease, onRevoked: a.onRevoked });
+    return opened;
+  };
+  const waitContext = () => ({
+    taker: parts!.taker,
+    wakeups,
+    now: o.now,
+    stopped,
+    tickets,
+    withoutBusyWait,
+    storeError: (e: unknown) => toStoreError(e, path, 'taking a session lease'),
+  });
+  const waitThenRegister = async (a: OpenRunArgs, first?: FirstTry): Promise<OpenedRun> => {
+    if (!parts || closedError) await use();
+    return register(a, await waitForLease(waitContext(), a, first));
+  };
+
+  const store: SqliteSessionStore = {
+    path,
+    ready,
+
+    openRun(a) {
+      try {
+        checkOpenArgs(a);
+        if (!parts || closedError || a.signal?.aborted) return waitThenRegister(a);
+        // the first try right here: an uncontended run never enters the waiting loop
+        const outcome = parts.taker.take(a, a.now, undefined, a.lockWaitMs > 0);
+        return outcome.acquired ? Promise.resolve(register(a, outcome.opened)) : waitThenRegister(a, { outcome });
+      } catch (e) {
+        if (isBusy(e)) return waitThenRegister(a, { busy: e });
+        return Promise.reject(toStoreError(e, path, 'taking a session lease'));
+      }
+    },
+
+    renewLease: (lease, now, ttlMs, w?: WaitOptions) =>
+      call('renewing a lease', bound(w), (p) => {
+        try {
+          const renewed = p.renew(lease, now, ttlMs);
+          const run = inFlight.get(lease.runId);
+          if (run) run.lease = renewed;
+          return renewed;
+        } catch (e) {
+          if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(lease.runId);
+          throw e;
+        }
+      }),
+
+    commitRun: (lease, a) =>
+      call('committing a run', bound(a), (p) => {
+        try {
+          const out = p.endings.commitRun(lease, a);
+          inFlight.delete(a.runId);
+          return out;
+        } catch (e) {
+          // orphaned: the run no longer holds the session; any other failure leaves it to failRun (or close)
+          if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(a.runId);
+          throw e;
+        }
+      }),
+
+    failRun: (lease, a) =>
+      call('recording a failed run', bound(a), (p) => {
+        p.endings.failRun(lease, a);
+        inFlight.delete(a.runId);
+      }),
+
+    activeCooldowns: (providers, now, w?: WaitOptions) => call('reading cooldowns', bound(w), (p) => p.cooldowns.active(providers, now)),
+    putCooldown: (e: CooldownEntry, w?: WaitOptions) => call('writing a cooldown', bound(w), (p) => p.cooldowns.put(e)),
+    clearCooldowns: (keys: readonly CooldownKey[], w?: WaitOptions) => call('clearing cooldowns', bound(w), (p) => p.cooldowns.clear(keys)),
+
+    listSessions: (query) => call('listing sessions', storeWait, (p) => p.ops.listSessions(query)),
+    getSession: (sessionId) => call('reading a session', storeWait, (p) => p.ops.getSession(sessionId)),
+    listTurns: (sessionId) => call('listing turns', storeWait, (p): Turn[] => p.s.listTurns.all(sessionId)),
+    listRuns: (query) => call('listing runs', storeWait, (p) => p.ops.listRuns(query)),
+    getRun: (runId) =>
+      call('reading a run', storeWait, (p) => {
+        const row = p.s.getRun.get(runId);
+        return row && rowToRun(row, p.s.listAttempts.all(runId).map(rowToAttempt));
+      }),
+    listOrphans: () => call('listing orphans', storeWait, (p) => p.s.listOrphans.all().map(rowToOrphan)),
+    listCooldowns: (now) => call('listing cooldowns', storeWait, (p) => p.cooldowns.all(now)),
+    clearCooldownsMatching: (match) => call('clearing cooldowns', storeWait, (p) => p.cooldowns.clearMatching(match)),
+
+    async prune({ before }) {
+      if (typeof before !== 'number' || Number.isNaN(before)) throw new ConfigError('before', 'must be a time in ms');
+      const total: PruneResult = { runs: 0, attempts: 0, orphans: 0 };
+      // batches of short transactions, with the event loop free between them
+      for (let more = true; more; ) {
+        const batch = await call('pruning runs', storeWait, (p) => p.ops.pruneBatch(before, Date.now()));
+        total.runs += batch.runs;
+        total.attempts += batch.attempts;
+        total.orphans += batch.orphans;
+        more = batch.more;
+        if (more) await new Promise((r) => setImmediate(r));
+      }
+      return total;
+    },
+
+    deleteExpiredCooldowns: (now) => call('deleting expired cooldowns', storeWait, (p) => p.cooldowns.deleteExpired(now)),
     schemaVersion: () => version,
-    settings: guard('reading settings', () => ({
-      journalMode: db.pragma('journal_mode', { simple: true }) as string,
-      synchronous: SYNCHRONOUS_NAMES[db.pragma('synchronous', { simple: true }) as number] ?? 'EXTRA',
-      busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number,
-    })),
-    integrityCheck: guard('checking integrity', (): IntegrityReport => {
-      const messages = db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
-      const texts = messages.map((m) => m.integrity_check);
-      return { ok: texts.length === 1 && texts[0] === 'ok', messages: texts };
-    }),
+    settings: () =>
+      call('reading settings', storeWait, () => ({
+        journalMode: db.pragma('journal_mode', { simple: true }) as string,
+        synchronous: SYNCHRONOUS_NAMES[db.pragma('synchronous', { simple: true }) as number] ?? 'EXTRA',
+        busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number,
+      })),
+    async integrityCheck() {
+      await use();
+      try {
+        const texts = (db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[]).map((m) => m.integrity_check);
+        return { ok: texts.length === 1 && texts[0] === 'ok', messages: texts };
+      } catch (e) {
+        // SQLite gives up on some damage with an error instead of a report: that is the answer too
+        if (isCorruption(sqliteCode(e))) return { ok: false, messages: [(e as Error).message] };
+        throw toStoreError(e, path, 'checking integrity');
+      }
+    },
+
     close() {
-      if (closed) return;
-      closed = true;
-      queue.rejectAll(new StoreError('STORE_FAILED', o.path, `Store ${o.path} was closed while a run waited for its session`));
-      db.close();
+      if (closing) return closing;
+      closedError = new StoreError('STORE_CLOSED', path, `Store ${path} is closed`);
+      wakeups.wakeAll();
+      const runs = [...inFlight.values()];
+      const finish = () => {
+        const reason = new StoreError('STORE_CLOSED', path, `Store ${path} was closed while the run held its session; the run was closed as failed and the session released`);
+        for (const r of runs) {
+          try {
+            r.onRevoked?.(reason);
+          } catch {
+            // the caller's own bug must not stop the others from learning it
+          }
+        }
+        inFlight.clear();
+        if (db.open) db.close();
+      };
+      const message = 'the store was closed while the run was in flight';
+      const waiting = [...tickets];
+      tickets.clear();
+      const endRuns = () => parts!.closeRuns(runs, waiting, o.now?.() ?? Date.now(), message);
+      if (!parts) {
+        // still opening: the opening sees the store closed and gives up (closing the connection)
+        closing = ready.then(finish, finish);
+        return closing;
+      }
+      try {
+        if (runs.length > 0 || waiting.length > 0) endRuns();
+      } catch (e) {
+        if (isBusy(e)) {
+          // leases left to expire if the database stays locked
+          closing = retryWhileBusy(endRuns, { maxWaitMs: Math.min(CLOSE_WAIT_MS, o.busyWaitMs), stopped: () => undefined }).then(finish, finish);
+          return closing;
+        }
+      }
+      finish();
+      closing = Promise.resolve();
+      return closing;
     },
   };
+  return store;
 }

@@ -1,7 +1,7 @@
 import type { FailureReason, FailureScope } from '../classify/types.js';
-import type { AttemptRecord, Message, ServedBy } from '../types.js';
+import type { AttemptRecord, Decision, Message, ServedBy } from '../types.js';
 import type { AttemptRow, RunRow } from './statements.js';
-import type { OrphanRun, RunRecord } from './types.js';
+import type { OrphanRun, RunRecord, RunSummary } from './types.js';
 
 export function attemptToRow(runId: string, a: AttemptRecord): AttemptRow {
   return {
@@ -40,19 +40,23 @@ export function rowToAttempt(r: AttemptRow): AttemptRecord {
   return a;
 }
 
-function servedBy(r: RunRow): ServedBy | undefined {
+function servedBy(r: Pick<RunRow, 'served_provider' | 'served_model' | 'served_profile_id'>): ServedBy | undefined {
   if (r.served_provider === null || r.served_model === null || r.served_profile_id === null) return undefined;
   return { provider: r.served_provider, model: r.served_model, profileId: r.served_profile_id };
 }
 
-export function rowToRun(r: RunRow, attempts: AttemptRecord[]): RunRecord {
-  const run: RunRecord = { runId: r.id, sessionId: r.session_id, status: r.status, startedAt: r.started_at, attempts };
+export function rowToRunSummary(r: Omit<RunRow, 'orphan_messages' | 'orphan_reply' | 'decisions'>): RunSummary {
+  const run: RunSummary = { runId: r.id, sessionId: r.session_id, status: r.status, startedAt: r.started_at };
   const served = servedBy(r);
   if (served) run.servedBy = served;
   if (r.finished_at !== null) run.finishedAt = r.finished_at;
   if (r.error_code !== null) run.errorCode = r.error_code;
   if (r.error_message !== null) run.errorMessage = r.error_message;
   return run;
+}
+
+export function rowToRun(r: RunRow, attempts: AttemptRecord[]): RunRecord {
+  return { ...rowToRunSummary(r), attempts, decisions: r.decisions === null ? [] : (JSON.parse(r.decisions) as Decision[]) };
 }
 
 export function rowToOrphan(r: RunRow): OrphanRun {

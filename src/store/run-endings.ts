@@ -1,12 +1,21 @@
 import type Database from 'better-sqlite3';
 import { ConfigError, LeaseLostError } from '../errors.js';
-import type { AttemptRecord, Turn } from '../types.js';
+import type { AttemptRecord, Decision, Turn } from '../types.js';
 import type { HistoryCache } from './history-cache.js';
 import { attemptToRow } from './row-mapping.js';
 import type { Statements } from './statements.js';
-import type { CommitRunArgs, FailRunArgs, Lease } from './types.js';
+import { checkText, wellFormed } from './text-checks.js';
+import type { CommitRunArgs, FailRunArgs, Lease, UncommittedTurns } from './types.js';
 
 type CommitOutcome = { kind: 'committed'; turns: Turn[] } | { kind: 'repeated'; turns: Turn[] } | { kind: 'lost' };
+
+const decisionsJson = (decisions: readonly Decision[] | undefined): string | null => (decisions ? JSON.stringify(decisions) : null);
+
+/** What goes into turns must come back exactly (see checkText); the rest is only informative. */
+function checkTurnText(a: { messages: readonly { content: string }[]; reply: { content: string } }): void {
+  a.messages.forEach((m, i) => checkText(`messages[${i}].content`, m.content));
+  checkText('reply.content', a.reply.content);
+}
 
 /**
  * The two ways a run ends. Both are one BEGIN IMMEDIATE transaction that checks the lease
@@ -16,25 +25,32 @@ type CommitOutcome = { kind: 'committed'; turns: Turn[] } | { kind: 'repeated'; 
  */
 export function createRunEndings(db: Database.Database, s: Statements, history: HistoryCache, onReleased: (sessionId: string) => void) {
   const insertAttempts = (runId: string, attempts: readonly AttemptRecord[]): void => {
-    for (const a of attempts) s.insertAttempt.run(attemptToRow(runId, a));
+    for (const a of attempts) s.insertAttempt.run(attemptToRow(runId, a.message === undefined ? a : { ...a, message: wellFormed(a.message) }));
   };
   const holds = (lease: Lease): boolean => {
     const row = s.getSession.get(lease.sessionId);
     return row !== undefined && row.lease_owner === lease.runId && row.lease_token === lease.token;
   };
+  const keepOrphan = (runId: string, sessionId: string, u: UncommittedTurns, now: number, decisions: string | null, error?: { code: string; message: string }) => {
+    s.upsertOrphan.run({
+      runId,
+      session: sessionId,
+      now,
+      ...u.servedBy,
+      messages: JSON.stringify(u.messages),
+      reply: JSON.stringify(u.reply),
+      decisions,
+      code: error?.code ?? null,
+      errorMessage: error?.message ?? null,
+    });
+  };
 
   const commit = db.transaction((lease: Lease, a: CommitRunArgs): CommitOutcome => {
     // a repeated commit of a run that already landed returns what landed and writes nothing
     if (s.runStatus.get(a.runId) === 'succeeded') return { kind: 'repeated', turns: s.turnsOfRun.all(a.runId) };
+    const decisions = decisionsJson(a.decisions);
     if (!holds(lease)) {
-      s.upsertOrphan.run({
-        runId: a.runId,
-        session: lease.sessionId,
-        now: a.now,
-        ...a.servedBy,
-        messages: JSON.stringify(a.messages),
-        reply: JSON.stringify(a.reply),
-      });
+      keepOrphan(a.runId, lease.sessionId, a, a.now, decisions);
       insertAttempts(a.runId, a.attempts);
       return { kind: 'lost' };
     }
@@ -43,22 +59,25 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
     turns.forEach((t, index) => {
       s.insertTurn.run({ session: lease.sessionId, seq: t.seq, role: t.role, content: t.content, runId: a.runId, index });
     });
-    s.markSucceeded.run({ runId: a.runId, now: a.now, ...a.servedBy });
+    s.markSucceeded.run({ runId: a.runId, now: a.now, ...a.servedBy, decisions });
     insertAttempts(a.runId, a.attempts);
-    s.releaseLease.run({ session: lease.sessionId, owner: lease.runId, token: lease.token, committed: 1 });
+    s.releaseLease.run({ session: lease.sessionId, owner: lease.runId, token: lease.token, turns: turns.length, now: a.now });
     return { kind: 'committed', turns };
   });
 
   const fail = db.transaction((lease: Lease | undefined, a: FailRunArgs): boolean => {
     const status = s.runStatus.get(a.runId);
     if (status === 'succeeded') return false;
-    const ended = { runId: a.runId, now: a.now, code: a.errorCode, message: a.errorMessage };
-    if (status === undefined) s.insertEndedRun.run({ ...ended, session: a.sessionId, status: a.status });
+    const message = wellFormed(a.errorMessage);
+    const decisions = decisionsJson(a.decisions);
+    const ended = { runId: a.runId, now: a.now, code: a.errorCode, message, decisions };
+    if (a.uncommitted) keepOrphan(a.runId, a.sessionId, a.uncommitted, a.now, decisions, { code: a.errorCode, message });
+    else if (status === undefined) s.insertEndedRun.run({ ...ended, session: a.sessionId, status: a.status });
     else if (status === 'running' || status === 'abandoned') s.endRun.run({ ...ended, status: a.status });
     else if (status === 'orphaned') s.noteOrphanError.run(ended);
     insertAttempts(a.runId, a.attempts);
     if (!lease) return false;
-    return s.releaseLease.run({ session: lease.sessionId, owner: lease.runId, token: lease.token, committed: 0 }).changes > 0;
+    return s.releaseLease.run({ session: lease.sessionId, owner: lease.runId, token: lease.token, turns: 0, now: a.now }).changes > 0;
   });
 
   const checkRunId = (lease: Lease | undefined, runId: string): void => {
@@ -66,8 +85,10 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
   };
 
   return {
+    /** Synchronous: one transaction (the store wraps it in its busy retries). */
     commitRun(lease: Lease, a: CommitRunArgs): { turns: Turn[] } {
       checkRunId(lease, a.runId);
+      checkTurnText(a);
       const out = commit.immediate(lease, a);
       if (out.kind === 'lost') throw new LeaseLostError(lease.sessionId, a.runId, 'another run took the session over; the reply is kept on the run as orphaned');
       if (out.kind === 'committed') {
@@ -76,6 +97,7 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
       }
       return { turns: out.turns };
     },
+    /** Synchronous: one transaction. */
     failRun(lease: Lease | undefined, a: FailRunArgs): void {
       checkRunId(lease, a.runId);
       if (fail.immediate(lease, a) && lease) onReleased(lease.sessionId);

@@ -28,6 +28,7 @@ export interface RunRow {
   error_message: string | null;
   orphan_messages: string | null;
   orphan_reply: string | null;
+  decisions: string | null;
 }
 
 export interface AttemptRow {
@@ -46,25 +47,33 @@ export interface AttemptRow {
   probe: number;
 }
 
-interface LeaseParams {
+export interface LeaseParams {
   session: string;
   owner: string;
   token: number;
 }
 
-interface ServedParams {
+export interface ServedParams {
   provider: string;
   model: string;
   profileId: string;
 }
 
-/** Every statement the store runs (spelled out: the .d.ts emitter cannot name better-sqlite3's inner Statement type). */
+export interface TicketRow {
+  ticket: number;
+  run_id: string;
+}
+
+type Ended = { runId: string; now: number; code: string; message: string; decisions: string | null };
+type Orphan = ServedParams & { runId: string; session: string; now: number; messages: string; reply: string; decisions: string | null };
+
+/** Every statement a run's life needs (spelled out: the .d.ts emitter cannot name better-sqlite3's inner Statement type). */
 export interface Statements {
   ensureSession: Database.Statement<[string]>;
   getSession: Database.Statement<[string], SessionRow>;
-  grantLease: Database.Statement<LeaseParams & { expiresAt: number }>;
+  grantLease: Database.Statement<LeaseParams & { expiresAt: number; now: number }>;
   renewLease: Database.Statement<LeaseParams & { expiresAt: number }>;
-  releaseLease: Database.Statement<LeaseParams & { committed: number }>;
+  releaseLease: Database.Statement<LeaseParams & { turns: number; now: number }>;
   listTurns: Database.Statement<[string], TurnRow>;
   turnsAfter: Database.Statement<[string, number], TurnRow>;
   turnsOfRun: Database.Statement<[string], TurnRow>;
@@ -74,33 +83,39 @@ export interface Statements {
   getRun: Database.Statement<[string], RunRow>;
   runStatus: Database.Statement<[string], RunStatus>;
   markAbandoned: Database.Statement<{ runId: string; now: number }>;
-  markSucceeded: Database.Statement<ServedParams & { runId: string; now: number }>;
-  upsertOrphan: Database.Statement<ServedParams & { runId: string; session: string; now: number; messages: string; reply: string }>;
-  insertEndedRun: Database.Statement<{ runId: string; session: string; status: RunStatus; now: number; code: string; message: string }>;
-  endRun: Database.Statement<{ runId: string; status: RunStatus; now: number; code: string; message: string }>;
-  noteOrphanError: Database.Statement<{ runId: string; code: string; message: string }>;
+  markSucceeded: Database.Statement<ServedParams & { runId: string; now: number; decisions: string | null }>;
+  upsertOrphan: Database.Statement<Orphan & { code: string | null; errorMessage: string | null }>;
+  insertEndedRun: Database.Statement<Ended & { session: string; status: RunStatus }>;
+  endRun: Database.Statement<Ended & { status: RunStatus }>;
+  noteOrphanError: Database.Statement<Ended>;
   listOrphans: Database.Statement<[], RunRow>;
   insertAttempt: Database.Statement<AttemptRow>;
   listAttempts: Database.Statement<[string], AttemptRow>;
+  headTicket: Database.Statement<[string, number], TicketRow>;
+  insertTicket: Database.Statement<{ session: string; runId: string; expiresAt: number }>;
+  refreshTicket: Database.Statement<{ ticket: number; expiresAt: number }>;
+  deleteTicket: Database.Statement<[number]>;
+  deleteExpiredTickets: Database.Statement<[string, number]>;
 }
 
 const TURN_COLUMNS = 'seq, role, content, run_id AS runId';
 
-/** Prepared once per store: preparing costs more than running. */
 export function prepareStatements(db: Database.Database): Statements {
   const prep = <P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Database.Statement<P, R> =>
     db.prepare<P, R>(sql) as Database.Statement<P, R>;
   return {
     ensureSession: prep<[string]>('INSERT INTO sessions (id) VALUES (?) ON CONFLICT (id) DO NOTHING'),
     getSession: prep<[string], SessionRow>('SELECT lease_owner, lease_token, lease_expires_at FROM sessions WHERE id = ?'),
-    grantLease: prep<LeaseParams & { expiresAt: number }>(
-      'UPDATE sessions SET lease_owner = @owner, lease_token = @token, lease_expires_at = @expiresAt WHERE id = @session',
+    grantLease: prep<LeaseParams & { expiresAt: number; now: number }>(
+      'UPDATE sessions SET lease_owner = @owner, lease_token = @token, lease_expires_at = @expiresAt, last_active_at = @now WHERE id = @session',
     ),
     renewLease: prep<LeaseParams & { expiresAt: number }>(
       'UPDATE sessions SET lease_expires_at = @expiresAt WHERE id = @session AND lease_owner = @owner AND lease_token = @token',
     ),
-    releaseLease: prep<LeaseParams & { committed: number }>(
-      `UPDATE sessions SET lease_owner = NULL, lease_expires_at = NULL, version = version + @committed
+    // `version` counts commits, so a reader can tell the history moved
+    releaseLease: prep<LeaseParams & { turns: number; now: number }>(
+      `UPDATE sessions SET lease_owner = NULL, lease_expires_at = NULL, version = version + (@turns > 0),
+         turn_count = turn_count + @turns, last_active_at = @now
        WHERE id = @session AND lease_owner = @owner AND lease_token = @token`,
     ),
 
@@ -123,30 +138,35 @@ export function prepareStatements(db: Database.Database): Statements {
     markAbandoned: prep<{ runId: string; now: number }>(
       `UPDATE runs SET status = 'abandoned', finished_at = @now WHERE id = @runId AND status = 'running'`,
     ),
-    markSucceeded: prep<ServedParams & { runId: string; now: number }>(
+    markSucceeded: prep<ServedParams & { runId: string; now: number; decisions: string | null }>(
       `UPDATE runs SET status = 'succeeded', finished_at = @now,
-         served_provider = @provider, served_model = @model, served_profile_id = @profileId
+         served_provider = @provider, served_model = @model, served_profile_id = @profileId, decisions = @decisions
        WHERE id = @runId`,
     ),
     // an orphan keeps everything the provider returned, even if its row was marked abandoned meanwhile
-    upsertOrphan: prep<ServedParams & { runId: string; session: string; now: number; messages: string; reply: string }>(
-      `INSERT INTO runs (id, session_id, status, started_at, finished_at, served_provider, served_model, served_profile_id, orphan_messages, orphan_reply)
-       VALUES (@runId, @session, 'orphaned', @now, @now, @provider, @model, @profileId, @messages, @reply)
+    upsertOrphan: prep<Orphan & { code: string | null; errorMessage: string | null }>(
+      `INSERT INTO runs (id, session_id, status, started_at, finished_at, served_provider, served_model, served_profile_id,
+         orphan_messages, orphan_reply, decisions, error_code, error_message)
+       VALUES (@runId, @session, 'orphaned', @now, @now, @provider, @model, @profileId, @messages, @reply, @decisions, @code, @errorMessage)
        ON CONFLICT (id) DO UPDATE SET status = 'orphaned', finished_at = excluded.finished_at,
          served_provider = excluded.served_provider, served_model = excluded.served_model,
          served_profile_id = excluded.served_profile_id,
-         orphan_messages = excluded.orphan_messages, orphan_reply = excluded.orphan_reply`,
+         orphan_messages = excluded.orphan_messages, orphan_reply = excluded.orphan_reply,
+         decisions = coalesce(excluded.decisions, decisions),
+         error_code = coalesce(excluded.error_code, error_code), error_message = coalesce(excluded.error_message, error_message)`,
     ),
-    insertEndedRun: prep<{ runId: string; session: string; status: RunStatus; now: number; code: string; message: string }>(
-      `INSERT INTO runs (id, session_id, status, started_at, finished_at, error_code, error_message)
-       VALUES (@runId, @session, @status, @now, @now, @code, @message)`,
+    insertEndedRun: prep<Ended & { session: string; status: RunStatus }>(
+      `INSERT INTO runs (id, session_id, status, started_at, finished_at, error_code, error_message, decisions)
+       VALUES (@runId, @session, @status, @now, @now, @code, @message, @decisions)`,
     ),
-    endRun: prep<{ runId: string; status: RunStatus; now: number; code: string; message: string }>(
-      `UPDATE runs SET status = @status, finished_at = @now, error_code = @code, error_message = @message WHERE id = @runId`,
+    endRun: prep<Ended & { status: RunStatus }>(
+      `UPDATE runs SET status = @status, finished_at = @now, error_code = @code, error_message = @message,
+         decisions = coalesce(@decisions, decisions)
+       WHERE id = @runId`,
     ),
     // a failure reported after the reply was orphaned explains it without hiding the orphan
-    noteOrphanError: prep<{ runId: string; code: string; message: string }>(
-      'UPDATE runs SET error_code = @code, error_message = @message WHERE id = @runId',
+    noteOrphanError: prep<Ended>(
+      'UPDATE runs SET error_code = @code, error_message = @message, decisions = coalesce(@decisions, decisions) WHERE id = @runId',
     ),
     listOrphans: prep<[], RunRow>(`SELECT * FROM runs WHERE status = 'orphaned' ORDER BY finished_at, id`),
 
@@ -156,6 +176,15 @@ export function prepareStatements(db: Database.Database): Statements {
        ON CONFLICT (run_id, n) DO NOTHING`,
     ),
     listAttempts: prep<[string], AttemptRow>('SELECT * FROM attempts WHERE run_id = ? ORDER BY n'),
+
+    headTicket: prep<[string, number], TicketRow>(
+      'SELECT ticket, run_id FROM lease_tickets WHERE session_id = ? AND expires_at > ? ORDER BY ticket LIMIT 1',
+    ),
+    insertTicket: prep<{ session: string; runId: string; expiresAt: number }>(
+      'INSERT INTO lease_tickets (session_id, run_id, expires_at) VALUES (@session, @runId, @expiresAt)',
+    ),
+    refreshTicket: prep<{ ticket: number; expiresAt: number }>('UPDATE lease_tickets SET expires_at = @expiresAt WHERE ticket = @ticket'),
+    deleteTicket: prep<[number]>('DELETE FROM lease_tickets WHERE ticket = ?'),
+    deleteExpiredTickets: prep<[string, number]>('DELETE FROM lease_tickets WHERE session_id = ? AND expires_at <= ?'),
   };
 }
-

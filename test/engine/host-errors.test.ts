@@ -71,7 +71,7 @@ describe("a bug in the host's call() is a host error", () => {
     if (out.status !== 'failed' || out.error.code !== 'FALLBACK_EXHAUSTED') throw new Error(`expected FALLBACK_EXHAUSTED, got ${JSON.stringify(out)}`);
     expect(out.error.message).toMatch(/The host's own code failed on 2 of them \(host_error on a\/m, a\/n\): call\(\) threw ReferenceError: openaiClient is not defined/);
     expect(out.error.candidates.map((c) => c.reason)).toEqual(['host_error', 'host_error']);
-    expect(store.getRun(out.runId)).toMatchObject({ status: 'failed', errorCode: 'FALLBACK_EXHAUSTED' });
+    expect(await store.getRun(out.runId)).toMatchObject({ status: 'failed', errorCode: 'FALLBACK_EXHAUSTED' });
   });
 
   it('a fetch failed TypeError with a refused connection is a network failure, not a host error', async () => {

@@ -72,6 +72,7 @@ describe('lease renewal', () => {
       renewLease: {
         value: (...args: Parameters<typeof real.renewLease>) => {
           renewals++;
+          // a custom store may even throw synchronously
           if (renewals === 1) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
           return real.renewLease(...args);
         },
@@ -80,11 +81,13 @@ describe('lease renewal', () => {
     const clock = new SimulatedClock();
     let answer!: (v: { content: string }) => void;
     const call = () => new Promise<{ content: string }>((resolve) => (answer = resolve));
-    const actor = createRunActor({ ...base, chain: ['a/m'], call, store: flaky, clock, policy: { leaseTtlMs: 300 } });
+    const actor = createRunActor({ ...base, chain: ['a/m'], call, store: flaky, clock, policy: { leaseTtlMs: 3_000 } });
     actor.start();
     await waitFor(actor, (s) => s.matches('attempting'));
-    clock.increment(100); // first beat: the renewal throws
-    clock.increment(100); // second beat: renewed
+    clock.increment(1_000); // first beat: the renewal throws
+    await new Promise((r) => setImmediate(r));
+    clock.increment(1_000); // the retry: renewed
+    await new Promise((r) => setImmediate(r));
     expect(renewals).toBe(2);
     expect(actor.getSnapshot().value).toBe('attempting');
     answer({ content: 'done' });

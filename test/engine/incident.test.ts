@@ -54,7 +54,7 @@ describe('the quota incident', () => {
       blockedBy: { provider: 'openai-codex', profileId: 'codex:main', reason: 'quota_exhausted' },
     });
     expect(out.decisions.some((d) => d.kind === 'skip' && d.model === 'gpt-5.4-mini' && /cooling down/.test(d.detail))).toBe(true);
-    expect(store.listTurns('chat-42').map((t) => [t.role, t.content])).toEqual([
+    expect((await store.listTurns('chat-42')).map((t) => [t.role, t.content])).toEqual([
       ['user', 'hello'],
       ['assistant', 'reply from deepseek/deepseek-v4-pro'],
     ]);

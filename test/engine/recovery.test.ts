@@ -87,7 +87,7 @@ describe('recovery paths', () => {
     expect(out.error).toBeInstanceOf(RunAbortedError);
     expect(provider.calls[0]!.signal.aborted).toBe(true);
     expect(provider.calls).toHaveLength(1);
-    expect(store.listTurns('s1')).toEqual([]);
+    expect(await store.listTurns('s1')).toEqual([]);
   });
 
   it('stopping the actor mid-run aborts its call and lets go of the session', async () => {
@@ -97,9 +97,11 @@ describe('recovery paths', () => {
     await waitFor(actor, (s) => s.matches('attempting') && provider.calls.length === 1);
     actor.stop();
     expect(provider.calls[0]!.signal.aborted).toBe(true);
+    // the stopped run's output comes once its row is closed and its lease let go (the store is asynchronous)
+    expect(await toPromise(actor)).toMatchObject({ status: 'failed', error: { code: 'RUN_ABORTED' } });
     const next = await toPromise(start({ chain: ['deepseek/v4'], call: scriptedCall().call, store, policy: { lockWaitMs: 0 } }));
     expect(next.status).toBe('succeeded');
-    expect(store.listTurns('s1').map((t) => t.content)).toEqual(['hi', 'reply from deepseek/v4']);
+    expect((await store.listTurns('s1')).map((t) => t.content)).toEqual(['hi', 'reply from deepseek/v4']);
   });
 
   it('an already-aborted signal fails the run without a call', async () => {

@@ -38,7 +38,7 @@ describe('what createRunActor hands the host', () => {
     actor.start();
     const out = await toPromise(actor);
     expect(out.runId).toMatch(/[0-9a-f-]{36}/);
-    expect(store.getRun(out.runId)).toMatchObject({ runId: out.runId, status: 'succeeded' });
+    expect(await store.getRun(out.runId)).toMatchObject({ runId: out.runId, status: 'succeeded' });
   });
 
   it('toPromise(actor) after actor.stop() mid-run gives a failed RUN_ABORTED output, and the session is let go', async () => {
@@ -54,7 +54,7 @@ describe('what createRunActor hands the host', () => {
     expect(out.error.code).toBe('RUN_ABORTED');
     expect(out.error.message).toContain('actor.stop()');
     expect(provider.calls[0]!.signal.aborted).toBe(true);
-    expect(store.getRun(out.runId)).toMatchObject({ status: 'aborted', errorCode: 'RUN_ABORTED' });
+    expect(await store.getRun(out.runId)).toMatchObject({ status: 'aborted', errorCode: 'RUN_ABORTED' });
     // the lease is free at once: a run that may not wait at all takes the session
     const next = createRunActor({ ...base, call: scriptedCall().call, store, policy: { lockWaitMs: 0 } });
     next.start();
@@ -69,7 +69,7 @@ describe('what createRunActor hands the host', () => {
     const out = await toPromise(actor);
     expect(out).toMatchObject({ status: 'failed', runId: 'never-started', error: { code: 'RUN_ABORTED' } });
     expect(provider.calls).toHaveLength(0);
-    expect(store.getRun('never-started')).toBeUndefined();
+    expect(await store.getRun('never-started')).toBeUndefined();
     actor.start(); // a run runs once
     expect(provider.calls).toHaveLength(0);
   });
@@ -103,7 +103,7 @@ describe('what createRunActor hands the host', () => {
     const actor = createRunActor({ ...base, call: scriptedCall().call, store, signal: AbortSignal.abort(), runId: 'aborted-early' });
     actor.start();
     expect(await toPromise(actor)).toMatchObject({ status: 'failed', error: { code: 'RUN_ABORTED' } });
-    expect(store.getRun('aborted-early')).toBeUndefined();
+    expect(await store.getRun('aborted-early')).toBeUndefined();
   });
 
   it('send() takes run.abort and refuses the engine\'s internal commands with a ConfigError', async () => {

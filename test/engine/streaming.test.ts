@@ -42,7 +42,7 @@ describe('streaming', () => {
       { type: 'delta', text: 'lo', attempt: 1 },
       { type: 'delta', text: ' there', attempt: 1 },
     ]);
-    expect(store.listTurns('s').at(-1)?.content).toBe('Hello there');
+    expect((await store.listTurns('s')).at(-1)?.content).toBe('Hello there');
   });
 
   it('a failure before the first delta fails over silently', async () => {
@@ -66,7 +66,7 @@ describe('streaming', () => {
     expect(chunks.map((c) => (c.type === 'delta' ? c.text : '<reset>'))).toEqual(['Par', 'tial', '<reset>', 'Whole ', 'reply']);
     const types = events.map((e) => e.type);
     expect(types.indexOf('reply.reset')).toBeLessThan(types.lastIndexOf('attempt.started'));
-    expect(store.listTurns('s').map((t) => t.content)).toEqual(['q', 'Whole reply']);
+    expect((await store.listTurns('s')).map((t) => t.content)).toEqual(['q', 'Whole reply']);
   });
 
   it("with onInterrupted: 'fail', a drop after deltas fails the run with reason interrupted and persists nothing", async () => {
@@ -76,7 +76,7 @@ describe('streaming', () => {
     expect(out.status).toBe('failed');
     expect(calls).toEqual(['a']);
     if (out.status === 'failed') expect(out.error).toMatchObject({ code: 'REQUEST_REJECTED', reason: 'interrupted' });
-    expect(store.listTurns('s')).toEqual([]);
+    expect(await store.listTurns('s')).toEqual([]);
   });
 });
 

@@ -59,9 +59,13 @@ function payloadEvents(snap: RunSnap, type: string): RunEv[] {
     }
     case 'xstate.done.actor.persistTurn':
       return [ev({ output: { turns: 2, at } })];
+    case 'xstate.done.actor.closeRun':
+      // a failed commit's reply kept as an orphan, or (no reply) just the row closed
+      return [ev({ output: snap.context.reply !== undefined ? { at, replyKeptIn: 'orphan' } : { at } })];
     case 'xstate.error.actor.openSession':
     case 'xstate.error.actor.callProvider':
     case 'xstate.error.actor.persistTurn':
+    case 'xstate.error.actor.closeRun':
       return [ev({ error: new Error(`${type} failed`) })];
     case 'run.leaseLost':
       return [ev({ error: new Error('lease lost') })];

@@ -1,6 +1,15 @@
 import { createActor, fromPromise, SimulatedClock, type AnyStateMachine } from 'xstate';
 import type { StatePath } from 'xstate/graph';
-import type { CallProviderInput, CallProviderOutput, OpenSessionInput, OpenSessionOutput, PersistTurnInput, PersistTurnOutput } from '../../machines/run-types.js';
+import type {
+  CallProviderInput,
+  CallProviderOutput,
+  CloseRunInput,
+  CloseRunOutput,
+  OpenSessionInput,
+  OpenSessionOutput,
+  PersistTurnInput,
+  PersistTurnOutput,
+} from '../../machines/run-types.js';
 import { nextDue, settle } from '../property/harness/sim-driver.js';
 import { graphInput, serializeRun, type RunEv, type RunSnap } from './graph-model.js';
 import { transitionName } from './transitions.js';
@@ -23,7 +32,7 @@ export interface Replay {
  * timer, and commands are sent. After each step the actor must be where the model said.
  */
 export async function replay(path: StatePath<RunSnap, RunEv>, machine: AnyStateMachine): Promise<Replay> {
-  const pending: Partial<Record<'openSession' | 'callProvider' | 'persistTurn', Pending>> = {};
+  const pending: Partial<Record<'openSession' | 'callProvider' | 'persistTurn' | 'closeRun', Pending>> = {};
   const fake = <O, I>(id: keyof typeof pending) =>
     fromPromise<O, I>(() => new Promise<O>((resolve, reject) => (pending[id] = { resolve: resolve as (v: unknown) => void, reject })));
   const provided = machine.provide({
@@ -31,6 +40,7 @@ export async function replay(path: StatePath<RunSnap, RunEv>, machine: AnyStateM
       openSession: fake<OpenSessionOutput, OpenSessionInput>('openSession'),
       callProvider: fake<CallProviderOutput, CallProviderInput>('callProvider'),
       persistTurn: fake<PersistTurnOutput, PersistTurnInput>('persistTurn'),
+      closeRun: fake<CloseRunOutput, CloseRunInput>('closeRun'),
     },
   });
   const taken: string[] = [];

@@ -1,5 +1,6 @@
 import type { CooldownEntry, Message, Turn } from '../../src/types.js';
-import type { Lease, OpenedRun, SessionStore } from '../../src/store/types.js';
+import type { Lease, OpenedRun } from '../../src/store/types.js';
+import type { RaceStore } from '../property/harness/run-race.js';
 
 /** How the naive store goes wrong; with every flag off it behaves (one lease per session, held to the end). */
 export interface NaiveFlags {
@@ -17,7 +18,7 @@ const keyOf = (c: { provider: string; profileId?: string; model?: string }) => `
  * A SessionStore kept in memory, simple enough to break on purpose: the race properties must
  * hold on it with no flag set, and fail with each flag (test/mutation/store-mutants.test.ts).
  */
-export function naiveSessionStore(messagesOf: (runId: string) => readonly Message[], flags: NaiveFlags = {}): SessionStore {
+export function naiveSessionStore(messagesOf: (runId: string) => readonly Message[], flags: NaiveFlags = {}): RaceStore {
   let turns: Turn[] = [];
   let holder: string | undefined;
   let token = 0;
@@ -34,6 +35,9 @@ export function naiveSessionStore(messagesOf: (runId: string) => readonly Messag
     holder = undefined;
     waiting.shift()?.();
   };
+
+  const activeCooldowns = (providers: readonly string[], now: number) =>
+    [...cooldowns.values()].filter((c) => providers.includes(c.provider) && c.until > now);
 
   return {
     path: ':naive:',
@@ -58,10 +62,10 @@ export function naiveSessionStore(messagesOf: (runId: string) => readonly Messag
       base.set(a.runId, turns.length);
       if (flags.promptAtOpen) append(a.runId, messagesOf(a.runId));
       const lease: Lease = { sessionId: a.sessionId, runId: a.runId, token: ++token, expiresAt: a.now + a.leaseTtlMs };
-      return { lease, history, cooldowns: this.activeCooldowns(a.providers, a.now) };
+      return { lease, history, cooldowns: activeCooldowns(a.providers, a.now) };
     },
-    renewLease: (lease, now, ttl) => ({ ...lease, expiresAt: now + ttl }),
-    commitRun(lease, a) {
+    renewLease: async (lease, now, ttl) => ({ ...lease, expiresAt: now + ttl }),
+    async commitRun(lease, a) {
       const mine = [...(flags.promptAtOpen ? [] : a.messages), a.reply].map((m) => ({ seq: 0, role: m.role, content: m.content, runId: a.runId }));
       if (flags.staleSeq) turns.splice(base.get(a.runId)!, mine.length, ...mine);
       else turns.push(...mine);
@@ -69,16 +73,14 @@ export function naiveSessionStore(messagesOf: (runId: string) => readonly Messag
       release(lease.runId);
       return { turns: turns.filter((t) => t.runId === a.runId) };
     },
-    failRun: (lease) => lease && release(lease.runId),
-    listTurns: () => turns.map((t) => ({ ...t })),
-    getRun: () => undefined,
-    listOrphans: () => [],
-    activeCooldowns: (providers, now) => [...cooldowns.values()].filter((c) => providers.includes(c.provider) && c.until > now),
-    putCooldown(e) {
+    failRun: async (lease) => void (lease && release(lease.runId)),
+    listTurns: async () => turns.map((t) => ({ ...t })),
+    activeCooldowns: async (providers, now) => activeCooldowns(providers, now),
+    async putCooldown(e) {
       const old = cooldowns.get(keyOf(e));
       cooldowns.set(keyOf(e), { ...e, until: Math.max(e.until, old?.until ?? -Infinity) });
     },
-    clearCooldowns: (keys) => keys.forEach((k) => cooldowns.delete(keyOf(k))),
-    close: () => undefined,
+    clearCooldowns: async (keys) => keys.forEach((k) => cooldowns.delete(keyOf(k))),
+    close: async () => undefined,
   };
 }

@@ -1,6 +1,6 @@
 import { fc } from '@fast-check/vitest';
 import { describe, it } from 'vitest';
-import type { SessionStore } from '../../src/store/types.js';
+import type { RunStore } from '../../src/store/types.js';
 import { raceArb } from '../arbitraries/races.js';
 import { runRace } from '../property/harness/run-race.js';
 import { runWorld } from '../property/harness/run-world.js';
@@ -14,12 +14,21 @@ import { naiveSessionStore, type NaiveFlags } from './naive-session-store.js';
 const races = fc.tuple(raceArb(), fc.scheduler());
 const naive = (flags: NaiveFlags) => (messagesOf: (runId: string) => readonly { role: 'user' | 'assistant' | 'system' | 'tool'; content: string }[]) => naiveSessionStore(messagesOf, flags);
 
-const forgetsMessages = (s: SessionStore): SessionStore => ({ ...s, path: s.path, commitRun: (lease, a) => s.commitRun(lease, { ...a, messages: [] }) });
-const hidesCooldowns = (s: SessionStore): SessionStore => ({
-  ...s,
-  path: s.path,
+// bound to the real store: its methods are an object literal's, not a prototype's
+const passThrough = (s: RunStore): RunStore => ({
+  openRun: (a) => s.openRun(a),
+  renewLease: (l, now, ttl, w) => s.renewLease(l, now, ttl, w),
+  commitRun: (l, a) => s.commitRun(l, a),
+  failRun: (l, a) => s.failRun(l, a),
+  activeCooldowns: (p, now, w) => s.activeCooldowns(p, now, w),
+  putCooldown: (e, w) => s.putCooldown(e, w),
+  clearCooldowns: (k, w) => s.clearCooldowns(k, w),
+});
+const forgetsMessages = (s: RunStore): RunStore => ({ ...passThrough(s), commitRun: (lease, a) => s.commitRun(lease, { ...a, messages: [] }) });
+const hidesCooldowns = (s: RunStore): RunStore => ({
+  ...passThrough(s),
   openRun: async (a) => ({ ...(await s.openRun(a)), cooldowns: [] }),
-  activeCooldowns: () => [],
+  activeCooldowns: async () => [],
 });
 
 describe('each property fails against a store broken in the obvious way', () => {

@@ -25,7 +25,7 @@ console.log(
     status: out.status,
     servedBy: out.servedBy,
     calls,
-    turns: store.listTurns('chat-42'),
+    turns: await store.listTurns('chat-42'),
     classified: classifyError({ status: 503, headers: {}, body: 'overloaded' }).reason,
     errorClass: typeof FallbackExhaustedError,
   }),

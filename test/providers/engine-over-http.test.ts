@@ -98,14 +98,14 @@ describe('the engine over real HTTP (emulator + fromAiSdk + openai-compatible)',
     if (out.status !== 'succeeded') return;
     expect(out.reply.content).toBe('Hello from DeepSeek.');
     expect(out.attempts[0]).toMatchObject({ outcome: 'failed', reason: 'quota_exhausted', scope: 'profile', status: 429 });
-    expect(s.listTurns('chat-42').map((t) => [t.role, t.content])).toEqual([
+    expect((await s.listTurns('chat-42')).map((t) => [t.role, t.content])).toEqual([
       ['user', 'hello'],
       ['assistant', 'Hello from DeepSeek.'],
     ]);
     // Keys reach the server only: not the run's output, not the session.
-    const runRow = s.getRun(runIdOf(s));
+    const runRow = await s.getRun(await runIdOf(s));
     expect(runRow?.attempts).toHaveLength(2);
-    const everything = JSON.stringify([out, s.listTurns('chat-42'), runRow, e.requests()]);
+    const everything = JSON.stringify([out, await s.listTurns('chat-42'), runRow, e.requests()]);
     for (const key of Object.keys(KEYS)) expect(everything).not.toContain(key);
   });
 
@@ -170,6 +170,6 @@ describe('the engine over real HTTP (emulator + fromAiSdk + openai-compatible)',
 });
 
 /** The one run of the store's session, to read its row. */
-function runIdOf(s: ReturnType<typeof openSqliteStore>): string {
-  return s.listTurns('chat-42')[0]?.runId ?? '';
+async function runIdOf(s: ReturnType<typeof openSqliteStore>): Promise<string> {
+  return (await s.listTurns('chat-42'))[0]?.runId ?? '';
 }

@@ -43,7 +43,7 @@ async function run(first: Step, firstModel: MakeModel, options: { stream?: boole
   return {
     out,
     shown: chunks.map((c) => (c.type === 'delta' ? c.text : '<reset>')).join(''),
-    persisted: store.listTurns('s').map((t) => t.content),
+    persisted: (await store.listTurns('s')).map((t) => t.content),
     calls: e.requests().map((r) => `${r.provider}:${r.outcome}`),
   };
 }

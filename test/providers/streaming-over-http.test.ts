@@ -45,7 +45,7 @@ async function streamRun(first: Step, policy: PolicyOverrides = {}) {
   const out = await toPromise(actor);
   await reading;
   const text = chunks.map((c) => (c.type === 'delta' ? c.text : '<reset>')).join('');
-  return { e, out, text, turns: store.listTurns('s').map((t) => t.content), streamed: e.requests().map((r) => r.stream) };
+  return { e, out, text, turns: (await store.listTurns('s')).map((t) => t.content), streamed: e.requests().map((r) => r.stream) };
 }
 
 describe('streaming through the engine over real HTTP', () => {

@@ -33,10 +33,10 @@ describe('an engine run whose lease is stolen', () => {
     const out = await toPromise(actor).catch((e: unknown) => ({ status: 'threw', error: e }));
     expect(out.status).not.toBe('succeeded');
     expect((out as { error: { code?: string } }).error.code).toBe('LEASE_LOST');
-    expect(store.listOrphans()).toEqual([
+    expect(await store.listOrphans()).toEqual([
       expect.objectContaining({ runId: 'slow', sessionId: 's1', messages: [{ role: 'user', content: 'slow question' }], reply: { role: 'assistant', content: 'slow answer' } }),
     ]);
-    expect(store.getRun('slow')?.status).toBe('orphaned');
-    expect(store.listTurns('s1')).toEqual([]);
+    expect((await store.getRun('slow'))?.status).toBe('orphaned');
+    expect(await store.listTurns('s1')).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ describe('history read by openRun', () => {
       [3, 'b1'],
       [4, 'b1'],
     ]);
-    a.commitRun(lease, commitArgs('a2'));
+    await a.commitRun(lease, commitArgs('a2'));
     await completeRun(b, 'b2', 's1');
     expect((await a.openRun(openArgs('a3', 's1'))).history.map((t) => t.runId)).toEqual(['a1', 'a1', 'b1', 'b1', 'a2', 'a2', 'b2', 'b2']);
   });
@@ -30,7 +30,7 @@ describe('history read by openRun', () => {
     expect(() => {
       (first.history[0] as { content: string }).content = 'tampered';
     }).toThrow(TypeError);
-    store.commitRun(first.lease, commitArgs('r2'));
+    await store.commitRun(first.lease, commitArgs('r2'));
     const second = await store.openRun(openArgs('r3', 's1'));
     expect(second.history.map((t) => [t.seq, t.content])).toEqual([
       [1, 'question of r1'],
@@ -51,12 +51,12 @@ describe('history read by openRun', () => {
             const store = stores[o.store]!;
             const runId = `r${i}`;
             const { history, lease } = await store.openRun(openArgs(runId, o.session));
-            expect(history).toEqual(store.listTurns(o.session));
+            expect(history).toEqual(await store.listTurns(o.session));
             const messages = Array.from({ length: o.messages }, (_, k) => ({ role: 'user' as const, content: `${runId}.${k}` }));
-            store.commitRun(lease, commitArgs(runId, { messages }));
+            await store.commitRun(lease, commitArgs(runId, { messages }));
           }
         } finally {
-          for (const s of stores) s.close();
+          for (const s of stores) await s.close();
         }
       }),
       { numRuns: 40 },

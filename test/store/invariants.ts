@@ -1,4 +1,4 @@
-import type { SqliteSessionStore } from '../../src/store/index.js';
+import type { SessionStore } from '../../src/store/types.js';
 import type { Turn } from '../../src/types.js';
 
 /**
@@ -6,7 +6,7 @@ import type { Turn } from '../../src/types.js';
  * seq is 1..n without gaps, and every run's turns are one block of consecutive seqs, user
  * turn(s) then exactly one assistant reply last. Returns the problems found (empty when sound).
  */
-export function sessionProblems(sessionId: string, turns: Turn[], store: SqliteSessionStore): string[] {
+export async function sessionProblems(sessionId: string, turns: Turn[], store: SessionStore): Promise<string[]> {
   const problems: string[] = [];
   turns.forEach((t, i) => {
     if (t.seq !== i + 1) problems.push(`${sessionId}: turn #${i} has seq ${t.seq}`);
@@ -25,7 +25,7 @@ export function sessionProblems(sessionId: string, turns: Turn[], store: SqliteS
     if (roles.at(-1) !== 'assistant' || roles.slice(0, -1).some((r) => r === 'assistant') || roles.length < 2) {
       problems.push(`${sessionId}: run ${b.runId} appended ${roles.join(',')} instead of its message(s) then one reply`);
     }
-    const status = store.getRun(b.runId)?.status;
+    const status = (await store.getRun(b.runId))?.status;
     if (status !== 'succeeded') problems.push(`${sessionId}: run ${b.runId} has turns but status ${status}`);
   }
   return problems;

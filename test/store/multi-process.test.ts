@@ -35,13 +35,13 @@ describe(`four processes on one database file (seed ${seed})`, () => {
     expect(succeeded.length).toBeGreaterThan(0);
 
     const store = openStore({ path: dbPath });
-    expect(store.integrityCheck().ok).toBe(true);
+    expect((await store.integrityCheck()).ok).toBe(true);
     const allProblems: string[] = [];
-    for (let s = 0; s < SESSIONS; s++) allProblems.push(...sessionProblems(`s${s}`, store.listTurns(`s${s}`), store));
+    for (let s = 0; s < SESSIONS; s++) allProblems.push(...(await sessionProblems(`s${s}`, await store.listTurns(`s${s}`), store)));
     expect(allProblems).toEqual([]);
     // every succeeded run: its user turn followed by its reply, exactly once, in its session
     for (const r of succeeded) {
-      const turns = store.listTurns(r.sessionId).filter((t) => t.runId === r.runId);
+      const turns = (await store.listTurns(r.sessionId)).filter((t) => t.runId === r.runId);
       expect(turns.map((t) => [t.role, t.content])).toEqual([
         ['user', r.user],
         ['assistant', r.reply],
@@ -49,12 +49,14 @@ describe(`four processes on one database file (seed ${seed})`, () => {
       expect(turns[1]?.seq).toBe((turns[0]?.seq ?? 0) + 1);
     }
     for (const r of runs.filter((x) => x.status === 'failed')) {
-      expect(store.getRun(r.runId)?.status).toBe('failed');
-      expect(store.listTurns(r.sessionId).filter((t) => t.runId === r.runId)).toEqual([]);
+      expect((await store.getRun(r.runId))?.status).toBe('failed');
+      expect((await store.listTurns(r.sessionId)).filter((t) => t.runId === r.runId)).toEqual([]);
     }
     // the random provider failures really happened, and runs got past them
-    expect(succeeded.some((r) => store.getRun(r.runId)?.attempts.some((a) => a.outcome === 'failed'))).toBe(true);
-    const total = Array.from({ length: SESSIONS }, (_, s) => store.listTurns(`s${s}`).length).reduce((a, b) => a + b, 0);
+    const runsOfSucceeded = await Promise.all(succeeded.map((r) => store.getRun(r.runId)));
+    expect(runsOfSucceeded.some((run) => run?.attempts.some((a) => a.outcome === 'failed'))).toBe(true);
+    let total = 0;
+    for (let s = 0; s < SESSIONS; s++) total += (await store.listTurns(`s${s}`)).length;
     expect(total).toBe(succeeded.length * 2);
   });
 });

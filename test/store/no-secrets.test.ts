@@ -21,14 +21,14 @@ describe('API keys', () => {
     if (!profileId) throw new Error('no profile');
     const { lease } = await store.openRun(openArgs('r1', 's1'));
     const servedBy = { provider: 'openai-codex', model: 'gpt-5.5', profileId };
-    store.putCooldown({ provider: 'openai-codex', profileId, until: 9_999, reason: 'quota_exhausted', failures: 1 });
-    store.commitRun(lease, commitArgs('r1', { servedBy, attempts: [attempt(1, { ...servedBy, outcome: 'failed', reason: 'auth', status: 401, message: 'invalid api key' }), attempt(2, servedBy)] }));
+    await store.putCooldown({ provider: 'openai-codex', profileId, until: 9_999, reason: 'quota_exhausted', failures: 1 });
+    await store.commitRun(lease, commitArgs('r1', { servedBy, attempts: [attempt(1, { ...servedBy, outcome: 'failed', reason: 'auth', status: 401, message: 'invalid api key' }), attempt(2, servedBy)] }));
     const bytes = fileBytes(dbPath);
     // the scan sees what the store wrote (so it can fail), and the key is not among it
     expect(bytes.includes(Buffer.from(profileId))).toBe(true);
     expect(bytes.includes(Buffer.from(API_KEY))).toBe(false);
     expect(bytes.includes(Buffer.from(API_KEY.slice(8)))).toBe(false);
-    store.close(); // checkpoints the WAL into the main file
+    await store.close(); // checkpoints the WAL into the main file
     expect(fileBytes(dbPath).includes(Buffer.from(API_KEY))).toBe(false);
   });
 });
@@ -58,7 +58,7 @@ describe('API keys through the engine', () => {
     const out = await toPromise(actor);
     expect(out.status).toBe('succeeded');
     // the echoed error did reach the store (so the scan below looks where the key could be)
-    const failed = store.getRun('keyrun')?.attempts[0];
+    const failed = (await store.getRun('keyrun'))?.attempts[0];
     expect(failed).toMatchObject({ profileId: 'openai-main', outcome: 'failed', reason: 'auth' });
     expect(failed?.message).toContain('Incorrect API key provided');
     const bytes = fileBytes(dbPath);

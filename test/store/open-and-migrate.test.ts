@@ -10,7 +10,7 @@ import { completeRun, openStore, tempDbPath, tempDir } from './helpers.js';
 
 const openError = (p: string): unknown => {
   try {
-    openSqliteStore({ path: p }).close();
+    void openSqliteStore({ path: p }).close();
   } catch (e) {
     return e;
   }
@@ -23,6 +23,11 @@ describe('options', () => {
     [{ synchronous: 'OFF' }, 'synchronous'],
     [{ busyTimeoutMs: -1 }, 'busyTimeoutMs'],
     [{ busyTimeoutMs: 1.5 }, 'busyTimeoutMs'],
+    // a long synchronous wait would freeze the process: longer waits are asynchronous retries
+    [{ busyTimeoutMs: 5_000 }, 'busyTimeoutMs'],
+    [{ busyWaitMs: Number.POSITIVE_INFINITY }, 'busyWaitMs'],
+    [{ openTimeoutMs: 2 ** 31 }, 'openTimeoutMs'],
+    [{ quickCheck: 'yes' }, 'quickCheck'],
     [{ now: 5 }, 'now'],
     [{ cooldownCleanupIntervalMs: Number.NaN }, 'cooldownCleanupIntervalMs'],
     [{ historyCacheSessions: -3 }, 'historyCacheSessions'],
@@ -40,13 +45,13 @@ describe('options', () => {
     expect((err as ConfigError).field).toBe(field);
   });
 
-  it('uses WAL, synchronous=NORMAL and a 5 s busy timeout by default', () => {
-    expect(openStore({ path: tempDbPath() }).settings()).toEqual({ journalMode: 'wal', synchronous: 'NORMAL', busyTimeoutMs: 5000 });
+  it('uses WAL, synchronous=NORMAL and a 20 ms busy timeout by default', async () => {
+    expect(await openStore({ path: tempDbPath() }).settings()).toEqual({ journalMode: 'wal', synchronous: 'NORMAL', busyTimeoutMs: 20 });
   });
 
-  it('takes synchronous=FULL and another busy timeout as options', () => {
+  it('takes synchronous=FULL and another busy timeout as options', async () => {
     const p = tempDbPath();
-    expect(openStore({ path: p, synchronous: 'FULL', busyTimeoutMs: 1234 }).settings()).toEqual({ journalMode: 'wal', synchronous: 'FULL', busyTimeoutMs: 1234 });
+    expect(await openStore({ path: p, synchronous: 'FULL', busyTimeoutMs: 123 }).settings()).toEqual({ journalMode: 'wal', synchronous: 'FULL', busyTimeoutMs: 123 });
     // WAL is a property of the file: a plain connection sees it too
     const raw = new Database(p, { readonly: true });
     try {
@@ -58,24 +63,24 @@ describe('options', () => {
 });
 
 describe('schema versions', () => {
-  it('a new file is migrated to the latest version and tagged as ours', () => {
+  it('a new file is migrated to the latest version and tagged as ours', async () => {
     const p = tempDbPath();
     const store = openStore({ path: p });
     expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
-    store.close();
+    await store.close();
     const raw = new Database(p, { readonly: true });
     try {
       expect(raw.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       const tables = (raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-      expect(tables).toEqual(['attempts', 'cooldowns', 'runs', 'sessions', 'turns']);
+      expect(tables).toEqual(['attempts', 'cooldowns', 'lease_tickets', 'runs', 'sessions', 'turns']);
     } finally {
       raw.close();
     }
   });
 
-  it('the schema itself makes (run id, index) unique in turns: a repeated append is a no-op', () => {
+  it('the schema itself makes (run id, index) unique in turns: a repeated append is a no-op', async () => {
     const p = tempDbPath();
-    openSqliteStore({ path: p }).close();
+    await openSqliteStore({ path: p }).close();
     const raw = new Database(p);
     try {
       const append = raw.prepare(
@@ -93,13 +98,13 @@ describe('schema versions', () => {
     const p = tempDbPath();
     const first = openStore({ path: p });
     await completeRun(first, 'r1', 's1');
-    first.close();
-    expect(openStore({ path: p }).listTurns('s1')).toHaveLength(2);
+    await first.close();
+    expect(await openStore({ path: p }).listTurns('s1')).toHaveLength(2);
   });
 
-  it('a database from a newer version fails with STORE_SCHEMA_TOO_NEW and is not written', () => {
+  it('a database from a newer version fails with STORE_SCHEMA_TOO_NEW and is not written', async () => {
     const p = tempDbPath();
-    openSqliteStore({ path: p }).close();
+    await openSqliteStore({ path: p }).close();
     const raw = new Database(p);
     raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
     raw.close();
@@ -141,7 +146,7 @@ describe('files that are not ours', () => {
     const p = tempDbPath();
     const store = openSqliteStore({ path: p });
     await completeRun(store, 'r1', 's1');
-    store.close();
+    await store.close();
     const bytes = fs.readFileSync(p);
     // keep the 100-byte header (so it still reads as SQLite) and garble the schema b-tree after it
     for (let i = 100; i < 4096 && i < bytes.length; i++) bytes[i] = (i * 7919) & 0xff;
@@ -170,26 +175,26 @@ describe('integrityCheck', () => {
   it('reports ok on a healthy store', async () => {
     const store = openStore({ path: tempDbPath() });
     await completeRun(store, 'r1', 's1');
-    expect(store.integrityCheck()).toEqual({ ok: true, messages: ['ok'] });
+    expect(await store.integrityCheck()).toEqual({ ok: true, messages: ['ok'] });
   });
 });
 
 describe('applyMigrations', () => {
-  const extra = { version: 2, name: 'extra', sql: "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('seeded');" };
+  const extra = { version: LATEST_SCHEMA_VERSION + 1, name: 'extra', sql: "CREATE TABLE extra (x TEXT); INSERT INTO extra VALUES ('seeded');" };
 
   it('applies only the pending steps, in order, and records the version', async () => {
     const p = tempDbPath();
     const store = openSqliteStore({ path: p });
     await completeRun(store, 'r1', 's1');
-    store.close();
+    await store.close();
     const db = new Database(p);
     try {
-      expect(applyMigrations(db, p, [...MIGRATIONS, extra])).toBe(2);
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(applyMigrations(db, p, [...MIGRATIONS, extra])).toBe(extra.version);
+      expect(db.pragma('user_version', { simple: true })).toBe(extra.version);
       expect(db.prepare('SELECT x FROM extra').pluck().all()).toEqual(['seeded']);
       expect(db.prepare('SELECT count(*) FROM turns').pluck().get()).toBe(2);
       // running them again is a no-op
-      expect(applyMigrations(db, p, [...MIGRATIONS, extra])).toBe(2);
+      expect(applyMigrations(db, p, [...MIGRATIONS, extra])).toBe(extra.version);
       expect(db.prepare('SELECT count(*) FROM extra').pluck().get()).toBe(1);
     } finally {
       db.close();
@@ -202,7 +207,7 @@ describe('applyMigrations', () => {
     const p = tempDbPath();
     const db = new Database(p);
     try {
-      const broken = { version: 2, name: 'broken', sql: 'CREATE TABLE half (x); INSERT INTO no_such_table VALUES (1);' };
+      const broken = { version: LATEST_SCHEMA_VERSION + 1, name: 'broken', sql: 'CREATE TABLE half (x); INSERT INTO no_such_table VALUES (1);' };
       expect(() => applyMigrations(db, p, [...MIGRATIONS, broken])).toThrow(/no_such_table/);
       expect(db.pragma('user_version', { simple: true })).toBe(0);
       expect(db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get()).toBe(0);

@@ -87,6 +87,8 @@ async function output() {
     case 'RUN_ABORTED':
     case 'STORE_CORRUPT':
     case 'STORE_SCHEMA_TOO_NEW':
+    case 'STORE_BUSY':
+    case 'STORE_CLOSED':
     case 'STORE_FAILED':
       expectTypeOf(out.error.message).toEqualTypeOf<string>();
       break;

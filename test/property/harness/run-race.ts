@@ -1,7 +1,7 @@
 import type { fc } from '@fast-check/vitest';
 import { SimulatedClock } from 'xstate';
 import { createRunActor, openSqliteStore, type RunOutput } from '../../../src/index.js';
-import type { SessionStore } from '../../../src/store/types.js';
+import type { RunStore, StoreOperations } from '../../../src/store/types.js';
 import type { CallRequest, Message, Turn } from '../../../src/types.js';
 import type { Race, RaceOutcome } from '../../arbitraries/races.js';
 import { classificationOf, scriptKey } from '../../arbitraries/world-types.js';
@@ -25,16 +25,19 @@ export interface RaceTrace {
   hung: boolean;
 }
 
+/** What a race needs of a store: the engine's port, the session's turns, and closing. */
+export type RaceStore = RunStore & Pick<StoreOperations, 'listTurns' | 'close'>;
+
 /** Builds the store all runs of a race share; mutants get each run's messages to misbehave with. */
-export type RaceStoreFactory = (messagesOf: (runId: string) => readonly Message[]) => SessionStore;
+export type RaceStoreFactory = (messagesOf: (runId: string) => readonly Message[]) => RaceStore;
 
 export const sqliteRaceStore: RaceStoreFactory = () => openSqliteStore();
 
-async function seed(store: SessionStore, prior: readonly Message[]): Promise<void> {
+async function seed(store: RaceStore, prior: readonly Message[]): Promise<void> {
   const last = prior.at(-1);
   if (!last) return;
   const { lease } = await store.openRun({ runId: 'seed', sessionId: RACE_SESSION, now: 0, leaseTtlMs: 30_000, lockWaitMs: 0, providers: [] });
-  store.commitRun(lease, { runId: 'seed', messages: prior.slice(0, -1), reply: last, servedBy: { provider: 'seed', model: 'seed', profileId: 'seed' }, attempts: [], now: 0 });
+  await store.commitRun(lease, { runId: 'seed', messages: prior.slice(0, -1), reply: last, servedBy: { provider: 'seed', model: 'seed', profileId: 'seed' }, attempts: [], now: 0 });
 }
 
 /**
@@ -109,8 +112,8 @@ export async function runRace(race: Race, s: fc.Scheduler, makeStore: RaceStoreF
       clock.set(Math.max(due, clock.now()));
     }
     for (const a of actors) if (a.getSnapshot().status === 'active') a.stop();
-    return { runs: traces, turns: store.listTurns(RACE_SESSION), log, hung };
+    return { runs: traces, turns: await store.listTurns(RACE_SESSION), log, hung };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -1,7 +1,7 @@
 import { SimulatedClock } from 'xstate';
 import { createRunActor, openSqliteStore, type RunEvent, type RunOutput } from '../../../src/index.js';
 import type { Classifier } from '../../../src/classify/types.js';
-import type { SessionStore } from '../../../src/store/types.js';
+import type { RunStore } from '../../../src/store/types.js';
 import type { CallFn, Message, Turn } from '../../../src/types.js';
 import { classificationOf, type World } from '../../arbitraries/world-types.js';
 import { driveToEnd } from './sim-driver.js';
@@ -9,7 +9,7 @@ import { worldCall, type ServedCall } from './world-call.js';
 
 export interface RunWorldOptions {
   /** Wraps the store the run sees (mutants: a store that forgets, or lets go of the lease). */
-  wrapStore?: (store: SessionStore) => SessionStore;
+  wrapStore?: (store: RunStore) => RunStore;
   /** Wraps the provider call. */
   wrapCall?: (call: CallFn) => CallFn;
   /** `pinned` (default): failures mean what the world says; `library`: the library's classifier reads the payloads. */
@@ -33,12 +33,12 @@ export interface Trace {
   turnsAfter: Turn[];
 }
 
-async function seedHistory(store: SessionStore, sessionId: string, prior: readonly Message[]): Promise<void> {
+async function seedHistory(store: RunStore, sessionId: string, prior: readonly Message[]): Promise<void> {
   const last = prior.at(-1);
   if (!last) return;
   const { lease } = await store.openRun({ runId: 'seed', sessionId, now: 0, leaseTtlMs: 30_000, lockWaitMs: 0, providers: [] });
   const served = { provider: 'seed', model: 'seed', profileId: 'seed' };
-  store.commitRun(lease, { runId: 'seed', messages: prior.slice(0, -1), reply: last, servedBy: served, attempts: [], now: 0 });
+  await store.commitRun(lease, { runId: 'seed', messages: prior.slice(0, -1), reply: last, servedBy: served, attempts: [], now: 0 });
 }
 
 /** Runs a world through createRunActor on a fresh in-memory SQLite store and a simulated clock. */
@@ -47,7 +47,7 @@ export async function runWorld(world: World, o: RunWorldOptions = {}): Promise<T
   const sqlite = openSqliteStore();
   try {
     await seedHistory(sqlite, sessionId, world.prior);
-    for (const c of world.cooldowns) sqlite.putCooldown(c);
+    for (const c of world.cooldowns) await sqlite.putCooldown(c);
     const store = o.wrapStore ? o.wrapStore(sqlite) : sqlite;
     const clock = new SimulatedClock();
     const provider = worldCall(world, clock);
@@ -58,7 +58,7 @@ export async function runWorld(world: World, o: RunWorldOptions = {}): Promise<T
         const tagged = typeof err === 'object' && err !== null ? provider.tags.get(err) : undefined;
         return tagged && classificationOf(tagged.pinned, tagged.payload, ctx.now?.() ?? 0);
       };
-    const turnsBefore = sqlite.listTurns(sessionId);
+    const turnsBefore = await sqlite.listTurns(sessionId);
     const actor = createRunActor({
       sessionId,
       runId: o.runId ?? 'run-1',
@@ -81,8 +81,8 @@ export async function runWorld(world: World, o: RunWorldOptions = {}): Promise<T
     const { hung } = await driveToEnd(actor, clock, world.policy.deadlineMs + world.policy.attemptTimeoutMs + 1, () => provider.calls.length > RUNAWAY_CALLS);
     const snap = actor.getSnapshot();
     if (hung) actor.stop();
-    return { calls: provider.calls, events, output: snap.output, endedAt, hung, turnsBefore, turnsAfter: sqlite.listTurns(sessionId) };
+    return { calls: provider.calls, events, output: snap.output, endedAt, hung, turnsBefore, turnsAfter: await sqlite.listTurns(sessionId) };
   } finally {
-    sqlite.close();
+    await sqlite.close();
   }
 }

@@ -16,6 +16,6 @@ for (let i = 0; ; i++) {
   const sessionId = `k${i % o.sessions}`;
   const { lease } = await store.openRun({ runId, sessionId, now: Date.now(), leaseTtlMs: o.leaseTtlMs, lockWaitMs: 10_000, providers: [] });
   const reply = 'x'.repeat(Math.floor(random() * 20_000));
-  store.commitRun(lease, { runId, messages: [{ role: 'user', content: `q${i}` }], reply: { role: 'assistant', content: reply }, servedBy: { provider: 'a', model: 'm', profileId: 'p' }, attempts: [], now: Date.now() });
+  await store.commitRun(lease, { runId, messages: [{ role: 'user', content: `q${i}` }], reply: { role: 'assistant', content: reply }, servedBy: { provider: 'a', model: 'm', profileId: 'p' }, attempts: [], now: Date.now() });
   if (i % 25 === 24) emit({ type: 'progress', committed: i + 1 });
 }

@@ -51,5 +51,5 @@ async function oneRun(i: number): Promise<void> {
 }
 
 await pool(o.runs, o.concurrency, oneRun);
-store.close();
+await store.close();
 emit({ type: 'done' });

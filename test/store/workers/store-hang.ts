@@ -5,6 +5,6 @@ import { emit, startWorker, type HangOptions } from './worker-io.js';
 const { o, store } = startWorker<HangOptions>();
 let { lease } = await store.openRun({ runId: o.runId, sessionId: o.sessionId, now: Date.now(), leaseTtlMs: o.leaseTtlMs, lockWaitMs: 10_000, providers: ['alpha'] });
 setInterval(() => {
-  lease = store.renewLease(lease, Date.now(), o.leaseTtlMs);
+  void store.renewLease(lease, Date.now(), o.leaseTtlMs).then((renewed) => (lease = renewed));
 }, Math.max(1, Math.floor(o.leaseTtlMs / 3)));
 emit({ type: 'calling', runId: o.runId });

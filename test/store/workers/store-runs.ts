@@ -24,19 +24,19 @@ async function oneRun(i: number): Promise<void> {
   for (let n = 1; n <= 3; n++) {
     const startedAt = Date.now();
     await sleep(Math.floor(random() * 6));
-    lease = store.renewLease(lease, Date.now(), LEASE_TTL);
+    lease = await store.renewLease(lease, Date.now(), LEASE_TTL);
     const failed = random() < 0.3;
     attempts.push({ n, provider: n === 1 ? 'alpha' : 'beta', model: 'm', profileId: `p${n}`, outcome: failed ? 'failed' : 'succeeded', startedAt, durationMs: Date.now() - startedAt, ...(failed ? { reason: 'overloaded' as const, status: 503 } : {}) });
     if (failed) {
-      if (random() < 0.5) store.putCooldown({ provider: 'alpha', until: Date.now() + 20, reason: 'overloaded', failures: n });
+      if (random() < 0.5) await store.putCooldown({ provider: 'alpha', until: Date.now() + 20, reason: 'overloaded', failures: n });
       continue;
     }
     const reply = `answer to ${runId}`;
-    store.commitRun(lease, { runId, messages: [{ role: 'user', content: user }], reply: { role: 'assistant', content: reply }, servedBy: { provider: 'beta', model: 'm', profileId: `p${n}` }, attempts, now: Date.now() });
+    await store.commitRun(lease, { runId, messages: [{ role: 'user', content: user }], reply: { role: 'assistant', content: reply }, servedBy: { provider: 'beta', model: 'm', profileId: `p${n}` }, attempts, now: Date.now() });
     emit({ type: 'run', runId, sessionId, status: 'succeeded', user, reply });
     return;
   }
-  store.failRun(lease, { runId, sessionId, status: 'failed', errorCode: 'FALLBACK_EXHAUSTED', errorMessage: 'all attempts failed', attempts, now: Date.now() });
+  await store.failRun(lease, { runId, sessionId, status: 'failed', errorCode: 'FALLBACK_EXHAUSTED', errorMessage: 'all attempts failed', attempts, now: Date.now() });
   emit({ type: 'run', runId, sessionId, status: 'failed', code: 'FALLBACK_EXHAUSTED' });
 }
 
@@ -46,6 +46,6 @@ try {
   emit({ type: 'problem', what: `${isLlmFailoverError(e) ? e.code : ''} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });
   process.exitCode = 1;
 } finally {
-  store.close();
+  await store.close();
 }
 emit({ type: 'done' });

@@ -7,6 +7,9 @@ export type WorkerLine =
   | { type: 'progress'; committed: number }
   | { type: 'calling'; runId: string }
   | { type: 'problem'; what: string }
+  | { type: 'locked' }
+  | { type: 'released' }
+  | { type: 'ready' }
   | { type: 'done' };
 
 export function emit(line: WorkerLine): void {
@@ -75,4 +78,14 @@ export interface HangOptions {
   sessionId: string;
   runId: string;
   leaseTtlMs: number;
+}
+
+/** Options of session-queue.ts: `runs` runs of one worker on one shared session, `concurrency` at a time, started together. */
+export interface QueueOptions {
+  dbPath: string;
+  worker: number;
+  runs: number;
+  concurrency: number;
+  /** The workers start their runs once this file exists (so no process gets a head start). */
+  goPath: string;
 }

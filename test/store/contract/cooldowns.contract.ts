@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { CooldownEntry } from '../../../src/types.js';
+import { useStores, type StoreFactory } from './store-factory.js';
+
+const entry = (over: Partial<CooldownEntry> = {}): CooldownEntry => ({ provider: 'openai-codex', until: 2_000, reason: 'quota_exhausted', failures: 1, ...over });
+
+/** Cooldowns shared by every run: keys, upserts, reads, clears. */
+export function cooldownsContract(factory: StoreFactory): void {
+  describe(`${factory.name}: cooldowns`, () => {
+    const stores = useStores(factory);
+
+    it('keeps the four key shapes apart and returns absent parts as absent', async () => {
+      const store = await stores.open();
+      const keys = [{}, { profileId: 'p1' }, { profileId: 'p1', model: 'gpt-5.5' }, { model: 'gpt-5.5' }];
+      for (const [i, k] of keys.entries()) await store.putCooldown(entry({ ...k, until: 2_000 + i }));
+      const active = await store.activeCooldowns(['openai-codex'], 1_000);
+      expect(active).toHaveLength(4);
+      expect(active).toContainEqual(entry({ until: 2_000 }));
+      expect(active).toContainEqual(entry({ profileId: 'p1', until: 2_001 }));
+      expect(active).toContainEqual(entry({ profileId: 'p1', model: 'gpt-5.5', until: 2_002 }));
+      expect(active).toContainEqual(entry({ model: 'gpt-5.5', until: 2_003 }));
+      expect(active.find((e) => e.until === 2_000)).not.toHaveProperty('profileId');
+    });
+
+    it('returns only entries of the given providers that are still active', async () => {
+      const store = await stores.open();
+      await store.putCooldown(entry({ provider: 'a', until: 1_500 }));
+      await store.putCooldown(entry({ provider: 'a', profileId: 'x', until: 1_000 }));
+      await store.putCooldown(entry({ provider: 'b', until: 5_000 }));
+      await store.putCooldown(entry({ provider: 'c', until: 5_000 }));
+      expect((await store.activeCooldowns(['a', 'b', 'a'], 1_000)).map((e) => [e.provider, e.profileId ?? ''])).toEqual([
+        ['a', ''],
+        ['b', ''],
+      ]);
+      expect(await store.activeCooldowns([], 1_000)).toEqual([]);
+    });
+
+    it('upserts keeping the later until and taking the new reason and failure count', async () => {
+      const store = await stores.open();
+      await store.putCooldown(entry({ profileId: 'p1', until: 5_000, reason: 'rate_limit', failures: 1 }));
+      await store.putCooldown(entry({ profileId: 'p1', until: 3_000, reason: 'quota_exhausted', failures: 2 }));
+      expect(await store.activeCooldowns(['openai-codex'], 0)).toEqual([entry({ profileId: 'p1', until: 5_000, reason: 'quota_exhausted', failures: 2 })]);
+      await store.putCooldown(entry({ profileId: 'p1', until: 8_000, reason: 'billing', failures: 3 }));
+      expect(await store.activeCooldowns(['openai-codex'], 0)).toEqual([entry({ profileId: 'p1', until: 8_000, reason: 'billing', failures: 3 })]);
+    });
+
+    it('an entry until Infinity stays active (a profile disabled for good)', async () => {
+      const store = await stores.open();
+      await store.putCooldown(entry({ until: Number.POSITIVE_INFINITY }));
+      expect(await store.activeCooldowns(['openai-codex'], 1e15)).toEqual([entry({ until: Number.POSITIVE_INFINITY })]);
+    });
+
+    it.each([
+      [{ until: Number.NaN }, 'cooldown.until'],
+      [{ failures: 1.5 }, 'cooldown.failures'],
+      [{ provider: '' }, 'cooldown.provider'],
+      [{ profileId: 'key \uD800' }, 'cooldown.profileId'],
+    ])('a malformed entry %j is refused naming the field', async (bad, field) => {
+      const store = await stores.open();
+      await expect(store.putCooldown(entry(bad))).rejects.toMatchObject({ code: 'CONFIG_INVALID', field });
+      expect(await store.activeCooldowns(['openai-codex', ''], 0)).toEqual([]);
+    });
+
+    it('clears exactly the given keys', async () => {
+      const store = await stores.open();
+      await store.putCooldown(entry());
+      await store.putCooldown(entry({ profileId: 'p1' }));
+      await store.putCooldown(entry({ profileId: 'p1', model: 'm' }));
+      await store.clearCooldowns([{ provider: 'openai-codex', profileId: 'p1' }, { provider: 'nobody' }]);
+      expect((await store.activeCooldowns(['openai-codex'], 0)).map((e) => [e.profileId, e.model])).toEqual([
+        [undefined, undefined],
+        ['p1', 'm'],
+      ]);
+    });
+  });
+}
