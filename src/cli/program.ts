@@ -2,6 +2,8 @@ import { Command, Option } from '@commander-js/extra-typings';
 import type { CliContext } from './cli-context.js';
 import { addDemoCommand } from './commands/demo.js';
 import { addDiagramCommand } from './commands/diagram.js';
+import { addRunCommands } from './commands/runs.js';
+import { addSessionCommands } from './commands/sessions.js';
 import { packageVersion } from './package-version.js';
 
 export const DEFAULT_DB = './llm-failover.db';
@@ -29,6 +31,8 @@ export type Program = ReturnType<typeof baseProgram>;
 export function createProgram(ctx: CliContext): Program {
   const program = baseProgram();
   program.configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+  addSessionCommands(program, ctx);
+  addRunCommands(program, ctx);
   addDiagramCommand(program, ctx);
   addDemoCommand(program, ctx);
   program.addHelpText(
