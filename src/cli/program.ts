@@ -1,7 +1,10 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { CliContext } from './cli-context.js';
+import { addCooldownCommands } from './commands/cooldowns.js';
 import { addDemoCommand } from './commands/demo.js';
 import { addDiagramCommand } from './commands/diagram.js';
+import { addHealthCommand } from './commands/health.js';
+import { addPruneCommand } from './commands/prune.js';
 import { addRunCommands } from './commands/runs.js';
 import { addSessionCommands } from './commands/sessions.js';
 import { packageVersion } from './package-version.js';
@@ -33,6 +36,9 @@ export function createProgram(ctx: CliContext): Program {
   program.configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
   addSessionCommands(program, ctx);
   addRunCommands(program, ctx);
+  addHealthCommand(program, ctx);
+  addCooldownCommands(program, ctx);
+  addPruneCommand(program, ctx);
   addDiagramCommand(program, ctx);
   addDemoCommand(program, ctx);
   program.addHelpText(
