@@ -1,5 +1,5 @@
 import type { SessionStore } from '../store/types.js';
-import { EXIT, errorLine, type ExitCode } from './exit-codes.js';
+import { EXIT, errorLine, openFailureCodeOf, type ExitCode } from './exit-codes.js';
 import { openStoreAt, type OpenStoreAtOptions } from './open-store-at.js';
 import { clean } from './output/text.js';
 
@@ -41,14 +41,14 @@ export class CliContext {
 
   /**
    * Runs `use` on the store at `location` (`--db`) and closes it, whatever happens. A store that
-   * cannot be opened is one line on stderr and exit 2; `use` is not called.
+   * cannot be opened is one line on stderr and exit 2 (1 if it was only busy); `use` is not called.
    */
   async withStore(location: string, use: (store: SessionStore) => Promise<void>, options: OpenStoreAtOptions = {}): Promise<void> {
     let store: SessionStore;
     try {
       store = await openStoreAt(location, options);
     } catch (e) {
-      this.fail(e, EXIT.usage);
+      this.fail(e, openFailureCodeOf(e));
       return;
     }
     try {
