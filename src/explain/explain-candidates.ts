@@ -62,11 +62,12 @@ export function explainCandidates(view: RunView): ChainExplanation {
   const { pick } = nextCandidate(view, -1);
   const probe = pick ? undefined : probeTarget(view);
   const first = pick ?? probe;
+  const nameAt = (i: number) => `${view.chain[i]!.provider}/${view.chain[i]!.model}`;
   const candidates = view.chain.map((c, i): CandidateExplanation => {
     const profiles = profilesOf(view, i);
     const block = candidateBlock(view, i);
     const freeAt = block?.freeAt !== undefined ? { freeAt: block.freeAt } : {};
-    const name = `${c.provider}/${c.model}`;
+    const name = nameAt(i);
     if (first && i === first.candidateIndex) {
       const profileId = c.profiles[first.profileIndex]!;
       const detail = probe
@@ -80,14 +81,15 @@ export function explainCandidates(view: RunView): ChainExplanation {
         : `fallback ${name}: called only if the calls before it fail`;
       return { provider: c.provider, model: c.model, verdict: 'fallback', profiles, ...freeAt, detail };
     }
+    // before the first call, or with nothing callable, every candidate is blocked
     const why = block ? blockerText(block.blocker) : 'not reached';
     return { provider: c.provider, model: c.model, verdict: 'skip', profiles, ...freeAt, detail: `skip ${name} without a call: ${why}` };
   });
   const skips = candidates.filter((c) => c.verdict === 'skip').length;
   const detail = pick
-    ? `a run starting now calls ${candidates[pick.candidateIndex]!.provider}/${candidates[pick.candidateIndex]!.model} first${skips ? `, skipping ${skips} candidate(s)` : ''}`
+    ? `a run starting now calls ${nameAt(pick.candidateIndex)} first${skips ? `, skipping ${skips} candidate(s)` : ''}`
     : probe
-      ? `every candidate is cooling down: a run starting now probes ${candidates[probe.candidateIndex]!.provider}/${candidates[probe.candidateIndex]!.model} once`
+      ? `every candidate is cooling down: a run starting now probes ${nameAt(probe.candidateIndex)} once`
       : 'every candidate is cooling down: a run starting now fails at once (FALLBACK_EXHAUSTED) without calling anything';
   return { now: view.now, outcome: pick ? 'call' : probe ? 'probe' : 'fail', candidates, detail };
 }

@@ -30,7 +30,7 @@ export function addSessionCommands(program: Program, ctx: CliContext): void {
       await ctx.withStore(globals.db, async (store) => {
         const sessions = await store.listSessions({ limit: opts.limit });
         if (globals.json) return ctx.json(sessions);
-        ctx.lines(sessions.length === 0 ? [`no sessions in ${store.path ?? globals.db}`] : sessionTable(sessions, Date.now()));
+        ctx.lines(sessions.length === 0 ? [`no sessions in ${globals.db}`] : sessionTable(sessions, Date.now()));
       });
     });
 
