@@ -97,6 +97,11 @@ export async function seedStore(dir: string): Promise<string> {
   await worker.waitFor((l) => l.type === 'calling');
   worker.child.kill('SIGKILL');
   await worker.exited;
+  // the tests show this lease as expired: wait until it is (the dead worker renewed it last)
+  const check = openSqliteStore({ path });
+  const expiresAt = (await check.getSession('ops-2'))?.session.leaseExpiresAt ?? 0;
+  await check.close();
+  await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now() + 1)));
   return path;
 }
 
