@@ -5,7 +5,8 @@ import type { RunContext } from './run-types.js';
 
 export const iso = (t: number): string => (Number.isFinite(t) ? new Date(t).toISOString() : 'the end of the run');
 
-function blockerText(b: Blocker): string {
+/** Why a (model, profile) is passed over, as a skip decision says it. */
+export function blockerText(b: Blocker): string {
   switch (b.kind) {
     case 'cooldown': {
       const e = b.entry;

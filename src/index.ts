@@ -39,6 +39,9 @@ export type {
   PruneResult,
 } from './store/index.js';
 
+export { explainChain } from './explain/index.js';
+export type { ExplainChainOptions, ChainExplanation, CandidateExplanation, CandidateVerdict, ProfileExplanation } from './explain/index.js';
+
 export { DEFAULT_POLICY } from './policy/run-policy.js';
 export type { RunPolicy, PolicyOverrides } from './policy/run-policy.js';
 export { REASON_RULES } from './policy/reason-rules.js';

@@ -1,8 +1,8 @@
 import { toPromise } from 'xstate';
 import { createRunActor } from '../create-run-actor.js';
 import { createEventBus } from '../events.js';
-import { startEmulator } from '../providers/emulator/index.js';
-import { openSqliteStore } from '../store/index.js';
+import { startEmulator, type Emulator } from '../providers/emulator/index.js';
+import type { SessionStore } from '../store/types.js';
 import { formatEvent } from './format-event.js';
 import { openAiHttpCall } from './openai-http-call.js';
 
@@ -30,7 +30,8 @@ const USAGE_LIMIT = {
 };
 
 export interface DemoOptions {
-  dbPath: string;
+  /** Where the two runs keep their session and cooldowns; the caller opens and closes it. */
+  store: SessionStore;
   write: (line: string) => void;
 }
 
@@ -39,13 +40,21 @@ export interface DemoOptions {
  * account quota is spent, the others answer) and prints the decision timeline and what the
  * providers saw. Returns the exit code.
  */
-export async function runDemo({ dbPath, write }: DemoOptions): Promise<number> {
+export async function runDemo({ store, write }: DemoOptions): Promise<0 | 1> {
   const emulator = await startEmulator({
     keys: DEMO_KEYS,
     scenario: [{ provider: 'openai-codex', steps: [{ error: USAGE_LIMIT }] }],
     fallback: (req) => ({ reply: `(${req.model}) Hello! How can I help?` }),
   });
-  const store = openSqliteStore({ path: dbPath });
+  // its server keeps the process alive: closed whatever happens
+  try {
+    return await tellIncident(store, emulator, write);
+  } finally {
+    await emulator.close();
+  }
+}
+
+async function tellIncident(store: SessionStore, emulator: Emulator, write: (line: string) => void): Promise<0 | 1> {
   const bus = createEventBus();
   let startedAt = Date.now();
   for (const type of ['attempt.started', 'attempt.failed', 'attempt.succeeded', 'cooldown.set', 'retry.scheduled', 'profile.rotated', 'candidate.skipped', 'model.escalated', 'session.persisted', 'run.succeeded', 'run.failed'] as const) {
@@ -55,37 +64,32 @@ export async function runDemo({ dbPath, write }: DemoOptions): Promise<number> {
     });
   }
   const call = openAiHttpCall((provider) => emulator.baseUrl(provider), (profileId) => KEY_OF_PROFILE[profileId] ?? 'sk-demo-unknown');
-  try {
-    write('llm-failover demo: the quota incident, over HTTP against a local provider emulator');
-    write(`chain: ${INCIDENT_CHAIN.join(' → ')}`);
-    write(`emulator: ${emulator.url} (openai-codex answers 429 usage_limit_reached; the others answer)\n`);
-    let failed = 0;
-    let seen = 0;
-    for (const [i, title] of ['run 1: a fresh store', 'run 2: same store, the cooldown is remembered'].entries()) {
-      write(title);
-      startedAt = Date.now();
-      const actor = createRunActor({
-        sessionId: 'chat-42',
-        messages: [{ role: 'user', content: i === 0 ? 'hello' : 'and again' }],
-        chain: INCIDENT_CHAIN,
-        profiles: { 'openai-codex': ['codex:main'] },
-        call,
-        store,
-        events: bus,
-      });
-      actor.start();
-      const out = await toPromise(actor);
-      if (out.status !== 'succeeded') failed++;
-      const requests = emulator.requests().slice(seen);
-      seen += requests.length;
-      write(`  → ${out.status}; the providers saw ${requests.length} request(s): ${requests.map((r) => `${r.provider}/${r.model} (${r.keyId}) → ${r.outcome}`).join(', ')}\n`);
-    }
-    const turns = await store.listTurns('chat-42');
-    write(`session chat-42 now holds ${turns.length} turns:`);
-    for (const t of turns) write(`  ${t.seq}. ${t.role}: ${t.content}`);
-    return failed === 0 ? 0 : 1;
-  } finally {
-    await store.close();
-    await emulator.close();
+  write('llm-failover demo: the quota incident, over HTTP against a local provider emulator');
+  write(`chain: ${INCIDENT_CHAIN.join(' → ')}`);
+  write(`emulator: ${emulator.url} (openai-codex answers 429 usage_limit_reached; the others answer)\n`);
+  let failed = 0;
+  let seen = 0;
+  for (const [i, title] of ['run 1: a fresh store', 'run 2: same store, the cooldown is remembered'].entries()) {
+    write(title);
+    startedAt = Date.now();
+    const actor = createRunActor({
+      sessionId: 'chat-42',
+      messages: [{ role: 'user', content: i === 0 ? 'hello' : 'and again' }],
+      chain: INCIDENT_CHAIN,
+      profiles: { 'openai-codex': ['codex:main'] },
+      call,
+      store,
+      events: bus,
+    });
+    actor.start();
+    const out = await toPromise(actor);
+    if (out.status !== 'succeeded') failed++;
+    const requests = emulator.requests().slice(seen);
+    seen += requests.length;
+    write(`  → ${out.status}; the providers saw ${requests.length} request(s): ${requests.map((r) => `${r.provider}/${r.model} (${r.keyId}) → ${r.outcome}`).join(', ')}\n`);
   }
+  const turns = await store.listTurns('chat-42');
+  write(`session chat-42 now holds ${turns.length} turns:`);
+  for (const t of turns) write(`  ${t.seq}. ${t.role}: ${t.content}`);
+  return failed === 0 ? 0 : 1;
 }

@@ -2,9 +2,12 @@ import type { RunEvent } from '../events.js';
 
 const until = (t: number | undefined) => (t === undefined || !Number.isFinite(t) ? '' : ` until ${new Date(t).toISOString()}`);
 
+/** The time column of the timeline: ms since the run started. */
+export const offset = (at: number, startedAt: number): string => `+${String(at - startedAt).padStart(5)} ms`;
+
 /** One line of the decision timeline, or undefined for events the timeline leaves out. */
 export function formatEvent(e: RunEvent, startedAt: number): string | undefined {
-  const t = `+${String(e.at - startedAt).padStart(5)} ms`;
+  const t = offset(e.at, startedAt);
   switch (e.type) {
     case 'attempt.started':
       return `${t}  call ${e.attempt}  ${e.provider}/${e.model} as ${e.profileId}${e.probe ? ' (probe)' : ''}`;

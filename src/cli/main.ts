@@ -1,38 +1,19 @@
 #!/usr/bin/env node
-import { runDemo } from './demo.js';
+// The `llm-failover` binary (package.json `bin`). `npm start` runs its demo from source.
+import { runCli } from './run-cli.js';
 
-const USAGE = `usage: llm-failover demo [--db <path>]
+// `llm-failover runs | head` closes the pipe early: the reader's choice, not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
-  demo   run the quota incident twice and print every decision
-         --db <path>  SQLite file to use (default: in memory)`;
-
-async function main(argv: string[]): Promise<number> {
-  const [command = 'demo', ...rest] = argv;
-  if (command === '--help' || command === '-h' || command === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  if (command !== 'demo') {
-    console.error(`unknown command "${command}"\n\n${USAGE}`);
-    return 2;
-  }
-  let dbPath = ':memory:';
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--db' && rest[i + 1]) dbPath = rest[++i]!;
-    else {
-      console.error(`unknown option "${rest[i]}"\n\n${USAGE}`);
-      return 2;
-    }
-  }
-  return runDemo({ dbPath, write: (line) => console.log(line) });
-}
-
-main(process.argv.slice(2)).then(
+runCli(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
-    console.error(`llm-failover: ${err instanceof Error ? err.message : String(err)}`);
+  (e: unknown) => {
+    process.stderr.write(`llm-failover: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;
   },
 );

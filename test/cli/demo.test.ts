@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/cli/demo.js';
+import { openSqliteStore } from '../../src/index.js';
 
 describe('npm start: the fallback demo', () => {
   it('recovers from the quota incident in 2 requests at the providers, then 1, and prints no key', async () => {
     const lines: string[] = [];
-    const code = await runDemo({ dbPath: ':memory:', write: (line) => lines.push(line) });
+    const store = openSqliteStore();
+    const code = await runDemo({ store, write: (line) => lines.push(line) }).finally(() => store.close());
     expect(code).toBe(0);
     const seen = lines.filter((l) => l.includes('the providers saw'));
     expect(seen).toHaveLength(2);
