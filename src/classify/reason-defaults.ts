@@ -23,7 +23,9 @@ export const REASON_DEFAULTS: Record<FailureReason, ReasonDefaults> = {
   context_overflow: { scope: 'model', retryable: false },
   content_policy: { scope: 'model', retryable: false },
   model_not_found: { scope: 'model', retryable: false },
-  bad_request: { scope: 'request', retryable: false },
+  // A request one API refuses is refused by its own validation rules: only wording that names a
+  // defect every chat API refuses (a tool call without its result) widens it to the request.
+  bad_request: { scope: 'model', retryable: false },
   aborted: { scope: 'request', retryable: false },
   interrupted: { scope: 'model', retryable: false },
   unknown: { scope: 'model', retryable: true },

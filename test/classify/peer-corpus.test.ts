@@ -32,7 +32,6 @@ const DISAGREEMENTS: ReadonlyArray<{ key: string; ours: FailureReason; why: stri
   { key: 'xai - - 403 {"error":"You have run out of credits"}', ours: 'billing', why: 'running out of credits is billing whatever the status; rotating keys of another team may help' },
   { key: '- 400 - ', ours: 'unknown', why: NO_EVIDENCE },
   { key: '- 422 - Unprocessable Entity', ours: 'unknown', why: NO_EVIDENCE },
-  { key: '- - - Requested agent harness "codex" does not support openai/gpt-5.3-codex (provider is not one of: codex).', ours: 'unknown', why: 'a host harness refusing a model: nothing says the request itself is malformed for every candidate' },
   { key: '- 400 invalid_request AADSTS7000215: Invalid client secret provided.', ours: 'auth', why: 'an invalid client secret is a bad credential (rotate the profile), not a malformed request' },
 ];
 
