@@ -247,12 +247,14 @@ function visit(w: Walk, { value, depth, inBody }: QueueItem): void {
     const at = STEP_AT.get(key);
     if (at) steps.push(...at);
   }
-  steps.sort((a, b) => a - b);
+  steps.sort(ascending);
   for (const at of steps) {
     const [key, step] = STEPS[at] ?? ['', Step.Nested];
     readStep(w, step, key, f.get(key), depth, inBody);
   }
 }
+
+const ascending = (a: number, b: number): number => a - b;
 
 /** What a key means to the walk. */
 const Step = {

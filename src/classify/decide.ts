@@ -97,14 +97,14 @@ const TEXT_ENTRIES = new Map<RuleTable, readonly TextEntry[]>(
 );
 
 /** First text rule (in table order) that the base allows and the text matches. */
-function matchText(tables: readonly RuleTable[], text: string, status: number | undefined, accepts: (r: FailureReason) => boolean): Rule | undefined {
-  const found = TEXT_INDEX.scan(text.toLowerCase());
+function matchText(tables: readonly RuleTable[], text: string, status: number | undefined, base: FailureReason | undefined, allowed: readonly FailureReason[] | '*'): Rule | undefined {
+  TEXT_INDEX.scan(text.toLowerCase());
   for (const table of tables) {
     for (const e of TEXT_ENTRIES.get(table) ?? []) {
-      if (!accepts(e.reason)) continue;
+      if (e.reason !== base && allowed !== '*' && !allowed.includes(e.reason)) continue;
       if (e.status !== null && (status === undefined || !e.status.includes(status))) continue;
       if (e.yieldsToStatus && status !== undefined) continue;
-      if (LiteralIndex.satisfies(e.plan, found) && e.re.test(text)) return e.rule;
+      if (TEXT_INDEX.mayMatchLast(e.re, e.plan) && e.re.test(text)) return e.rule;
     }
   }
   return undefined;
@@ -114,11 +114,20 @@ function matchStatus(status: number | undefined): StatusRule | undefined {
   return status === undefined ? undefined : statusRule(status);
 }
 
+const byRank = (a: { rank: number }, b: { rank: number }): number => a.rank - b.rank;
+
+/** The first HTTP error status (4xx or 5xx) of a list. */
+function firstError(statuses: readonly number[]): number | undefined {
+  for (const s of statuses) if (s >= 400) return s;
+  return undefined;
+}
+
 /** The text the rules read: best sources first, each already cut to 10 kB, all together bounded. */
 function ruleText(signals: Signals): string {
-  const ordered = [...signals.texts].sort((a, b) => a.rank - b.rank);
-  const joined = [...ordered.map((t) => t.text), ...signals.codes.map((c) => c.value)].join('\n');
-  return joined.slice(0, LIMITS.matchChars);
+  const parts: string[] = [];
+  for (const t of [...signals.texts].sort(byRank)) parts.push(t.text);
+  for (const c of signals.codes) parts.push(c.value);
+  return parts.join('\n').slice(0, LIMITS.matchChars);
 }
 
 /**
@@ -127,9 +136,8 @@ function ruleText(signals: Signals): string {
  * CODE_REFINEMENTS, and decides alone when nothing structured was found.
  */
 export function decide(signals: Signals, provider: string | undefined): Decision {
-  const errorStatus = [...signals.statuses, ...signals.bodyStatuses].find((s) => s >= 400);
-  const status = errorStatus ?? signals.textStatuses.find((s) => s >= 400);
-  const family = familyOf(provider, [...signals.headers.keys()]);
+  const status = firstError(signals.statuses) ?? firstError(signals.bodyStatuses) ?? firstError(signals.textStatuses);
+  const family = familyOf(provider, signals.headers.keys());
   const tables = tablesFor(family);
   const text = ruleText(signals);
 
@@ -140,24 +148,30 @@ export function decide(signals: Signals, provider: string | undefined): Decision
 
   const allowed: readonly FailureReason[] | '*' =
     baseReason === undefined ? '*' : strong ? (CODE_REFINEMENTS[baseReason] ?? []) : (BASE_REFINEMENTS[baseReason] ?? '*');
-  const byText = matchText(tables, text, status, (r) => r === baseReason || allowed === '*' || allowed.includes(r));
+  const byText = matchText(tables, text, status, baseReason, allowed);
   // Money is money: every 402 is billing, whatever a code or the words say (a Retry-After still bounds it).
   const reason: FailureReason = status === 402 ? 'billing' : (byText?.reason ?? baseReason ?? 'unknown');
 
   // The rules that agree with the outcome say how wide and how retryable it is, most specific first.
-  const agreeing = [byText, strong?.rule, byStatus, weak?.rule].filter(
-    (r): r is Rule | StatusRule => r !== undefined && r.reason === reason,
-  );
-  const scope =
-    agreeing.find((r) => r.scope)?.scope ?? family?.defaultScopes?.[reason] ?? REASON_DEFAULTS[reason].scope;
-  let retryable = agreeing.map((r) => r.retryable).find((v) => v !== undefined) ?? REASON_DEFAULTS[reason].retryable;
+  let scope: FailureScope | undefined;
+  let retryable: boolean | undefined;
+  let ignoresRetryHint = false;
+  for (const r of [byText, strong?.rule, byStatus, weak?.rule]) {
+    if (r === undefined || r.reason !== reason) continue;
+    scope ??= r.scope;
+    retryable ??= r.retryable;
+    if ('ignoresRetryHint' in r && r.ignoresRetryHint === true) ignoresRetryHint = true;
+  }
+  scope ??= family?.defaultScopes?.[reason] ?? REASON_DEFAULTS[reason].scope;
+  retryable ??= REASON_DEFAULTS[reason].retryable;
   // An unrecognised refusal (a 4xx nothing explains) is this (model, profile) saying no: move on, do not
   // call it again. A thrower's own "not retryable" likewise settles only what we could not classify.
   if (reason === 'unknown' && ((status !== undefined && status >= 400 && status < 500) || signals.retryableFlags.includes(false))) retryable = false;
-  const ignoresRetryHint = agreeing.some((r) => 'ignoresRetryHint' in r && r.ignoresRetryHint === true);
 
   const decidedCode = (strong ?? weak)?.code;
-  const code = decidedCode && !decidedCode.fromName ? decidedCode.value : signals.codes.find((c) => !c.fromName)?.value ?? decidedCode?.value;
+  let code = decidedCode && !decidedCode.fromName ? decidedCode.value : undefined;
+  if (code === undefined) for (const c of signals.codes) if (!c.fromName) { code = c.value; break; }
+  code ??= decidedCode?.value;
 
   return {
     reason,

@@ -75,7 +75,8 @@ function readHtml(s: string): string {
       size += text.length;
     }
     if (open < 0) break;
-    const skipped = SKIPPED.find((tag) => lower.startsWith(tag, open + 1));
+    let skipped: string | undefined;
+    for (const tag of SKIPPED) if (lower.startsWith(tag, open + 1)) skipped = tag;
     if (skipped) {
       const close = lower.indexOf(`</${skipped}>`, open + 1);
       if (close < 0) break;
