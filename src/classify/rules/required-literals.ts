@@ -216,14 +216,29 @@ export class LiteralIndex {
   /** Per state: the runs that end there (its own and its suffixes'), and whether there are any. */
   private readonly out: number[][] = [];
   private hasOut = new Uint8Array(0);
+  /** Per run id: the patterns whose plan names it. */
+  private readonly patternsOf: number[][] = [];
+  private readonly patternIds = new Map<RegExp, number>();
+  // Scratch state of the last scan, reused: allocating a typed array per scan cost more than the scan.
+  private found = new Uint8Array(0);
+  private touchedRuns: number[] = [];
+  private possible = new Uint8Array(0);
+  private touchedPatterns: number[] = [];
   readonly size: number;
 
   constructor(patterns: Iterable<RegExp>) {
     for (const re of patterns) {
+      if (this.patternIds.has(re)) continue;
+      const pid = this.patternIds.size;
+      this.patternIds.set(re, pid);
       const req = requiredLiterals(re);
-      this.plans.set(re, req === null ? null : this.plan(req));
+      const plan = req === null ? null : this.plan(req);
+      this.plans.set(re, plan);
+      if (plan) for (const id of new Set(req?.flat(2).map((run) => this.runIds.get(run) ?? -1))) (this.patternsOf[id] ??= []).push(pid);
     }
     this.size = this.runIds.size;
+    this.found = new Uint8Array(this.size);
+    this.possible = new Uint8Array(this.patternIds.size);
     this.build();
   }
 
@@ -313,10 +328,16 @@ export class LiteralIndex {
     }
   }
 
-  /** Which runs may occur in `lower` (a lower-cased text): one flag per run id. */
+  /**
+   * Which runs may occur in `lower` (a lower-cased text): one flag per run id. The array is the
+   * index's own scratch, valid until the next scan (classification is synchronous).
+   */
   scan(lower: string): Uint8Array {
-    const found = new Uint8Array(this.size);
-    const { column, delta, columns, wide, fail, out, hasOut } = this;
+    const { column, delta, columns, wide, fail, out, hasOut, found, possible, patternsOf } = this;
+    for (const id of this.touchedRuns) found[id] = 0;
+    for (const pid of this.touchedPatterns) possible[pid] = 0;
+    const touchedRuns: number[] = [];
+    const touchedPatterns: number[] = [];
     let state = 0;
     for (let i = 0; i < lower.length; i++) {
       const c = lower.charCodeAt(i);
@@ -332,10 +353,33 @@ export class LiteralIndex {
       }
       if (hasOut[state] === 1) {
         const ids = out[state] as number[];
-        for (let k = 0; k < ids.length; k++) found[ids[k] as number] = 1;
+        for (let k = 0; k < ids.length; k++) {
+          const id = ids[k] as number;
+          if (found[id] === 1) continue;
+          found[id] = 1;
+          touchedRuns.push(id);
+          for (const pid of patternsOf[id] ?? []) {
+            if (possible[pid] === 0) {
+              possible[pid] = 1;
+              touchedPatterns.push(pid);
+            }
+          }
+        }
       }
     }
+    this.touchedRuns = touchedRuns;
+    this.touchedPatterns = touchedPatterns;
     return found;
+  }
+
+  /**
+   * Whether `re` may match the text of the last scan. A pattern none of whose runs occurred is
+   * out at once (every alternative needs at least one); the others have their plan walked.
+   */
+  mayMatchLast(re: RegExp, plan: Int32Array | null): boolean {
+    if (plan === null) return true;
+    const pid = this.patternIds.get(re);
+    return pid !== undefined && this.possible[pid] === 1 && LiteralIndex.satisfies(plan, this.found);
   }
 
   /** The plan `mayMatch` walks for `re`: look it up once per pattern, not per text. */
