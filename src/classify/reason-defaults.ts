@@ -44,9 +44,13 @@ export const BASE_REFINEMENTS: Partial<Record<FailureReason, readonly FailureRea
   auth: ['billing', 'quota_exhausted', 'rate_limit', 'content_policy'],
 };
 
-/** Specific provider codes are final except for these refinements of the same family. */
+/**
+ * Specific provider codes are final except for these refinements: within the same family, and a
+ * parameter code (`unsupported_value`) whose words say the account may not use the feature yet.
+ */
 export const CODE_REFINEMENTS: Partial<Record<FailureReason, readonly FailureReason[]>> = {
   rate_limit: ['quota_exhausted', 'billing', 'overloaded', 'context_overflow'],
+  bad_request: ['auth'],
   quota_exhausted: ['rate_limit'],
   auth: ['billing', 'quota_exhausted', 'rate_limit', 'content_policy'],
 };

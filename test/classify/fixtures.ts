@@ -48,6 +48,8 @@ export interface HeldOutResult {
   labelledIn: string;
   before: { reason: number; scope: number; wrongTerminal: number };
   after: { reason: number; scope: number; wrongTerminal: number };
+  /** Labels corrected after the first run (each entry says why in `relabelled`); `before` keeps the labels as committed. */
+  relabelled?: number;
 }
 
 export const loadHeldOutResults = (): HeldOutResult[] => fixtureFile('held-out-results.json') as HeldOutResult[];
