@@ -1,5 +1,5 @@
 // Measures the classifier on a batch of labelled payloads it was not written against:
-// npx tsx scripts/measure-held-out.ts test/fixtures/held-out-batch-1.json
+// npx tsx scripts/measure-held-out.ts test/fixtures/held-out-batch-<n>.json (the batch file, before it joins the corpus)
 // Prints reason and scope accuracy, the wrong terminal verdicts (a run-ending bad_request/request or
 // aborted where the label says another candidate would have served) and every miss.
 import { readFileSync } from 'node:fs';
