@@ -25,9 +25,15 @@ function describeRoot(err: unknown): string {
 
 /** The best human message: a provider's own words over wrapper prose, scrubbed and short. */
 function messageOf(signals: Signals, err: unknown, status: number | undefined, code: string | undefined): string {
-  const best = [...signals.texts].sort((a, b) => a.rank - b.rank)[0]?.text;
+  let best: string | undefined;
+  let rank = Infinity;
+  for (const t of signals.texts) if (t.rank < rank) [best, rank] = [t.text, t.rank];
   const raw = best ?? (code ? code : status !== undefined ? `HTTP ${status}` : describeRoot(err));
-  const clean = scrubSecrets(raw.slice(0, LIMITS.textChars)).replace(/\s+/g, ' ').trim();
+  // Whitespace collapsed first (when there is any to collapse), then scrubbed on a prefix with room
+  // for keys that shrink to `***`.
+  const prefix = raw.slice(0, 8 * LIMITS.messageChars);
+  const flat = /[^\S ]| {2}|^ | $/.test(prefix) ? prefix.replace(/\s+/g, ' ').trim() : prefix;
+  const clean = scrubSecrets(flat.slice(0, 2 * LIMITS.messageChars));
   return clean.length > LIMITS.messageChars ? `${clean.slice(0, LIMITS.messageChars - 1)}…` : clean || 'unknown error';
 }
 

@@ -45,23 +45,6 @@ const NESTED_KEYS = ['error', 'detail', 'cause', 'lastError', 'errors', 'respons
 const BODY_KEYS = new Set(['error', 'detail', 'body', 'responseBody', 'data', 'details', 'innererror', 'innerError', 'metadata', 'raw', 'choices', 'candidates', 'promptFeedback', 'provider_specific_fields']);
 const HEADER_KEYS = ['headers', 'responseHeaders'];
 
-function get(obj: object, key: string): unknown {
-  try {
-    return (obj as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
-
-function constructorName(obj: object): string | undefined {
-  try {
-    const name: unknown = (Object.getPrototypeOf(obj) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
-    return typeof name === 'string' ? name : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** `"429"`, `429` → 429; anything outside 100..599 is not an HTTP status. */
 function asStatus(v: unknown): number | undefined {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d{3}\s*$/.test(v) ? Number(v) : NaN;
@@ -78,6 +61,7 @@ const TEXT_STATUS_PATTERNS: readonly RegExp[] = [
 
 function statusInText(text: string): number | undefined {
   const head = text.slice(0, 300);
+  if (!/[45]\d\d/.test(head)) return undefined;
   for (const re of TEXT_STATUS_PATTERNS) {
     const m = re.exec(head);
     if (m?.[1]) return Number(m[1]);
@@ -100,156 +84,304 @@ interface QueueItem {
   inBody: boolean;
 }
 
+const FINISH_KEYS = ['finish_reason', 'finishReason', 'blockReason', 'block_reason'];
+const QUOTA_NAME_KEYS = ['quotaId', 'quotaMetric'];
+const QUOTA_VALUE_KEYS = ['quota_limit_value', 'quotaValue'];
+const RETRYABLE_KEYS = ['isRetryable', 'retryable'];
+const SECONDS_KEYS = ['resets_in_seconds', 'reset_after_seconds', 'retry_after_seconds', 'retry_after', 'retryAfter'];
+const MS_KEYS = ['retry_after_ms', 'retryAfterMs'];
+const DELAY_KEYS = ['retryDelay', 'retry_delay'];
+const RESET_AT_KEYS = ['resets_at', 'reset_at', 'resetsAt'];
+
+/** Every key the walk reads: an object is asked for these and nothing else. */
+const READ_KEYS: ReadonlySet<string> = new Set([
+  'name', ...STATUS_KEYS, ...CODE_KEYS, ...FINISH_KEYS, ...QUOTA_NAME_KEYS, ...QUOTA_VALUE_KEYS, ...MESSAGE_KEYS,
+  ...RETRYABLE_KEYS, ...HEADER_KEYS, ...SECONDS_KEYS, ...MS_KEYS, ...DELAY_KEYS, ...RESET_AT_KEYS, ...NESTED_KEYS,
+]);
+
+interface ProtoInfo {
+  /** Read keys the prototype chain defines (getters of `DOMException`, `Response`; `Error.prototype.name`). */
+  keys: readonly string[];
+  constructorName: string | undefined;
+}
+
+// Per prototype, once: what its chain defines among the read keys. Class instances (SDK errors,
+// DOMException, fetch Response) may answer a key from a getter their own keys do not list.
+const PROTO_INFO = new WeakMap<object, ProtoInfo>();
+
+function protoInfo(proto: object): ProtoInfo {
+  let info = PROTO_INFO.get(proto);
+  if (info) return info;
+  const keys = new Set<string>();
+  for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const key of Object.getOwnPropertyNames(p)) if (READ_KEYS.has(key)) keys.add(key);
+  }
+  info = { keys: [...keys], constructorName: constructorName(proto) };
+  PROTO_INFO.set(proto, info);
+  return info;
+}
+
+function constructorName(proto: object): string | undefined {
+  try {
+    const name: unknown = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The read keys an object answers, read once each: a throwing getter costs only its own key. */
+interface Fields {
+  values: Map<string, unknown>;
+  constructorName: string | undefined;
+}
+
+function readField(obj: object, key: string, into: Map<string, unknown>): void {
+  try {
+    const v = (obj as Record<string, unknown>)[key];
+    if (v !== undefined) into.set(key, v);
+  } catch {
+    // A hostile getter: this key says nothing.
+  }
+}
+
+/**
+ * A plain object (parsed JSON, an object literal) is read by its own keys, usually a handful;
+ * anything else by its own property names plus what its prototype chain defines. Either way
+ * only the keys the walk uses are read, and each once.
+ */
+function fieldsOf(obj: object): Fields {
+  const values = new Map<string, unknown>();
+  try {
+    const proto = Object.getPrototypeOf(obj) as object | null;
+    if (proto === Object.prototype || proto === null) {
+      for (const key in obj) if (READ_KEYS.has(key)) readField(obj, key, values);
+      return { values, constructorName: undefined };
+    }
+    for (const key of Object.getOwnPropertyNames(obj)) if (READ_KEYS.has(key)) readField(obj, key, values);
+    const info = protoInfo(proto);
+    for (const key of info.keys) if (!values.has(key)) readField(obj, key, values);
+    return { values, constructorName: info.constructorName };
+  } catch {
+    // A proxy whose traps refuse to list keys may still answer them one by one.
+    for (const key of READ_KEYS) readField(obj, key, values);
+    return { values, constructorName: undefined };
+  }
+}
+
+interface Walk {
+  s: Signals;
+  seenObjects: Set<object>;
+  seenTexts: Set<string>;
+  seenStrings: Set<string>;
+  queue: QueueItem[];
+}
+
+function addCode(w: Walk, value: string, fromName = false): void {
+  const colon = value.indexOf(':');
+  const v = (colon < 0 ? value : value.slice(0, colon)).trim(); // `ThrottlingException:http://internal...`
+  const codes = w.s.codes;
+  if (!v || v.length > 100 || codes.length >= LIMITS.codes || v.toLowerCase() === 'error') return;
+  for (const c of codes) if (c.value === v) return;
+  codes.push({ value: v, fromName });
+}
+
+function addText(w: Walk, text: string, rank: number): void {
+  const t = decodePercent(text.trim().slice(0, LIMITS.textChars));
+  if (!t || w.seenTexts.has(t) || w.s.texts.length >= LIMITS.texts) return;
+  w.seenTexts.add(t);
+  w.s.texts.push({ text: t, rank });
+  const st = statusInText(t);
+  if (st !== undefined) w.s.textStatuses.push(st);
+}
+
+function enqueue(w: Walk, value: unknown, depth: number, inBody: boolean): void {
+  if (value !== null && value !== undefined && depth <= LIMITS.depth) w.queue.push({ value, depth, inBody });
+}
+
+function readString(w: Walk, text: string, depth: number, inBody: boolean, rank: number): void {
+  // One body referenced from many places is parsed once: work stays linear in the input.
+  if (w.seenStrings.has(text)) return;
+  w.seenStrings.add(text);
+  const parts = readBody(text);
+  for (const code of parts.codes) addCode(w, code);
+  if (parts.text !== undefined) addText(w, parts.text, rank);
+  for (const obj of parts.objects) enqueue(w, obj, depth + 1, true);
+}
+
+function visit(w: Walk, { value, depth, inBody }: QueueItem): void {
+  const s = w.s;
+  if (typeof value === 'string') {
+    readString(w, value, depth, inBody, inBody ? 1 : 3);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) {
+    if (depth === 0 && (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')) addText(w, String(value), 4);
+    return;
+  }
+  if (w.seenObjects.has(value)) return;
+  w.seenObjects.add(value);
+
+  if (Array.isArray(value)) {
+    // RetryError.errors ends with the latest failure: read the tail.
+    for (let i = value.length - 1; i >= Math.max(0, value.length - LIMITS.arrayItems); i--) enqueue(w, value[i], depth + 1, inBody);
+    return;
+  }
+  if (isBytes(value)) {
+    try {
+      readString(w, new TextDecoder().decode(value.subarray(0, LIMITS.bodyChars)), depth, true, 1);
+    } catch {
+      // Undecodable bytes carry no signal.
+    }
+    return;
+  }
+
+  const { values: f, constructorName: ctorName } = fieldsOf(value);
+  if (f.size === 0 && ctorName === undefined) return;
+  for (const name of [f.get('name'), ctorName]) {
+    if (typeof name === 'string' && !GENERIC_NAMES.has(name)) addCode(w, name, true);
+  }
+  // Only the keys present, in the fixed order of STEPS (the order decides which text and code come first).
+  const steps: number[] = [];
+  for (const key of f.keys()) {
+    const at = STEP_AT.get(key);
+    if (at) steps.push(...at);
+  }
+  steps.sort(ascending);
+  for (const at of steps) {
+    const [key, step] = STEPS[at] ?? ['', Step.Nested];
+    readStep(w, step, key, f.get(key), depth, inBody);
+  }
+}
+
+const ascending = (a: number, b: number): number => a - b;
+
+/** What a key means to the walk. */
+const Step = {
+  Status: 0,
+  Code: 1,
+  Finish: 2,
+  QuotaName: 3,
+  QuotaValue: 4,
+  Message: 5,
+  Retryable: 6,
+  Headers: 7,
+  Seconds: 8,
+  Ms: 9,
+  Delay: 10,
+  ResetAt: 11,
+  Nested: 12,
+} as const;
+type Step = (typeof Step)[keyof typeof Step];
+
+/** Every (key, meaning) pair, in the order an object's fields are read. A key may mean two things (`detail`). */
+const STEPS: ReadonlyArray<readonly [string, Step]> = [
+  ...STATUS_KEYS.map((k) => [k, Step.Status] as const),
+  ...CODE_KEYS.map((k) => [k, Step.Code] as const),
+  ...FINISH_KEYS.map((k) => [k, Step.Finish] as const),
+  ...QUOTA_NAME_KEYS.map((k) => [k, Step.QuotaName] as const),
+  ...QUOTA_VALUE_KEYS.map((k) => [k, Step.QuotaValue] as const),
+  ...MESSAGE_KEYS.map((k) => [k, Step.Message] as const),
+  ...RETRYABLE_KEYS.map((k) => [k, Step.Retryable] as const),
+  ...HEADER_KEYS.map((k) => [k, Step.Headers] as const),
+  ...SECONDS_KEYS.map((k) => [k, Step.Seconds] as const),
+  ...MS_KEYS.map((k) => [k, Step.Ms] as const),
+  ...DELAY_KEYS.map((k) => [k, Step.Delay] as const),
+  ...RESET_AT_KEYS.map((k) => [k, Step.ResetAt] as const),
+  ...NESTED_KEYS.map((k) => [k, Step.Nested] as const),
+];
+
+const STEP_AT = new Map<string, number[]>();
+STEPS.forEach(([key], at) => STEP_AT.set(key, [...(STEP_AT.get(key) ?? []), at]));
+
+function readStep(w: Walk, step: Step, key: string, v: unknown, depth: number, inBody: boolean): void {
+  const s = w.s;
+  switch (step) {
+    case Step.Status: {
+      const st = asStatus(v);
+      if (st !== undefined) (inBody ? s.bodyStatuses : s.statuses).push(st);
+      else if (typeof v === 'string' && /^[A-Za-z_.-]{3,60}$/.test(v)) addCode(w, v); // gRPC: RESOURCE_EXHAUSTED
+      return;
+    }
+    case Step.Code: {
+      const st = key === 'code' ? asStatus(v) : undefined;
+      if (st !== undefined) s.bodyStatuses.push(st);
+      else if (typeof v === 'string') addCode(w, v);
+      else if (typeof v === 'number' && Number.isFinite(v)) addCode(w, String(v));
+      return;
+    }
+    // An answer that carries its own failure: a finish reason other than a normal stop, a blocked prompt.
+    case Step.Finish:
+      if (typeof v === 'string' && !NORMAL_FINISH.test(v)) {
+        addCode(w, v);
+        addText(w, `finish_reason: ${v}`, 2);
+      }
+      return;
+    case Step.QuotaName:
+      if (typeof v === 'string') addText(w, v, 5);
+      return;
+    // Google's quota metadata: a limit value of 0 means the model is not in this tier at all.
+    case Step.QuotaValue:
+      if (typeof v === 'string' || typeof v === 'number') addText(w, `limit: ${String(v)}`, 5);
+      return;
+    case Step.Message:
+      if (typeof v === 'string') readString(w, v, depth, inBody, inBody ? 0 : 2);
+      return;
+    case Step.Retryable:
+      if (typeof v === 'boolean') s.retryableFlags.push(v);
+      return;
+    case Step.Headers:
+      readHeaders(v, s.headers);
+      return;
+    // Body timing, relative before absolute: it does not depend on the two clocks agreeing.
+    case Step.Seconds: {
+      const ms = parseSeconds(v);
+      if (ms !== undefined) s.timing.push({ relativeMs: ms });
+      return;
+    }
+    case Step.Ms:
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) s.timing.push({ relativeMs: v });
+      return;
+    case Step.Delay: {
+      const ms = parseProtoDuration(v);
+      if (ms !== undefined) s.timing.push({ relativeMs: ms });
+      return;
+    }
+    case Step.ResetAt: {
+      const at = parseAbsolute(v);
+      if (at !== undefined) s.timing.push({ absoluteMs: at });
+      return;
+    }
+    case Step.Nested:
+      if (typeof v === 'string') {
+        // `error: "Incorrect API key..."` (xAI), `responseBody`, `body`, `raw`: text or JSON.
+        readString(w, v, depth + 1, true, key === 'error' ? 0 : 1);
+      } else {
+        // A `status` inside a body is the body's claim; `response` and `$metadata` are the HTTP exchange.
+        enqueue(w, v, depth + 1, inBody || BODY_KEYS.has(key));
+      }
+      return;
+  }
+}
+
 /**
  * Walks the thrown value breadth-first (outermost wrapper first) through `cause`, `error`,
  * `errors`, bodies and quoted JSON, with a visit budget so cycles and huge graphs stay cheap.
  */
 export function collectSignals(root: unknown): Signals {
   const s: Signals = { statuses: [], bodyStatuses: [], textStatuses: [], codes: [], texts: [], headers: new Map(), timing: [], retryableFlags: [] };
-  const seenObjects = new Set<object>();
-  const seenTexts = new Set<string>();
-  const seenStrings = new Set<string>();
-  const queue: QueueItem[] = [{ value: root, depth: 0, inBody: false }];
-  let visited = 0;
-
-  const addCode = (value: string, fromName = false): void => {
-    const v = value.trim().split(':', 1)[0]?.trim() ?? ''; // `ThrottlingException:http://internal...`
-    if (v && v.length <= 100 && v.toLowerCase() !== 'error' && s.codes.length < LIMITS.codes && !s.codes.some((c) => c.value === v)) {
-      s.codes.push({ value: v, fromName });
-    }
-  };
-  const addText = (text: string, rank: number): void => {
-    const t = decodePercent(text.trim().slice(0, LIMITS.textChars));
-    if (!t || seenTexts.has(t) || s.texts.length >= LIMITS.texts) return;
-    seenTexts.add(t);
-    s.texts.push({ text: t, rank });
-    const st = statusInText(t);
-    if (st !== undefined) s.textStatuses.push(st);
-  };
-  const enqueue = (value: unknown, depth: number, inBody: boolean): void => {
-    if (value !== null && value !== undefined && depth <= LIMITS.depth) queue.push({ value, depth, inBody });
-  };
-  const readString = (text: string, depth: number, inBody: boolean, rank: number): void => {
-    // One body referenced from many places is parsed once: work stays linear in the input.
-    if (seenStrings.has(text)) return;
-    seenStrings.add(text);
-    const parts = readBody(text);
-    for (const code of parts.codes) addCode(code);
-    if (parts.text !== undefined) addText(parts.text, rank);
-    for (const obj of parts.objects) enqueue(obj, depth + 1, true);
-  };
-
-  const visit = ({ value, depth, inBody }: QueueItem): void => {
-    if (typeof value === 'string') {
-      readString(value, depth, inBody, inBody ? 1 : 3);
-      return;
-    }
-    if (typeof value !== 'object' || value === null) {
-      if (depth === 0 && (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')) addText(String(value), 4);
-      return;
-    }
-    if (seenObjects.has(value)) return;
-    seenObjects.add(value);
-
-    if (Array.isArray(value)) {
-      // RetryError.errors ends with the latest failure: read the tail.
-      for (const el of value.slice(-LIMITS.arrayItems).reverse()) enqueue(el, depth + 1, inBody);
-      return;
-    }
-    if (isBytes(value)) {
-      try {
-        readString(new TextDecoder().decode(value.subarray(0, LIMITS.bodyChars)), depth, true, 1);
-      } catch {
-        // Undecodable bytes carry no signal.
-      }
-      return;
-    }
-
-    for (const name of [get(value, 'name'), constructorName(value)]) {
-      if (typeof name === 'string' && !GENERIC_NAMES.has(name)) addCode(name, true);
-    }
-    for (const key of STATUS_KEYS) {
-      const v = get(value, key);
-      const st = asStatus(v);
-      if (st !== undefined) (inBody ? s.bodyStatuses : s.statuses).push(st);
-      else if (typeof v === 'string' && /^[A-Za-z_.-]{3,60}$/.test(v)) addCode(v); // gRPC: RESOURCE_EXHAUSTED
-    }
-    for (const key of CODE_KEYS) {
-      const v = get(value, key);
-      const st = key === 'code' ? asStatus(v) : undefined;
-      if (st !== undefined) s.bodyStatuses.push(st);
-      else if (typeof v === 'string') addCode(v);
-      else if (typeof v === 'number' && Number.isFinite(v)) addCode(String(v));
-    }
-    // An answer that carries its own failure: a finish reason other than a normal stop, a blocked prompt.
-    for (const key of ['finish_reason', 'finishReason', 'blockReason', 'block_reason']) {
-      const v = get(value, key);
-      if (typeof v === 'string' && !NORMAL_FINISH.test(v)) {
-        addCode(v);
-        addText(`finish_reason: ${v}`, 2);
-      }
-    }
-    for (const key of ['quotaId', 'quotaMetric']) {
-      const v = get(value, key);
-      if (typeof v === 'string') addText(v, 5);
-    }
-    // Google's quota metadata: a limit value of 0 means the model is not in this tier at all.
-    for (const key of ['quota_limit_value', 'quotaValue']) {
-      const v = get(value, key);
-      if (typeof v === 'string' || typeof v === 'number') addText(`limit: ${String(v)}`, 5);
-    }
-    for (const key of MESSAGE_KEYS) {
-      const v = get(value, key);
-      if (typeof v === 'string') readString(v, depth, inBody, inBody ? 0 : 2);
-    }
-    for (const key of ['isRetryable', 'retryable']) {
-      const v = get(value, key);
-      if (typeof v === 'boolean') s.retryableFlags.push(v);
-    }
-    for (const key of HEADER_KEYS) readHeaders(get(value, key), s.headers);
-
-    // Body timing, relative before absolute: it does not depend on the two clocks agreeing.
-    for (const key of ['resets_in_seconds', 'reset_after_seconds', 'retry_after_seconds', 'retry_after', 'retryAfter']) {
-      const ms = parseSeconds(get(value, key));
-      if (ms !== undefined) s.timing.push({ relativeMs: ms });
-    }
-    for (const key of ['retry_after_ms', 'retryAfterMs']) {
-      const v = get(value, key);
-      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) s.timing.push({ relativeMs: v });
-    }
-    for (const key of ['retryDelay', 'retry_delay']) {
-      const ms = parseProtoDuration(get(value, key));
-      if (ms !== undefined) s.timing.push({ relativeMs: ms });
-    }
-    for (const key of ['resets_at', 'reset_at', 'resetsAt']) {
-      const at = parseAbsolute(get(value, key));
-      if (at !== undefined) s.timing.push({ absoluteMs: at });
-    }
-
-    for (const key of NESTED_KEYS) {
-      const v = get(value, key);
-      if (typeof v === 'string') {
-        // `error: "Incorrect API key..."` (xAI), `responseBody`, `body`, `raw`: text or JSON.
-        readString(v, depth + 1, true, key === 'error' ? 0 : 1);
-      } else {
-        // A `status` inside a body is the body's claim; `response` and `$metadata` are the HTTP exchange.
-        enqueue(v, depth + 1, inBody || BODY_KEYS.has(key));
-      }
-    }
-  };
-
-  for (let i = 0; i < queue.length && visited < LIMITS.nodes; i++) {
-    const item = queue[i];
+  const w: Walk = { s, seenObjects: new Set(), seenTexts: new Set(), seenStrings: new Set(), queue: [{ value: root, depth: 0, inBody: false }] };
+  for (let i = 0, visited = 0; i < w.queue.length && visited < LIMITS.nodes; i++, visited++) {
+    const item = w.queue[i];
     if (!item) break;
-    visited++;
     try {
-      visit(item);
+      visit(w, item);
     } catch {
       // A revoked proxy or a throwing trap: this node says nothing, the rest of the chain still counts.
     }
   }
   const amzn = s.headers.get('x-amzn-errortype');
-  if (amzn) addCode(amzn);
+  if (amzn) addCode(w, amzn);
   const shouldRetry = s.headers.get('x-should-retry')?.trim().toLowerCase();
   if (shouldRetry === 'true' || shouldRetry === 'false') s.retryableFlags.push(shouldRetry === 'true');
   return s;

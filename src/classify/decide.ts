@@ -1,7 +1,8 @@
 import type { CodeSignal, Signals } from './collect-signals.js';
 import { LIMITS } from './limits.js';
 import { BASE_REFINEMENTS, CODE_REFINEMENTS, REASON_DEFAULTS } from './reason-defaults.js';
-import { familyOf, statusRule, tablesFor } from './rules/index.js';
+import { FAMILY_TABLES, GENERIC_RULES, familyOf, statusRule, tablesFor } from './rules/index.js';
+import { LiteralIndex } from './rules/required-literals.js';
 import type { Rule, RuleTable, StatusRule } from './rules/types.js';
 import type { FailureReason, FailureScope } from './types.js';
 
@@ -26,25 +27,84 @@ function statusApplies(rule: Rule, status: number | undefined): boolean {
   return !rule.status || (status !== undefined && rule.status.includes(status));
 }
 
-/** First rule (in table order) that matches any code: rule order is priority, not code order. */
-function matchCode(tables: readonly RuleTable[], codes: readonly CodeSignal[], status: number | undefined, weak: boolean): CodeHit | undefined {
-  for (const table of tables) {
-    for (const rule of table.rules) {
-      if (!rule.code || Boolean(rule.weak) !== weak || !statusApplies(rule, status)) continue;
-      if (rule.yieldsToStatus && status !== undefined) continue;
-      const code = codes.find((c) => rule.code?.test(c.value));
-      if (code) return { rule, code };
-    }
-  }
-  return undefined;
+const ALL_TABLES: readonly RuleTable[] = [GENERIC_RULES, ...FAMILY_TABLES];
+
+// Per code value, the code rules of every table it matches: codes repeat across failures
+// (`rate_limit_exceeded`, `ECONNRESET`), so each is tested against the tables once. Bounded:
+// arbitrary strings from a hostile input cannot grow it without limit.
+const CODE_HITS = new Map<string, readonly Rule[]>();
+const CODE_HITS_MAX = 2_000;
+const CODE_RULES: readonly Rule[] = ALL_TABLES.flatMap((t) => t.rules.filter((r) => r.code));
+
+function codeHits(value: string): readonly Rule[] {
+  let hits = CODE_HITS.get(value);
+  if (hits) return hits;
+  hits = CODE_RULES.filter((r) => r.code?.test(value));
+  if (CODE_HITS.size >= CODE_HITS_MAX) CODE_HITS.clear();
+  CODE_HITS.set(value, hits);
+  return hits;
 }
 
-function matchText(tables: readonly RuleTable[], text: string, status: number | undefined, accepts: (r: FailureReason) => boolean): Rule | undefined {
-  for (const table of tables) {
-    for (const rule of table.rules) {
-      if (!rule.text || !accepts(rule.reason) || !statusApplies(rule, status)) continue;
+/** Each rule's position in its table: rule order is priority. */
+const POSITION = new Map<Rule, number>(ALL_TABLES.flatMap((t) => t.rules.map((r, i) => [r, i] as const)));
+const TABLE_OF = new Map<Rule, RuleTable>(ALL_TABLES.flatMap((t) => t.rules.map((r) => [r, t] as const)));
+
+/** First rule (in table order) that matches any code: rule order is priority, not code order. */
+function matchCode(tables: readonly RuleTable[], codes: readonly CodeSignal[], status: number | undefined, weak: boolean): CodeHit | undefined {
+  let best: CodeHit | undefined;
+  let bestOrder = Infinity;
+  for (const code of codes) {
+    for (const rule of codeHits(code.value)) {
+      if (Boolean(rule.weak) !== weak || !statusApplies(rule, status)) continue;
       if (rule.yieldsToStatus && status !== undefined) continue;
-      if (rule.text.test(text)) return rule;
+      const table = TABLE_OF.get(rule);
+      const t = table === undefined ? -1 : tables.indexOf(table);
+      if (t < 0) continue;
+      const order = t * 1_000_000 + (POSITION.get(rule) ?? 0);
+      // The first code (outermost) wins among codes the same rule matches.
+      if (order < bestOrder) [best, bestOrder] = [{ rule, code }, order];
+    }
+  }
+  return best;
+}
+
+// Every text pattern's required runs, found in one pass over the text.
+const TEXT_INDEX = new LiteralIndex(ALL_TABLES.flatMap((t) => t.rules.flatMap((r) => (r.text ? [r.text] : []))));
+
+/**
+ * A text rule as the hot loop reads it: every entry has the same shape, so reading its fields
+ * stays monomorphic (the rule objects themselves differ in which optional fields they set).
+ */
+interface TextEntry {
+  rule: Rule;
+  re: RegExp;
+  reason: FailureReason;
+  status: readonly number[] | null;
+  yieldsToStatus: boolean;
+  /** The runs the text must hold for `re` to match (LiteralIndex). */
+  plan: Int32Array | null;
+}
+
+const TEXT_ENTRIES = new Map<RuleTable, readonly TextEntry[]>(
+  ALL_TABLES.map((t) => [
+    t,
+    t.rules.flatMap((rule): TextEntry[] =>
+      rule.text
+        ? [{ rule, re: rule.text, reason: rule.reason, status: rule.status ?? null, yieldsToStatus: rule.yieldsToStatus === true, plan: TEXT_INDEX.planOf(rule.text) }]
+        : [],
+    ),
+  ]),
+);
+
+/** First text rule (in table order) that the base allows and the text matches. */
+function matchText(tables: readonly RuleTable[], text: string, status: number | undefined, base: FailureReason | undefined, allowed: readonly FailureReason[] | '*'): Rule | undefined {
+  TEXT_INDEX.scan(text.toLowerCase());
+  for (const table of tables) {
+    for (const e of TEXT_ENTRIES.get(table) ?? []) {
+      if (e.reason !== base && allowed !== '*' && !allowed.includes(e.reason)) continue;
+      if (e.status !== null && (status === undefined || !e.status.includes(status))) continue;
+      if (e.yieldsToStatus && status !== undefined) continue;
+      if (TEXT_INDEX.mayMatchLast(e.re, e.plan) && e.re.test(text)) return e.rule;
     }
   }
   return undefined;
@@ -54,11 +114,20 @@ function matchStatus(status: number | undefined): StatusRule | undefined {
   return status === undefined ? undefined : statusRule(status);
 }
 
+const byRank = (a: { rank: number }, b: { rank: number }): number => a.rank - b.rank;
+
+/** The first HTTP error status (4xx or 5xx) of a list. */
+function firstError(statuses: readonly number[]): number | undefined {
+  for (const s of statuses) if (s >= 400) return s;
+  return undefined;
+}
+
 /** The text the rules read: best sources first, each already cut to 10 kB, all together bounded. */
 function ruleText(signals: Signals): string {
-  const ordered = [...signals.texts].sort((a, b) => a.rank - b.rank);
-  const joined = [...ordered.map((t) => t.text), ...signals.codes.map((c) => c.value)].join('\n');
-  return joined.slice(0, LIMITS.matchChars);
+  const parts: string[] = [];
+  for (const t of [...signals.texts].sort(byRank)) parts.push(t.text);
+  for (const c of signals.codes) parts.push(c.value);
+  return parts.join('\n').slice(0, LIMITS.matchChars);
 }
 
 /**
@@ -67,9 +136,8 @@ function ruleText(signals: Signals): string {
  * CODE_REFINEMENTS, and decides alone when nothing structured was found.
  */
 export function decide(signals: Signals, provider: string | undefined): Decision {
-  const errorStatus = [...signals.statuses, ...signals.bodyStatuses].find((s) => s >= 400);
-  const status = errorStatus ?? signals.textStatuses.find((s) => s >= 400);
-  const family = familyOf(provider, [...signals.headers.keys()]);
+  const status = firstError(signals.statuses) ?? firstError(signals.bodyStatuses) ?? firstError(signals.textStatuses);
+  const family = familyOf(provider, signals.headers.keys());
   const tables = tablesFor(family);
   const text = ruleText(signals);
 
@@ -80,24 +148,30 @@ export function decide(signals: Signals, provider: string | undefined): Decision
 
   const allowed: readonly FailureReason[] | '*' =
     baseReason === undefined ? '*' : strong ? (CODE_REFINEMENTS[baseReason] ?? []) : (BASE_REFINEMENTS[baseReason] ?? '*');
-  const byText = matchText(tables, text, status, (r) => r === baseReason || allowed === '*' || allowed.includes(r));
+  const byText = matchText(tables, text, status, baseReason, allowed);
   // Money is money: every 402 is billing, whatever a code or the words say (a Retry-After still bounds it).
   const reason: FailureReason = status === 402 ? 'billing' : (byText?.reason ?? baseReason ?? 'unknown');
 
   // The rules that agree with the outcome say how wide and how retryable it is, most specific first.
-  const agreeing = [byText, strong?.rule, byStatus, weak?.rule].filter(
-    (r): r is Rule | StatusRule => r !== undefined && r.reason === reason,
-  );
-  const scope =
-    agreeing.find((r) => r.scope)?.scope ?? family?.defaultScopes?.[reason] ?? REASON_DEFAULTS[reason].scope;
-  let retryable = agreeing.map((r) => r.retryable).find((v) => v !== undefined) ?? REASON_DEFAULTS[reason].retryable;
+  let scope: FailureScope | undefined;
+  let retryable: boolean | undefined;
+  let ignoresRetryHint = false;
+  for (const r of [byText, strong?.rule, byStatus, weak?.rule]) {
+    if (r === undefined || r.reason !== reason) continue;
+    scope ??= r.scope;
+    retryable ??= r.retryable;
+    if ('ignoresRetryHint' in r && r.ignoresRetryHint === true) ignoresRetryHint = true;
+  }
+  scope ??= family?.defaultScopes?.[reason] ?? REASON_DEFAULTS[reason].scope;
+  retryable ??= REASON_DEFAULTS[reason].retryable;
   // An unrecognised refusal (a 4xx nothing explains) is this (model, profile) saying no: move on, do not
   // call it again. A thrower's own "not retryable" likewise settles only what we could not classify.
   if (reason === 'unknown' && ((status !== undefined && status >= 400 && status < 500) || signals.retryableFlags.includes(false))) retryable = false;
-  const ignoresRetryHint = agreeing.some((r) => 'ignoresRetryHint' in r && r.ignoresRetryHint === true);
 
   const decidedCode = (strong ?? weak)?.code;
-  const code = decidedCode && !decidedCode.fromName ? decidedCode.value : signals.codes.find((c) => !c.fromName)?.value ?? decidedCode?.value;
+  let code = decidedCode && !decidedCode.fromName ? decidedCode.value : undefined;
+  if (code === undefined) for (const c of signals.codes) if (!c.fromName) { code = c.value; break; }
+  code ??= decidedCode?.value;
 
   return {
     reason,

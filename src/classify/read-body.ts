@@ -19,7 +19,7 @@ function tryJson(s: string): unknown {
 }
 
 function looksLikeStream(s: string): boolean {
-  return /^(data|event|id):|^:[a-z-]+ /m.test(s.slice(0, 2_000)) && (s.startsWith('data:') || s.startsWith('event:') || s.startsWith(':') || s.includes('\ndata:') || s.includes('\n:'));
+  return (s.startsWith('data:') || s.startsWith('event:') || s.startsWith(':') || s.includes('\ndata:') || s.includes('\n:')) && /^(data|event|id):|^:[a-z-]+ /m.test(s.slice(0, 2_000));
 }
 
 /**
@@ -50,6 +50,8 @@ function readStream(s: string): BodyParts {
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
+const SKIPPED = ['script', 'style', 'title', 'head'];
+
 /** Title and visible text of an HTML error page from a proxy, in one linear pass. */
 function readHtml(s: string): string {
   const lower = s.toLowerCase();
@@ -61,33 +63,32 @@ function readHtml(s: string): string {
     const end = lower.indexOf('</title', start);
     if (start > 0 && end > start) title = s.slice(start, end);
   }
-  let body = '';
-  let inTag = false;
-  let skipUntil = '';
-  for (let i = 0; i < s.length && body.length < LIMITS.textChars; i++) {
-    if (skipUntil) {
-      if (lower.startsWith(skipUntil, i)) {
-        i += skipUntil.length - 1;
-        skipUntil = '';
-      }
-      continue;
+  // Text between tags, jumping from one `<` to the next; script, style, title and head are skipped whole.
+  const parts: string[] = [];
+  let size = 0;
+  let i = 0;
+  while (i < s.length && size < LIMITS.textChars) {
+    const open = lower.indexOf('<', i);
+    const text = open < 0 ? s.slice(i) : s.slice(i, open);
+    if (text) {
+      parts.push(text);
+      size += text.length;
     }
-    const ch = s[i];
-    if (ch === '<') {
-      inTag = true;
-      if (lower.startsWith('<script', i)) skipUntil = '</script>';
-      else if (lower.startsWith('<style', i)) skipUntil = '</style>';
-      else if (lower.startsWith('<title', i)) skipUntil = '</title>';
-      else if (lower.startsWith('<head', i)) skipUntil = '</head>';
-      continue;
+    if (open < 0) break;
+    let skipped: string | undefined;
+    for (const tag of SKIPPED) if (lower.startsWith(tag, open + 1)) skipped = tag;
+    if (skipped) {
+      const close = lower.indexOf(`</${skipped}>`, open + 1);
+      if (close < 0) break;
+      i = close + skipped.length + 3;
+    } else {
+      const end = lower.indexOf('>', open + 1);
+      if (end < 0) break;
+      i = end + 1;
     }
-    if (ch === '>') {
-      inTag = false;
-      body += ' ';
-      continue;
-    }
-    if (!inTag) body += ch;
+    parts.push(' ');
   }
+  const body = parts.join('').slice(0, LIMITS.textChars);
   const text = [lead, title, body].join(' ').replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, e: string) => ENTITIES[e] ?? ' ');
   return text.replace(/\s+/g, ' ').trim();
 }

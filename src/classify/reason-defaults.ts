@@ -23,7 +23,9 @@ export const REASON_DEFAULTS: Record<FailureReason, ReasonDefaults> = {
   context_overflow: { scope: 'model', retryable: false },
   content_policy: { scope: 'model', retryable: false },
   model_not_found: { scope: 'model', retryable: false },
-  bad_request: { scope: 'request', retryable: false },
+  // A request one API refuses is refused by its own validation rules: only wording that names a
+  // defect every chat API refuses (a tool call without its result) widens it to the request.
+  bad_request: { scope: 'model', retryable: false },
   aborted: { scope: 'request', retryable: false },
   interrupted: { scope: 'model', retryable: false },
   host_error: { scope: 'model', retryable: false },
@@ -43,9 +45,13 @@ export const BASE_REFINEMENTS: Partial<Record<FailureReason, readonly FailureRea
   auth: ['billing', 'quota_exhausted', 'rate_limit', 'content_policy'],
 };
 
-/** Specific provider codes are final except for these refinements of the same family. */
+/**
+ * Specific provider codes are final except for these refinements: within the same family, and a
+ * parameter code (`unsupported_value`) whose words say the account may not use the feature yet.
+ */
 export const CODE_REFINEMENTS: Partial<Record<FailureReason, readonly FailureReason[]>> = {
   rate_limit: ['quota_exhausted', 'billing', 'overloaded', 'context_overflow'],
+  bad_request: ['auth'],
   quota_exhausted: ['rate_limit'],
   auth: ['billing', 'quota_exhausted', 'rate_limit', 'content_policy'],
 };

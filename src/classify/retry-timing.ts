@@ -97,30 +97,23 @@ function settle(hint: TimingHint, now: number): RetryTiming | undefined {
  * response of OpenAI and Anthropic, so they only count when a limit is the failure (`limited`).
  */
 export function retryTiming(headers: HeaderMap, bodyHints: readonly TimingHint[], text: string, now: number, limited: boolean): RetryTiming {
-  const candidates: Array<() => TimingHint | undefined> = [
-    () => {
-      const v = headers.get('retry-after-ms');
-      return v !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(v) ? { relativeMs: Number(v) } : undefined;
-    },
-    () => {
-      const v = headers.get('retry-after');
-      return v === undefined ? undefined : retryAfterHeader(v, now);
-    },
-    ...bodyHints.map((h) => () => h),
-    () => (limited ? windowResets(headers, now) : undefined),
-    () => {
-      const ms = durationFromText(text);
-      return ms === undefined ? undefined : { relativeMs: ms };
-    },
-    () => {
-      const at = instantFromText(text);
-      return at === undefined ? undefined : { absoluteMs: at };
-    },
-  ];
-  for (const candidate of candidates) {
-    const hint = candidate();
-    const settled = hint && settle(hint, now);
-    if (settled) return settled;
+  const ms = headers.get('retry-after-ms');
+  const fromMs = ms !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(ms) ? settle({ relativeMs: Number(ms) }, now) : undefined;
+  if (fromMs) return fromMs;
+  const after = headers.get('retry-after');
+  const afterHint = after === undefined ? undefined : retryAfterHeader(after, now);
+  const fromAfter = afterHint && settle(afterHint, now);
+  if (fromAfter) return fromAfter;
+  for (const hint of bodyHints) {
+    const fromBody = settle(hint, now);
+    if (fromBody) return fromBody;
   }
-  return {};
+  const window = limited ? windowResets(headers, now) : undefined;
+  const fromWindow = window && settle(window, now);
+  if (fromWindow) return fromWindow;
+  const inProse = durationFromText(text);
+  const fromProse = inProse === undefined ? undefined : settle({ relativeMs: inProse }, now);
+  if (fromProse) return fromProse;
+  const at = instantFromText(text);
+  return (at === undefined ? undefined : settle({ absoluteMs: at }, now)) ?? {};
 }

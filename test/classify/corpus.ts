@@ -1,6 +1,6 @@
 import type { CorpusAccuracy } from '../../src/classify/errors-doc.js';
 import { classifyError, type Classification, type FailureReason, type FailureScope } from '../../src/classify/index.js';
-import { loadPayloads, type Payload } from './fixtures.js';
+import { loadHeldOutResults, loadPayloads, type Payload } from './fixtures.js';
 
 /** The clock every corpus entry is classified against: retry expectations are relative to it. */
 export const CORPUS_NOW = Date.parse('2026-05-18T22:00:00Z');
@@ -57,5 +57,9 @@ export const missesOf = (results: readonly CorpusResult[]): Miss[] =>
 
 /** What docs/errors.md reports: accuracy per provider and the ids of the misses. */
 export function corpusAccuracy(results: readonly CorpusResult[] = classifyCorpus()): CorpusAccuracy {
-  return { rows: accuracyByProvider(results), misses: missesOf(results).map((m) => `${m.id} → ${m.got.reason}/${m.got.scope}`) };
+  return {
+    rows: accuracyByProvider(results),
+    misses: missesOf(results).map((m) => `${m.id} → ${m.got.reason}/${m.got.scope}`),
+    heldOut: loadHeldOutResults(),
+  };
 }

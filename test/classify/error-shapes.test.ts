@@ -76,7 +76,8 @@ describe('responses the client could not read', () => {
   });
 
   it('lets an HTTP error status decide when its body was unreadable', () => {
-    expect(classifyError(unreadable(400, '<html>Bad Request</html>'))).toMatchObject({ reason: 'bad_request', status: 400 });
+    // "Invalid JSON response" is the client failing to read the answer: no word about the request, so the 400 decides.
+    expect(classifyError(unreadable(400, '<html>Bad Request</html>'))).toMatchObject({ reason: 'unknown', scope: 'model', retryable: false, status: 400 });
     expect(classifyError(unreadable(429, 'Too Many Requests'))).toMatchObject({ reason: 'rate_limit', status: 429 });
   });
 

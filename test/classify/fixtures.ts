@@ -17,6 +17,11 @@ export interface Payload {
   retryAfterMs?: number;
   /** A limit that waiting never frees (a quota of 0): no retry timing may come out. */
   neverFrees?: boolean;
+  /**
+   * The held-out batch the entry came in with: labelled before the classifier ever ran on it, measured
+   * (test/fixtures/held-out-results.json), and only then added to the corpus.
+   */
+  heldOut?: number;
   /** Why an entry kept from an earlier corpus now carries another label. */
   relabelled?: string;
   note?: string;
@@ -33,6 +38,21 @@ export interface PeerCase {
 }
 
 export const loadPayloads = (): Payload[] => fixtureFile('error-payloads.json') as Payload[];
+
+/** What each held-out batch scored the day it was measured, before its misses were fixed, and after. */
+export interface HeldOutResult {
+  batch: number;
+  entries: number;
+  providers: number;
+  /** The commit that added the batch, labels and all, before the classifier ran on it. */
+  labelledIn: string;
+  before: { reason: number; scope: number; wrongTerminal: number };
+  after: { reason: number; scope: number; wrongTerminal: number };
+  /** Labels corrected after the first run (each entry says why in `relabelled`); `before` keeps the labels as committed. */
+  relabelled?: number;
+}
+
+export const loadHeldOutResults = (): HeldOutResult[] => fixtureFile('held-out-results.json') as HeldOutResult[];
 export const loadPeerCases = (): PeerCase[] => fixtureFile('openclaw-error-cases.json') as PeerCase[];
 
 /** The fixtures README's mapping: OpenClaw's label → our reasons that agree; absent = not scored. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FAILURE_REASONS, FAILURE_SCOPES } from '../../src/classify/index.js';
 import { isClassification } from '../../src/classify/is-classification.js';
 import { classifyCorpus, missesOf, type Miss } from './corpus.js';
-import { loadPayloads } from './fixtures.js';
+import { loadHeldOutResults, loadPayloads } from './fixtures.js';
 
 const payloads = loadPayloads();
 const results = classifyCorpus(payloads);
@@ -14,8 +14,8 @@ const results = classifyCorpus(payloads);
 const DISAGREEMENTS: ReadonlyArray<Miss & { why: string }> = [];
 
 describe('error-payloads.json: real provider payloads, our labels', () => {
-  it('holds at least 250 payloads, each with an id, a label and a source to find it again', () => {
-    expect(payloads.length).toBeGreaterThanOrEqual(250);
+  it('holds at least 360 payloads, each with an id, a label and a source to find it again', () => {
+    expect(payloads.length).toBeGreaterThanOrEqual(360);
     expect(new Set(payloads.map((p) => p.id)).size).toBe(payloads.length);
     for (const p of payloads) {
       expect(FAILURE_REASONS, p.id).toContain(p.reason);
@@ -23,6 +23,20 @@ describe('error-payloads.json: real provider payloads, our labels', () => {
       expect(p.source.length, p.id).toBeGreaterThan(10);
       expect(p.status === null || (Number.isInteger(p.status) && p.status >= 200 && p.status <= 599), p.id).toBe(true);
     }
+  });
+
+  it('holds every held-out batch it reports, each measured on entries from many providers', () => {
+    const batches = loadHeldOutResults();
+    expect(batches.length).toBeGreaterThanOrEqual(1);
+    for (const b of batches) {
+      const entries = payloads.filter((p) => p.heldOut === b.batch);
+      expect(entries.length, `batch ${b.batch}`).toBe(b.entries);
+      expect(new Set(entries.map((p) => p.provider)).size, `batch ${b.batch}`).toBe(b.providers);
+      expect(b.labelledIn).toMatch(/^[0-9a-f]{7,40}$/);
+      // Every label changed after the first run is counted in the batch's record and says why.
+      expect(entries.filter((p) => p.relabelled !== undefined).length, `batch ${b.batch}`).toBe(b.relabelled ?? 0);
+    }
+    expect(payloads.filter((p) => p.heldOut !== undefined).length).toBeGreaterThanOrEqual(100);
   });
 
   it('matches at least 97% of reasons and 90% of scopes', () => {

@@ -22,6 +22,7 @@ const DISAGREEMENTS: ReadonlyArray<{ key: string; ours: FailureReason; why: stri
   { key: '- 402 - Organization spending limit exceeded.', ours: 'billing', why: EVERY_402 },
   { key: '- 402 - Organization limit exceeded for this billing period.', ours: 'billing', why: EVERY_402 },
   { key: 'zai - - 429 status code (exceeded limit)\n{"code":1305,"message":"The service may be temporarily overloaded, please try again later."}', ours: 'overloaded', why: 'capacity dressed as a rate limit: the service says it is overloaded, another key will not help' },
+  { key: '- - - ResourceExhausted: Worker local total request limit reached', ours: 'overloaded', why: "a serving worker's own cap on concurrent requests (NVIDIA NIM, 33 of 32 slots): capacity of the machines serving the model, not this key's allowance; both answers leave the model and retry later" },
   { key: 'openai-codex 429 - 429 You exceeded your current quota, please check your plan and billing details.', ours: 'billing', why: "OpenAI's insufficient_quota wording: an unpaid balance, not a window that frees by itself" },
   { key: '- - - HTTP 410: No body', ours: 'model_not_found', why: '410 Gone is a retired model or endpoint: retrying never helps, so not a timeout' },
   { key: 'amazon-bedrock 503 - ServiceUnavailable: The service is temporarily unable to handle the request.', ours: 'overloaded', why: 'a 503 is the provider shedding load; our Bedrock payload labels ServiceUnavailable overloaded too' },
@@ -32,7 +33,6 @@ const DISAGREEMENTS: ReadonlyArray<{ key: string; ours: FailureReason; why: stri
   { key: 'xai - - 403 {"error":"You have run out of credits"}', ours: 'billing', why: 'running out of credits is billing whatever the status; rotating keys of another team may help' },
   { key: '- 400 - ', ours: 'unknown', why: NO_EVIDENCE },
   { key: '- 422 - Unprocessable Entity', ours: 'unknown', why: NO_EVIDENCE },
-  { key: '- - - Requested agent harness "codex" does not support openai/gpt-5.3-codex (provider is not one of: codex).', ours: 'unknown', why: 'a host harness refusing a model: nothing says the request itself is malformed for every candidate' },
   { key: '- 400 invalid_request AADSTS7000215: Invalid client secret provided.', ours: 'auth', why: 'an invalid client secret is a bad credential (rotate the profile), not a malformed request' },
 ];
 

@@ -62,9 +62,16 @@ describe('recovery paths', () => {
     expect(out.attempts.map((a) => a.reason ?? 'ok')).toEqual(['overloaded', 'overloaded', 'ok']);
   });
 
-  it('fails at once on a 400 bad request, with the reason: 1 call', async () => {
+  it('fails at once on a 400 that names a conversation every API refuses, with the reason: 1 call', async () => {
     const provider = scriptedCall({
-      openai: [httpError(400, { error: { type: 'invalid_request_error', message: "Unsupported parameter: 'max_tokens'" } })],
+      openai: [
+        httpError(400, {
+          error: {
+            type: 'invalid_request_error',
+            message: "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: call_1",
+          },
+        }),
+      ],
     });
     const out = await toPromise(start({ chain: ['openai/gpt-x', 'deepseek/deepseek-v4-pro'], call: provider.call }));
     expect(provider.calls).toHaveLength(1);
@@ -72,6 +79,16 @@ describe('recovery paths', () => {
     if (out.status !== 'failed') return;
     expect(out.error).toBeInstanceOf(RequestRejectedError);
     expect(out.error).toMatchObject({ code: 'REQUEST_REJECTED', reason: 'bad_request', status: 400 });
+  });
+
+  it("moves on from a 400 naming a parameter this API refuses (another candidate takes it): 2 calls", async () => {
+    const provider = scriptedCall({
+      openai: [httpError(400, { error: { type: 'invalid_request_error', message: "Unsupported parameter: 'max_tokens'", code: 'unsupported_parameter' } })],
+    });
+    const out = await toPromise(start({ chain: ['openai/gpt-x', 'deepseek/deepseek-v4-pro'], call: provider.call }));
+    expect(out.status).toBe('succeeded');
+    expect(out.attempts.map((a) => a.reason ?? 'ok')).toEqual(['bad_request', 'ok']);
+    expect(provider.calls).toHaveLength(2);
   });
 
   it('an abort signal stops the run and aborts its in-flight call', async () => {

@@ -33,15 +33,26 @@ function baseName(provider: string): string {
   return provider.trim().toLowerCase().split(/[/:]/, 1)[0] ?? '';
 }
 
-export function familyOf(provider: string | undefined, headerNames: readonly string[]): RuleTable | undefined {
-  if (provider) {
-    const name = baseName(provider);
-    const exact = FAMILY_TABLES.find((t) => t.providers.includes(name));
-    if (exact) return exact;
-    const prefixed = FAMILY_TABLES.find((t) => t.providers.some((p) => name.startsWith(`${p}-`)));
-    if (prefixed) return prefixed;
-  }
-  return FAMILY_TABLES.find((t) => t.headerPrefixes?.some((pre) => headerNames.some((h) => h.startsWith(pre))));
+// Per provider name as the host spells it: the family its name selects (null: none, look at headers).
+const BY_NAME = new Map<string, RuleTable | null>();
+
+function familyByName(provider: string): RuleTable | null {
+  let family = BY_NAME.get(provider);
+  if (family !== undefined) return family;
+  const name = baseName(provider);
+  family = FAMILY_TABLES.find((t) => t.providers.includes(name)) ?? FAMILY_TABLES.find((t) => t.providers.some((p) => name.startsWith(`${p}-`))) ?? null;
+  if (BY_NAME.size >= 1_000) BY_NAME.clear();
+  BY_NAME.set(provider, family);
+  return family;
+}
+
+export function familyOf(provider: string | undefined, headerNames: Iterable<string>): RuleTable | undefined {
+  const named = provider ? familyByName(provider) : null;
+  if (named) return named;
+  // Table order decides between families whose headers are both present.
+  const names = [...headerNames];
+  if (names.length === 0) return undefined;
+  return FAMILY_TABLES.find((t) => t.headerPrefixes?.some((pre) => names.some((h) => h.startsWith(pre))));
 }
 
 /**

@@ -83,7 +83,11 @@ export function fromAiSdk(models: AiSdkModels, options: FromAiSdkOptions = {}): 
       finishReason: readFinishReason(result.finishReason),
       responseModel: nonEmpty(result.response?.modelId) ?? modelNamed(result.response?.body),
     };
-    checkFinish(answer, findInBandError(result.response?.body), req);
+    const inBandError = findInBandError(result.response?.body);
+    checkFinish(answer, inBandError, req);
+    // An error object beside an empty answer is the failure, whatever finish it claims (a gateway
+    // relaying an upstream 429 inside a 200 whose choice says "stop").
+    if (content === '' && inBandError !== undefined) throw inBandError;
     if (content === '' && !answer.finishReason.reported) {
       throw new ProviderResponseError('incomplete_response', req.provider, req.model, 'the answer had no content and no finish reason', details(answer));
     }
