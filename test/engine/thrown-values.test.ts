@@ -41,7 +41,7 @@ describe('what the host throws, through createRunActor', () => {
     expect(out.status).toBe('succeeded');
     expect(out.attempts.map((a) => a.reason ?? 'ok')).toEqual(['timeout', 'ok']);
     expect(provider.served()).toEqual(['openai/gpt-x@openai:default', 'deepseek/deepseek-v4-pro@deepseek:default']);
-    expect(store.listTurns('s1').map((t) => t.role)).toEqual(['user', 'assistant']);
+    expect((await store.listTurns('s1')).map((t) => t.role)).toEqual(['user', 'assistant']);
   });
 
   it('the same AbortError after the run itself was cancelled ends the run as aborted', async () => {
@@ -64,6 +64,6 @@ describe('what the host throws, through createRunActor', () => {
     expect(out.status).toBe('succeeded');
     expect(out.attempts.map((a) => a.reason ?? 'ok')).toEqual(['unknown', 'ok']);
     expect(provider.served()).toEqual(['openai/gpt-x@openai:default', 'deepseek/deepseek-v4-pro@deepseek:default']);
-    expect(store.listTurns('s1').map((t) => t.content)).toEqual(['hi', 'reply from deepseek/deepseek-v4-pro']);
+    expect((await store.listTurns('s1')).map((t) => t.content)).toEqual(['hi', 'reply from deepseek/deepseek-v4-pro']);
   });
 });

@@ -16,6 +16,7 @@ const m = vi.hoisted(() => ({
   noBudget: { on: false },
   retryAccountOut: { on: false },
   providerAsModel: { on: false },
+  requestGoesOn: { on: false },
 }));
 
 vi.mock('../../src/policy/availability.js', async (importOriginal) => {
@@ -44,6 +45,10 @@ vi.mock('../../src/policy/decide-after-failure.js', async (importOriginal) => {
     decideAfterFailure: (...args: Parameters<typeof orig.decideAfterFailure>) => {
       const failure: Classification = args[2];
       if (m.retryAccountOut.on && ['quota_exhausted', 'billing', 'auth'].includes(failure.reason)) return { action: 'retry' as const, delayMs: 0 };
+      // A request-scoped verdict read as a failure of this model only: the run goes on.
+      if (m.requestGoesOn.on && failure.scope === 'request' && failure.reason !== 'aborted') {
+        return orig.decideAfterFailure(args[0], args[1], { ...failure, scope: 'model' }, args[3]);
+      }
       return orig.decideAfterFailure(...args);
     },
   };
@@ -90,8 +95,8 @@ describe('each property fails against the policy broken in the obvious way', () 
 
   // Most real bad_request payloads are model-scoped (one API's own validation: the run moves on), so a
   // request-scoped one the mutant lets through is rarer in these worlds: it takes more of them to show.
-  it('request errors stop ← bad_request is not terminal (REASON_RULES patched)', () =>
-    withRule('bad_request', { terminal: false }, () => expectToFail(requestErrorWorlds, (w) => requestErrorsStop(w), { numRuns: 1200 })));
+  it('request errors stop ← a request-scoped verdict lets the run go on', () =>
+    withMutant(m.requestGoesOn, () => expectToFail(requestErrorWorlds, (w) => requestErrorsStop(w))));
 
   it('the reference run ← a server error moves on before retrying (REASON_RULES patched)', () =>
     withRule('server_error', { order: ['rotate', 'escalate', 'retry'] }, () => expectToFail(anyWorlds, (w) => agreesWithOracle(w))));

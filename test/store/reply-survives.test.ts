@@ -242,7 +242,7 @@ describe('a host that stops the actor while its commit is under way', () => {
 describe('when toPromise resolves', () => {
   it('a failed run is already closed in the store and its session free', async () => {
     const store = openStore();
-    const actor = createRunActor({ ...base, chain: ['alpha/a1'], store, call: async () => Promise.reject({ status: 400, headers: {}, body: { error: { type: 'invalid_request_error', message: "Unsupported parameter: 'foo'" } } }) });
+    const actor = createRunActor({ ...base, chain: ['alpha/a1'], store, call: async () => Promise.reject({ status: 400, headers: {}, body: { error: { type: 'invalid_request_error', message: "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'." } } }) });
     actor.start();
     const out = await toPromise(actor);
     expect(out.status).toBe('failed');
