@@ -6,7 +6,7 @@ const NAMES_MODEL = /\b(?:reached|exceeded) for (?:model )?[`'"]?[a-z][\w.:/-]*\
 
 // A limit owned by something every model of the key shares: a proxy's virtual key, a team, a project, a user.
 const OWNER_LIMIT =
-  /\b(?:project|team|user|virtual key|api key)(?:'s)? (?:tpm|rpm|tpd|rpd|rate limit|max rpm)\b|\brate limit type = (?:key|team|user|project)\b|\blimit for\b[^\n.]{0,30}\bkey\b/i;
+  /\b(?:project|team|user|virtual key|api key)(?:'s)? (?:tpm|rpm|tpd|rpd|rate limit|max rpm)\b|\brate limit type = (?:key|team|user|project)\b|\blimit for\b[^\n.]{0,30}\bkey\b|\b(?:for|of|on) (?:this|your) (?:api |virtual )?key\b/i;
 
 /**
  * The scope a rate or quota limit's own words give it when no rule said: the model it names, else the
