@@ -1,4 +1,5 @@
 import type { CodeSignal, Signals } from './collect-signals.js';
+import { limitOwnerScope } from './limit-owner.js';
 import { LIMITS } from './limits.js';
 import { BASE_REFINEMENTS, CODE_REFINEMENTS, REASON_DEFAULTS } from './reason-defaults.js';
 import { FAMILY_TABLES, GENERIC_RULES, familyOf, statusRule, tablesFor } from './rules/index.js';
@@ -99,9 +100,12 @@ const TEXT_ENTRIES = new Map<RuleTable, readonly TextEntry[]>(
 /** First text rule (in table order) that the base allows and the text matches. */
 function matchText(tables: readonly RuleTable[], text: string, status: number | undefined, base: FailureReason | undefined, allowed: readonly FailureReason[] | '*'): Rule | undefined {
   TEXT_INDEX.scan(text.toLowerCase());
+  // A 5xx answer came over a working connection: transport words in it describe a proxy's upstream, not this call.
+  const answered = status !== undefined && status >= 500;
   for (const table of tables) {
     for (const e of TEXT_ENTRIES.get(table) ?? []) {
       if (e.reason !== base && allowed !== '*' && !allowed.includes(e.reason)) continue;
+      if (answered && e.reason === 'network') continue;
       if (e.status !== null && (status === undefined || !e.status.includes(status))) continue;
       if (e.yieldsToStatus && status !== undefined) continue;
       if (TEXT_INDEX.mayMatchLast(e.re, e.plan) && e.re.test(text)) return e.rule;
@@ -162,6 +166,7 @@ export function decide(signals: Signals, provider: string | undefined): Decision
     retryable ??= r.retryable;
     if ('ignoresRetryHint' in r && r.ignoresRetryHint === true) ignoresRetryHint = true;
   }
+  if (scope === undefined && (reason === 'rate_limit' || reason === 'quota_exhausted')) scope = limitOwnerScope(text);
   scope ??= family?.defaultScopes?.[reason] ?? REASON_DEFAULTS[reason].scope;
   retryable ??= REASON_DEFAULTS[reason].retryable;
   // An unrecognised refusal (a 4xx nothing explains) is this (model, profile) saying no: move on, do not
