@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'FALLBACK_EXHAUSTED'
   | 'REQUEST_REJECTED'
   | 'RUN_ABORTED'
+  | 'TOOL_ABORTED'
   | 'DEADLINE_EXCEEDED'
   | 'LEASE_LOST'
   | 'SESSION_BUSY'
@@ -100,5 +101,27 @@ export class StoreError extends LlmFailoverError {
   constructor(code: StoreErrorCode, path: string, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.path = path;
+  }
+}
+
+/**
+ * Thrown by a tool's `execute` to end the run instead of giving the model an error result (any
+ * other throw is a result the model sees). The run fails with this error; what its earlier
+ * steps produced is handed back as `error.reply` (and kept as an orphan), not lost.
+ *
+ * @example
+ * execute: async ({ amount }) => {
+ *   if (amount > limit) throw new ToolAbortError('transfer', 'the amount needs a human approval');
+ *   return transfer(amount);
+ * }
+ */
+export class ToolAbortError extends LlmFailoverError {
+  declare readonly code: 'TOOL_ABORTED';
+  readonly toolName: string;
+  /** Set by the run: the call that aborted. */
+  toolCallId?: string;
+  constructor(toolName: string, reason: string, options?: { cause?: unknown }) {
+    super('TOOL_ABORTED', `Tool ${toolName} aborted the run: ${reason}`, options);
+    this.toolName = toolName;
   }
 }

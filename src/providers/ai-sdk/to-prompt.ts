@@ -1,4 +1,4 @@
-import type { Message } from '../../types.js';
+import { messageText, type Message } from '../../message-types.js';
 import type { AiSdkPromptMessage } from './language-model.js';
 
 /**
@@ -14,11 +14,11 @@ export function toPrompt(messages: readonly Message[]): AiSdkPromptMessage[] {
       case 'system':
         return { role: 'system', content: m.content };
       case 'assistant':
-        return { role: 'assistant', content: [{ type: 'text', text: m.content }] };
+        return { role: 'assistant', content: [{ type: 'text', text: messageText(m) }] };
       case 'tool':
-        return { role: 'user', content: [{ type: 'text', text: `Tool result:\n${m.content}` }] };
+        return { role: 'user', content: [{ type: 'text', text: `Tool result:\n${messageText(m)}` }] };
       case 'user':
-        return { role: 'user', content: [{ type: 'text', text: m.content }] };
+        return { role: 'user', content: [{ type: 'text', text: messageText(m) }] };
     }
   });
 }
