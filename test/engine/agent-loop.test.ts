@@ -99,7 +99,7 @@ describe('an agent run', () => {
     ]);
     expect(events.find((e) => e.type === 'tool.finished')).toMatchObject({ outcome: 'ok', step: 1, toolCallId: 'call_1' });
     expect(out.decisions.map((d) => d.kind)).toEqual(['select', 'tools', 'select', 'persist']);
-    expect(out.decisions[1]!.detail).toBe(`step 1: executed 1 tool call(s) (weather) in ${events.find((e) => e.type === 'tool.finished')!.at - events.find((e) => e.type === 'tool.started')!.at} ms; step 2 follows`);
+    expect(out.decisions[1]!.detail).toMatch(/^step 1: executed 1 tool call\(s\) \(weather\) in \d+ ms; step 2 follows$/);
     expect(out.decisions.at(-1)!.detail).toMatch(/appended 4 turn\(s\)/);
   });
 
