@@ -8,17 +8,21 @@ import type { JsonObject, Message, ProviderOptions } from './message-types.js';
  */
 export type ToolSchema = object;
 
-/** What a tool's `execute` gets besides its input; shaped like the AI SDK's `ToolExecutionOptions`. */
+/**
+ * What a tool's `execute` gets besides its input; shaped like the AI SDK's
+ * `ToolExecutionOptions`. The run always sets every field; those the AI SDK's options lack are
+ * optional in the type only, so that an AI SDK tool's `execute` fits as it is.
+ */
 export interface ToolExecutionContext {
   toolCallId: string;
   /** The messages the model saw when it asked for this call, followed by the message that asked. */
   messages: readonly Message[];
   /** Aborted when the run is aborted or stopped, or loses its session: pass it to slow work. */
-  abortSignal: AbortSignal;
-  runId: string;
-  sessionId: string;
+  abortSignal?: AbortSignal;
+  runId?: string;
+  sessionId?: string;
   /** The step whose model call asked for this tool call. */
-  step: number;
+  step?: number;
 }
 
 /**

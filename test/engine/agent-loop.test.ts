@@ -287,7 +287,7 @@ describe('an agent run', () => {
           execute: (_input, ctx) =>
             new Promise((_resolve, reject) => {
               toolSignal = ctx.abortSignal;
-              ctx.abortSignal.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
+              ctx.abortSignal?.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
               controller.abort('user left');
             }),
         },
