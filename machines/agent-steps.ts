@@ -7,7 +7,7 @@
  */
 import type { RunEvent } from '../src/events.js';
 import type { AttemptRecord, Message, ServedBy, StepRecord, ToolCallPart } from '../src/types.js';
-import type { ExecuteToolsInput, ExecuteToolsOutput, RunContext, Step, StepOutput, ToolFinishedCommand, ToolStartedCommand } from './run-types.js';
+import type { AgentState, ExecuteToolsInput, ExecuteToolsOutput, RunContext, Step, StepOutput, ToolFinishedCommand, ToolStartedCommand } from './run-types.js';
 
 export interface ToolCallsOfStep {
   /** Calls the run answers: of its executable tools, and of names it does not know (an error result). */
@@ -21,9 +21,9 @@ export interface ToolCallsOfStep {
  * provider did not execute itself and that the output does not already answer (a `call` that
  * ran a tool itself returns its tool message too). A run without tools answers none.
  */
-export function toolCallsOf(ctx: Pick<RunContext, 'tools' | 'executableTools'>, messages: readonly Message[]): ToolCallsOfStep {
+export function toolCallsOf(agent: Pick<AgentState, 'tools' | 'executableTools'>, messages: readonly Message[]): ToolCallsOfStep {
   const out: ToolCallsOfStep = { run: [], host: [] };
-  if (ctx.tools.length === 0) return out;
+  if (agent.tools.length === 0) return out;
   const answered = new Set<string>();
   for (const m of messages) {
     if (typeof m.content === 'string' || (m.role !== 'tool' && m.role !== 'assistant')) continue;
@@ -33,7 +33,7 @@ export function toolCallsOf(ctx: Pick<RunContext, 'tools' | 'executableTools'>, 
     if (m.role !== 'assistant' || typeof m.content === 'string') continue;
     for (const part of m.content) {
       if (part.type !== 'tool-call' || part.providerExecuted === true || answered.has(part.toolCallId)) continue;
-      const hostTool = ctx.tools.includes(part.toolName) && !ctx.executableTools.includes(part.toolName);
+      const hostTool = agent.tools.includes(part.toolName) && !agent.executableTools.includes(part.toolName);
       (hostTool ? out.host : out.run).push(part);
     }
   }
@@ -41,18 +41,19 @@ export function toolCallsOf(ctx: Pick<RunContext, 'tools' | 'executableTools'>, 
 }
 
 /** The messages of the last completed step's call (its tool results come after them). */
-export function lastStepMessages(ctx: Pick<RunContext, 'produced' | 'steps'>): readonly Message[] {
-  const step = ctx.steps.at(-1);
+export function lastStepMessages(agent: Pick<AgentState, 'produced' | 'steps'>): readonly Message[] {
+  const step = agent.steps.at(-1);
   if (!step) return [];
   // the step's messages, then possibly its tool message: find where the step began
-  const end = ctx.produced.length - (step.toolCalls > 0 ? 1 : 0);
-  return ctx.produced.slice(end - step.messages, end);
+  const end = agent.produced.length - (step.toolCalls > 0 ? 1 : 0);
+  return agent.produced.slice(end - step.messages, end);
 }
 
 /** A served call: its output joins what the run produced, and the step is recorded. */
 export function stepServed(ctx: RunContext, out: StepOutput, attempt: AttemptRecord, servedBy: ServedBy): Partial<RunContext> {
+  const { agent } = ctx;
   const record: StepRecord = {
-    n: ctx.steps.length + 1,
+    n: agent.steps.length + 1,
     servedBy,
     attempt: attempt.n,
     messages: out.messages.length,
@@ -61,45 +62,48 @@ export function stepServed(ctx: RunContext, out: StepOutput, attempt: AttemptRec
     ...(out.finishReason !== undefined && { finishReason: out.finishReason }),
     ...(out.responseModel !== undefined && { responseModel: out.responseModel }),
   };
-  return { produced: [...ctx.produced, ...out.messages], reply: out.messages.at(-1), steps: [...ctx.steps, record] };
+  return { agent: { ...agent, produced: [...agent.produced, ...out.messages], steps: [...agent.steps, record] }, reply: out.messages.at(-1) };
 }
 
 /** Guard of attempting's success: the step asked for tool calls the run answers. */
 export function stepCallsTools(ctx: RunContext, out: StepOutput): boolean {
-  return toolCallsOf(ctx, out.messages).run.length > 0;
+  return toolCallsOf(ctx.agent, out.messages).run.length > 0;
 }
 
 export function executeToolsInput(ctx: RunContext): ExecuteToolsInput {
+  const { agent } = ctx;
   return {
-    step: ctx.steps.length,
-    calls: toolCallsOf(ctx, lastStepMessages(ctx)).run,
-    messages: [...ctx.history, ...ctx.newMessages, ...ctx.produced],
+    step: agent.steps.length,
+    calls: toolCallsOf(agent, lastStepMessages(agent)).run,
+    messages: [...ctx.history, ...ctx.newMessages, ...agent.produced],
   };
 }
 
 /** Guard after the tools ran: the step left nothing for the host and steps remain. */
 export function anotherStep(ctx: RunContext): boolean {
-  return ctx.steps.length < ctx.maxSteps && toolCallsOf(ctx, lastStepMessages(ctx)).host.length === 0;
+  const { agent } = ctx;
+  return agent.steps.length < agent.maxSteps && toolCallsOf(agent, lastStepMessages(agent)).host.length === 0;
 }
 
 /** The tool results join what the run produced, with a `tools` decision saying what happens next. */
 export function toolsExecuted(ctx: RunContext, out: ExecuteToolsOutput): Step {
-  const step = ctx.steps.at(-1)!;
+  const { agent } = ctx;
+  const step = agent.steps.at(-1)!;
   const calls = typeof out.message.content === 'string' ? [] : out.message.content;
   const names = [...new Set(calls.map((c) => ('toolName' in c ? c.toolName : c.type)))].join(', ');
-  const host = toolCallsOf(ctx, lastStepMessages(ctx)).host;
-  const next = host.length > 0
-    ? `; ${host.length} call(s) left for the host (${[...new Set(host.map((c) => c.toolName))].join(', ')}), so the run ends here`
-    : ctx.steps.length >= ctx.maxSteps
-      ? `; maxSteps (${ctx.maxSteps}) reached, so the run ends here`
-      : `; step ${ctx.steps.length + 1} follows`;
+  const host = toolCallsOf(agent, lastStepMessages(agent)).host;
+  const next =
+    host.length > 0
+      ? `; ${host.length} call(s) left for the host (${[...new Set(host.map((c) => c.toolName))].join(', ')}), so the run ends here`
+      : agent.steps.length >= agent.maxSteps
+        ? `; maxSteps (${agent.maxSteps}) reached, so the run ends here`
+        : `; step ${agent.steps.length + 1} follows`;
   const detail = `step ${step.n}: executed ${calls.length} tool call(s) (${names}) in ${out.durationMs} ms${next}`;
   return {
     patch: {
       now: out.at,
-      produced: [...ctx.produced, out.message],
+      agent: { ...agent, produced: [...agent.produced, out.message], steps: [...agent.steps.slice(0, -1), { ...step, toolCalls: calls.length }] },
       reply: out.message,
-      steps: [...ctx.steps.slice(0, -1), { ...step, toolCalls: calls.length }],
       decisions: [...ctx.decisions, { kind: 'tools', at: out.at, reason: 'tool_calls', detail }],
     },
     events: [],
@@ -110,7 +114,7 @@ export function toolsExecuted(ctx: RunContext, out: ExecuteToolsOutput): Step {
 export function beginStep(ctx: RunContext): Step {
   return {
     // plan: undefined clears the last step's verdict, so no guard reads a stale one
-    patch: { candidateIndex: -1, profileIndex: 0, stepStart: ctx.attempts.length, plan: undefined, probing: false },
+    patch: { candidateIndex: -1, profileIndex: 0, agent: { ...ctx.agent, stepStart: ctx.attempts.length }, plan: undefined, probing: false },
     events: [],
   };
 }

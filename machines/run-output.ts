@@ -31,7 +31,7 @@ const describe = (e: unknown): string => (e instanceof Error ? e.message : Strin
 
 function candidateReports(ctx: RunContext): CandidateReport[] {
   // the step that failed: earlier steps were served
-  const stepAttempts = ctx.attempts.slice(ctx.stepStart ?? 0);
+  const stepAttempts = ctx.attempts.slice(ctx.agent.stepStart);
   return ctx.chain.map((c, i) => {
     const calls = stepAttempts.filter((a) => a.provider === c.provider && a.model === c.model);
     const block = candidateBlock(ctx, i);
@@ -98,8 +98,9 @@ export function failureError(ctx: RunContext): RunError {
 
 /** The run's last assistant message: every served step produced one. */
 function finalReply(ctx: RunContext): AssistantMessage {
-  for (let i = ctx.produced.length - 1; i >= 0; i--) {
-    const m = ctx.produced[i]!;
+  const { produced } = ctx.agent;
+  for (let i = produced.length - 1; i >= 0; i--) {
+    const m = produced[i]!;
     if (m.role === 'assistant') return m;
   }
   return { role: 'assistant', content: '' };
@@ -113,8 +114,8 @@ export function buildOutput(ctx: RunContext): RunOutput {
       status: 'succeeded',
       reply,
       text: messageText(reply),
-      messages: [...ctx.produced],
-      steps: [...ctx.steps],
+      messages: [...ctx.agent.produced],
+      steps: [...ctx.agent.steps],
       servedBy: ctx.servedBy,
       attempts: ctx.attempts as RunOutput['attempts'],
       decisions: ctx.decisions,
@@ -124,7 +125,7 @@ export function buildOutput(ctx: RunContext): RunOutput {
   // the provider answered (a step, or the whole run) but it is not in the session: the host still gets it
   if (ctx.reply !== undefined && ctx.servedBy) {
     error.reply = {
-      messages: [...ctx.newMessages, ...ctx.produced.slice(0, -1)],
+      messages: [...ctx.newMessages, ...ctx.agent.produced.slice(0, -1)],
       reply: ctx.reply,
       servedBy: ctx.servedBy,
       keptIn: ctx.replyKeptIn ?? 'output',

@@ -254,7 +254,7 @@ export function rotateProfile(ctx: RunContext): Step {
 
 /** The decision to append the reply, taken when it arrives; committed with the run's other decisions. */
 export function persistDecision(ctx: RunContext): Decision {
-  const turns = ctx.newMessages.length + ctx.produced.length;
+  const turns = ctx.newMessages.length + ctx.agent.produced.length;
   return { kind: 'persist', at: ctx.now, reason: 'committed', detail: `appended ${turns} turn(s) to session ${ctx.sessionId}` };
 }
 

@@ -28,6 +28,20 @@ export interface AgentInput {
   maxSteps: number;
 }
 
+/** A run's steps: a run without tools has one. */
+export interface AgentState {
+  /** The run's tools (empty without the `tools` option: the run then never touches a tool call). */
+  tools: readonly string[];
+  executableTools: readonly string[];
+  maxSteps: number;
+  /** What the run's completed steps produced, in order: each step's message(s), then its tool results. */
+  produced: readonly Message[];
+  /** The completed steps. */
+  steps: readonly StepRecord[];
+  /** Where the current step's calls start in `attempts` (the policy's budgets count from there). */
+  stepStart: number;
+}
+
 /** Why a run ended in `failed`; the output turns it into a typed error. */
 export type RunFailure =
   | { kind: 'rejected'; failure: Classification }
@@ -41,14 +55,11 @@ export interface RunContext extends RunView {
   sessionId: string;
   newMessages: readonly Message[];
   history: readonly Message[];
-  /** The run's tools (empty without the `tools` option: the run then never touches a tool call). */
-  tools: readonly string[];
-  executableTools: readonly string[];
-  maxSteps: number;
-  /** What the run's completed steps produced, in order: each step's message(s), then its tool results. */
-  produced: readonly Message[];
-  /** The completed steps. */
-  steps: readonly StepRecord[];
+  /**
+   * The agent loop's state, one field of the context on purpose: XState copies the context with
+   * Object.assign on every assignment, and past 19 fields V8 makes that copy a slow dictionary.
+   */
+  agent: AgentState;
   startedAt: number;
   /** -1 until the first candidate is chosen. */
   candidateIndex: number;

@@ -107,12 +107,14 @@ export const runMachine = setup({
     policy: input.policy,
     newMessages: input.messages,
     history: [],
-    tools: input.agent?.tools ?? [],
-    executableTools: input.agent?.executableTools ?? [],
-    maxSteps: input.agent?.maxSteps ?? 1,
-    produced: [],
-    steps: [],
-    stepStart: 0,
+    agent: {
+      tools: input.agent?.tools ?? [],
+      executableTools: input.agent?.executableTools ?? [],
+      maxSteps: input.agent?.maxSteps ?? 1,
+      produced: [],
+      steps: [],
+      stepStart: 0,
+    },
     startedAt: input.startedAt,
     now: input.startedAt,
     deadlineAt: input.startedAt + input.policy.deadlineMs,
@@ -163,8 +165,8 @@ export const runMachine = setup({
             model: c.model,
             profileId: c.profiles[context.profileIndex]!,
             attempt: context.attempts.length + 1,
-            step: context.steps.length + 1,
-            messages: [...context.history, ...context.newMessages, ...context.produced],
+            step: context.agent.steps.length + 1,
+            messages: [...context.history, ...context.newMessages, ...context.agent.produced],
           };
         },
         onDone: [
@@ -240,7 +242,7 @@ export const runMachine = setup({
         src: 'persistTurn',
         input: ({ context }) => ({
           reply: context.reply!,
-          produced: context.produced.slice(0, -1),
+          produced: context.agent.produced.slice(0, -1),
           servedBy: context.servedBy!,
           attempts: context.attempts,
           decisions: [...context.decisions, steps.persistDecision(context)],
@@ -261,7 +263,7 @@ export const runMachine = setup({
           attempts: context.attempts,
           decisions: context.decisions,
           ...(context.reply !== undefined && context.servedBy
-            ? { uncommitted: { reply: context.reply, produced: context.produced.slice(0, -1), servedBy: context.servedBy } }
+            ? { uncommitted: { reply: context.reply, produced: context.agent.produced.slice(0, -1), servedBy: context.servedBy } }
             : {}),
         }),
         onDone: { target: 'failed', actions: 'recordClosed' },

@@ -16,10 +16,10 @@ export interface RunView {
   deadlineAt: number;
   attempts: readonly AttemptRecord[];
   /**
-   * Where the current step's calls start in `attempts` (an agent run makes one model call per
-   * step): budgets count the calls of this step only. 0, or absent, for a run of one step.
+   * An agent run makes one model call per step: budgets count the calls of the current step
+   * only, which start at `agent.stepStart` in `attempts`. Absent (or 0) for a run of one step.
    */
-  stepStart?: number;
+  agent?: { readonly stepStart: number };
   /** Shared cooldowns as last read from the store (plus the ones this run set since). */
   cooldowns: readonly CooldownEntry[];
   ownBlocks: readonly OwnBlock[];
@@ -42,7 +42,7 @@ export const sameKey = (a: CooldownKey, b: CooldownKey): boolean =>
 export function attemptsOn(view: RunView, provider: string, model: string, profileId: string): number {
   let n = 0;
   const { attempts } = view;
-  for (let i = view.stepStart ?? 0; i < attempts.length; i++) {
+  for (let i = view.agent?.stepStart ?? 0; i < attempts.length; i++) {
     const a = attempts[i]!;
     if (a.provider === provider && a.model === model && a.profileId === profileId) n++;
   }

@@ -78,11 +78,11 @@ function payloadEvents(snap: RunSnap, type: string): RunEv[] {
     case 'xstate.done.actor.callProvider': {
       const ok: CallProviderOutput = { ok: true, messages: [{ role: 'assistant', content: 'answer' }], at, durationMs: 10 };
       // a tool call only where the run has tools: elsewhere it is one more way to succeed, and doubles the walk
-      const tools: CallProviderOutput[] = snap.context.tools.length > 0 ? [{ ok: true, messages: toolCallStep(snap.context.steps.length + 1), at, durationMs: 10 }] : [];
+      const tools: CallProviderOutput[] = snap.context.agent.tools.length > 0 ? [{ ok: true, messages: toolCallStep(snap.context.agent.steps.length + 1), at, durationMs: 10 }] : [];
       return [ev({ output: ok }), ...tools.map((output) => ev({ output })), ...GRAPH_FAILURES.map((f) => ev({ output: { ok: false, failure: f, at, durationMs: 10 } satisfies CallProviderOutput }))];
     }
     case 'xstate.done.actor.executeTools': {
-      const step = snap.context.steps.length;
+      const step = snap.context.agent.steps.length;
       const output: ExecuteToolsOutput = {
         message: { role: 'tool', content: [{ type: 'tool-result', toolCallId: `call-${step}`, toolName: 'lookup', output: { type: 'text', value: 'found' } }] },
         at,
@@ -93,9 +93,9 @@ function payloadEvents(snap: RunSnap, type: string): RunEv[] {
     case 'xstate.error.actor.executeTools':
       return [ev({ error: new ToolAbortError('lookup', 'stopped by the tool') })];
     case 'tool.started':
-      return [ev({ at, step: snap.context.steps.length, toolCallId: 'call-x', toolName: 'lookup' })];
+      return [ev({ at, step: snap.context.agent.steps.length, toolCallId: 'call-x', toolName: 'lookup' })];
     case 'tool.finished':
-      return [ev({ at, step: snap.context.steps.length, toolCallId: 'call-x', toolName: 'lookup', outcome: 'ok', durationMs: 1 })];
+      return [ev({ at, step: snap.context.agent.steps.length, toolCallId: 'call-x', toolName: 'lookup', outcome: 'ok', durationMs: 1 })];
     case 'xstate.done.actor.persistTurn':
       return [ev({ output: { turns: 2, at } })];
     case 'xstate.done.actor.closeRun':
@@ -129,8 +129,8 @@ export function serializeRun(s: RunSnap): string {
     c.now >= c.deadlineAt,
     c.plan?.action,
     c.failure?.kind,
-    c.steps.length,
-    c.produced.length,
+    c.agent.steps.length,
+    c.agent.produced.length,
   ]);
 }
 

@@ -16,15 +16,15 @@ vi.mock('../../machines/agent-steps.js', async (importOriginal) => {
     // What the issue describes: a fallback in the middle of a tool loop starts the loop again,
     // so the steps already done (and their tools) come again.
     stepServed: (ctx: Ctx, ...rest: Parameters<typeof orig.stepServed> extends [unknown, ...infer R] ? R : never) => {
-      const failedOver = ctx.attempts.length > (ctx.stepStart ?? 0) && ctx.attempts.at(-1)?.outcome === 'failed';
-      const fresh = m.failoverRestarts.on && failedOver && ctx.steps.length > 0;
-      return orig.stepServed(fresh ? { ...ctx, produced: [], steps: [] } : ctx, ...rest);
+      const failedOver = ctx.attempts.length > ctx.agent.stepStart && ctx.attempts.at(-1)?.outcome === 'failed';
+      const fresh = m.failoverRestarts.on && failedOver && ctx.agent.steps.length > 0;
+      return orig.stepServed(fresh ? { ...ctx, agent: { ...ctx.agent, produced: [], steps: [] } } : ctx, ...rest);
     },
     // Tool results that never reach the next step (the model is asked again without them).
     toolsExecuted: (ctx: Ctx, out: Parameters<typeof orig.toolsExecuted>[1]) => {
       const step = orig.toolsExecuted(ctx, out);
       if (!m.resultsDropped.on) return step;
-      return { ...step, patch: { ...step.patch, produced: ctx.produced, reply: ctx.reply } };
+      return { ...step, patch: { ...step.patch, agent: { ...step.patch.agent!, produced: ctx.agent.produced }, reply: ctx.reply } };
     },
   };
 });
