@@ -26,8 +26,12 @@ export type ErrorCode =
  * error of such a failed run, so the host always gets what the provider answered.
  */
 export interface UncommittedReply {
-  /** The run's new message(s), as they would have been appended before the reply. */
+  /**
+   * What would have been appended before `reply`: the run's new message(s), then, for an agent
+   * run, what its earlier steps produced (assistant messages and tool results).
+   */
   messages: Message[];
+  /** The last message the run produced: the reply, or the last step's answer or tool results. */
   reply: Message;
   servedBy: ServedBy;
   /**
