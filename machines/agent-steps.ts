@@ -79,6 +79,11 @@ export function executeToolsInput(ctx: RunContext): ExecuteToolsInput {
   };
 }
 
+/** How long the tools may run: what is left of the run's deadline. */
+export function toolsDeadlineMs(ctx: RunContext): number {
+  return Math.max(0, ctx.deadlineAt - ctx.now);
+}
+
 /** Guard after the tools ran: the step left nothing for the host and steps remain. */
 export function anotherStep(ctx: RunContext): boolean {
   const { agent } = ctx;

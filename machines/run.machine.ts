@@ -66,6 +66,7 @@ export const runMachine = setup({
   delays: {
     attemptTimeout: ({ context }) => steps.attemptTimeoutMs(context),
     retryDelay: ({ context }) => steps.retryDelayMs(context),
+    toolsDeadline: ({ context }) => agent.toolsDeadlineMs(context),
   },
   guards: {
     callSucceeded: (_, params: { output: CallProviderOutput }) => params.output.ok,
@@ -95,6 +96,7 @@ export const runMachine = setup({
     failAborted: failWith((e) => ({ kind: 'aborted', ...(e.reason ? { detail: e.reason } : {}) }), 'aborted', (e) => `aborted by the caller${e.reason ? `: ${e.reason}` : ''}`),
     failLeaseLost: failWith((e) => ({ kind: 'error', error: e.error }), 'lease_lost', () => 'the session lease was lost'),
     failOnError: failWith((e) => ({ kind: 'error', error: e.error }), 'error', (e) => String((e.error as Error)?.message ?? e.error)),
+    failToolsDeadline: failWith(() => ({ kind: 'deadline' }), 'deadline', () => 'the run deadline passed while its tools ran'),
     emitSucceeded: apply(steps.announceSucceeded),
     emitFailed: apply(steps.announceFailed),
   },
@@ -226,6 +228,10 @@ export const runMachine = setup({
         ],
         // only a ToolAbortError (or a store failure under way) gets here: a tool's throw is a result
         onError: { target: 'closing', actions: 'failOnError' },
+      },
+      // tools run on the run's time: a tool that never answers is cut at the deadline (its abortSignal aborts)
+      after: {
+        toolsDeadline: { target: 'closing', actions: 'failToolsDeadline' },
       },
       on: {
         ...stoppers,

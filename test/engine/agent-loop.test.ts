@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toPromise } from 'xstate';
+import { SimulatedClock, toPromise } from 'xstate';
 import {
   ConfigError,
   createRunActor,
@@ -12,6 +12,7 @@ import {
   type SqliteSessionStore,
 } from '../../src/index.js';
 import { agentCall, failure, text, toolCalls, type AgentOutcome } from '../helpers/agent-call.js';
+import { driveToEnd } from '../property/harness/sim-driver.js';
 
 // The agent loop inside one run: tools executed between steps, each step a model call with the
 // whole failover behind it, nothing executed twice, and the session holding exactly what the
@@ -297,6 +298,32 @@ describe('an agent run', () => {
     const out = await toPromise(actor);
     expect(out.status === 'failed' && out.error.code).toBe('RUN_ABORTED');
     expect(toolSignal?.aborted).toBe(true);
+    expect(await store.listTurns('chat')).toEqual([]);
+  });
+
+  it('a tool that never answers is cut at the run’s deadline: DEADLINE_EXCEEDED, its abortSignal aborted, nothing in the session', async () => {
+    const clock = new SimulatedClock();
+    const store = openSqliteStore();
+    let toolSignal: AbortSignal | undefined;
+    const provider = agentCall({ a: [toolCalls({ name: 'forever', input: {} })] });
+    const actor = createRunActor({
+      sessionId: 'chat',
+      messages: [user],
+      chain: ['a/m1'],
+      call: provider.call,
+      store,
+      clock,
+      policy: { deadlineMs: 5_000 },
+      tools: { forever: { inputSchema: { type: 'object' }, execute: (_input, ctx) => new Promise(() => void (toolSignal = ctx.abortSignal)) } },
+    });
+    actor.start();
+    const { hung } = await driveToEnd(actor, clock, 10_000);
+    expect(hung).toBe(false);
+    const out = actor.getSnapshot().output!;
+    expect(out.status === 'failed' && out.error.code).toBe('DEADLINE_EXCEEDED');
+    expect(clock.now()).toBe(5_000);
+    expect(toolSignal?.aborted).toBe(true);
+    expect(out.status === 'failed' && out.error.reply?.reply.role).toBe('assistant');
     expect(await store.listTurns('chat')).toEqual([]);
   });
 
