@@ -30,9 +30,12 @@ describe('an agent run over real HTTP, failing over between wire formats at the 
         { provider: 'b', steps: [{ reply: 'It is sunny in Paris, 21 °C.' }, { reply: 'Tomorrow too.' }] },
       ],
     }));
-    const call = fromAiSdk((provider, model, profileId) =>
+    const viaAiSdk = fromAiSdk((provider, model, profileId) =>
       provider === 'b' ? anthropicModel(e, 'b', model, KEY_OF_PROFILE[profileId]) : openAiCompatibleModel(e, 'a', model, KEY_OF_PROFILE[profileId]),
     );
+    // what each call was handed, to compare with what the session stored
+    const handed: (readonly Message[])[] = [];
+    const call: typeof viaAiSdk = (req) => (handed.push(req.messages), viaAiSdk(req));
     const store = openSqliteStore();
     let executions = 0;
     const tools = {
@@ -102,6 +105,7 @@ describe('an agent run over real HTTP, failing over between wire formats at the 
     const next = await run('And tomorrow?');
     expect(next.out.status).toBe('succeeded');
     expect(executions).toBe(1);
+    expect(handed.at(-1)).toEqual([...transcript, { role: 'user', content: 'And tomorrow?' }]);
     const last = e.requests().at(-1)!;
     expect(last.provider).toBe('b');
     expect(last.prompt).toEqual([
