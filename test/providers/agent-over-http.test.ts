@@ -118,3 +118,46 @@ describe('an agent run over real HTTP, failing over between wire formats at the 
     await store.close();
   });
 });
+
+describe('the same the other way round: an Anthropic-format primary fails at step 2, an OpenAI-format fallback continues', () => {
+  it.each([false, true])('the fallback gets tool_calls and the tool message answering them, the tool ran once (streamed: %s)', async (stream) => {
+    const e = (emu = await startEmulator({
+      keys: KEYS,
+      scenario: [
+        // an id OpenAI would refuse (over 40 characters): mapped for the fallback, kept as given in the session
+        { provider: 'b', steps: [{ toolCalls: [{ name: 'weather', input: { city: 'Oslo' }, id: 'toolu_01ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij' }] }, { error: fixture('anthropic-529-overloaded-1') }] },
+        { provider: 'a', steps: [{ reply: 'Snow in Oslo.' }] },
+      ],
+    }));
+    const call = fromAiSdk((provider, model, profileId) =>
+      provider === 'b' ? anthropicModel(e, 'b', model, KEY_OF_PROFILE[profileId]) : openAiCompatibleModel(e, 'a', model, KEY_OF_PROFILE[profileId]),
+    );
+    const store = openSqliteStore();
+    let executions = 0;
+    const actor = createRunActor({
+      sessionId: 'trip',
+      messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+      chain: ['b/claude-y', 'a/gpt-x'],
+      profiles: { a: ['a:main'], b: ['b:main'] },
+      call,
+      store,
+      stream,
+      policy: { maxAttemptsPerCandidate: 1 },
+      tools: { weather: { inputSchema: { type: 'object' }, execute: async () => (executions++, 'snow') } },
+    });
+    actor.start();
+    const out = await toPromise(actor);
+    expect(out.status).toBe('succeeded');
+    expect(executions).toBe(1);
+    expect(e.requests().map((r) => `${r.provider}:${r.outcome}`)).toEqual(['b:reply', 'b:error', 'a:reply']);
+    const onA = e.requests()[2]!.body as Body;
+    expect(onA.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    const id = (onA.messages[1]!.tool_calls as { id: string }[])[0]!.id;
+    expect(id).toMatch(/^[A-Za-z0-9_-]{1,40}$/);
+    expect(onA.messages[2]).toEqual({ role: 'tool', tool_call_id: id, content: 'snow' });
+    const stored = await store.listTurns('trip');
+    expect(stored.map((t) => t.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+    expect(JSON.stringify(stored[1]!.content)).toContain('toolu_01ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij');
+    await store.close();
+  });
+});
