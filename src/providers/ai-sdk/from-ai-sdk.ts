@@ -72,7 +72,10 @@ export interface FromAiSdkOptions {
  * cut before the provider's finish become a ProviderResponseError.
  *
  * The result carries the provider's `usage`, `finishReason` and `responseModel` when it
- * reported them (a stream reports usage only if the provider was asked: docs/providers.md).
+ * reported them (a stream reports usage only if the provider was asked: docs/providers.md),
+ * and, for an answer with tool calls (or reasoning, files, metadata), the assistant message.
+ * The run's messages go out with every part, the history made valid for the model that reads
+ * it (historyForTarget), with the run's tools and the host's options for that candidate.
  */
 export function fromAiSdk(models: AiSdkModels, options: FromAiSdkOptions = {}): CallFn {
   const resolve = typeof models === 'function' ? checkedResolver(models) : mapResolver(models);
@@ -135,7 +138,6 @@ interface Answer {
   finishReason: FinishReason;
   responseModel: string | undefined;
 }
-
 
 /** A finish that is really a failure must not be persisted as a reply. */
 function checkFinish(answer: Answer, inBandError: unknown, req: CallRequest): void {
