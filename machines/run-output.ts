@@ -10,6 +10,7 @@ import {
   type StoreFailure,
 } from '../src/run-errors.js';
 import { isLlmFailoverError, LlmFailoverError } from '../src/errors.js';
+import { messageText, type AssistantMessage } from '../src/message-types.js';
 import type { RunContext, RunOutput } from './run-types.js';
 
 // Errors that reach a run from its lease, its store or the host's `call`, passed on as they are.
@@ -18,6 +19,7 @@ const PASSED_ON: ReadonlySet<string> = new Set<RunErrorCode>([
   'LEASE_LOST',
   'SESSION_BUSY',
   'RUN_ABORTED',
+  'TOOL_ABORTED',
   'STORE_SCHEMA_TOO_NEW',
   'STORE_CORRUPT',
   'STORE_BUSY',
@@ -28,8 +30,10 @@ const PASSED_ON: ReadonlySet<string> = new Set<RunErrorCode>([
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function candidateReports(ctx: RunContext): CandidateReport[] {
+  // the step that failed: earlier steps were served
+  const stepAttempts = ctx.attempts.slice(ctx.agent.stepStart);
   return ctx.chain.map((c, i) => {
-    const calls = ctx.attempts.filter((a) => a.provider === c.provider && a.model === c.model);
+    const calls = stepAttempts.filter((a) => a.provider === c.provider && a.model === c.model);
     const block = candidateBlock(ctx, i);
     const availableAt = block?.freeAt;
     const at = availableAt !== undefined ? { availableAt } : {};
@@ -92,23 +96,37 @@ export function failureError(ctx: RunContext): RunError {
   }
 }
 
+/** The run's last assistant message: every served step produced one. */
+function finalReply(ctx: RunContext): AssistantMessage {
+  const { produced } = ctx.agent;
+  for (let i = produced.length - 1; i >= 0; i--) {
+    const m = produced[i]!;
+    if (m.role === 'assistant') return m;
+  }
+  return { role: 'assistant', content: '' };
+}
+
 export function buildOutput(ctx: RunContext): RunOutput {
   if (ctx.reply !== undefined && ctx.servedBy && !ctx.failure) {
+    const reply = finalReply(ctx);
     return {
       runId: ctx.runId,
       status: 'succeeded',
-      reply: { role: 'assistant', content: ctx.reply },
+      reply,
+      text: messageText(reply),
+      messages: [...ctx.agent.produced],
+      steps: [...ctx.agent.steps],
       servedBy: ctx.servedBy,
       attempts: ctx.attempts as RunOutput['attempts'],
       decisions: ctx.decisions,
     };
   }
   const error = failureError(ctx);
-  // the commit failed after the provider answered: the host still gets the answer
+  // the provider answered (a step, or the whole run) but it is not in the session: the host still gets it
   if (ctx.reply !== undefined && ctx.servedBy) {
     error.reply = {
-      messages: [...ctx.newMessages],
-      reply: { role: 'assistant', content: ctx.reply },
+      messages: [...ctx.newMessages, ...ctx.agent.produced.slice(0, -1)],
+      reply: ctx.reply,
       servedBy: ctx.servedBy,
       keptIn: ctx.replyKeptIn ?? 'output',
     };

@@ -12,6 +12,7 @@ import type { AttemptRecord, CooldownEntry, Decision } from '../src/types.js';
 import type { CallProviderOutput, CloseRunOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
 import { failureError } from './run-output.js';
 import { iso, skipped } from './skip-report.js';
+import { stepServed } from './agent-steps.js';
 
 
 function current(ctx: RunContext) {
@@ -137,7 +138,7 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
     patch: {
       now: out.at,
       attempts: [...ctx.attempts, attempt],
-      reply: out.content,
+      ...stepServed(ctx, out, attempt, at),
       servedBy: at,
       probing: false,
       ...(proven.length > 0 ? { cooldowns: ctx.cooldowns.filter((c) => !proven.includes(c)) } : {}),
@@ -253,7 +254,7 @@ export function rotateProfile(ctx: RunContext): Step {
 
 /** The decision to append the reply, taken when it arrives; committed with the run's other decisions. */
 export function persistDecision(ctx: RunContext): Decision {
-  const turns = ctx.newMessages.length + 1;
+  const turns = ctx.newMessages.length + ctx.agent.produced.length;
   return { kind: 'persist', at: ctx.now, reason: 'committed', detail: `appended ${turns} turn(s) to session ${ctx.sessionId}` };
 }
 

@@ -2,7 +2,7 @@ import type { Classification } from '../src/classify/types.js';
 import type { Plan } from '../src/policy/decide-after-failure.js';
 import type { RunPolicy } from '../src/policy/run-policy.js';
 import type { RunView } from '../src/policy/run-view.js';
-import type { AttemptRecord, Candidate, CooldownEntry, Decision, Message, ServedBy } from '../src/types.js';
+import type { AssistantMessage, AttemptRecord, Candidate, CooldownEntry, Decision, Message, ServedBy, StepRecord, ToolCallPart, ToolMessage, Usage } from '../src/types.js';
 import type { LlmFailoverError } from '../src/errors.js';
 import type { RunEvent } from '../src/events.js';
 import type { RunError } from '../src/run-errors.js';
@@ -15,6 +15,31 @@ export interface RunInput {
   messages: readonly Message[];
   policy: Readonly<RunPolicy>;
   startedAt: number;
+  /** An agent run: the tools the run executes itself and how many model calls (steps) it may make. */
+  agent?: AgentInput;
+}
+
+export interface AgentInput {
+  /** Every tool the model is offered. A call of a name not among them is answered with an error result. */
+  tools: readonly string[];
+  /** Those with an `execute`: their calls are executed between steps; calls of the others are left to the host. */
+  executableTools: readonly string[];
+  /** At least 1. */
+  maxSteps: number;
+}
+
+/** A run's steps: a run without tools has one. */
+export interface AgentState {
+  /** The run's tools (empty without the `tools` option: the run then never touches a tool call). */
+  tools: readonly string[];
+  executableTools: readonly string[];
+  maxSteps: number;
+  /** What the run's completed steps produced, in order: each step's message(s), then its tool results. */
+  produced: readonly Message[];
+  /** The completed steps. */
+  steps: readonly StepRecord[];
+  /** Where the current step's calls start in `attempts` (the policy's budgets count from there). */
+  stepStart: number;
 }
 
 /** Why a run ended in `failed`; the output turns it into a typed error. */
@@ -30,6 +55,11 @@ export interface RunContext extends RunView {
   sessionId: string;
   newMessages: readonly Message[];
   history: readonly Message[];
+  /**
+   * The agent loop's state, one field of the context on purpose: XState copies the context with
+   * Object.assign on every assignment, and past 19 fields V8 makes that copy a slow dictionary.
+   */
+  agent: AgentState;
   startedAt: number;
   /** -1 until the first candidate is chosen. */
   candidateIndex: number;
@@ -39,7 +69,8 @@ export interface RunContext extends RunView {
   probing: boolean;
   decisions: Decision[];
   plan?: Plan;
-  reply?: string;
+  /** The last message the run produced (the reply, once the run is done): set when a step is served. */
+  reply?: Message;
   servedBy?: ServedBy;
   failure?: RunFailure;
   /** Set by closing when a reply arrived but was not committed: where it is kept besides the output. */
@@ -65,14 +96,27 @@ export interface CallProviderInput {
   model: string;
   profileId: string;
   attempt: number;
+  /** 1-based step of the run. */
+  step: number;
   messages: readonly Message[];
 }
+/** What a served call produced: checked and canonical, as the run will store it. */
+export interface StepOutput {
+  /** At least one assistant message. */
+  messages: readonly Message[];
+  usage?: Usage;
+  finishReason?: string;
+  responseModel?: string;
+}
 export type CallProviderOutput =
-  | { ok: true; content: string; at: number; durationMs: number }
+  | ({ ok: true; at: number; durationMs: number } & StepOutput)
   | { ok: false; failure: Classification; at: number; durationMs: number; cooldowns?: readonly CooldownEntry[] };
 
 export interface PersistTurnInput {
-  reply: string;
+  /** The last message the run produced. */
+  reply: Message;
+  /** What the run produced before it: earlier steps' messages and tool results. */
+  produced: readonly Message[];
   servedBy: ServedBy;
   attempts: readonly AttemptRecord[];
   /** The run's decisions, its `persist` decision last, committed with the run. */
@@ -83,13 +127,27 @@ export interface PersistTurnOutput {
   at: number;
 }
 
+export interface ExecuteToolsInput {
+  step: number;
+  /** The calls the run answers, in the order the model made them (unknown tools included: they get an error result). */
+  calls: readonly ToolCallPart[];
+  /** What the model saw, followed by the step's own output: the context a tool gets. */
+  messages: readonly Message[];
+}
+export interface ExecuteToolsOutput {
+  /** The results, one per call, in call order. */
+  message: ToolMessage;
+  at: number;
+  durationMs: number;
+}
+
 export interface CloseRunInput {
   /** The error the run ends with. */
   error: LlmFailoverError;
   attempts: readonly AttemptRecord[];
   decisions: readonly Decision[];
-  /** A reply that arrived but was not committed, to keep as an orphan. */
-  uncommitted?: { reply: string; servedBy: ServedBy };
+  /** What the run produced but did not commit (`reply` last), to keep as an orphan. */
+  uncommitted?: { reply: Message; produced: readonly Message[]; servedBy: ServedBy };
 }
 export interface CloseRunOutput {
   at: number;
@@ -104,7 +162,30 @@ export type RunCommand = { type: 'run.abort'; reason?: string };
 export type EngineCommand =
   | RunCommand
   | { type: 'run.leaseLost'; error: LlmFailoverError }
-  | { type: 'reply.delta'; text: string };
+  | { type: 'reply.delta'; text: string }
+  | ToolStartedCommand
+  | ToolFinishedCommand;
+
+/** Sent by the tool execution so the machine can announce it (events are the machine's to emit). */
+export interface ToolStartedCommand {
+  type: 'tool.started';
+  at: number;
+  step: number;
+  toolCallId: string;
+  toolName: string;
+}
+export interface ToolFinishedCommand {
+  type: 'tool.finished';
+  at: number;
+  step: number;
+  toolCallId: string;
+  toolName: string;
+  /** `error`: the tool threw or its input was refused; the model sees that as the result. */
+  outcome: 'ok' | 'error';
+  durationMs: number;
+  /** For `error`: the message the model sees. */
+  error?: string;
+}
 
 interface RunOutputBase {
   /** The run's id, as in `store.getRun(runId)` and every event. */
@@ -115,7 +196,18 @@ interface RunOutputBase {
 
 export interface SucceededRunOutput extends RunOutputBase {
   status: 'succeeded';
-  reply: Message & { role: 'assistant' };
+  /** The run's last assistant message: a string `content` for a text reply, parts when it holds tool calls. */
+  reply: AssistantMessage;
+  /** The reply's text (its text parts joined), whatever its shape. */
+  text: string;
+  /**
+   * Every message the run produced and appended after its new message(s), in order: each step's
+   * assistant message(s) and the tool results that followed. `reply` is the last assistant one.
+   */
+  messages: Message[];
+  /** One record per step (a run without tools has one): who served it, usage, finish reason. */
+  steps: StepRecord[];
+  /** Who served the last step. */
   servedBy: ServedBy;
 }
 

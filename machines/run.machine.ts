@@ -5,6 +5,8 @@ import type {
   CallProviderOutput,
   CloseRunInput,
   CloseRunOutput,
+  ExecuteToolsInput,
+  ExecuteToolsOutput,
   OpenSessionInput,
   OpenSessionOutput,
   PersistTurnInput,
@@ -17,6 +19,7 @@ import type {
   Step,
 } from './run-types.js';
 import * as steps from './run-steps.js';
+import * as agent from './agent-steps.js';
 import { buildOutput, failureError } from './run-output.js';
 
 const notProvided = (name: string) => async (): Promise<never> => {
@@ -58,13 +61,17 @@ export const runMachine = setup({
     callProvider: fromPromise<CallProviderOutput, CallProviderInput>(notProvided('callProvider')),
     persistTurn: fromPromise<PersistTurnOutput, PersistTurnInput>(notProvided('persistTurn')),
     closeRun: fromPromise<CloseRunOutput, CloseRunInput>(notProvided('closeRun')),
+    executeTools: fromPromise<ExecuteToolsOutput, ExecuteToolsInput>(notProvided('executeTools')),
   },
   delays: {
     attemptTimeout: ({ context }) => steps.attemptTimeoutMs(context),
     retryDelay: ({ context }) => steps.retryDelayMs(context),
+    toolsDeadline: ({ context }) => agent.toolsDeadlineMs(context),
   },
   guards: {
     callSucceeded: (_, params: { output: CallProviderOutput }) => params.output.ok,
+    stepCallsTools: ({ context }, params: { output: CallProviderOutput }) => params.output.ok && agent.stepCallsTools(context, params.output),
+    anotherStep: ({ context }) => agent.anotherStep(context),
     hasCandidate: ({ context }) => steps.hasCandidate(context),
     planIs: ({ context }, params: { action: 'fail' | 'retry' | 'rotate' | 'escalate' }) => context.plan?.action === params.action,
   },
@@ -83,9 +90,13 @@ export const runMachine = setup({
     recordClosed: apply((ctx, event) => steps.closed(ctx, event.output as CloseRunOutput)),
     settleError: apply(steps.settleError),
     forwardDelta: apply(steps.deltaReceived),
+    recordToolResults: apply((ctx, event) => agent.toolsExecuted(ctx, event.output as ExecuteToolsOutput)),
+    beginStep: apply(agent.beginStep),
+    forwardToolEvent: apply(agent.toolEvent),
     failAborted: failWith((e) => ({ kind: 'aborted', ...(e.reason ? { detail: e.reason } : {}) }), 'aborted', (e) => `aborted by the caller${e.reason ? `: ${e.reason}` : ''}`),
     failLeaseLost: failWith((e) => ({ kind: 'error', error: e.error }), 'lease_lost', () => 'the session lease was lost'),
     failOnError: failWith((e) => ({ kind: 'error', error: e.error }), 'error', (e) => String((e.error as Error)?.message ?? e.error)),
+    failToolsDeadline: failWith(() => ({ kind: 'deadline' }), 'deadline', () => 'the run deadline passed while its tools ran'),
     emitSucceeded: apply(steps.announceSucceeded),
     emitFailed: apply(steps.announceFailed),
   },
@@ -98,6 +109,14 @@ export const runMachine = setup({
     policy: input.policy,
     newMessages: input.messages,
     history: [],
+    agent: {
+      tools: input.agent?.tools ?? [],
+      executableTools: input.agent?.executableTools ?? [],
+      maxSteps: input.agent?.maxSteps ?? 1,
+      produced: [],
+      steps: [],
+      stepStart: 0,
+    },
     startedAt: input.startedAt,
     now: input.startedAt,
     deadlineAt: input.startedAt + input.policy.deadlineMs,
@@ -148,10 +167,16 @@ export const runMachine = setup({
             model: c.model,
             profileId: c.profiles[context.profileIndex]!,
             attempt: context.attempts.length + 1,
-            messages: [...context.history, ...context.newMessages],
+            step: context.agent.steps.length + 1,
+            messages: [...context.history, ...context.newMessages, ...context.agent.produced],
           };
         },
         onDone: [
+          {
+            guard: { type: 'stepCallsTools', params: ({ event }) => ({ output: event.output }) },
+            target: 'executingTools',
+            actions: 'recordSuccess',
+          },
           {
             guard: { type: 'callSucceeded', params: ({ event }) => ({ output: event.output }) },
             target: 'lockedPersist',
@@ -191,6 +216,29 @@ export const runMachine = setup({
       description: 'Next auth profile of the same provider that is not cooling down.',
       always: { target: 'attempting', actions: 'rotateProfile' },
     },
+    executingTools: {
+      description: 'Execute the tool calls the step asked for; their results join the run, then the next step fails over on its own.',
+      invoke: {
+        id: 'executeTools',
+        src: 'executeTools',
+        input: ({ context }) => agent.executeToolsInput(context),
+        onDone: [
+          { guard: 'anotherStep', target: 'escalatingModel', actions: ['recordToolResults', 'beginStep'] },
+          { target: 'lockedPersist', actions: 'recordToolResults' },
+        ],
+        // only a ToolAbortError (or a store failure under way) gets here: a tool's throw is a result
+        onError: { target: 'closing', actions: 'failOnError' },
+      },
+      // tools run on the run's time: a tool that never answers is cut at the deadline (its abortSignal aborts)
+      after: {
+        toolsDeadline: { target: 'closing', actions: 'failToolsDeadline' },
+      },
+      on: {
+        ...stoppers,
+        'tool.started': { actions: 'forwardToolEvent' },
+        'tool.finished': { actions: 'forwardToolEvent' },
+      },
+    },
     lockedPersist: {
       description: 'Append the new turn(s) and the reply in one transaction under the session lease.',
       // No abort here: the commit is one fenced transaction already under way, and a lost lease
@@ -200,6 +248,7 @@ export const runMachine = setup({
         src: 'persistTurn',
         input: ({ context }) => ({
           reply: context.reply!,
+          produced: context.agent.produced.slice(0, -1),
           servedBy: context.servedBy!,
           attempts: context.attempts,
           decisions: [...context.decisions, steps.persistDecision(context)],
@@ -219,7 +268,9 @@ export const runMachine = setup({
           error: failureError(context),
           attempts: context.attempts,
           decisions: context.decisions,
-          ...(context.reply !== undefined && context.servedBy ? { uncommitted: { reply: context.reply, servedBy: context.servedBy } } : {}),
+          ...(context.reply !== undefined && context.servedBy
+            ? { uncommitted: { reply: context.reply, produced: context.agent.produced.slice(0, -1), servedBy: context.servedBy } }
+            : {}),
         }),
         onDone: { target: 'failed', actions: 'recordClosed' },
         onError: { target: 'failed' },

@@ -5,6 +5,8 @@ import type {
   CallProviderOutput,
   CloseRunInput,
   CloseRunOutput,
+  ExecuteToolsInput,
+  ExecuteToolsOutput,
   OpenSessionInput,
   OpenSessionOutput,
   PersistTurnInput,
@@ -38,6 +40,7 @@ const engineMachine = runMachine.provide({
     callProvider: fromPromise<CallProviderOutput, CallProviderInput>(({ input, system, signal }) => effectsOf(system).callProvider(input, signal)),
     persistTurn: fromPromise<PersistTurnOutput, PersistTurnInput>(({ input, system }) => effectsOf(system).persistTurn(input)),
     closeRun: fromPromise<CloseRunOutput, CloseRunInput>(({ input, system }) => effectsOf(system).closeRun(input)),
+    executeTools: fromPromise<ExecuteToolsOutput, ExecuteToolsInput>(({ input, system, signal }) => effectsOf(system).executeTools(input, signal)),
   },
 });
 
@@ -52,7 +55,7 @@ export const isStreamingRun = (actor: RunActor): boolean => streaming.has(actor)
  * Throws ConfigError naming the bad field when options are invalid.
  */
 export function createRunActor(options: RunActorOptions): RunActor {
-  const { sessionId, messages, chain, policy } = validateRunOptions(options);
+  const { sessionId, messages, chain, policy, tools, toolChoice, maxSteps } = validateRunOptions(options);
   const clock = options.clock ?? systemClock;
   const store = options.store ?? defaultStore();
   const runId = options.runId ?? newRunId();
@@ -73,6 +76,8 @@ export function createRunActor(options: RunActorOptions): RunActor {
     store,
     logger,
     options,
+    tools,
+    toolChoice,
     send: (command) => sendInternal(command),
     end: () => {
       const snapshot = actor.getSnapshot();
@@ -81,7 +86,15 @@ export function createRunActor(options: RunActorOptions): RunActor {
   });
 
   const actor = createActor(engineMachine, {
-    input: { runId, sessionId, chain, messages, policy, startedAt },
+    input: {
+      runId,
+      sessionId,
+      chain,
+      messages,
+      policy,
+      startedAt,
+      ...(tools && { agent: { tools: tools.names, executableTools: tools.executable, maxSteps } }),
+    },
     clock,
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });

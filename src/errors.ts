@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'FALLBACK_EXHAUSTED'
   | 'REQUEST_REJECTED'
   | 'RUN_ABORTED'
+  | 'TOOL_ABORTED'
   | 'DEADLINE_EXCEEDED'
   | 'LEASE_LOST'
   | 'SESSION_BUSY'
@@ -25,8 +26,12 @@ export type ErrorCode =
  * error of such a failed run, so the host always gets what the provider answered.
  */
 export interface UncommittedReply {
-  /** The run's new message(s), as they would have been appended before the reply. */
+  /**
+   * What would have been appended before `reply`: the run's new message(s), then, for an agent
+   * run, what its earlier steps produced (assistant messages and tool results).
+   */
   messages: Message[];
+  /** The last message the run produced: the reply, or the last step's answer or tool results. */
   reply: Message;
   servedBy: ServedBy;
   /**
@@ -100,5 +105,27 @@ export class StoreError extends LlmFailoverError {
   constructor(code: StoreErrorCode, path: string, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.path = path;
+  }
+}
+
+/**
+ * Thrown by a tool's `execute` to end the run instead of giving the model an error result (any
+ * other throw is a result the model sees). The run fails with this error; what its earlier
+ * steps produced is handed back as `error.reply` (and kept as an orphan), not lost.
+ *
+ * @example
+ * execute: async ({ amount }) => {
+ *   if (amount > limit) throw new ToolAbortError('transfer', 'the amount needs a human approval');
+ *   return transfer(amount);
+ * }
+ */
+export class ToolAbortError extends LlmFailoverError {
+  declare readonly code: 'TOOL_ABORTED';
+  readonly toolName: string;
+  /** Set by the run: the call that aborted. */
+  toolCallId?: string;
+  constructor(toolName: string, reason: string, options?: { cause?: unknown }) {
+    super('TOOL_ABORTED', `Tool ${toolName} aborted the run: ${reason}`, options);
+    this.toolName = toolName;
   }
 }

@@ -56,6 +56,17 @@ export type RunEvent =
   | (RunEventBase & { type: 'cooldown.cleared'; keys: CooldownKey[] })
   | (RunEventBase & { type: 'reply.delta'; attempt: number; text: string })
   | (RunEventBase & { type: 'reply.reset'; attempt: number; reason: FailureReason })
+  | (RunEventBase & { type: 'tool.started'; step: number; toolCallId: string; toolName: string })
+  | (RunEventBase & {
+      type: 'tool.finished';
+      step: number;
+      toolCallId: string;
+      toolName: string;
+      /** `error`: the tool threw (or its input was refused); the model gets the message as the result. */
+      outcome: 'ok' | 'error';
+      durationMs: number;
+      error?: string;
+    })
   | (RunEventBase & RunDecisionDetail & { type: 'session.persisted'; sessionId: string; turns: number })
   | (RunEventBase & { type: 'run.succeeded'; sessionId: string; servedBy: ServedBy; attempts: number })
   | (RunEventBase & { type: 'run.failed'; sessionId: string; code: string; message: string; attempts: number });

@@ -4,12 +4,20 @@ import type { Classification } from './classify/types.js';
 const MAX_MESSAGE = 400;
 const HOST_BUG = "a bug in the host's call(), not a provider failure";
 
-/** Thrown inside the wiring when `call` resolved with something that is not `{ content: string }`. */
+/**
+ * Thrown inside the wiring when `call` resolved with something that is neither
+ * `{ content: string }` nor `{ messages }` the run can keep; `problem` says what is wrong with
+ * the messages when it is them.
+ */
 export class WrongCallResult extends Error {
   readonly failure: Classification;
-  constructor(result: unknown) {
-    super('call() resolved without a string `content`');
-    this.failure = hostError(`call() resolved with ${describeResult(result)} instead of { content: string }: ${HOST_BUG}`);
+  constructor(result: unknown, problem?: string) {
+    super('call() resolved with no reply the run can keep');
+    this.failure = hostError(
+      problem === undefined
+        ? `call() resolved with ${describeResult(result)} instead of { content: string } or { messages }: ${HOST_BUG}`
+        : `call() resolved with messages the run cannot keep: ${problem}: ${HOST_BUG}`,
+    );
   }
 }
 

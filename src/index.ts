@@ -4,7 +4,7 @@ export type { RunActor, RunActorOptions } from './create-run-actor.js';
 export { streamReply } from './reply-stream.js';
 export type { ReplyChunk } from './reply-stream.js';
 export { runMachine } from '../machines/run.machine.js';
-export type { RunOutput, SucceededRunOutput, FailedRunOutput, RunInput, RunCommand } from '../machines/run-types.js';
+export type { RunOutput, SucceededRunOutput, FailedRunOutput, RunInput, AgentInput, RunCommand } from '../machines/run-types.js';
 
 export { classifyError, createClassifier, isClassification, scrubSecrets } from './classify/index.js';
 export { FAILURE_REASONS, FAILURE_SCOPES } from './classify/types.js';
@@ -67,6 +67,7 @@ export {
   LeaseLostError,
   SessionBusyError,
   StoreError,
+  ToolAbortError,
 } from './errors.js';
 export type { ErrorCode, StoreErrorCode, UncommittedReply } from './errors.js';
 export { FallbackExhaustedError, DeadlineExceededError, RequestRejectedError, RunAbortedError } from './run-errors.js';
@@ -86,6 +87,9 @@ export type {
   ScenarioRequest,
   Step as EmulatorStep,
   ReplyStep,
+  ToolCallStep,
+  EmulatedToolCall,
+  SaveFile,
   ErrorStep,
   HangStep,
   ResetStep,
@@ -101,6 +105,7 @@ export type {
   RecordedEnd,
 } from './providers/index.js';
 
+export { messageText } from './message-types.js';
 export { systemClock } from './runtime.js';
 export type { Logger, RunClock } from './runtime.js';
 export type {
@@ -116,6 +121,34 @@ export type {
   Message,
   Role,
   ServedBy,
+  StepRecord,
   Turn,
   Usage,
+  SystemMessage,
+  UserMessage,
+  AssistantMessage,
+  ToolMessage,
+  MessagePart,
+  UserPart,
+  AssistantPart,
+  ToolPart,
+  TextPart,
+  ImagePart,
+  FilePart,
+  ReasoningPart,
+  ToolCallPart,
+  ToolResultPart,
+  ToolResultOutput,
+  ToolOutputContentItem,
+  ToolApprovalRequestPart,
+  ToolApprovalResponsePart,
+  ProviderOptions,
+  DataContent,
+  JsonValue,
+  JsonObject,
+  AgentTool,
+  ToolChoice,
+  ToolDefinition,
+  ToolExecutionContext,
+  ToolSchema,
 } from './types.js';

@@ -5,13 +5,16 @@ import type { RunEventBus } from './events.js';
 import type { PolicyOverrides } from './policy/run-policy.js';
 import type { Logger, RunClock } from './runtime.js';
 import type { RunStore } from './store/types.js';
-import type { CallFn, Message } from './types.js';
+import type { AgentTool, CallFn, Message, ToolChoice } from './types.js';
 
 /** The options of `createRunActor()`; docs/configuration.md has every one with its default. */
 export interface RunActorOptions {
   /** The conversation this run belongs to; runs on one session are serialised by its lease. */
   sessionId: string;
-  /** The run's new message(s), appended to the session with the reply. */
+  /**
+   * The run's new message(s), appended to the session with what the run produces. AI SDK
+   * `ModelMessage`s fit; binary parts by reference only (docs/agents.md).
+   */
   messages: readonly Message[];
   /** Candidates in order of preference, each `"provider/model"`. */
   chain: readonly string[];
@@ -47,4 +50,14 @@ export interface RunActorOptions {
   runId?: string;
   /** Pass text deltas to the host as they arrive (`reply.delta` events). */
   stream?: boolean;
+  /**
+   * Tools the model may call (name → `{ description?, inputSchema, execute? }`; AI SDK tools fit).
+   * The run executes the calls of tools with `execute` between steps, each step a model call
+   * with the whole failover behind it (docs/agents.md). Passed to `call` as `req.tools`.
+   */
+  tools?: Readonly<Record<string, AgentTool>>;
+  /** Passed to `call` as `req.toolChoice`. Needs `tools`. */
+  toolChoice?: ToolChoice;
+  /** Most model calls (steps) the run makes. Default 10 with tools that execute, else 1. Needs `tools`. */
+  maxSteps?: number;
 }

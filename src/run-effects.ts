@@ -3,6 +3,8 @@ import type {
   CallProviderOutput,
   CloseRunInput,
   CloseRunOutput,
+  ExecuteToolsInput,
+  ExecuteToolsOutput,
   OpenSessionOutput,
   PersistTurnInput,
   PersistTurnOutput,
@@ -15,14 +17,17 @@ import type { RunEvent } from './events.js';
 import type { RunPolicy } from './policy/run-policy.js';
 import { recordRunFailure } from './record-run-failure.js';
 import type { RunActorOptions } from './run-actor-options.js';
-import { readCallError, WrongCallResult } from './host-error.js';
+import { readCallResult } from './call-result.js';
+import type { ParsedTools } from './config/parse-tools.js';
+import { readCallError } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
 import { createRunLease } from './run-lease.js';
 import type { Logger, RunClock } from './runtime.js';
 import { storeCall } from './store-call.js';
-import { wellFormed } from './store/text-checks.js';
 import type { RunStore, UncommittedTurns } from './store/types.js';
-import type { AttemptRecord, CallRequest, Message, Turn } from './types.js';
+import { turnMessage } from './store/turn-rows.js';
+import { createToolRunner } from './tool-execution.js';
+import type { AttemptRecord, CallRequest, Message, ToolChoice } from './types.js';
 
 export interface RunEffectsContext {
   runId: string;
@@ -35,13 +40,15 @@ export interface RunEffectsContext {
   store: RunStore;
   logger: Logger | undefined;
   options: Pick<RunActorOptions, 'call' | 'classify' | 'stream'>;
+  /** The run's tools and tool choice, when it has tools. */
+  tools: ParsedTools | undefined;
+  toolChoice: ToolChoice | undefined;
   /** Sends a command to the run's actor (lease lost, stream deltas). */
   send: (command: EngineCommand) => void;
   /** The run's end as the actor saw it, read once when the run finishes. */
   end: () => { output: RunOutput | undefined; attempts: readonly AttemptRecord[] };
 }
 
-const asMessage = (turn: Turn): Message => ({ role: turn.role, content: turn.content });
 const settled = (p: Promise<unknown> | undefined): Promise<unknown> => (p ?? Promise.resolve()).then(
   () => undefined,
   () => undefined,
@@ -64,7 +71,8 @@ function isConfigError(err: unknown): boolean {
  * actor. Its lease is kept by run-lease.ts.
  */
 export function createRunEffects(c: RunEffectsContext) {
-  const { runId, sessionId, messages, policy, providers, startedAt, clock, store, logger, options, send, end } = c;
+  const { runId, sessionId, messages, policy, providers, startedAt, clock, store, logger, options, send, end, tools, toolChoice } = c;
+  const executeTools = tools ? createToolRunner({ runId, sessionId, tools: tools.byName, clock, logger, send }) : undefined;
   const call = storeCall(store);
   const lease = createRunLease({ store, call, clock, leaseTtlMs: policy.leaseTtlMs, logger, send });
   const failures = { runId, sessionId, store, call, clock, maxWaitMs: policy.lockWaitMs, logger };
@@ -113,7 +121,7 @@ export function createRunEffects(c: RunEffectsContext) {
     lease.granted(opened.lease, !aborted);
     if (aborted) throw new RunAbortedError(runId, [], 'aborted while taking the session lease');
     // Providers get { role, content } only; the SQLite store keeps those views ready per session.
-    return { history: opened.messages ?? opened.history.map(asMessage), cooldowns: opened.cooldowns, at: clock.now() };
+    return { history: opened.messages ?? opened.history.map(turnMessage), cooldowns: opened.cooldowns, at: clock.now() };
   };
 
   const callProvider = async (input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> => {
@@ -123,6 +131,8 @@ export function createRunEffects(c: RunEffectsContext) {
     const startedAt = clock.now();
     let deltas = 0;
     const req: CallRequest = { runId, sessionId, ...input, signal };
+    if (tools) req.tools = await tools.definitions();
+    if (toolChoice !== undefined) req.toolChoice = toolChoice;
     if (options.stream) {
       req.onDelta = (text: string) => {
         // A call already cut (timeout, abort) must not leak text into the next attempt.
@@ -133,11 +143,10 @@ export function createRunEffects(c: RunEffectsContext) {
     }
     const settle = lease.calling(signal);
     try {
-      const result = await options.call(req);
-      if (typeof result?.content !== 'string') throw new WrongCallResult(result);
-      // SQLite cannot store a lone surrogate: the reply is made well-formed here, so the output,
-      // the session and every history cache hold the same text.
-      return { ok: true, content: wellFormed(result.content), at: clock.now(), durationMs: clock.now() - startedAt };
+      // Checked and made canonical here (a lone surrogate made well-formed, as SQLite would store
+      // it), so the output, the session and every history cache hold the same messages.
+      const output = readCallResult(await options.call(req));
+      return { ok: true, ...output, at: clock.now(), durationMs: clock.now() - startedAt };
     } catch (err) {
       // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
       if (isConfigError(err)) throw err;
@@ -165,12 +174,13 @@ export function createRunEffects(c: RunEffectsContext) {
 
   const persistTurn = async (input: PersistTurnInput): Promise<PersistTurnOutput> => {
     const at = clock.now();
-    const reply = { role: 'assistant' as const, content: input.reply };
-    pendingReply = { messages, reply, servedBy: input.servedBy };
+    const reply = input.reply;
+    const appended = [...messages, ...input.produced];
+    pendingReply = { messages: appended, reply, servedBy: input.servedBy };
     const pending = call('committing the run', () =>
       store.commitRun(lease.current()!, {
         runId,
-        messages,
+        messages: appended,
         reply,
         servedBy: input.servedBy,
         attempts: input.attempts,
@@ -203,7 +213,7 @@ export function createRunEffects(c: RunEffectsContext) {
     const held = lease.current();
     if (!held || closed) return { at: clock.now() };
     closed = true;
-    const uncommitted = input.uncommitted && { messages, reply: { role: 'assistant' as const, content: input.uncommitted.reply }, servedBy: input.uncommitted.servedBy };
+    const uncommitted = input.uncommitted && { messages: [...messages, ...input.uncommitted.produced], reply: input.uncommitted.reply, servedBy: input.uncommitted.servedBy };
     // A commit that found the lease taken over already kept the reply as an orphan.
     const keptByCommit = input.error.code === 'LEASE_LOST' && uncommitted !== undefined;
     const kept = await recordRunFailure(failures, held, { error: input.error, attempts: input.attempts, decisions: input.decisions, uncommitted });
@@ -245,7 +255,13 @@ export function createRunEffects(c: RunEffectsContext) {
     write?.catch((err: unknown) => logger?.warn({ err, eventType: event.type }, 'could not write cooldown'));
   };
 
-  return { openSession, callProvider, persistTurn, closeRun, shareCooldowns, finish };
+  /** Between steps: the tools the step asked for (the machine goes here only for a run with tools). */
+  const runTools = (input: ExecuteToolsInput, signal: AbortSignal): Promise<ExecuteToolsOutput> => {
+    if (!executeTools) return Promise.reject(new Error('executeTools: the run has no tools'));
+    return executeTools(input, signal);
+  };
+
+  return { openSession, callProvider, persistTurn, closeRun, executeTools: runTools, shareCooldowns, finish };
 }
 
 export type RunEffects = ReturnType<typeof createRunEffects>;

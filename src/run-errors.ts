@@ -1,5 +1,5 @@
 import type { Classification, FailureReason } from './classify/types.js';
-import { LlmFailoverError, type ConfigError, type LeaseLostError, type SessionBusyError, type StoreError } from './errors.js';
+import { LlmFailoverError, type ConfigError, type LeaseLostError, type SessionBusyError, type StoreError, type ToolAbortError } from './errors.js';
 import type { SkipReason } from './events.js';
 import type { AttemptRecord } from './types.js';
 
@@ -125,6 +125,7 @@ export type RunError =
   | DeadlineExceededError
   | RequestRejectedError
   | RunAbortedError
+  | ToolAbortError
   | LeaseLostError
   | SessionBusyError
   | ConfigError

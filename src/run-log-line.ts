@@ -61,6 +61,12 @@ export function runLogLine(e: RunEvent): LogLine | undefined {
       return { level: 'info', msg: `the stream of call ${e.attempt} broke after text was shown (${e.reason}): that text is dropped and the reply starts over` };
     case 'reply.delta':
       return undefined;
+    case 'tool.started':
+      return { level: 'debug', msg: `step ${e.step}: tool ${e.toolName} started (call ${e.toolCallId})` };
+    case 'tool.finished':
+      return e.outcome === 'ok'
+        ? { level: 'debug', msg: `step ${e.step}: tool ${e.toolName} answered in ${e.durationMs} ms (call ${e.toolCallId})` }
+        : { level: 'info', msg: scrubSecrets(`step ${e.step}: tool ${e.toolName} failed after ${e.durationMs} ms (call ${e.toolCallId}); the model gets the error: ${e.error ?? ''}`) };
     case 'run.succeeded':
       return { level: 'info', msg: `run served by ${e.servedBy.provider}/${e.servedBy.model} on ${e.servedBy.profileId} after ${e.attempts} call(s)` };
     case 'run.failed':

@@ -1,11 +1,9 @@
 import type { FailureReason, FailureScope } from './classify/types.js';
+import type { AssistantMessage, Message, ToolMessage } from './message-types.js';
+import type { ToolChoice, ToolDefinition } from './tool-types.js';
 
-export type Role = 'system' | 'user' | 'assistant' | 'tool';
-
-export interface Message {
-  role: Role;
-  content: string;
-}
+export type * from './message-types.js';
+export type { AgentTool, ToolChoice, ToolDefinition, ToolExecutionContext, ToolSchema } from './tool-types.js';
 
 /** One entry of the chain, resolved from `"provider/model"` and the profiles option. */
 export interface Candidate {
@@ -22,8 +20,17 @@ export interface CallRequest {
   provider: string;
   model: string;
   profileId: string;
-  /** The session history followed by the run's new message(s). */
+  /**
+   * The session history, the run's new message(s), then what the run's earlier steps produced
+   * (assistant messages and tool results), exactly as they are stored.
+   */
   messages: readonly Message[];
+  /** The run's tools (name, description, JSON Schema): pass them to the model. Absent when the run has none. */
+  tools?: readonly ToolDefinition[];
+  /** The run's `toolChoice`, when it set one. */
+  toolChoice?: ToolChoice;
+  /** 1-based step of the run: each model call that served a step, then the tools it asked for, is one step. */
+  step: number;
   /** Aborted when the attempt is cut (attempt timeout, run abort, deadline). Pass it to the HTTP client. */
   signal: AbortSignal;
   /** 1-based attempt number within the run. */
@@ -58,9 +65,15 @@ export interface Usage {
   cachedInputTokens?: number;
 }
 
-/** What the host's `call` resolves with for one attempt. */
+/**
+ * What the host's `call` resolves with for one attempt: the reply's text as `content`, or the
+ * message(s) the call produced as `messages` (an assistant message with tool calls, say; with
+ * both, `messages` is what the run keeps). A reply that is only tool calls is a reply.
+ */
 export interface CallResult {
-  content: string;
+  content?: string;
+  /** Assistant message(s), and tool messages of tools the call ran itself, in order; at least one assistant message. */
+  messages?: readonly (AssistantMessage | ToolMessage)[];
   /** Tokens of this call, when the provider reported them. */
   usage?: Usage;
   /** Why the provider ended the answer (`stop`, `length`, `tool-calls`, ...). */
@@ -75,6 +88,22 @@ export interface ServedBy {
   provider: string;
   model: string;
   profileId: string;
+}
+
+/** One step of a run: the model call that served it, and what the provider reported about it. */
+export interface StepRecord {
+  /** 1-based. A run without tools has one step. */
+  n: number;
+  servedBy: ServedBy;
+  /** The run-wide attempt number of the call that served the step. */
+  attempt: number;
+  /** How many messages the step's call produced (the step's tool results come after them, in the run's `messages`). */
+  messages: number;
+  /** Tool calls the run executed after this step. */
+  toolCalls: number;
+  usage?: Usage;
+  finishReason?: string;
+  responseModel?: string;
 }
 
 export interface AttemptRecord {
@@ -95,7 +124,7 @@ export interface AttemptRecord {
   probe?: boolean;
 }
 
-export type DecisionKind = 'select' | 'retry' | 'rotate' | 'skip' | 'escalate' | 'probe' | 'fail' | 'persist';
+export type DecisionKind = 'select' | 'retry' | 'rotate' | 'skip' | 'escalate' | 'probe' | 'fail' | 'persist' | 'tools';
 
 /** One decision of the run, with why it was taken. Every call and every skip has one. */
 export interface Decision {
@@ -128,9 +157,8 @@ export interface CooldownEntry extends CooldownKey {
   failures: number;
 }
 
-export interface Turn {
+/** A message of a session as stored: exactly the message a run was given or produced, numbered. */
+export type Turn = Message & {
   seq: number;
-  role: Role;
-  content: string;
   runId: string;
-}
+};

@@ -1,10 +1,11 @@
 import { ConfigError } from '../errors.js';
 import { resolvePolicy, type RunPolicy } from '../policy/run-policy.js';
 import type { RunActorOptions } from '../run-actor-options.js';
-import type { Candidate, Message, Role } from '../types.js';
+import type { Candidate, Message } from '../types.js';
 import { checkText } from '../store/text-checks.js';
-
-const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
+import { parseMessages } from './parse-messages.js';
+import { parseMaxSteps, parseToolChoice, parseTools, type ParsedTools } from './parse-tools.js';
+import type { ToolChoice } from '../tool-types.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const kind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
@@ -13,18 +14,6 @@ function nonEmptyString(field: string, v: unknown): string {
   if (typeof v !== 'string' || v.trim() === '') throw new ConfigError(field, `must be a non-empty string, got ${kind(v)}`);
   checkText(field, v);
   return v;
-}
-
-export function parseMessages(v: unknown): Message[] {
-  if (!Array.isArray(v) || v.length === 0) throw new ConfigError('messages', 'must be a non-empty array of { role, content }');
-  return v.map((m, i) => {
-    if (!isObject(m)) throw new ConfigError(`messages[${i}]`, `must be an object { role, content }, got ${kind(m)}`);
-    if (!ROLES.includes(m.role as Role)) throw new ConfigError(`messages[${i}].role`, `must be one of ${ROLES.join(', ')}`);
-    if (typeof m.content !== 'string') throw new ConfigError(`messages[${i}].content`, `must be a string, got ${kind(m.content)}`);
-    // the session must hold exactly what the host sent (SQLite would alter a lone surrogate)
-    checkText(`messages[${i}].content`, m.content);
-    return { role: m.role as Role, content: m.content };
-  });
 }
 
 /** `"provider/model"` entries (the model part may itself hold slashes) plus each provider's profiles. */
@@ -73,6 +62,9 @@ export interface ValidatedOptions {
   messages: Message[];
   chain: Candidate[];
   policy: Readonly<RunPolicy>;
+  tools: ParsedTools | undefined;
+  toolChoice: ToolChoice | undefined;
+  maxSteps: number;
 }
 
 // Typed against the options interface, so an option added there and not here fails to compile.
@@ -92,6 +84,9 @@ const KNOWN_OPTIONS: Record<keyof RunActorOptions, true> = {
   classify: true,
   runId: true,
   stream: true,
+  tools: true,
+  toolChoice: true,
+  maxSteps: true,
 };
 
 function rejectUnknownOptions(o: Record<string, unknown>): void {
@@ -119,7 +114,7 @@ export function validateRunOptions(o: unknown): ValidatedOptions {
   const sessionId = nonEmptyString('sessionId', o.sessionId);
   const messages = parseMessages(o.messages);
   const chain = parseChain(o.chain, o.profiles);
-  if (typeof o.call !== 'function') throw new ConfigError('call', `must be a function (req) => Promise<{ content }>, got ${kind(o.call)}`);
+  if (typeof o.call !== 'function') throw new ConfigError('call', `must be a function (req) => Promise<{ content } | { messages }>, got ${kind(o.call)}`);
   const policy = resolvePolicy(o.policy);
   if (o.store !== undefined) requireMethods('store', o.store, ['openRun', 'commitRun', 'failRun', 'renewLease', 'activeCooldowns', 'putCooldown', 'clearCooldowns']);
   if (o.clock !== undefined) requireMethods('clock', o.clock, ['now', 'setTimeout', 'clearTimeout']);
@@ -129,5 +124,8 @@ export function validateRunOptions(o: unknown): ValidatedOptions {
   if (o.classify !== undefined && typeof o.classify !== 'function') throw new ConfigError('classify', `must be a function, got ${kind(o.classify)}`);
   if (o.runId !== undefined) nonEmptyString('runId', o.runId);
   if (o.stream !== undefined && typeof o.stream !== 'boolean') throw new ConfigError('stream', `must be a boolean, got ${kind(o.stream)}`);
-  return { sessionId, messages, chain, policy };
+  const tools = parseTools(o.tools);
+  const toolChoice = parseToolChoice(o.toolChoice, tools);
+  const maxSteps = parseMaxSteps(o.maxSteps, tools);
+  return { sessionId, messages, chain, policy, tools, toolChoice, maxSteps };
 }

@@ -15,6 +15,11 @@ export interface RunView {
   now: number;
   deadlineAt: number;
   attempts: readonly AttemptRecord[];
+  /**
+   * An agent run makes one model call per step: budgets count the calls of the current step
+   * only, which start at `agent.stepStart` in `attempts`. Absent (or 0) for a run of one step.
+   */
+  agent?: { readonly stepStart: number };
   /** Shared cooldowns as last read from the store (plus the ones this run set since). */
   cooldowns: readonly CooldownEntry[];
   ownBlocks: readonly OwnBlock[];
@@ -33,8 +38,13 @@ export function covers(key: CooldownKey, provider: string, model: string, profil
 export const sameKey = (a: CooldownKey, b: CooldownKey): boolean =>
   a.provider === b.provider && a.profileId === b.profileId && a.model === b.model;
 
+/** Calls of this step on (model, profile). */
 export function attemptsOn(view: RunView, provider: string, model: string, profileId: string): number {
   let n = 0;
-  for (const a of view.attempts) if (a.provider === provider && a.model === model && a.profileId === profileId) n++;
+  const { attempts } = view;
+  for (let i = view.agent?.stepStart ?? 0; i < attempts.length; i++) {
+    const a = attempts[i]!;
+    if (a.provider === provider && a.model === model && a.profileId === profileId) n++;
+  }
   return n;
 }

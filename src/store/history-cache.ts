@@ -1,12 +1,13 @@
 import type { Message, Turn } from '../types.js';
+import { turnMessage } from './turn-rows.js';
 
-/** A session's history, and the same turns as plain `{ role, content }` messages for providers. */
+/** A session's history, and the same turns as messages (without seq and run id) for providers. */
 export interface History {
   turns: Turn[];
   messages: Message[];
 }
 
-const toMessage = (t: Turn): Message => Object.freeze({ role: t.role, content: t.content });
+const toMessage = (t: Turn): Message => Object.freeze(turnMessage(t));
 
 /**
  * Session histories kept in memory so that opening a run reads only the turns appended since

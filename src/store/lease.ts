@@ -3,6 +3,7 @@ import { ConfigError, LeaseLostError } from '../errors.js';
 import type { CooldownTable } from './cooldown-table.js';
 import type { HistoryCache } from './history-cache.js';
 import type { SessionRow, Statements } from './statements.js';
+import { turnFromRow } from './turn-rows.js';
 import type { Lease, OpenedRun, OpenRunArgs } from './types.js';
 
 /** A place in a session's queue of waiters, shared by every process (the lease_tickets table). */
@@ -41,7 +42,7 @@ const isHeld = (row: SessionRow | undefined, now: number): boolean =>
  * the state its lease protects.
  */
 export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns: CooldownTable, history: HistoryCache, wallNow: () => number) {
-  const readAfter = (sessionId: string, afterSeq: number) => s.turnsAfter.all(sessionId, afterSeq);
+  const readAfter = (sessionId: string, afterSeq: number) => s.turnsAfter.all(sessionId, afterSeq).map((row) => turnFromRow(row, sessionId));
 
   const keepTicket = (a: OpenRunArgs, ticket: Ticket | undefined): Ticket => {
     const expiresAt = wallNow() + TICKET_TTL_MS;

@@ -15,6 +15,7 @@ import { SessionWakeups } from './session-wakeups.js';
 import { isBusy, isCorruption, sqliteCode, toStoreError } from './sqlite-errors.js';
 import { prepareStatements } from './statements.js';
 import { checkText } from './text-checks.js';
+import { turnFromRow } from './turn-rows.js';
 import type { Lease, OpenedRun, OpenRunArgs, PruneResult, SessionStore, WaitOptions } from './types.js';
 import { waitForLease, type FirstTry } from './wait-for-lease.js';
 
@@ -249,7 +250,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
 
     listSessions: (query) => call('listing sessions', storeWait, (p) => p.ops.listSessions(query)),
     getSession: (sessionId) => call('reading a session', storeWait, (p) => p.ops.getSession(sessionId)),
-    listTurns: (sessionId) => call('listing turns', storeWait, (p): Turn[] => p.s.listTurns.all(sessionId)),
+    listTurns: (sessionId) => call('listing turns', storeWait, (p): Turn[] => p.s.listTurns.all(sessionId).map((row) => turnFromRow(row, sessionId))),
     listRuns: (query) => call('listing runs', storeWait, (p) => p.ops.listRuns(query)),
     getRun: (runId) =>
       call('reading a run', storeWait, (p) => {

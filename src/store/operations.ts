@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { ConfigError } from '../errors.js';
 import { rowToRunSummary } from './row-mapping.js';
 import type { RunRow, Statements } from './statements.js';
+import { turnFromRow } from './turn-rows.js';
 import type { ListRunsQuery, ListSessionsQuery, PruneResult, RunSummary, SessionDetail, SessionSummary } from './types.js';
 
 interface SessionListRow {
@@ -79,7 +80,7 @@ export function createOperations(db: Database.Database, s: Statements) {
     getSession(sessionId: string): SessionDetail | undefined {
       const row = q.session.get(sessionId);
       if (!row) return undefined;
-      return { session: toSession(row), turns: s.listTurns.all(sessionId), runs: q.runsOfSession.all(sessionId).map(rowToRunSummary) };
+      return { session: toSession(row), turns: s.listTurns.all(sessionId).map((t) => turnFromRow(t, sessionId)), runs: q.runsOfSession.all(sessionId).map(rowToRunSummary) };
     },
     listRuns(query: ListRunsQuery = {}): RunSummary[] {
       const limit = limitOf('limit', query.limit);

@@ -1,20 +1,26 @@
 import type Database from 'better-sqlite3';
 import { ConfigError, LeaseLostError } from '../errors.js';
-import type { AttemptRecord, Decision, Turn } from '../types.js';
+import type { AttemptRecord, Decision, Message, Turn } from '../types.js';
 import type { HistoryCache } from './history-cache.js';
 import { attemptToRow } from './row-mapping.js';
 import type { Statements } from './statements.js';
 import { checkText, wellFormed } from './text-checks.js';
+import { turnColumns, turnFromRow } from './turn-rows.js';
 import type { CommitRunArgs, FailRunArgs, Lease, UncommittedTurns } from './types.js';
 
 type CommitOutcome = { kind: 'committed'; turns: Turn[] } | { kind: 'repeated'; turns: Turn[] } | { kind: 'lost' };
 
 const decisionsJson = (decisions: readonly Decision[] | undefined): string | null => (decisions ? JSON.stringify(decisions) : null);
 
-/** What goes into turns must come back exactly (see checkText); the rest is only informative. */
-function checkTurnText(a: { messages: readonly { content: string }[]; reply: { content: string } }): void {
-  a.messages.forEach((m, i) => checkText(`messages[${i}].content`, m.content));
-  checkText('reply.content', a.reply.content);
+/**
+ * What goes into turns must come back exactly (see checkText); the rest is only informative.
+ * Parts are stored as JSON, which escapes what SQLite text could not hold.
+ */
+function checkTurnText(a: { messages: readonly Message[]; reply: Message }): void {
+  a.messages.forEach((m, i) => {
+    if (typeof m.content === 'string') checkText(`messages[${i}].content`, m.content);
+  });
+  if (typeof a.reply.content === 'string') checkText('reply.content', a.reply.content);
 }
 
 /**
@@ -47,7 +53,7 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
 
   const commit = db.transaction((lease: Lease, a: CommitRunArgs): CommitOutcome => {
     // a repeated commit of a run that already landed returns what landed and writes nothing
-    if (s.runStatus.get(a.runId) === 'succeeded') return { kind: 'repeated', turns: s.turnsOfRun.all(a.runId) };
+    if (s.runStatus.get(a.runId) === 'succeeded') return { kind: 'repeated', turns: s.turnsOfRun.all(a.runId).map((t) => turnFromRow(t, lease.sessionId)) };
     const decisions = decisionsJson(a.decisions);
     if (!holds(lease)) {
       keepOrphan(a.runId, lease.sessionId, a, a.now, decisions);
@@ -55,9 +61,10 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
       return { kind: 'lost' };
     }
     const base = s.lastSeq.get(lease.sessionId) ?? 0;
-    const turns = [...a.messages, a.reply].map((m, index): Turn => ({ seq: base + index + 1, role: m.role, content: m.content, runId: a.runId }));
-    turns.forEach((t, index) => {
-      s.insertTurn.run({ session: lease.sessionId, seq: t.seq, role: t.role, content: t.content, runId: a.runId, index });
+    const turns = [...a.messages, a.reply].map((m, index): Turn => {
+      const seq = base + index + 1;
+      s.insertTurn.run({ session: lease.sessionId, seq, role: m.role, ...turnColumns(m), runId: a.runId, index });
+      return { ...m, seq, runId: a.runId };
     });
     s.markSucceeded.run({ runId: a.runId, now: a.now, ...a.servedBy, decisions });
     insertAttempts(a.runId, a.attempts);

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Role } from '../types.js';
+import type { TurnRow } from './turn-rows.js';
 import type { RunStatus } from './types.js';
 
 export interface SessionRow {
@@ -8,12 +9,7 @@ export interface SessionRow {
   lease_expires_at: number | null;
 }
 
-export interface TurnRow {
-  seq: number;
-  role: Role;
-  content: string;
-  runId: string;
-}
+export type { TurnRow } from './turn-rows.js';
 
 export interface RunRow {
   id: string;
@@ -64,6 +60,7 @@ export interface TicketRow {
   run_id: string;
 }
 
+type InsertTurn = { session: string; seq: number; role: Role; content: string; parts: string | null; providerOptions: string | null; runId: string; index: number };
 type Ended = { runId: string; now: number; code: string; message: string; decisions: string | null };
 type Orphan = ServedParams & { runId: string; session: string; now: number; messages: string; reply: string; decisions: string | null };
 
@@ -78,7 +75,7 @@ export interface Statements {
   turnsAfter: Database.Statement<[string, number], TurnRow>;
   turnsOfRun: Database.Statement<[string], TurnRow>;
   lastSeq: Database.Statement<[string], number | undefined>;
-  insertTurn: Database.Statement<{ session: string; seq: number; role: Role; content: string; runId: string; index: number }>;
+  insertTurn: Database.Statement<InsertTurn>;
   insertRun: Database.Statement<{ runId: string; session: string; token: number; now: number }>;
   getRun: Database.Statement<[string], RunRow>;
   runStatus: Database.Statement<[string], RunStatus>;
@@ -98,7 +95,7 @@ export interface Statements {
   deleteExpiredTickets: Database.Statement<[string, number]>;
 }
 
-const TURN_COLUMNS = 'seq, role, content, run_id AS runId';
+const TURN_COLUMNS = 'seq, role, content, run_id AS runId, parts, provider_options AS providerOptions';
 
 export function prepareStatements(db: Database.Database): Statements {
   const prep = <P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Database.Statement<P, R> =>
@@ -124,9 +121,9 @@ export function prepareStatements(db: Database.Database): Statements {
     turnsOfRun: prep<[string], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE run_id = ? ORDER BY run_index`),
     // ORDER BY ... LIMIT 1 is one step down the primary key, whatever the session's length
     lastSeq: prep<[string], number | undefined>('SELECT seq FROM turns WHERE session_id = ? ORDER BY seq DESC LIMIT 1').pluck() as Database.Statement<[string], number | undefined>,
-    insertTurn: prep<{ session: string; seq: number; role: Role; content: string; runId: string; index: number }>(
-      `INSERT INTO turns (session_id, seq, role, content, run_id, run_index)
-       VALUES (@session, @seq, @role, @content, @runId, @index)
+    insertTurn: prep<InsertTurn>(
+      `INSERT INTO turns (session_id, seq, role, content, parts, provider_options, run_id, run_index)
+       VALUES (@session, @seq, @role, @content, @parts, @providerOptions, @runId, @index)
        ON CONFLICT (run_id, run_index) DO NOTHING`,
     ),
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock, toPromise } from 'xstate';
-import { ConfigError, createRunActor, openSqliteStore, type RunActorOptions } from '../../src/index.js';
+import { ConfigError, createRunActor, openSqliteStore, type Message, type RunActorOptions } from '../../src/index.js';
 
 const valid: RunActorOptions = {
   sessionId: 's',
@@ -88,7 +88,7 @@ describe('text the session could not hold exactly is refused up front', () => {
     if (out.status !== 'succeeded') return;
     expect(out.reply.content).toBe('half \uFFFD of a pair, whole 😀');
     expect((await store.listTurns('s')).map((t) => t.content)).toEqual(['hi', out.reply.content]);
-    let sent: readonly { content: string }[] = [];
+    let sent: readonly Message[] = [];
     await run(async (req) => ((sent = req.messages), { content: 'ok' }));
     expect(sent.map((m) => m.content)).toEqual(['hi', out.reply.content, 'hi']);
     await store.close();

@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { expect } from 'vitest';
+import { GRAPH_WALKS } from './graph-model.js';
 import { describePath, transitionTour } from './paths.js';
 import { replay } from './replay.js';
 import { allTransitions } from './transitions.js';
@@ -14,16 +15,20 @@ export interface Coverage {
 
 /** Replays the transition tour of `machine` on real actors and collects the transitions they took. */
 export async function transitionCoverage(machine: AnyStateMachine): Promise<Coverage> {
-  const { tour } = transitionTour(machine);
   const covered = new Set<string>();
   const mismatches: string[] = [];
-  for (const path of tour) {
-    const r = await replay(path, machine);
-    for (const t of r.taken) covered.add(t);
-    if (r.mismatches.length > 0) mismatches.push(`${describePath(path)}: ${r.mismatches[0]}`);
+  let paths = 0;
+  for (const walk of GRAPH_WALKS) {
+    const { tour } = transitionTour(machine, walk);
+    paths += tour.length;
+    for (const path of tour) {
+      const r = await replay(path, machine, walk.input);
+      for (const t of r.taken) covered.add(t);
+      if (r.mismatches.length > 0) mismatches.push(`${walk.name}: ${describePath(path)}: ${r.mismatches[0]}`);
+    }
   }
   const all = allTransitions(machine);
-  return { all, uncovered: all.filter((t) => !covered.has(t)), mismatches, paths: tour.length };
+  return { all, uncovered: all.filter((t) => !covered.has(t)), mismatches, paths };
 }
 
 /**

@@ -2,7 +2,8 @@ import { __unsafe_getAllOwnEventDescriptors as ownEventTypes, type EventFromLogi
 import type { TraversalOptions } from 'xstate/graph';
 import type { Classification } from '../../src/classify/types.js';
 import { DEFAULT_POLICY } from '../../src/policy/run-policy.js';
-import type { CallProviderOutput, RunInput } from '../../machines/run-types.js';
+import { ToolAbortError } from '../../src/errors.js';
+import type { CallProviderOutput, ExecuteToolsOutput, RunInput, StepOutput } from '../../machines/run-types.js';
 import type { runMachine } from '../../machines/run.machine.js';
 
 export type RunSnap = SnapshotFrom<typeof runMachine>;
@@ -24,6 +25,27 @@ export const graphInput: RunInput = {
   policy: { ...DEFAULT_POLICY, maxAttemptsPerCandidate: 2, backoffBaseMs: 100, attemptTimeoutMs: 1_000, deadlineMs: 60_000 },
   startedAt: 0,
 };
+
+/**
+ * The agent run: one tool the run executes and at most two steps, over a chain of one key per
+ * candidate and one call per key, so that a second step (the whole failover again) stays a small
+ * graph. Walked besides graphInput: together they take every transition.
+ */
+export const agentInput: RunInput = {
+  ...graphInput,
+  runId: 'graph-agent-run',
+  chain: [
+    { provider: 'a', model: 'm1', profiles: ['a:1'] },
+    { provider: 'b', model: 'm1', profiles: ['b:1'] },
+  ],
+  policy: { ...graphInput.policy, maxAttemptsPerCandidate: 1 },
+  agent: { tools: ['lookup'], executableTools: ['lookup'], maxSteps: 2 },
+};
+
+/** A step's output that asks for the run's tool; the call id names the step, so two steps never share one. */
+const toolCallStep = (step: number): StepOutput['messages'] => [
+  { role: 'assistant', content: [{ type: 'tool-call', toolCallId: `call-${step}`, toolName: 'lookup', input: { q: 'x' } }] },
+];
 
 const failure = (reason: Classification['reason'], scope: Classification['scope'], retryable: boolean): Classification => ({
   reason,
@@ -54,9 +76,26 @@ function payloadEvents(snap: RunSnap, type: string): RunEv[] {
         ev({ output: { history: [], cooldowns: [], at: graphInput.policy.deadlineMs } }),
       ];
     case 'xstate.done.actor.callProvider': {
-      const ok: CallProviderOutput = { ok: true, content: 'answer', at, durationMs: 10 };
-      return [ev({ output: ok }), ...GRAPH_FAILURES.map((f) => ev({ output: { ok: false, failure: f, at, durationMs: 10 } satisfies CallProviderOutput }))];
+      const ok: CallProviderOutput = { ok: true, messages: [{ role: 'assistant', content: 'answer' }], at, durationMs: 10 };
+      // a tool call only where the run has tools: elsewhere it is one more way to succeed, and doubles the walk
+      const tools: CallProviderOutput[] = snap.context.agent.tools.length > 0 ? [{ ok: true, messages: toolCallStep(snap.context.agent.steps.length + 1), at, durationMs: 10 }] : [];
+      return [ev({ output: ok }), ...tools.map((output) => ev({ output })), ...GRAPH_FAILURES.map((f) => ev({ output: { ok: false, failure: f, at, durationMs: 10 } satisfies CallProviderOutput }))];
     }
+    case 'xstate.done.actor.executeTools': {
+      const step = snap.context.agent.steps.length;
+      const output: ExecuteToolsOutput = {
+        message: { role: 'tool', content: [{ type: 'tool-result', toolCallId: `call-${step}`, toolName: 'lookup', output: { type: 'text', value: 'found' } }] },
+        at,
+        durationMs: 10,
+      };
+      return [ev({ output })];
+    }
+    case 'xstate.error.actor.executeTools':
+      return [ev({ error: new ToolAbortError('lookup', 'stopped by the tool') })];
+    case 'tool.started':
+      return [ev({ at, step: snap.context.agent.steps.length, toolCallId: 'call-x', toolName: 'lookup' })];
+    case 'tool.finished':
+      return [ev({ at, step: snap.context.agent.steps.length, toolCallId: 'call-x', toolName: 'lookup', outcome: 'ok', durationMs: 1 })];
     case 'xstate.done.actor.persistTurn':
       return [ev({ output: { turns: 2, at } })];
     case 'xstate.done.actor.closeRun':
@@ -90,15 +129,29 @@ export function serializeRun(s: RunSnap): string {
     c.now >= c.deadlineAt,
     c.plan?.action,
     c.failure?.kind,
+    c.agent.steps.length,
+    c.agent.produced.length,
   ]);
 }
 
-export const traversal: TraversalOptions<RunSnap, RunEv, RunInput> = {
-  input: graphInput,
+const traversalOf = (input: RunInput): TraversalOptions<RunSnap, RunEv, RunInput> => ({
+  input,
   // per state, only the events it handles (a plain array would send every event everywhere)
   events: (snap) => ownEventTypes(snap).flatMap((type: string) => payloadEvents(snap, type)),
   // transition() walks on past final states unless told to stop
   stopWhen: (snap) => snap.status !== 'active',
   serializeState: (s) => serializeRun(s),
   limit: 50_000,
-};
+});
+
+export interface GraphWalk {
+  name: string;
+  input: RunInput;
+  traversal: TraversalOptions<RunSnap, RunEv, RunInput>;
+}
+
+/** The walks whose paths together take every transition of the machine. */
+export const GRAPH_WALKS: readonly GraphWalk[] = [
+  { name: 'run', input: graphInput, traversal: traversalOf(graphInput) },
+  { name: 'agent run', input: agentInput, traversal: traversalOf(agentInput) },
+];

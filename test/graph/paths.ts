@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { getAdjacencyMap, getShortestPaths, type StatePath } from 'xstate/graph';
-import { serializeRun, traversal, type RunEv, type RunSnap } from './graph-model.js';
+import { serializeRun, type GraphWalk, type RunEv, type RunSnap } from './graph-model.js';
 
 export type RunPath = StatePath<RunSnap, RunEv>;
 
@@ -9,10 +9,13 @@ export function describePath(p: RunPath): string {
   return p.steps
     .slice(1)
     .map(({ event }) => {
-      const e = event as unknown as { type: string; output?: { ok?: boolean; failure?: { reason: string; scope: string }; cooldowns?: unknown[]; at?: number } };
+      const e = event as unknown as {
+        type: string;
+        output?: { ok?: boolean; messages?: { content: unknown }[]; failure?: { reason: string; scope: string }; cooldowns?: unknown[]; at?: number };
+      };
       const short = e.type.replace('xstate.done.actor.', 'done:').replace('xstate.error.actor.', 'error:').replace(/^xstate\.after\.(\w+)\..*/, 'after:$1');
       if (e.output?.failure) return `${short}(${e.output.failure.reason}/${e.output.failure.scope})`;
-      if (e.output?.ok) return `${short}(ok)`;
+      if (e.output?.ok) return `${short}(${Array.isArray(e.output.messages?.[0]?.content) ? 'tool call' : 'ok'})`;
       if (e.output?.cooldowns?.length) return `${short}(all cooling)`;
       if (e.type === 'xstate.done.actor.openSession' && (e.output?.at ?? 0) > 0) return `${short}(at the deadline)`;
       return short;
@@ -25,7 +28,7 @@ export function describePath(p: RunPath): string {
  * state of the graph, and that path extended by each event the state handles (a transition
  * tour). Shortest paths alone would miss the second way into a state they already reach.
  */
-export function transitionTour(machine: AnyStateMachine): { shortest: RunPath[]; tour: RunPath[] } {
+export function transitionTour(machine: AnyStateMachine, { traversal }: GraphWalk): { shortest: RunPath[]; tour: RunPath[] } {
   const logic = machine as unknown as Parameters<typeof getShortestPaths>[0];
   const shortest = getShortestPaths(logic, traversal as never) as unknown as RunPath[];
   const to = new Map(shortest.map((p) => [serializeRun(p.state), p]));

@@ -5,13 +5,16 @@ import type {
   CallProviderOutput,
   CloseRunInput,
   CloseRunOutput,
+  ExecuteToolsInput,
+  ExecuteToolsOutput,
   OpenSessionInput,
   OpenSessionOutput,
   PersistTurnInput,
   PersistTurnOutput,
 } from '../../machines/run-types.js';
 import { nextDue, settle } from '../property/harness/sim-driver.js';
-import { graphInput, serializeRun, type RunEv, type RunSnap } from './graph-model.js';
+import type { RunInput } from '../../machines/run-types.js';
+import { serializeRun, type RunEv, type RunSnap } from './graph-model.js';
 import { transitionName } from './transitions.js';
 
 interface Pending {
@@ -31,8 +34,8 @@ export interface Replay {
  * pending until the path says how they end, `after` events move a SimulatedClock to the next
  * timer, and commands are sent. After each step the actor must be where the model said.
  */
-export async function replay(path: StatePath<RunSnap, RunEv>, machine: AnyStateMachine): Promise<Replay> {
-  const pending: Partial<Record<'openSession' | 'callProvider' | 'persistTurn' | 'closeRun', Pending>> = {};
+export async function replay(path: StatePath<RunSnap, RunEv>, machine: AnyStateMachine, input: RunInput): Promise<Replay> {
+  const pending: Partial<Record<'openSession' | 'callProvider' | 'persistTurn' | 'closeRun' | 'executeTools', Pending>> = {};
   const fake = <O, I>(id: keyof typeof pending) =>
     fromPromise<O, I>(() => new Promise<O>((resolve, reject) => (pending[id] = { resolve: resolve as (v: unknown) => void, reject })));
   const provided = machine.provide({
@@ -41,12 +44,13 @@ export async function replay(path: StatePath<RunSnap, RunEv>, machine: AnyStateM
       callProvider: fake<CallProviderOutput, CallProviderInput>('callProvider'),
       persistTurn: fake<PersistTurnOutput, PersistTurnInput>('persistTurn'),
       closeRun: fake<CloseRunOutput, CloseRunInput>('closeRun'),
+      executeTools: fake<ExecuteToolsOutput, ExecuteToolsInput>('executeTools'),
     },
   });
   const taken: string[] = [];
   const clock = new SimulatedClock();
   const actor = createActor(provided, {
-    input: graphInput,
+    input,
     clock,
     inspect: (e) => {
       if (e.type !== '@xstate.microstep' || e.actorRef !== actor) return;

@@ -27,7 +27,7 @@ export function naiveSessionStore(messagesOf: (runId: string) => readonly Messag
   const cooldowns = new Map<string, CooldownEntry>();
   const renumber = () => (turns = turns.map((t, i) => ({ ...t, seq: i + 1 })));
   const append = (runId: string, ms: readonly Message[]) => {
-    turns.push(...ms.map((m) => ({ seq: 0, role: m.role, content: m.content, runId })));
+    turns.push(...ms.map((m): Turn => ({ ...m, seq: 0, runId })));
     renumber();
   };
   const release = (runId: string) => {
@@ -66,7 +66,7 @@ export function naiveSessionStore(messagesOf: (runId: string) => readonly Messag
     },
     renewLease: async (lease, now, ttl) => ({ ...lease, expiresAt: now + ttl }),
     async commitRun(lease, a) {
-      const mine = [...(flags.promptAtOpen ? [] : a.messages), a.reply].map((m) => ({ seq: 0, role: m.role, content: m.content, runId: a.runId }));
+      const mine = [...(flags.promptAtOpen ? [] : a.messages), a.reply].map((m): Turn => ({ ...m, seq: 0, runId: a.runId }));
       if (flags.staleSeq) turns.splice(base.get(a.runId)!, mine.length, ...mine);
       else turns.push(...mine);
       renumber();

@@ -1,6 +1,7 @@
 import { fc } from '@fast-check/vitest';
 import { describe, it } from 'vitest';
 import type { RunStore } from '../../src/store/types.js';
+import type { Message } from '../../src/types.js';
 import { raceArb } from '../arbitraries/races.js';
 import { runRace } from '../property/harness/run-race.js';
 import { runWorld } from '../property/harness/run-world.js';
@@ -12,7 +13,7 @@ import { naiveSessionStore, type NaiveFlags } from './naive-session-store.js';
 
 // Store-side mutants: a store wrapper, or the in-memory naive store with one flag set.
 const races = fc.tuple(raceArb(), fc.scheduler());
-const naive = (flags: NaiveFlags) => (messagesOf: (runId: string) => readonly { role: 'user' | 'assistant' | 'system' | 'tool'; content: string }[]) => naiveSessionStore(messagesOf, flags);
+const naive = (flags: NaiveFlags) => (messagesOf: (runId: string) => readonly Message[]) => naiveSessionStore(messagesOf, flags);
 
 // bound to the real store: its methods are an object literal's, not a prototype's
 const passThrough = (s: RunStore): RunStore => ({

@@ -12,7 +12,8 @@ export interface ExpectedCall extends Target {
 }
 
 export interface ExpectedDecision {
-  kind: 'select' | 'escalate' | 'probe' | 'rotate' | 'retry' | 'skip' | 'fail' | 'persist';
+  /** `tools` is never predicted: the worlds of the reference run have no tools. */
+  kind: 'select' | 'escalate' | 'probe' | 'rotate' | 'retry' | 'skip' | 'fail' | 'persist' | 'tools';
   provider?: string;
   model?: string;
   profileId?: string;

@@ -142,9 +142,18 @@ describe('fromAiSdk: spec versions and configuration', () => {
       responseModel: 'm-2026',
       usage: { inputTokens: 12, outputTokens: 7, totalTokens: 19, reasoningTokens: 3, cachedInputTokens: 2 },
     };
+    // reasoning makes the answer a message with parts, the reasoning marked with the model's options key
+    const reasoning = { type: 'reasoning', text: 'hmm', providerOptions: { fake: {} } };
 
-    await expect(call(callRequest({ provider: 'p', model: 'm' }))).resolves.toEqual(expected);
-    await expect(call(callRequest({ provider: 'p', model: 'm', onDelta: (d) => deltas.push(d) }))).resolves.toEqual(expected);
+    await expect(call(callRequest({ provider: 'p', model: 'm' }))).resolves.toEqual({
+      ...expected,
+      messages: [{ role: 'assistant', content: [reasoning, { type: 'text', text: 'Hi ' }, { type: 'text', text: 'there' }] }],
+    });
+    // a stream's blocks in the order they started, each block's deltas joined
+    await expect(call(callRequest({ provider: 'p', model: 'm', onDelta: (d) => deltas.push(d) }))).resolves.toEqual({
+      ...expected,
+      messages: [{ role: 'assistant', content: [{ type: 'text', text: 'Hi there' }, reasoning] }],
+    });
     expect(deltas).toEqual(['Hi ', 'there']);
   });
 

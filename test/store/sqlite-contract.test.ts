@@ -8,6 +8,7 @@ import { leasesContract } from './contract/leases.contract.js';
 import { operationsContract } from './contract/operations.contract.js';
 import { runsContract } from './contract/runs.contract.js';
 import type { StoreFactory } from './contract/store-factory.js';
+import { turnsContract } from './contract/turns.contract.js';
 import { waitingContract } from './contract/waiting.contract.js';
 
 // The store contract (test/store/contract/) on SQLite: each test gets its own database file,
@@ -42,3 +43,4 @@ leasesContract(sqlite);
 waitingContract(sqlite);
 cooldownsContract(sqlite);
 operationsContract(sqlite);
+turnsContract(sqlite);

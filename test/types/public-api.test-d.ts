@@ -5,6 +5,7 @@ import { expectTypeOf } from 'vitest';
 import { toPromise, waitFor } from 'xstate';
 import {
   createRunActor,
+  type AssistantPart,
   type CandidateReport,
   type FailedRunOutput,
   type FailureReason,
@@ -56,7 +57,10 @@ async function output() {
   expectTypeOf(out.runId).toEqualTypeOf<string>();
   if (out.status === 'succeeded') {
     expectTypeOf(out).toEqualTypeOf<SucceededRunOutput>();
-    expectTypeOf(out.reply.content).toEqualTypeOf<string>();
+    // a text reply's content is a string; a reply holding tool calls has parts, and `text` is always a string
+    expectTypeOf(out.reply.content).toEqualTypeOf<string | readonly AssistantPart[]>();
+    expectTypeOf(out.text).toEqualTypeOf<string>();
+    expectTypeOf(out.messages).toEqualTypeOf<Message[]>();
     // @ts-expect-error a succeeded run has no error
     void out.error;
     return;
@@ -83,6 +87,9 @@ async function output() {
       break;
     case 'CONFIG_INVALID':
       expectTypeOf(out.error.field).toEqualTypeOf<string>();
+      break;
+    case 'TOOL_ABORTED':
+      expectTypeOf(out.error.toolName).toEqualTypeOf<string>();
       break;
     case 'RUN_ABORTED':
     case 'STORE_CORRUPT':

@@ -1,3 +1,4 @@
+import { summarizeMessage } from '../../message-summary.js';
 import type { SessionSummary } from '../../store/types.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -49,7 +50,7 @@ export function addSessionCommands(program: Program, ctx: CliContext): void {
           ...sessionTable([detail.session], Date.now()),
           '',
           `turns (${detail.turns.length}):`,
-          ...detail.turns.map((t) => `  ${String(t.seq).padStart(4)}  ${t.role.padEnd(9)}  ${brief(t.content, 100)}  (run ${t.runId})`),
+          ...detail.turns.map((t) => `  ${String(t.seq).padStart(4)}  ${t.role.padEnd(9)}  ${brief(summarizeMessage(t), 100)}  (run ${t.runId})`),
           '',
           `runs, newest first (${detail.runs.length}):`,
           ...table(RUN_HEADERS, runRows(detail.runs, attempts)).map((l) => `  ${l}`),

@@ -1,11 +1,14 @@
+import { isPlainObject } from '../../config/json-value.js';
 import { ConfigError } from '../../errors.js';
+import { messageText, type AssistantMessage } from '../../message-types.js';
 import type { CallFn, CallRequest, CallResult, Message, Usage } from '../../types.js';
+import { callOptionsFor } from './call-options.js';
+import { historyForTarget, namespaceOf } from './history-for-target.js';
 import { findInBandError, isErrorFinish } from './in-band-error.js';
 import {
   describeNonModel,
   isAiSdkLanguageModel,
   readFinishReason,
-  type AiSdkContentPart,
   type AiSdkExtraCallOptions,
   type AiSdkLanguageModel,
   type AiSdkPromptMessage,
@@ -14,7 +17,9 @@ import {
 import { ProviderResponseError } from './provider-response-error.js';
 import { modelNamed } from './raw-chunks.js';
 import { readTextStream } from './read-text-stream.js';
-import { toPrompt as defaultToPrompt } from './to-prompt.js';
+import { resolveReferences } from './resolve-references.js';
+import { responseMessage, type SaveFile } from './response-message.js';
+import { toPrompt } from './to-prompt.js';
 import { readUsage } from './usage.js';
 
 /**
@@ -34,8 +39,25 @@ export type AiSdkModels = Readonly<Record<string, AiSdkLanguageModel>> | AiSdkMo
 export interface FromAiSdkOptions {
   /** Extra settings for every call, fixed or per attempt (e.g. `maxOutputTokens`, `providerOptions`). */
   callOptions?: AiSdkExtraCallOptions | ((req: CallRequest) => AiSdkExtraCallOptions);
-  /** Replaces the default message mapping (see `toPrompt`), e.g. for hosts with real tool turns. */
+  /**
+   * Settings per candidate (`"provider/model"`) or per provider (`"provider"`), over
+   * `callOptions`, the more specific last; `providerOptions` are merged per provider key. E.g. a
+   * smaller `maxOutputTokens` for a fallback, or thinking on for one model only.
+   */
+  candidateOptions?: Readonly<Record<string, AiSdkExtraCallOptions>>;
+  /**
+   * Replaces the message mapping (`toPrompt` then `historyForTarget`): the host then owns the
+   * prompt entirely, provider by provider.
+   */
   toPrompt?: (messages: readonly Message[]) => AiSdkPromptMessage[];
+  /**
+   * Reads a stored reference that is not an http(s) URL (`blobs://…`, `s3://…`) when a message
+   * with it goes to a model: answer with the bytes (or base64), or a URL the provider can read.
+   * Without it such a reference is passed on as a URL.
+   */
+  resolveReference?: (url: URL, part: { mediaType: string }) => PromiseLike<Uint8Array | string | URL>;
+  /** Stores a file the model generated and answers with the URL to keep in the session instead of its bytes (see SaveFile). */
+  saveFile?: SaveFile;
 }
 
 /**
@@ -50,18 +72,24 @@ export interface FromAiSdkOptions {
  * cut before the provider's finish become a ProviderResponseError.
  *
  * The result carries the provider's `usage`, `finishReason` and `responseModel` when it
- * reported them (a stream reports usage only if the provider was asked: docs/providers.md).
+ * reported them (a stream reports usage only if the provider was asked: docs/providers.md),
+ * and, for an answer with tool calls (or reasoning, files, metadata), the assistant message.
+ * The run's messages go out with every part, the history made valid for the model that reads
+ * it (historyForTarget), with the run's tools and the host's options for that candidate.
  */
 export function fromAiSdk(models: AiSdkModels, options: FromAiSdkOptions = {}): CallFn {
   const resolve = typeof models === 'function' ? checkedResolver(models) : mapResolver(models);
-  const toPrompt = options.toPrompt ?? defaultToPrompt;
-  const extra = options.callOptions;
+  checkOptions(options);
 
   return async (req) => {
     const model = await resolve(req.provider, req.model, req.profileId);
+    const namespace = namespaceOf(model.provider);
+    const prompt = options.toPrompt
+      ? options.toPrompt(req.messages)
+      : historyForTarget(toPrompt(req.messages), { namespace, specificationVersion: model.specificationVersion });
     const callOptions = {
-      ...(typeof extra === 'function' ? extra(req) : extra),
-      prompt: toPrompt(req.messages),
+      ...callOptionsFor(req, options),
+      prompt: await resolveReferences(prompt, options.resolveReference),
       abortSignal: req.signal,
     };
 
@@ -73,11 +101,10 @@ export function fromAiSdk(models: AiSdkModels, options: FromAiSdkOptions = {}): 
         throw new ProviderResponseError('incomplete_response', req.provider, req.model, 'the stream ended before the provider finished the answer', details(answer));
       }
       checkFinish(answer, outcome.inBandError, req);
-      return callResult(outcome.text, answer);
+      return callResult(await responseMessage(outcome.content, namespace, options.saveFile), answer);
     }
 
     const result = await model.doGenerate(callOptions);
-    const content = textOf(result.content);
     const answer = {
       usage: readUsage(result.usage),
       finishReason: readFinishReason(result.finishReason),
@@ -85,14 +112,28 @@ export function fromAiSdk(models: AiSdkModels, options: FromAiSdkOptions = {}): 
     };
     const inBandError = findInBandError(result.response?.body);
     checkFinish(answer, inBandError, req);
+    const message = await responseMessage(result.content, namespace, options.saveFile);
     // An error object beside an empty answer is the failure, whatever finish it claims (a gateway
     // relaying an upstream 429 inside a 200 whose choice says "stop").
-    if (content === '' && inBandError !== undefined) throw inBandError;
-    if (content === '' && !answer.finishReason.reported) {
+    if (message === undefined && inBandError !== undefined) throw inBandError;
+    if (message === undefined && !answer.finishReason.reported) {
       throw new ProviderResponseError('incomplete_response', req.provider, req.model, 'the answer had no content and no finish reason', details(answer));
     }
-    return callResult(content, answer);
+    return callResult(message, answer);
   };
+}
+
+function checkOptions(o: FromAiSdkOptions): void {
+  for (const name of ['toPrompt', 'resolveReference', 'saveFile'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'function') throw new ConfigError(name, 'must be a function');
+  }
+  if (o.callOptions !== undefined && typeof o.callOptions !== 'function' && !isPlainObject(o.callOptions)) throw new ConfigError('callOptions', 'must be an object or a function of the request');
+  if (o.candidateOptions === undefined) return;
+  if (!isPlainObject(o.candidateOptions)) throw new ConfigError('candidateOptions', 'must be an object of "provider/model" (or "provider") → call options');
+  for (const [key, value] of Object.entries(o.candidateOptions)) {
+    if (!isPlainObject(value)) throw new ConfigError(`candidateOptions["${key}"]`, 'must be an object of call options');
+    if ('prompt' in value || 'abortSignal' in value) throw new ConfigError(`candidateOptions["${key}"]`, 'may not set prompt or abortSignal: the adapter sets them');
+  }
 }
 
 /** What the provider reported about one answer, before it is judged. */
@@ -100,12 +141,6 @@ interface Answer {
   usage: Usage | undefined;
   finishReason: FinishReason;
   responseModel: string | undefined;
-}
-
-function textOf(content: readonly AiSdkContentPart[]): string {
-  let text = '';
-  for (const part of content) if (part.type === 'text' && typeof part.text === 'string') text += part.text;
-  return text;
 }
 
 /** A finish that is really a failure must not be persisted as a reply. */
@@ -122,9 +157,14 @@ function checkFinish(answer: Answer, inBandError: unknown, req: CallRequest): vo
   }
 }
 
-/** Only the fields the provider reported: an absent field stays absent, never `undefined`. */
-function callResult(content: string, answer: Answer): CallResult {
-  return { content, ...details(answer) };
+/**
+ * Only the fields the provider reported: an absent field stays absent, never `undefined`. A
+ * text answer is `{ content }` as it always was; an answer with tool calls (or reasoning, files,
+ * metadata) is also its assistant message, which the run keeps as it is.
+ */
+function callResult(message: AssistantMessage | undefined, answer: Answer): CallResult {
+  if (message === undefined || typeof message.content === 'string') return { content: message ? messageText(message) : '', ...details(answer) };
+  return { content: messageText(message), messages: [message], ...details(answer) };
 }
 
 function details(answer: Answer): { usage?: Usage; finishReason?: string; responseModel?: string } {

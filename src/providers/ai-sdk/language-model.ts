@@ -3,24 +3,79 @@
  * that a host needs no `@ai-sdk/provider` install for our types to compile, and so that one
  * shape accepts every spec version whose text path is the same (v2, v3, v4).
  */
+import type { JsonObject, ProviderOptions, ToolResultOutput } from '../../message-types.js';
 
 export const SUPPORTED_SPEC_VERSIONS = ['v2', 'v3', 'v4'] as const;
 export type AiSdkSpecVersion = (typeof SUPPORTED_SPEC_VERSIONS)[number];
 
+type Options = ProviderOptions;
+
 export interface AiSdkTextPart {
   type: 'text';
   text: string;
+  providerOptions?: Options;
+}
+export interface AiSdkFilePart {
+  type: 'file';
+  /** A URL the provider reads, or the bytes (as bytes or base64) `resolveReference` gave. */
+  data: URL | Uint8Array | string;
+  mediaType: string;
+  filename?: string;
+  providerOptions?: Options;
+}
+export interface AiSdkReasoningPart {
+  type: 'reasoning';
+  text: string;
+  providerOptions?: Options;
+}
+export interface AiSdkToolCallPart {
+  type: 'tool-call';
+  toolCallId: string;
+  toolName: string;
+  /** A JSON value (in the prompt; results carry it as a JSON string). */
+  input: unknown;
+  providerExecuted?: boolean;
+  providerOptions?: Options;
+}
+export interface AiSdkToolResultPart {
+  type: 'tool-result';
+  toolCallId: string;
+  toolName: string;
+  output: ToolResultOutput;
+  providerOptions?: Options;
 }
 
-/** The prompt messages we produce: a subset that every spec version accepts. */
+/** The spec's prompt (v2 and v3 share this shape; v2 knows fewer tool output kinds, see toPrompt). */
 export type AiSdkPromptMessage =
-  | { role: 'system'; content: string }
-  | { role: 'user'; content: AiSdkTextPart[] }
-  | { role: 'assistant'; content: AiSdkTextPart[] };
+  | { role: 'system'; content: string; providerOptions?: Options }
+  | { role: 'user'; content: (AiSdkTextPart | AiSdkFilePart)[]; providerOptions?: Options }
+  | { role: 'assistant'; content: (AiSdkTextPart | AiSdkFilePart | AiSdkReasoningPart | AiSdkToolCallPart | AiSdkToolResultPart)[]; providerOptions?: Options }
+  | { role: 'tool'; content: (AiSdkToolResultPart | AiSdkToolApprovalResponsePart)[]; providerOptions?: Options };
+
+/** v3's answer to an approval request of a provider-executed tool; we never produce it, the spec allows it. */
+export interface AiSdkToolApprovalResponsePart {
+  type: 'tool-approval-response';
+  approvalId: string;
+  approved: boolean;
+  reason?: string;
+  providerOptions?: Options;
+}
+
+/** A function tool as the spec takes it. */
+export interface AiSdkFunctionTool {
+  type: 'function';
+  name: string;
+  description?: string;
+  inputSchema: JsonObject;
+  providerOptions?: Options;
+}
+
+export type AiSdkToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; toolName: string };
 
 /**
  * Settings a host may add to every call (`maxOutputTokens`, `temperature`, `providerOptions`,
- * `headers`, ...). `prompt` and `abortSignal` are always set by the adapter.
+ * `headers`, `tools` and `toolChoice` when the run has none, ...). `prompt` and `abortSignal`
+ * are always set by the adapter.
  */
 export type AiSdkExtraCallOptions = Record<string, unknown> & { prompt?: never; abortSignal?: never };
 
@@ -29,15 +84,35 @@ export interface AiSdkCallOptions {
   abortSignal?: AbortSignal;
   /** Asks for `raw` stream parts: the only place some in-band errors survive. */
   includeRawChunks?: boolean;
+  /** Function tools (we produce only these); the spec's provider tools fit the looser member. */
+  tools?: (AiSdkFunctionTool | { type: string; name: string })[];
+  toolChoice?: AiSdkToolChoice;
 }
 
+/** A part of a result's `content` (doGenerate), or a stream part that carries the same (tool calls, files). */
 export interface AiSdkContentPart {
   type: string;
   text?: unknown;
+  /** tool-call: a JSON string. */
+  input?: unknown;
+  toolCallId?: unknown;
+  toolName?: unknown;
+  providerExecuted?: unknown;
+  /** tool-result (provider-executed). */
+  result?: unknown;
+  isError?: unknown;
+  /** file. */
+  mediaType?: unknown;
+  data?: unknown;
+  /** tool-approval-request. */
+  approvalId?: unknown;
+  providerMetadata?: unknown;
 }
 
-export interface AiSdkStreamPart {
+export interface AiSdkStreamPart extends AiSdkContentPart {
   type: string;
+  /** text-*, reasoning-*: which block the part belongs to. */
+  id?: unknown;
   delta?: unknown;
   error?: unknown;
   finishReason?: unknown;
@@ -58,6 +133,7 @@ export interface AiSdkGenerateResult {
 
 export interface AiSdkLanguageModel {
   readonly specificationVersion: AiSdkSpecVersion;
+  /** `anthropic.messages`, `openai.chat`, `deepseek.chat`, ...: its first segment keys the provider's options and metadata. */
   readonly provider: string;
   readonly modelId: string;
   // Method syntax on purpose: it keeps the parameter check bivariant, so the SDK's richer

@@ -1,10 +1,12 @@
 import type { Usage } from '../../types.js';
-import { NO_FINISH, readFinishReason, type AiSdkStreamPart, type FinishReason } from './language-model.js';
+import { NO_FINISH, readFinishReason, type AiSdkContentPart, type AiSdkStreamPart, type FinishReason } from './language-model.js';
 import { createRawReader } from './raw-chunks.js';
 import { readUsage } from './usage.js';
 
 export interface StreamOutcome {
   text: string;
+  /** The answer as doGenerate would give it: text and reasoning blocks, tool calls, files, in order. */
+  content: AiSdkContentPart[];
   /** False when the stream closed without a finish (a `finish` part, or Anthropic's `message_delta` stop reason). */
   finished: boolean;
   finishReason: FinishReason;
@@ -23,6 +25,43 @@ export interface StreamListeners {
 
 /** Parts that carry model output: proof of life for first-token and idle timers, unlike metadata. */
 const OUTPUT_PARTS: ReadonlySet<string> = new Set(['text-delta', 'reasoning-delta', 'tool-input-delta', 'tool-call']);
+
+/** Stream parts that arrive whole, as doGenerate's content has them. */
+const WHOLE_PARTS: ReadonlySet<string> = new Set(['tool-call', 'tool-result', 'file', 'tool-approval-request']);
+
+/**
+ * Gathers the answer's content from a stream: text and reasoning deltas joined per block (a
+ * block's metadata, e.g. an Anthropic signature, arrives on its start, end or deltas), the
+ * other parts as they come, all in the order they started.
+ */
+function createContentCollector() {
+  const content: AiSdkContentPart[] = [];
+  const blocks = new Map<string, AiSdkContentPart & { text: string }>();
+  const block = (type: 'text' | 'reasoning', id: unknown): AiSdkContentPart & { text: string } => {
+    const key = `${type}:${typeof id === 'string' ? id : ''}`;
+    let found = blocks.get(key);
+    if (!found) {
+      found = { type, text: '' };
+      blocks.set(key, found);
+      content.push(found);
+    }
+    return found;
+  };
+  const metadata = (target: AiSdkContentPart, value: unknown) => {
+    if (typeof value === 'object' && value !== null) target.providerMetadata = { ...(target.providerMetadata as object | undefined), ...value };
+  };
+  return {
+    content,
+    read(part: AiSdkStreamPart): void {
+      const kind = part.type.startsWith('text-') ? 'text' : part.type.startsWith('reasoning-') ? 'reasoning' : undefined;
+      if (kind && /-(start|delta|end)$/.test(part.type)) {
+        const b = block(kind, part.id);
+        if (part.type.endsWith('-delta') && typeof part.delta === 'string') b.text += part.delta;
+        metadata(b, part.providerMetadata);
+      } else if (WHOLE_PARTS.has(part.type)) content.push({ ...part });
+    },
+  };
+}
 
 /**
  * Reads a spec stream to its end: forwards each text delta as it arrives, throws the first
@@ -43,6 +82,7 @@ export async function readTextStream(stream: ReadableStream<AiSdkStreamPart>, li
   const onAbort = () => void reader.cancel(signal.reason).catch(() => undefined);
   signal.addEventListener('abort', onAbort, { once: true });
   const raw = createRawReader();
+  const collector = createContentCollector();
   let text = '';
   let finishPart: AiSdkStreamPart | undefined;
   let metadataModel: string | undefined;
@@ -54,6 +94,7 @@ export async function readTextStream(stream: ReadableStream<AiSdkStreamPart>, li
       signal.throwIfAborted();
       if (done) break;
       if (OUTPUT_PARTS.has(value.type)) listeners.onActivity?.();
+      collector.read(value);
       if (value.type === 'text-delta' && typeof value.delta === 'string' && value.delta !== '') {
         text += value.delta;
         listeners.onDelta(value.delta);
@@ -77,12 +118,21 @@ export async function readTextStream(stream: ReadableStream<AiSdkStreamPart>, li
   const findings = raw.findings();
   const responseModel = metadataModel ?? findings.modelName;
   if (finishPart) {
-    return { text, finished: true, finishReason: readFinishReason(finishPart.finishReason), usage: readUsage(finishPart.usage), responseModel, inBandError: findings.inBandError };
+    return {
+      text,
+      content: collector.content,
+      finished: true,
+      finishReason: readFinishReason(finishPart.finishReason),
+      usage: readUsage(finishPart.usage),
+      responseModel,
+      inBandError: findings.inBandError,
+    };
   }
   // No finish part: complete only if the provider's own chunks carried its finish.
   const fallback = findings.anthropicFinish;
   return {
     text,
+    content: collector.content,
     finished: fallback !== undefined,
     finishReason: fallback?.reason ?? NO_FINISH,
     usage: fallback?.usage,

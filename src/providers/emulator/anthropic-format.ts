@@ -1,4 +1,5 @@
-import { approxTokens, bearerToken, contentText, messagesOf, sseEvent, type ReplyContext, type WireFormat } from './wire-format.js';
+import type { EmulatedToolCall } from './types.js';
+import { approxTokens, bearerToken, contentText, messagesOf, sseEvent, toolCallId, type ReplyContext, type WireFormat } from './wire-format.js';
 
 /** Anthropic messages API. */
 export const anthropicFormat: WireFormat = {
@@ -21,11 +22,13 @@ export const anthropicFormat: WireFormat = {
     };
   },
 
-  replyJson(text, ctx) {
-    return messageJson(ctx, [{ type: 'text', text }], 'end_turn', approxTokens(text));
+  replyJson(text, ctx, toolCalls = []) {
+    if (toolCalls.length === 0) return messageJson(ctx, [{ type: 'text', text }], 'end_turn', approxTokens(text));
+    const blocks = [...(text === '' ? [] : [{ type: 'text', text }]), ...toolCalls.map((c, i) => ({ type: 'tool_use', id: toolCallId('toolu', ctx, c, i), name: c.name, input: c.input }))];
+    return messageJson(ctx, blocks, 'tool_use', approxTokens(text) + toolTokens(toolCalls));
   },
 
-  streamWriter(ctx) {
+  streamWriter(ctx, toolCalls = []) {
     let streamed = '';
     return {
       start: () =>
@@ -36,8 +39,21 @@ export const anthropicFormat: WireFormat = {
         streamed += text;
         return sseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
       },
-      end: ({ sentinel = true } = {}) =>
-        sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }) + messageEnd('end_turn', approxTokens(streamed), sentinel),
+      end: ({ sentinel = true } = {}) => {
+        // each call a tool_use block after the text block: its start, its input as one JSON delta, its stop
+        const calls = toolCalls
+          .map((c, i) => {
+            const index = i + 1;
+            return (
+              sseEvent('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: toolCallId('toolu', ctx, c, i), name: c.name, input: {} } }) +
+              sseEvent('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(c.input) } }) +
+              sseEvent('content_block_stop', { type: 'content_block_stop', index })
+            );
+          })
+          .join('');
+        const reason = toolCalls.length > 0 ? 'tool_use' : 'end_turn';
+        return sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }) + calls + messageEnd(reason, approxTokens(streamed) + toolTokens(toolCalls), sentinel);
+      },
     };
   },
 
@@ -59,6 +75,8 @@ export const anthropicFormat: WireFormat = {
     body: JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } }),
   }),
 };
+
+const toolTokens = (calls: readonly EmulatedToolCall[]): number => calls.reduce((n, c) => n + approxTokens(c.name + JSON.stringify(c.input)), 0);
 
 const message = (ctx: ReplyContext) => ({
   id: `msg_emu_${ctx.seq}`,

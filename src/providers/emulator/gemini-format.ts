@@ -1,3 +1,4 @@
+import type { EmulatedToolCall } from './types.js';
 import { approxTokens, contentText, sseData, type ReplyContext, type WireFormat } from './wire-format.js';
 
 /**
@@ -32,11 +33,12 @@ export const geminiFormat: WireFormat = {
     };
   },
 
-  replyJson(text, ctx) {
-    return JSON.stringify(response(ctx, [{ content: modelText(text), finishReason: 'STOP', index: 0 }], approxTokens(text)));
+  replyJson(text, ctx, toolCalls = []) {
+    const parts = [...(text === '' && toolCalls.length > 0 ? [] : [{ text }]), ...functionCalls(toolCalls)];
+    return JSON.stringify(response(ctx, [{ content: { parts, role: 'model' }, finishReason: 'STOP', index: 0 }], approxTokens(text) + toolTokens(toolCalls)));
   },
 
-  streamWriter(ctx) {
+  streamWriter(ctx, toolCalls = []) {
     let streamed = '';
     return {
       start: () => '',
@@ -44,8 +46,11 @@ export const geminiFormat: WireFormat = {
         streamed += text;
         return sseData({ candidates: [{ content: modelText(text), index: 0 }], modelVersion: ctx.model, responseId: responseId(ctx) });
       },
-      // No end marker exists in this format, so `sentinel` changes nothing.
-      end: () => sseData(response(ctx, [{ finishReason: 'STOP', index: 0 }], approxTokens(streamed))),
+      // No end marker exists in this format, so `sentinel` changes nothing. Calls come whole, in the last chunk.
+      end: () => {
+        const calls = toolCalls.length > 0 ? [{ content: { parts: functionCalls(toolCalls), role: 'model' }, finishReason: 'STOP', index: 0 }] : [{ finishReason: 'STOP', index: 0 }];
+        return sseData(response(ctx, calls, approxTokens(streamed) + toolTokens(toolCalls)));
+      },
     };
   },
 
@@ -90,6 +95,10 @@ export const geminiFormat: WireFormat = {
 const responseId = (ctx: ReplyContext) => `emu-gemini-${ctx.seq}`;
 
 const modelText = (text: string) => ({ parts: [{ text }], role: 'model' });
+
+// Gemini calls carry no id: the client names them itself.
+const functionCalls = (calls: readonly EmulatedToolCall[]) => calls.map((c) => ({ functionCall: { name: c.name, args: c.input } }));
+const toolTokens = (calls: readonly EmulatedToolCall[]): number => calls.reduce((n, c) => n + approxTokens(c.name + JSON.stringify(c.input)), 0);
 
 function response(ctx: ReplyContext, candidates: unknown[], candidatesTokens: number) {
   return {

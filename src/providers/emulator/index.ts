@@ -3,6 +3,7 @@ export type {
   AnswerShape,
   BlockedStep,
   DropStep,
+  EmulatedToolCall,
   Emulator,
   EmulatorApi,
   EmulatorOptions,
@@ -22,4 +23,5 @@ export type {
   ScenarioRule,
   StallStep,
   Step,
+  ToolCallStep,
 } from './types.js';

@@ -1,4 +1,5 @@
-import { approxTokens, bearerToken, messagesOf, sseData, type ReplyContext, type WireFormat } from './wire-format.js';
+import type { EmulatedToolCall } from './types.js';
+import { approxTokens, bearerToken, messagesOf, sseData, toolCallId, type ReplyContext, type WireFormat } from './wire-format.js';
 
 /** OpenAI chat completions, as OpenAI-compatible providers (DeepSeek, Moonshot, ...) serve it. */
 export const openAiFormat: WireFormat = {
@@ -16,11 +17,13 @@ export const openAiFormat: WireFormat = {
     };
   },
 
-  replyJson(text, ctx) {
-    return completion(ctx, { role: 'assistant', content: text }, 'stop', approxTokens(text));
+  replyJson(text, ctx, toolCalls = []) {
+    if (toolCalls.length === 0) return completion(ctx, { role: 'assistant', content: text }, 'stop', approxTokens(text));
+    const calls = toolCalls.map((c, i) => ({ id: toolCallId('call', ctx, c, i), type: 'function', function: { name: c.name, arguments: JSON.stringify(c.input) } }));
+    return completion(ctx, { role: 'assistant', content: text === '' ? null : text, tool_calls: calls }, 'tool_calls', approxTokens(text) + toolTokens(toolCalls));
   },
 
-  streamWriter(ctx) {
+  streamWriter(ctx, toolCalls = []) {
     let streamed = '';
     return {
       start: () => chunk(ctx, { role: 'assistant', content: '' }, null),
@@ -28,7 +31,18 @@ export const openAiFormat: WireFormat = {
         streamed += text;
         return chunk(ctx, { content: text }, null);
       },
-      end: ({ sentinel = true } = {}) => finish(ctx, 'stop', approxTokens(streamed)) + (sentinel ? DONE : ''),
+      end: ({ sentinel = true } = {}) => {
+        // each call: its id and name first, then its arguments, as OpenAI streams them
+        const calls = toolCalls
+          .map(
+            (c, i) =>
+              chunk(ctx, { tool_calls: [{ index: i, id: toolCallId('call', ctx, c, i), type: 'function', function: { name: c.name, arguments: '' } }] }, null) +
+              chunk(ctx, { tool_calls: [{ index: i, function: { arguments: JSON.stringify(c.input) } }] }, null),
+          )
+          .join('');
+        const reason = toolCalls.length > 0 ? 'tool_calls' : 'stop';
+        return calls + finish(ctx, reason, approxTokens(streamed) + toolTokens(toolCalls)) + (sentinel ? DONE : '');
+      },
     };
   },
 
@@ -54,6 +68,8 @@ export const openAiFormat: WireFormat = {
 };
 
 const DONE = 'data: [DONE]\n\n';
+
+const toolTokens = (calls: readonly EmulatedToolCall[]): number => calls.reduce((n, c) => n + approxTokens(c.name + JSON.stringify(c.input)), 0);
 
 const completionId = (ctx: ReplyContext) => `chatcmpl-emu-${ctx.seq}`;
 

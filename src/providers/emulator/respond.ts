@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { corruptEvent, malformedResponse, type RawResponse } from './malformed-body.js';
-import type { AnswerShape, RecordedOutcome, ReplyText, Step } from './types.js';
+import type { AnswerShape, EmulatedToolCall, RecordedOutcome, ReplyText, Step } from './types.js';
 import type { ReplyContext, WireFormat } from './wire-format.js';
 
 export interface RespondContext {
@@ -66,6 +66,7 @@ async function play(step: Step, ctx: RespondContext): Promise<void> {
   const answer = { ...ctx, reply: { ...ctx.reply, model: step.responseModel ?? ctx.reply.model } };
   let ending: Ending;
   let reply: ReplyText;
+  let toolCalls: readonly EmulatedToolCall[] = [];
   if ('dropAfterDeltas' in step) {
     ctx.onOutcome('dropped');
     ending = { kind: 'drop', afterDeltas: step.dropAfterDeltas };
@@ -74,13 +75,18 @@ async function play(step: Step, ctx: RespondContext): Promise<void> {
     ctx.onOutcome('stalled');
     ending = { kind: 'stall', afterDeltas: step.stallAfterDeltas };
     reply = step.reply ?? 'This reply stops halfway and the connection stays open.';
+  } else if ('toolCalls' in step) {
+    ctx.onOutcome('reply');
+    ending = { kind: 'finish', sentinel: true };
+    reply = step.reply ?? '';
+    toolCalls = step.toolCalls;
   } else {
     ctx.onOutcome('reply');
     ending = { kind: 'finish', sentinel: step.noSentinel !== true };
     reply = step.reply;
   }
   const deltas = toDeltas(reply);
-  return ctx.stream ? streamAnswer(deltas, step, ending, answer) : jsonAnswer(deltas.join(''), step, ending, answer);
+  return ctx.stream ? streamAnswer(deltas, step, ending, answer, toolCalls) : jsonAnswer(deltas.join(''), step, ending, answer, toolCalls);
 }
 
 /** How an answer that started ends: finished (with or without its end marker), cut, or stalled. */
@@ -99,9 +105,9 @@ function sendRaw(raw: RawResponse, ctx: RespondContext): void {
   ctx.res.end(body);
 }
 
-async function streamAnswer(deltas: string[], shape: AnswerShape, ending: Ending, ctx: RespondContext): Promise<void> {
+async function streamAnswer(deltas: string[], shape: AnswerShape, ending: Ending, ctx: RespondContext, toolCalls: readonly EmulatedToolCall[]): Promise<void> {
   const { res } = ctx;
-  const writer = ctx.format.streamWriter(ctx.reply);
+  const writer = ctx.format.streamWriter(ctx.reply, toolCalls);
   ctx.onStatus(200);
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...BASE_HEADERS });
   // Headers go out now, not with the first delta: a slow first token must look like a live
@@ -130,9 +136,9 @@ function malformedChunkAt(sent: number, deltas: string[], shape: AnswerShape, ct
 }
 
 /** A JSON answer: at once, cut halfway (what a proxy restart looks like), or stalled halfway. */
-async function jsonAnswer(text: string, shape: AnswerShape, ending: Ending, ctx: RespondContext): Promise<void> {
+async function jsonAnswer(text: string, shape: AnswerShape, ending: Ending, ctx: RespondContext, toolCalls: readonly EmulatedToolCall[]): Promise<void> {
   await wait(shape.firstTokenDelayMs, ctx);
-  const body = ctx.format.replyJson(text, ctx.reply);
+  const body = ctx.format.replyJson(text, ctx.reply, toolCalls);
   if (ending.kind === 'finish') return sendRaw({ status: 200, headers: { 'content-type': 'application/json' }, body }, ctx);
   const bytes = Buffer.from(body, 'utf8');
   ctx.onStatus(200);

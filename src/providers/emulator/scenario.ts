@@ -68,7 +68,7 @@ function checkStep(step: Step, path: string): Step {
     const v = s[key];
     if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 0)) throw new ConfigError(`${path}.${key}`, 'must be an integer >= 0');
   }
-  const kinds = STEP_KINDS.filter((kind) => kind in s && !(kind === 'reply' && ('dropAfterDeltas' in s || 'stallAfterDeltas' in s)));
+  const kinds = STEP_KINDS.filter((kind) => kind in s && !(kind === 'reply' && ('dropAfterDeltas' in s || 'stallAfterDeltas' in s || 'toolCalls' in s)));
   if (kinds.length !== 1) throw new ConfigError(path, `must have exactly one of ${STEP_KINDS.join(', ')}${kinds.length > 1 ? ` (found ${kinds.join(', ')})` : ''}`);
   if ('hang' in s && s.hang !== true) throw new ConfigError(`${path}.hang`, 'must be true');
   if ('reset' in s && s.reset !== true) throw new ConfigError(`${path}.reset`, 'must be true');
@@ -96,8 +96,19 @@ function checkStep(step: Step, path: string): Step {
     throw new ConfigError(`${path}.responseModel`, 'must be a non-empty string');
   }
   if (s.noSentinel !== undefined && typeof s.noSentinel !== 'boolean') throw new ConfigError(`${path}.noSentinel`, 'must be a boolean');
+  if ('toolCalls' in s) checkToolCalls(s.toolCalls, `${path}.toolCalls`);
   return step;
 }
 
-/** The keys that say what a step is; `reply` is also allowed on drop and stall steps, as their text. */
-const STEP_KINDS = ['hang', 'reset', 'error', 'malformed', 'blocked', 'dropAfterDeltas', 'stallAfterDeltas', 'reply'] as const;
+function checkToolCalls(calls: unknown, path: string): void {
+  if (!Array.isArray(calls) || calls.length === 0) throw new ConfigError(path, 'must be a non-empty array of { name, input, id? }');
+  calls.forEach((c: unknown, i) => {
+    const call = c as Record<string, unknown> | null;
+    if (typeof call !== 'object' || call === null || typeof call.name !== 'string' || call.name === '') throw new ConfigError(`${path}[${i}].name`, 'must be a non-empty string');
+    if (typeof call.input !== 'object' || call.input === null || Array.isArray(call.input)) throw new ConfigError(`${path}[${i}].input`, 'must be an object (the call’s arguments)');
+    if (call.id !== undefined && (typeof call.id !== 'string' || call.id === '')) throw new ConfigError(`${path}[${i}].id`, 'must be a non-empty string');
+  });
+}
+
+/** The keys that say what a step is; `reply` is also allowed on drop, stall and tool-call steps, as their text. */
+const STEP_KINDS = ['hang', 'reset', 'error', 'malformed', 'blocked', 'dropAfterDeltas', 'stallAfterDeltas', 'toolCalls', 'reply'] as const;

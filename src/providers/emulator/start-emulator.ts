@@ -55,6 +55,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       keyId,
       stream: route.stream ?? parsed?.stream ?? false,
       prompt: parsed?.prompt ?? [],
+      body: body ?? raw,
       outcome: 'reply',
       status: undefined,
       end: 'pending',
@@ -155,7 +156,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url,
     port,
     baseUrl: (provider) => `${url}/${encodeURIComponent(provider)}/v1`,
-    requests: () => records.map((r) => ({ ...r, prompt: r.prompt.map((m) => ({ ...m })) })),
+    // copies: a test that edits what it got must not change the log (bodies are JSON, so a clone is exact)
+    requests: () => records.map((r) => ({ ...r, prompt: r.prompt.map((m) => ({ ...m })), body: structuredClone(r.body) })),
     openConnections: () => exchangeSockets.size,
     openSockets: () => sockets.size,
     waitForNoConnections,

@@ -52,6 +52,26 @@ export interface ReplyStep extends AnswerShape {
   noSentinel?: boolean;
 }
 
+/** A tool call the emulated model makes. */
+export interface EmulatedToolCall {
+  name: string;
+  /** The call's arguments (sent as the format wants them: a JSON string for OpenAI, an object for Anthropic and Gemini). */
+  input: Readonly<Record<string, unknown>>;
+  /** Default: `call_emu_<seq>_<i>` (OpenAI), `toolu_emu_<seq>_<i>` (Anthropic); Gemini's calls carry no id. */
+  id?: string;
+}
+
+/**
+ * A successful answer that calls tools, in the format's own shape (OpenAI `tool_calls` with
+ * `finish_reason: "tool_calls"`, Anthropic `tool_use` blocks with `stop_reason: "tool_use"`,
+ * Gemini `functionCall` parts), as JSON or streamed (the arguments as one delta per call).
+ * `reply` is text said before the calls.
+ */
+export interface ToolCallStep extends AnswerShape {
+  toolCalls: readonly EmulatedToolCall[];
+  reply?: ReplyText;
+}
+
 /** Sends `error` verbatim: its status, headers and body (an HTTP 200 SSE body included). */
 export interface ErrorStep {
   error: ErrorPayload;
@@ -112,7 +132,7 @@ export interface MalformedStep {
   latencyMs?: number;
 }
 
-export type Step = ReplyStep | ErrorStep | HangStep | ResetStep | DropStep | StallStep | BlockedStep | MalformedStep;
+export type Step = ReplyStep | ToolCallStep | ErrorStep | HangStep | ResetStep | DropStep | StallStep | BlockedStep | MalformedStep;
 
 /** What a scenario sees of a request when it picks the step. */
 export interface ScenarioRequest {
@@ -193,8 +213,13 @@ export interface RecordedRequest {
   /** The id the `keys` option maps the request's API key to. The key itself is never kept. */
   keyId: string | undefined;
   stream: boolean;
-  /** The request's messages, flattened to text, system prompt first. */
+  /**
+   * The request's messages, flattened to text, system prompt first. Tool calls and results are
+   * written as `[tool-call name {"arg":1}]` and `[tool-result id: text]`.
+   */
   prompt: { role: string; text: string }[];
+  /** The request body as the client sent it (parsed JSON): what a test checks a format's tool history in. */
+  body: unknown;
   outcome: RecordedOutcome;
   /** The HTTP status sent, once headers went out. */
   status: number | undefined;

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { EmulatorApi } from './types.js';
+import type { EmulatedToolCall, EmulatorApi } from './types.js';
 
 /** One successful SSE answer, event by event, so a fault can cut or stall it anywhere. */
 export interface StreamWriter {
@@ -42,8 +42,10 @@ export interface WireFormat {
   readonly api: EmulatorApi;
   apiKey(headers: IncomingHttpHeaders, url: URL): string | undefined;
   read(body: Record<string, unknown>): ParsedRequest;
-  replyJson(text: string, ctx: ReplyContext): string;
-  streamWriter(ctx: ReplyContext): StreamWriter;
+  /** A whole answer: the text, then the tool calls if any (the finish then says so). */
+  replyJson(text: string, ctx: ReplyContext, toolCalls?: readonly EmulatedToolCall[]): string;
+  /** A streamed answer; its tool calls, if any, go out in `end()`, before the finish. */
+  streamWriter(ctx: ReplyContext, toolCalls?: readonly EmulatedToolCall[]): StreamWriter;
   /** A 200 that refuses to answer, in the format's own words, as a JSON body and as a stream body. */
   blocked(ctx: ReplyContext, blockReason: string): { json: string; stream: string };
   /** The format's own "bad key" error. It never echoes the key. */
@@ -54,26 +56,54 @@ export interface WireFormat {
 /** A rough token count, only so usage fields look like a real answer; a text counts the same streamed or not. */
 export const approxTokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
 
-/** Text of a message content that is either a string or an array of `{ type: 'text', text }` blocks. */
+const json = (v: unknown): string => {
+  try {
+    return typeof v === 'string' ? v : JSON.stringify(v ?? null);
+  } catch {
+    return '?';
+  }
+};
+
+/** A content block of any of the formats as text: its text, or a tool call or result in brackets. */
+function blockText(part: unknown): string {
+  if (part === null || typeof part !== 'object') return '';
+  const p = part as Record<string, unknown>;
+  if (typeof p.text === 'string') return p.text;
+  // Anthropic
+  if (p.type === 'tool_use') return `[tool-call ${String(p.name)} ${json(p.input)}]`;
+  if (p.type === 'tool_result') return `[tool-result ${String(p.tool_use_id)}: ${contentText(p.content)}]`;
+  // Gemini
+  const call = p.functionCall as { name?: unknown; args?: unknown } | undefined;
+  if (call && typeof call === 'object') return `[tool-call ${String(call.name)} ${json(call.args)}]`;
+  const response = p.functionResponse as { name?: unknown; response?: unknown } | undefined;
+  if (response && typeof response === 'object') return `[tool-result ${String(response.name)}: ${json(response.response)}]`;
+  return '';
+}
+
+/** Text of a message content that is a string or an array of blocks (text, tool calls and results in brackets). */
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content
-    .map((part: unknown) => {
-      const p = part as { type?: unknown; text?: unknown } | null;
-      return p !== null && typeof p === 'object' && typeof p.text === 'string' ? p.text : '';
-    })
-    .join('');
+  return content.map(blockText).join('');
 }
 
 /** `[{ role, content }]` of a request body, tolerant of anything a client might send. */
 export function messagesOf(body: Record<string, unknown>): { role: string; text: string }[] {
   const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
   return messages.map((m) => {
-    const msg = (typeof m === 'object' && m !== null ? m : {}) as { role?: unknown; content?: unknown };
-    return { role: typeof msg.role === 'string' ? msg.role : 'unknown', text: contentText(msg.content) };
+    const msg = (typeof m === 'object' && m !== null ? m : {}) as { role?: unknown; content?: unknown; tool_calls?: unknown; tool_call_id?: unknown };
+    let text = contentText(msg.content);
+    // OpenAI: calls beside the content, a result as a tool message naming its call
+    if (Array.isArray(msg.tool_calls)) {
+      for (const c of msg.tool_calls as { function?: { name?: unknown; arguments?: unknown } }[]) text += `[tool-call ${String(c?.function?.name)} ${json(c?.function?.arguments)}]`;
+    }
+    if (msg.role === 'tool' && typeof msg.tool_call_id === 'string') text = `[tool-result ${msg.tool_call_id}: ${text}]`;
+    return { role: typeof msg.role === 'string' ? msg.role : 'unknown', text };
   });
 }
+
+/** The id a call goes out with: its own, or one made from the request's number and the call's place. */
+export const toolCallId = (prefix: string, ctx: ReplyContext, call: EmulatedToolCall, i: number): string => call.id ?? `${prefix}_emu_${ctx.seq}_${i}`;
 
 export const sseData = (value: unknown): string => `data: ${JSON.stringify(value)}\n\n`;
 export const sseEvent = (event: string, value: unknown): string => `event: ${event}\ndata: ${JSON.stringify(value)}\n\n`;

@@ -5,7 +5,7 @@ import type { Trace } from './run-world.js';
 export function observed(trace: Trace) {
   const out = trace.output;
   const decisions: ExpectedDecision[] = (out?.decisions ?? []).map((d) => {
-    if (d.kind === 'fail' || d.kind === 'persist') return { kind: d.kind };
+    if (d.kind === 'fail' || d.kind === 'persist' || d.kind === 'tools') return { kind: d.kind };
     if (d.kind === 'skip') return { kind: d.kind, provider: d.provider!, model: d.model! };
     return { kind: d.kind, provider: d.provider!, model: d.model!, profileId: d.profileId! };
   });

@@ -1,5 +1,5 @@
 import type { SimulatedClock } from 'xstate';
-import type { CallFn, CallRequest } from '../../../src/types.js';
+import type { CallFn, CallRequest, Message } from '../../../src/types.js';
 import { scriptKey, type Outcome, type World } from '../../arbitraries/world-types.js';
 
 export interface ServedCall {
@@ -11,7 +11,7 @@ export interface ServedCall {
   outcome: Outcome;
   /** Set when the call's signal aborted before it answered (the engine cut it, or the run stopped). */
   cutAt?: number;
-  messages: readonly { role: string; content: string }[];
+  messages: readonly Message[];
 }
 
 /** Thrown for a scripted failure: the payload as a provider sends it, tagged with what the test says it means. */

@@ -33,6 +33,7 @@ export function callRequest(overrides: Partial<CallRequest> = {}): CallRequest {
     messages: [{ role: 'user', content: 'Say hello.' }],
     signal: new AbortController().signal,
     attempt: 1,
+    step: 1,
     ...overrides,
   };
 }

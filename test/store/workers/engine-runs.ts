@@ -46,7 +46,7 @@ async function oneRun(i: number): Promise<void> {
   });
   actor.start();
   const out = await toPromise(actor);
-  if (out.status === 'succeeded') emit({ type: 'run', runId, sessionId, status: 'succeeded', user, reply: out.reply.content });
+  if (out.status === 'succeeded') emit({ type: 'run', runId, sessionId, status: 'succeeded', user, reply: out.text });
   else emit({ type: 'run', runId, sessionId, status: 'failed', code: (out.error as { code?: string }).code ?? 'UNKNOWN', message: out.error.message });
 }
 
