@@ -1,0 +1,44 @@
+// Pure statistics of the harness: tested in test/bench/stats.test.ts (values, never timings).
+
+/** The middle value (mean of the two middle ones for an even count). Throws on an empty list. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Splits `durations` (one per timed batch, in order) into `groups` consecutive slices and
+ * returns the median of the slices' means: a round's figure, robust to one slow slice (a
+ * neighbour's burst of load) but still paying the garbage collections the runs cause.
+ */
+export function medianOfSliceMeans(durations: readonly number[], groups: number): number {
+  if (durations.length === 0) throw new RangeError('no durations');
+  const n = Math.max(1, Math.min(groups, durations.length));
+  const means: number[] = [];
+  for (let g = 0; g < n; g++) {
+    const from = Math.floor((g * durations.length) / n);
+    const to = Math.floor(((g + 1) * durations.length) / n);
+    let sum = 0;
+    for (let i = from; i < to; i++) sum += durations[i]!;
+    means.push(sum / (to - from));
+  }
+  return median(means);
+}
+
+/** Ratio of two paired series (round by round), then the median of the ratios and their range. */
+export function pairedRatio(subject: readonly number[], floor: readonly number[]): { ratio: number; low: number; high: number } {
+  if (subject.length !== floor.length || subject.length === 0) throw new RangeError('paired series must have the same, non-zero length');
+  const ratios = subject.map((s, i) => s / floor[i]!);
+  return { ratio: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
+}
+
+/** Runs per second of a cost in µs per run. */
+export const runsPerSecond = (usPerRun: number): number => 1e6 / usPerRun;
+
+/** How many units fill `budgetMs` at `usPerUnit`, within [min, max]. */
+export function unitsFor(budgetMs: number, usPerUnit: number, min: number, max: number): number {
+  const n = Number.isFinite(usPerUnit) && usPerUnit > 0 ? Math.round((budgetMs * 1000) / usPerUnit) : max;
+  return Math.max(min, Math.min(max, n));
+}
