@@ -1,8 +1,8 @@
-// npm run bench:classify — µs per classification over the payload corpus. Never run by npm test.
+// npm run bench:classify: µs per classification over the payload corpus. Never run by npm test.
 // The corpus is the test fixture; this script only reads it to have real inputs to time.
 import { readFileSync } from 'node:fs';
 import { classifyError } from '../src/classify/index.js';
-import { usPerOp } from './measure.js';
+import { median } from './harness/stats.js';
 
 interface Entry { provider: string; status: number | null; headers: Record<string, string>; body: unknown }
 
@@ -12,13 +12,23 @@ const inputs = corpus.map((p) => ({
   ctx: { provider: p.provider, now: () => 1_800_000_000_000 },
 }));
 
-async function main() {
-  let i = 0;
-  const us = await usPerOp(() => {
-    const x = inputs[i++ % inputs.length]!;
-    return classifyError(x.err, x.ctx);
-  }, inputs.length * 20);
-  console.log(`classifyError over ${inputs.length} corpus payloads: ${us.toFixed(2)} µs per classification (median of 5 rounds)`);
+/** µs per classification: the whole corpus classified `passes` times per round, median of `rounds` rounds after a warm-up. */
+function usPerClassification(passes: number, rounds: number): number {
+  let sink = 0;
+  const pass = () => {
+    for (const x of inputs) sink += classifyError(x.err, x.ctx).reason.length;
+  };
+  for (let i = 0; i < passes; i++) pass();
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const start = performance.now();
+    for (let i = 0; i < passes; i++) pass();
+    samples.push(((performance.now() - start) * 1000) / (passes * inputs.length));
+  }
+  if (sink === 0) throw new Error('no classification happened');
+  return median(samples);
 }
 
-void main();
+const quick = process.argv.includes('--quick');
+const us = usPerClassification(quick ? 2 : 20, quick ? 3 : 11);
+console.log(`classifyError over ${inputs.length} corpus payloads: ${us.toFixed(2)} µs per classification (median of ${quick ? 3 : 11} rounds)`);
