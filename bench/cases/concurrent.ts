@@ -5,6 +5,9 @@ import type { BenchCase } from '../harness/types.js';
 import { SUCCESS } from './scenarios.js';
 import { freshSessions, openCaseStorage } from './storage.js';
 
+/** The code is as warm after batches of a thousand runs as after batches of ten thousand. */
+const WARM_UP_BATCH = 1_000;
+
 /** `count` runs started at once, each on its own session; a unit is the whole batch, until the last run ends. */
 function concurrentCase(count: number): BenchCase {
   return {
@@ -19,10 +22,11 @@ function concurrentCase(count: number): BenchCase {
       const fs = freshSessions('c');
       return {
         // a unit takes up to seconds: fewer rounds
-        rounds: o.quick ? 1 : count >= 10_000 ? 5 : 9,
+        rounds: count >= 10_000 ? (o.quick ? 1 : 5) : o.quick ? 2 : 9,
         subject: {
           label: 'engine',
           unit: () => engine.batch(es.take(count)),
+          warmUp: () => engine.batch(es.take(WARM_UP_BATCH)),
           runsPerUnit: count,
           inFlightRuns: count,
           park: (k) => engine.park(es.take(k)),
@@ -30,6 +34,7 @@ function concurrentCase(count: number): BenchCase {
         floor: {
           label: 'floor',
           unit: () => floor.batch(fs.take(count)),
+          warmUp: () => floor.batch(fs.take(WARM_UP_BATCH)),
           runsPerUnit: count,
           inFlightRuns: count,
           park: (k) => floor.park(fs.take(k)),

@@ -12,6 +12,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Print the results as JSON (one object) instead of the table. */
   json: boolean;
+  /** Time blocks in CPU time of the process rather than wall time (for a machine shared with other work). */
+  cpuTime: boolean;
   /** Interleaved rounds per case. */
   rounds: number;
   /** Wall time per timed block (one contender, one round), in ms. */
@@ -22,15 +24,16 @@ export interface BenchOptions {
   inFlightRuns: number;
 }
 
-export const USAGE = `npm run bench -- [--quick] [--check] [--case <name>]... [--list] [--profile] [--json] [--rounds n]
+export const USAGE = `npm run bench -- [--quick] [--check] [--case <name>]... [--list] [--profile] [--json] [--cpu-time] [--rounds n]
 
-  --quick       smoke run: every case end to end, 3 rounds of short blocks (figures are rough)
+  --quick       smoke run: every case end to end, 5 rounds of short blocks (figures are rough)
   --check       exit 1 when a figure misses its target (the targets are in bench/targets.ts)
   --case name   run the cases whose name is, or starts with, name (repeatable)
   --list        list the cases and exit
   --profile     after timing a case, profile its subject and print where the time goes
   --json        print the results as JSON instead of the table
-  --rounds n    interleaved rounds per case (default 11, quick 3)`;
+  --cpu-time    time in CPU time of the process, not wall time (a machine shared with other work)
+  --rounds n    interleaved rounds per case (default 15, quick 5)`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: true } {
   const { values } = parseArgs({
@@ -44,13 +47,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
       list: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      'cpu-time': { type: 'boolean', default: false },
       rounds: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return { help: true };
   const quick = values.quick;
-  let rounds = quick ? 3 : 11;
+  let rounds = quick ? 5 : 15;
   if (values.rounds !== undefined) {
     rounds = Number(values.rounds);
     if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
@@ -62,8 +66,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
     list: values.list,
     profile: values.profile,
     json: values.json,
+    cpuTime: values['cpu-time'],
     rounds,
-    blockMs: quick ? 40 : 250,
+    blockMs: quick ? 30 : 150,
     warmupMs: quick ? 40 : 400,
     inFlightRuns: quick ? 200 : 2000,
   };

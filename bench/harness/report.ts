@@ -3,6 +3,7 @@ import type { Verdict } from '../targets.js';
 import type { BenchOptions } from './options.js';
 import type { CaseOutcome } from './run-case.js';
 import type { ProfileSummary } from './profile.js';
+import { runsPerSecond } from './stats.js';
 import type { CaseResult } from './types.js';
 
 const num = (v: number | undefined, digits = 1): string => (v === undefined ? '' : v.toFixed(digits));
@@ -13,7 +14,8 @@ export function header(o: BenchOptions, gc: boolean): string {
   const load = loadavg().map((l) => l.toFixed(2)).join(' ');
   return [
     `llm-failover benchmarks: node ${process.version}, ${cpus().length} CPUs, load average ${load} at start`,
-    `${o.quick ? 'QUICK (smoke run, rough figures): ' : ''}${o.rounds} interleaved rounds per case, blocks of ${o.blockMs} ms, ${o.inFlightRuns} runs in flight to weigh one`,
+    `${o.quick ? 'QUICK (smoke run, rough figures): ' : ''}${o.rounds} interleaved rounds per case, blocks of ${o.blockMs} ms, up to ${o.inFlightRuns} runs in flight to weigh one`,
+    o.cpuTime ? 'times are CPU time of the process (--cpu-time), not wall time' : 'times are wall time',
     gc ? '' : 'WARNING: no --expose-gc: rounds are not separated by collections and memory figures are unreliable',
   ]
     .filter((l) => l !== '')
@@ -32,7 +34,7 @@ function caseRow(r: CaseResult): string {
   return row([
     r.name,
     num(r.subject.usPerRun),
-    grouped(1e6 / r.subject.usPerRun),
+    grouped(runsPerSecond(r.subject.usPerRun)),
     num(r.floor.usPerRun),
     `${r.ratio.ratio.toFixed(2)}x (${r.ratio.low.toFixed(2)}–${r.ratio.high.toFixed(2)})`,
     num(r.subject.kbPerInFlightRun),

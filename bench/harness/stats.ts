@@ -8,25 +8,6 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/**
- * Splits `durations` (one per timed batch, in order) into `groups` consecutive slices and
- * returns the median of the slices' means: a round's figure, robust to one slow slice (a
- * neighbour's burst of load) but still paying the garbage collections the runs cause.
- */
-export function medianOfSliceMeans(durations: readonly number[], groups: number): number {
-  if (durations.length === 0) throw new RangeError('no durations');
-  const n = Math.max(1, Math.min(groups, durations.length));
-  const means: number[] = [];
-  for (let g = 0; g < n; g++) {
-    const from = Math.floor((g * durations.length) / n);
-    const to = Math.floor(((g + 1) * durations.length) / n);
-    let sum = 0;
-    for (let i = from; i < to; i++) sum += durations[i]!;
-    means.push(sum / (to - from));
-  }
-  return median(means);
-}
-
 /** Ratio of two paired series (round by round), then the median of the ratios and their range. */
 export function pairedRatio(subject: readonly number[], floor: readonly number[]): { ratio: number; low: number; high: number } {
   if (subject.length !== floor.length || subject.length === 0) throw new RangeError('paired series must have the same, non-zero length');

@@ -10,6 +10,8 @@ export interface Contender {
    * case claims, so a case cannot quietly measure something else.
    */
   unit(): Promise<void>;
+  /** Warms the code up instead of `unit()` (a smaller batch, when a unit takes seconds); then one unit per block. */
+  warmUp?(): Promise<void>;
   /** Runs in one unit (default 1). */
   runsPerUnit?: number;
   /** How many runs to hold in flight at once to weigh one (`inFlightRuns` if absent). */
