@@ -3,7 +3,7 @@
 import { ALL_CASES, selectCases } from './cases/index.js';
 import { canCollect } from './harness/gc.js';
 import { parseBenchArgs, USAGE } from './harness/options.js';
-import { header, profileText, report } from './harness/report.js';
+import { header, report } from './harness/report.js';
 import { runCase, type CaseOutcome } from './harness/run-case.js';
 import type { CaseResult } from './harness/types.js';
 import { TARGETS, verdicts } from './targets.js';
@@ -39,7 +39,6 @@ async function main(): Promise<number> {
     if (!o.json) {
       const took = ((performance.now() - started) / 1000).toFixed(1);
       console.error('result' in outcome ? `  ${c.name}: ${outcome.result.subject.usPerRun.toFixed(1)} µs/run, ${outcome.result.ratio.ratio.toFixed(2)}x its floor (${took} s)` : `  ${c.name}: skipped (${outcome.skipped})`);
-      if ('result' in outcome && outcome.result.profile) console.error(profileText(outcome.result.profile));
     }
   }
   const results = outcomes.flatMap((x): CaseResult[] => ('result' in x ? [x.result] : []));

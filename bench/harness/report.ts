@@ -43,10 +43,11 @@ function caseRow(r: CaseResult): string {
   ]);
 }
 
-export function profileText(p: ProfileSummary): string {
-  const line = (l: { name: string; share: number; usPerRun: number }) =>
-    `      ${(l.share * 100).toFixed(1).padStart(5)}%  ${l.usPerRun.toFixed(1).padStart(8)} µs/run  ${l.name}`;
-  return [`    profile of the subject (${p.runs} runs), self time by area:`, ...p.areas.map(line), '    by function:', ...p.functions.map(line)].join('\n');
+/** Where the subject's time goes: each line's share of the samples, and that share of its measured µs per run. */
+export function profileText(p: ProfileSummary, usPerRun: number): string {
+  const line = (l: { name: string; share: number }) =>
+    `      ${(l.share * 100).toFixed(1).padStart(5)}%  ${(l.share * usPerRun).toFixed(1).padStart(8)} µs/run  ${l.name}`;
+  return [`    profile of the subject (${p.runs} runs sampled), self time by area:`, ...p.areas.map(line), '    by function:', ...p.functions.map(line)].join('\n');
 }
 
 /** The table, then each case's figures and notes, then the verdict of every target. */
@@ -61,7 +62,7 @@ export function report(outcomes: readonly CaseOutcome[], checks: readonly Verdic
       ...r.others.map((x) => `    ${x.label}: ${num(x.usPerRun)} µs/run`),
       ...r.figures.map((f) => `    ${f.label}: ${f.unit === 'x' ? `${f.value.toFixed(2)}x` : `${num(f.value, f.unit === '%' ? 1 : 1)} ${f.unit}`}`),
       ...r.notes.map((n) => `    note: ${n}`),
-      ...(r.profile ? [profileText(r.profile)] : []),
+      ...(r.profile ? [profileText(r.profile, r.subject.usPerRun)] : []),
     ];
     if (lines.length > 0) details.push(`  ${r.name}: ${r.title}`, ...lines);
   }

@@ -42,7 +42,7 @@ export async function runCase(bc: BenchCase, o: BenchOptions): Promise<CaseOutco
     const [subject, floor, ...others] = results as [ContenderResult, ContenderResult, ...ContenderResult[]];
     const partial = { name: bc.name, title: bc.title, subject, floor, others, ratio: pairedRatio(subject.rounds, floor.rounds) };
     const result: CaseResult = { ...partial, figures: (await prepared.figures?.(partial)) ?? [], notes: prepared.notes ?? [] };
-    if (o.profile) result.profile = await profileContender(prepared.subject, o.quick ? 300 : 2000);
+    if (o.profile) result.profile = await profileContender(prepared.subject, o.quick ? 1_000 : 3_000);
     return { name: bc.name, title: bc.title, result };
   } finally {
     await prepared.close();
