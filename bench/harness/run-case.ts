@@ -12,8 +12,10 @@ const inFlightCount = (usPerRun: number, o: BenchOptions): number =>
 
 export type CaseOutcome = { name: string; title: string; result: CaseResult } | { name: string; title: string; skipped: string };
 
+/** Statements of one unit after a first, uncounted one (so first-time work, like the first cooldown cleanup of a database, is not counted). */
 async function statementsPerRun(c: Contender): Promise<number | undefined> {
   if (!c.countsStatements) return undefined;
+  await c.unit();
   return (await countStatements(() => c.unit())) / (c.runsPerUnit ?? 1);
 }
 
