@@ -1,4 +1,4 @@
-import type { Message, RunStore } from '../../src/index.js';
+import type { Decision, Message, RunStore } from '../../src/index.js';
 import { newRunId } from '../../src/run-id.js';
 import type { BareWork } from './bare-machine.js';
 import { BareRuns } from './bare-runs.js';
@@ -14,6 +14,7 @@ export class PortFloorRuns extends BareRuns {
   readonly #store: RunStore;
   readonly #plan: FloorPlan;
   readonly #now: () => number;
+  readonly #decisions: Decision[];
   lastMessages: readonly Message[] = [];
 
   constructor(store: RunStore, plan: FloorPlan, now: () => number) {
@@ -21,6 +22,7 @@ export class PortFloorRuns extends BareRuns {
     this.#store = store;
     this.#plan = plan;
     this.#now = now;
+    this.#decisions = JSON.parse(plan.decisionsJson) as Decision[];
   }
 
   work(sessionId: string): BareWork {
@@ -55,13 +57,13 @@ export class PortFloorRuns extends BareRuns {
           reply: plan.reply,
           servedBy: plan.servedBy!,
           attempts: plan.attempts,
-          decisions: JSON.parse(plan.decisionsJson),
+          decisions: this.#decisions,
           now,
         });
       },
       close: async () => {
         const { code, message } = plan.error!;
-        await store.failRun(lease, { runId, sessionId, status: 'failed', errorCode: code, errorMessage: message, attempts: plan.attempts, now });
+        await store.failRun(lease, { runId, sessionId, status: 'failed', errorCode: code, errorMessage: message, attempts: plan.attempts, decisions: this.#decisions, now });
       },
     };
   }

@@ -8,6 +8,8 @@ import { leapingOffsets } from '../../bench/engine/clocks.js';
 import { EngineRuns, type Scenario } from '../../bench/engine/engine-runs.js';
 import { floorPlanOf } from '../../bench/engine/floor-plan-of.js';
 import { FloorRuns } from '../../bench/floor/floor-runs.js';
+import { PortFloorRuns } from '../../bench/floor/port-floor-runs.js';
+import { openSqliteStore } from '../../src/index.js';
 
 const RUNS = 3;
 
@@ -31,13 +33,17 @@ function contents(path: string) {
   }
 }
 
-async function bothWrite(scenario: Scenario) {
+async function bothWrite(scenario: Scenario, overThePort = false) {
   const storage = await openCaseStorage('wal');
   try {
     const plan = await floorPlanOf(scenario);
     const engine = new EngineRuns(storage.store, scenario);
     const offsets = leapingOffsets();
-    const floor = new FloorRuns(storage.floor, plan, { now: scenario.leap ? () => Date.now() + offsets() : Date.now, cacheHistory: true });
+    const now = scenario.leap ? () => Date.now() + offsets() : Date.now;
+    // the PostgreSQL cases' floor calls a store's port; here the port of a SQLite store on the floor's file
+    const floorPath = storage.store.path.replace(/engine\.db$/, 'floor.db');
+    const portStore = overThePort ? openSqliteStore({ path: floorPath }) : undefined;
+    const floor = portStore ? new PortFloorRuns(portStore, plan, now) : new FloorRuns(storage.floor, plan, { now, cacheHistory: true });
     for (let i = 0; i < RUNS; i++) {
       await engine.one(`s${i}`);
       await floor.one(`s${i}`);
@@ -45,7 +51,8 @@ async function bothWrite(scenario: Scenario) {
     // one session used twice: the second run appends after the first run's turns
     await engine.one('s0');
     await floor.one('s0');
-    return { engine: contents(storage.store.path), floor: contents(storage.store.path.replace(/engine\.db$/, 'floor.db')) };
+    await portStore?.close();
+    return { engine: contents(storage.store.path), floor: contents(floorPath) };
   } finally {
     await storage.close();
   }
@@ -61,6 +68,17 @@ describe('the floor writes what the engine writes', () => {
     const { engine, floor } = await bothWrite(scenario);
     expect(engine.runs).toHaveLength(RUNS + 1);
     expect(engine.attempts).toHaveLength((RUNS + 1) * scenario.expect.calls);
+    expect(floor).toEqual(engine);
+  });
+});
+
+describe('the floor over a store port writes what the engine writes', () => {
+  it.each([
+    ['success', SUCCESS],
+    ['a dead chain of 3', deadChain(3)],
+  ] as const)('%s: the same rows through the port as through the engine', async (_name, scenario) => {
+    const { engine, floor } = await bothWrite(scenario, true);
+    expect(engine.runs).toHaveLength(RUNS + 1);
     expect(floor).toEqual(engine);
   });
 });
