@@ -23,7 +23,7 @@ export function header(o: BenchOptions, gc: boolean): string {
 }
 
 const COLUMNS = ['case', 'µs/run', 'runs/s', 'floor µs', 'ratio (rounds range)', 'KB/run', 'floor KB', 'SQL/run'];
-const WIDTHS = [22, 9, 8, 9, 22, 7, 9, 11];
+const WIDTHS = [24, 10, 8, 9, 22, 7, 9, 11];
 
 function row(cells: string[]): string {
   return cells.map((c, i) => pad(c, WIDTHS[i]!, i === 0 || i === 4)).join(' ');
@@ -71,7 +71,7 @@ export function report(outcomes: readonly CaseOutcome[], checks: readonly Verdic
   out.push('', `targets: ${checks.length - missed.length} met, ${missed.length} missed`);
   for (const v of checks) {
     const bound = v.target.max !== undefined ? `≤ ${v.target.max}` : `≥ ${v.target.min}`;
-    out.push(`  ${v.met ? 'met   ' : 'MISSED'} ${pad(v.caseName, 22, true)} ${num(v.value, 2).padStart(9)} ${bound.padEnd(7)} ${v.target.text}`);
+    out.push(`  ${v.met ? 'met   ' : 'MISSED'} ${pad(v.caseName, 24, true)} ${num(v.value, 2).padStart(9)} ${bound.padEnd(7)} ${v.target.text}`);
   }
   return out.join('\n');
 }
