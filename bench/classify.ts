@@ -1,12 +1,14 @@
 // npm run bench:classify: µs per classification over the payload corpus. Never run by npm test.
 // The corpus is the test fixture; this script only reads it to have real inputs to time.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { classifyError } from '../src/classify/index.js';
+import { repositoryRoot } from './harness/repository-root.js';
 import { median } from './harness/stats.js';
 
 interface Entry { provider: string; status: number | null; headers: Record<string, string>; body: unknown }
 
-const corpus = JSON.parse(readFileSync(new URL('../test/fixtures/error-payloads.json', import.meta.url), 'utf8')) as Entry[];
+const corpus = JSON.parse(readFileSync(join(repositoryRoot(), 'test/fixtures/error-payloads.json'), 'utf8')) as Entry[];
 const inputs = corpus.map((p) => ({
   err: p.status === null ? { headers: p.headers, body: p.body } : { status: p.status, headers: p.headers, body: p.body },
   ctx: { provider: p.provider, now: () => 1_800_000_000_000 },

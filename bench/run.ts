@@ -30,21 +30,20 @@ async function main(): Promise<number> {
     console.error(`no case matches ${o.cases.join(', ')} (npm run bench -- --list)`);
     return 2;
   }
-  if (!o.json) console.log(`${header(o, canCollect)}\n`);
+  // the header and progress go to stderr with --json, so stdout is the JSON alone
+  (o.json ? console.error : console.log)(`${header(o, canCollect)}\n`);
   const outcomes: CaseOutcome[] = [];
   for (const c of cases) {
     const started = performance.now();
     const outcome = await runCase(c, o);
     outcomes.push(outcome);
-    if (!o.json) {
-      const took = ((performance.now() - started) / 1000).toFixed(1);
-      console.error('result' in outcome ? `  ${c.name}: ${outcome.result.subject.usPerRun.toFixed(1)} µs/run, ${outcome.result.ratio.ratio.toFixed(2)}x its floor (${took} s)` : `  ${c.name}: skipped (${outcome.skipped})`);
-    }
+    const took = ((performance.now() - started) / 1000).toFixed(1);
+    console.error('result' in outcome ? `  ${c.name}: ${outcome.result.subject.usPerRun.toFixed(1)} µs/run, ${outcome.result.ratio.ratio.toFixed(2)}x its floor (${took} s)` : `  ${c.name}: skipped (${outcome.skipped})`);
   }
   const results = outcomes.flatMap((x): CaseResult[] => ('result' in x ? [x.result] : []));
   const checks = verdicts(results);
   if (o.json) {
-    console.log(JSON.stringify({ node: process.version, quick: o.quick, rounds: o.rounds, outcomes, verdicts: checks.map((v) => ({ case: v.caseName, target: v.target.id, value: v.value, met: v.met })) }, null, 2));
+    console.log(JSON.stringify({ node: process.version, quick: o.quick, cpuTime: o.cpuTime, rounds: o.rounds, outcomes, verdicts: checks.map((v) => ({ case: v.caseName, target: v.target.id, value: v.value, met: v.met })) }, null, 2));
   } else {
     console.log(`\n${report(outcomes, checks)}`);
   }

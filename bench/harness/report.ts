@@ -47,7 +47,16 @@ function caseRow(r: CaseResult): string {
 export function profileText(p: ProfileSummary, usPerRun: number): string {
   const line = (l: { name: string; share: number }) =>
     `      ${(l.share * 100).toFixed(1).padStart(5)}%  ${(l.share * usPerRun).toFixed(1).padStart(8)} µs/run  ${l.name}`;
-  return [`    profile of the subject (${p.runs} runs sampled), self time by area:`, ...p.areas.map(line), '    by function:', ...p.functions.map(line)].join('\n');
+  const heapLine = (l: { name: string; bytesPerRun: number }) => `      ${(l.bytesPerRun / 1024).toFixed(2).padStart(8)} KB/run  ${l.name}`;
+  return [
+    `    profile of the subject (${p.runs} runs sampled), self time by area:`,
+    ...p.areas.map(line),
+    '    by function:',
+    ...p.functions.map(line),
+    ...(p.heap
+      ? ['    heap held by a parked run, by the code that allocated it (sampled), by area:', ...p.heap.areas.map(heapLine), '    by function:', ...p.heap.functions.map(heapLine)]
+      : []),
+  ].join('\n');
 }
 
 /** The table, then each case's figures and notes, then the verdict of every target. */

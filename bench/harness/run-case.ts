@@ -2,7 +2,7 @@ import { countStatements } from './count-statements.js';
 import { kbPerInFlightRun } from './in-flight-memory.js';
 import { timeInterleaved } from './interleave.js';
 import type { BenchOptions } from './options.js';
-import { profileContender } from './profile.js';
+import { heapOfParked, profileContender } from './profile.js';
 import { median, pairedRatio } from './stats.js';
 import type { BenchCase, CaseResult, Contender, ContenderResult } from './types.js';
 
@@ -44,7 +44,11 @@ export async function runCase(bc: BenchCase, o: BenchOptions): Promise<CaseOutco
     const [subject, floor, ...others] = results as [ContenderResult, ContenderResult, ...ContenderResult[]];
     const partial = { name: bc.name, title: bc.title, subject, floor, others, ratio: pairedRatio(subject.rounds, floor.rounds) };
     const result: CaseResult = { ...partial, figures: (await prepared.figures?.(partial)) ?? [], notes: prepared.notes ?? [] };
-    if (o.profile) result.profile = await profileContender(prepared.subject, o.quick ? 1_000 : 3_000);
+    if (o.profile) {
+      result.profile = await profileContender(prepared.subject, o.quick ? 1_000 : 3_000);
+      const heap = await heapOfParked(prepared.subject, subject.inFlightRuns ?? inFlightCount(subject.usPerRun, o));
+      if (heap) result.profile.heap = heap;
+    }
     return { name: bc.name, title: bc.title, result };
   } finally {
     await prepared.close();
