@@ -12,6 +12,8 @@ import { SUCCESS } from './scenarios.js';
 import { freshSessions, openCaseStorage } from './storage.js';
 
 const SIZES = [100, 1_000, 10_000] as const;
+/** Turns of the session weighed for the heap per cached turn, at least. */
+const WEIGHED_TURNS = 10_000;
 const label = (turns: number) => (turns >= 1000 ? `${turns / 1000}k` : String(turns));
 
 /**
@@ -116,11 +118,13 @@ function historyCase(turns: number, cached: boolean): BenchCase {
           const figures: Figure[] = [{ id: 'turns-seen', label: 'history turns per call, mean over the case', value: measured.meanHistory(), unit: 'turns' }];
           if (!cached) return figures;
           const fresh = r.others[0]!;
-          const perTurn = await cacheBytesPerTurn(turns);
-          const text = meanTextBytes(turns);
+          // weighed on a long session whatever the case's length: a hundred turns would be lost in the heap's noise
+          const weighed = Math.max(turns, WEIGHED_TURNS);
+          const perTurn = await cacheBytesPerTurn(weighed);
+          const text = meanTextBytes(weighed);
           figures.push(
             { id: 'vs-fresh-session', label: 'vs a fresh session (same rounds)', value: median(r.subject.rounds.map((s, i) => s / fresh.rounds[i]!)), unit: 'x' },
-            { id: 'cache-bytes-per-turn', label: `heap per cached turn (text ${text.toFixed(0)} B)`, value: perTurn, unit: 'B' },
+            { id: 'cache-bytes-per-turn', label: `heap per cached turn (text ${text.toFixed(0)} B; a session of ${weighed} turns)`, value: perTurn, unit: 'B' },
             { id: 'cache-bytes-beyond-text', label: 'heap per cached turn beyond its text', value: perTurn - text, unit: 'B' },
           );
           return figures;
