@@ -1,5 +1,6 @@
 import { scriptKey, type World } from '../arbitraries/world-types.js';
 import { covers, keyFor, type Target } from './keys.js';
+import { movesFor } from './rules.js';
 import { simulate, type ReadFailure } from './simulate.js';
 
 export interface Spot extends Target {
@@ -20,13 +21,17 @@ export function goodSpots(w: World): Spot[] {
 
 /**
  * Whether no failure scripted anywhere in the world can block `s` during the run: no other
- * (model, profile) of its provider has a failure whose key covers it. (A call the engine cuts
- * blocks only its own (model, profile); `s` itself answers its first call.)
+ * (model, profile) of its provider has a failure whose key covers it, and no other profile of its
+ * model has a failure that leaves the candidate without trying another key (a host_error). (A
+ * call the engine cuts blocks only its own (model, profile); `s` itself answers its first call.)
  */
 export function untouchable(w: World, s: Spot): boolean {
   return spots(w).every((o) => {
     if (o.provider !== s.provider || (o.model === s.model && o.profileId === s.profileId)) return true;
-    return w.scripts[scriptKey(o.provider, o.model, o.profileId)]!.every((x) => x.kind !== 'fail' || !covers(keyFor(x.pinned.scope, x.pinned.reason, o), s));
+    const sameModel = o.model === s.model;
+    return w.scripts[scriptKey(o.provider, o.model, o.profileId)]!.every(
+      (x) => x.kind !== 'fail' || (!covers(keyFor(x.pinned.scope, x.pinned.reason, o), s) && !(sameModel && !movesFor(x.pinned.reason).includes('rotate'))),
+    );
   });
 }
 
