@@ -54,6 +54,16 @@ function ticker() {
   return { ticks: () => ticks, stop: () => clearInterval(timer) };
 }
 
+/** A WAL database file at schema version 1, so that opening it must migrate. */
+function databaseAtFirstSchema(): string {
+  const p = tempDbPath();
+  const raw = new Database(p);
+  raw.pragma('journal_mode = WAL');
+  applyMigrations(raw, p, MIGRATIONS.slice(0, 1));
+  raw.close();
+  return p;
+}
+
 describe('a damaged file', () => {
   it('with a garbled page in the middle is refused at open (quick check) with STORE_CORRUPT, nothing written', async () => {
     const p = await filledFile();
@@ -136,11 +146,7 @@ describe('another connection holding the write lock', () => {
   });
 
   it('a store that must migrate finishes opening in the background once the lock is gone', async () => {
-    const p = tempDbPath();
-    const raw = new Database(p);
-    raw.pragma('journal_mode = WAL');
-    applyMigrations(raw, p, MIGRATIONS.slice(0, 1));
-    raw.close();
+    const p = databaseAtFirstSchema();
     const lock = holdWriteLock(p);
     try {
       const store = openStore({ path: p });
@@ -156,11 +162,7 @@ describe('another connection holding the write lock', () => {
   });
 
   it('past openTimeoutMs the opening fails with STORE_BUSY, and so does every call', async () => {
-    const p = tempDbPath();
-    const raw = new Database(p);
-    raw.pragma('journal_mode = WAL');
-    applyMigrations(raw, p, MIGRATIONS.slice(0, 1));
-    raw.close();
+    const p = databaseAtFirstSchema();
     const lock = holdWriteLock(p);
     try {
       const store = openSqliteStore({ path: p, openTimeoutMs: 100 });

@@ -91,23 +91,28 @@ describe('a lease lost while the provider call is in flight (found by the heartb
   });
 });
 
+/** A run on one candidate that answers 503 with retry-after 5 s: it waits in backingOff. */
+function overloadedRun(store: ReturnType<typeof openStore>, clock: SimulatedClock, calls: string[], policy?: { leaseTtlMs: number }) {
+  return createRunActor({
+    ...base,
+    chain: ['alpha/a1'],
+    store,
+    clock,
+    call: async (req) => {
+      calls.push(req.model);
+      throw { status: 503, headers: { 'retry-after': '5' }, body: 'overloaded' };
+    },
+    ...(policy ? { policy } : {}),
+  });
+}
+
 describe('a lease lost while the run backs off', () => {
   it('ends the run at once with LEASE_LOST, before another call', async () => {
     const store = openStore();
     const clock = new SimulatedClock();
     clock.set(1_000);
     const calls: string[] = [];
-    const actor = createRunActor({
-      ...base,
-      chain: ['alpha/a1'],
-      store,
-      clock,
-      call: async (req) => {
-        calls.push(req.model);
-        throw { status: 503, headers: { 'retry-after': '5' }, body: 'overloaded' };
-      },
-      policy: { leaseTtlMs: 1_000 },
-    });
+    const actor = overloadedRun(store, clock, calls, { leaseTtlMs: 1_000 });
     actor.start();
     await waitFor(actor, (s) => s.matches('backingOff'));
     await store.openRun(openArgs('thief', 's1', { now: 9_000 }));
@@ -144,16 +149,7 @@ describe('the store closed with runs in flight', () => {
     const store = openStore();
     const clock = new SimulatedClock();
     const calls: string[] = [];
-    const actor = createRunActor({
-      ...base,
-      chain: ['alpha/a1'],
-      store,
-      clock,
-      call: async (req) => {
-        calls.push(req.model);
-        throw { status: 503, headers: { 'retry-after': '5' }, body: 'overloaded' };
-      },
-    });
+    const actor = overloadedRun(store, clock, calls);
     actor.start();
     await waitFor(actor, (s) => s.matches('backingOff'));
     await store.close();
