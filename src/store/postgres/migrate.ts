@@ -11,13 +11,18 @@ const LOCK_NAMESPACE = 'llm-failover migrations';
  * advisory lock keyed by the schema name: hosts starting together queue on the lock, and the
  * ones after the first find the work done. (A session-level lock would outlive the transaction
  * on a pooled connection; a lock taken through `pool.query` would end with its one statement.)
- * A schema newer than this version knows is refused, nothing written.
+ * A schema newer than this version knows is refused, nothing written; without `create`, so is
+ * a schema that holds no store.
  */
-export async function migrate(db: Database, schema: string, migrations: readonly Migration[] = PG_MIGRATIONS): Promise<number> {
+export async function migrate(db: Database, schema: string, create = true, migrations: readonly Migration[] = PG_MIGRATIONS): Promise<number> {
   const S = quoteIdent(schema);
   const latest = migrations.at(-1)?.version ?? 0;
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [LOCK_NAMESPACE, schema]);
+    if (!create) {
+      const { rows: found } = await tx.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${S}.llm_failover_migrations`]);
+      if (found[0]?.t == null) throw new StoreError('STORE_FAILED', db.where, `No store in schema ${schema} at ${db.where}`);
+    }
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${S}`);
     await tx.query(`CREATE TABLE IF NOT EXISTS ${S}.llm_failover_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);

@@ -97,7 +97,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
   const stopped = () => closedError;
 
   const ready = (async () => {
-    version = await db.retrying('opening the store', { maxWaitMs: o.busyWaitMs, stopped }, () => migrate(db, o.schema));
+    version = await db.retrying('opening the store', { maxWaitMs: o.busyWaitMs, stopped }, () => migrate(db, o.schema, o.createSchema));
     await listener.start();
   })();
   ready.catch(() => undefined); // a failed opening is reported by every call (and by `ready` itself)

@@ -27,6 +27,12 @@ export interface PostgresStoreOptions {
   cooldownCleanupIntervalMs?: number;
   /** Sessions whose history is kept in memory, so a run reads only the turns added since; 0 turns it off. */
   historyCacheSessions?: number;
+  /**
+   * Create the schema and tables when the schema holds no store (default true). false: opening
+   * such a schema fails (`STORE_FAILED`, "No store in schema …") and writes nothing, as the
+   * operations CLI wants for a mistyped URL.
+   */
+  createSchema?: boolean;
 }
 
 export interface ResolvedPostgresOptions {
@@ -39,12 +45,13 @@ export interface ResolvedPostgresOptions {
   now: (() => number) | undefined;
   cooldownCleanupIntervalMs: number;
   historyCacheSessions: number;
+  createSchema: boolean;
   /** Where the store is, for messages: host, port, database and schema, never user or password. */
   where: string;
 }
 
 const DEFAULTS = { poolSize: 10, connectTimeoutMs: 5_000, busyWaitMs: 30_000, cooldownCleanupIntervalMs: 60_000, historyCacheSessions: 256 };
-const KNOWN = new Set(['connectionString', 'pool', 'schema', 'now', ...Object.keys(DEFAULTS)]);
+const KNOWN = new Set(['connectionString', 'pool', 'schema', 'now', 'createSchema', ...Object.keys(DEFAULTS)]);
 export const DEFAULT_SCHEMA = 'llm_failover';
 
 function checkInt(field: string, v: unknown, min: number, max: number): number {
@@ -97,6 +104,7 @@ export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedP
     throw new ConfigError('schema', 'must be a PostgreSQL name: letters, digits and _, not starting with a digit, at most 63 characters');
   }
   if (options.now !== undefined && typeof options.now !== 'function') throw new ConfigError('now', 'must be a function returning the current time in ms');
+  if (options.createSchema !== undefined && typeof options.createSchema !== 'boolean') throw new ConfigError('createSchema', 'must be a boolean');
   const o = { ...DEFAULTS, ...options };
   return {
     connectionString: url,
@@ -108,6 +116,7 @@ export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedP
     now: options.now,
     cooldownCleanupIntervalMs: checkInt('cooldownCleanupIntervalMs', o.cooldownCleanupIntervalMs, 0, Number.MAX_SAFE_INTEGER),
     historyCacheSessions: checkInt('historyCacheSessions', o.historyCacheSessions, 0, Number.MAX_SAFE_INTEGER),
+    createSchema: options.createSchema ?? true,
     where: describe(url, options.pool, schema),
   };
 }
