@@ -98,7 +98,8 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
 
   const ready = (async () => {
     version = await db.retrying('opening the store', { maxWaitMs: o.busyWaitMs, stopped }, () => migrate(db, o.schema, o.createSchema));
-    await listener.start();
+    // not awaited: until it listens, waiters poll more often (and it wakes them all once it does)
+    if (!closedError) void listener.start();
   })();
   ready.catch(() => undefined); // a failed opening is reported by every call (and by `ready` itself)
 
