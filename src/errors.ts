@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'STORE_CORRUPT'
   | 'STORE_BUSY'
   | 'STORE_CLOSED'
+  | 'STORE_UNAVAILABLE'
   | 'STORE_FAILED';
 
 /**
@@ -91,11 +92,12 @@ export class SessionBusyError extends LlmFailoverError {
   }
 }
 
-export type StoreErrorCode = 'STORE_SCHEMA_TOO_NEW' | 'STORE_CORRUPT' | 'STORE_BUSY' | 'STORE_CLOSED' | 'STORE_FAILED';
+export type StoreErrorCode = 'STORE_SCHEMA_TOO_NEW' | 'STORE_CORRUPT' | 'STORE_BUSY' | 'STORE_CLOSED' | 'STORE_UNAVAILABLE' | 'STORE_FAILED';
 
 /**
  * The session store failed; `code` says why: a newer schema, a corrupt file, a database another
- * connection kept locked past the wait (`STORE_BUSY`), a closed store, or anything else
+ * connection kept locked past the wait (`STORE_BUSY`), a closed store, a database server that
+ * could not be reached or dropped the connection past the wait (`STORE_UNAVAILABLE`), or anything else
  * (`STORE_FAILED`, also every error a custom store throws, kept as `cause`).
  */
 export class StoreError extends LlmFailoverError {

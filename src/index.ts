@@ -10,13 +10,15 @@ export { classifyError, createClassifier, isClassification, scrubSecrets } from 
 export { FAILURE_REASONS, FAILURE_SCOPES } from './classify/types.js';
 export type { Classification, ClassifyContext, Classifier, FailureReason, FailureScope } from './classify/types.js';
 
-export { openSqliteStore, LATEST_SCHEMA_VERSION } from './store/index.js';
+export { openSqliteStore, openPostgresStore, LATEST_SCHEMA_VERSION } from './store/index.js';
 export type {
   RunStore,
   StoreOperations,
   SessionStore,
   SqliteSessionStore,
   SqliteStoreOptions,
+  PostgresSessionStore,
+  PostgresStoreOptions,
   SynchronousMode,
   IntegrityReport,
   Lease,

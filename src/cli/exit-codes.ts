@@ -18,9 +18,9 @@ export function exitCodeOf(e: unknown): ExitCode {
   return isLlmFailoverError(e) && USAGE_CODES.has(e.code) ? EXIT.usage : EXIT.failed;
 }
 
-/** The exit code of a store that could not be opened: unusable (2), unless it was only busy (1). */
+/** The exit code of a store that could not be opened: unusable (2), unless it was only busy or its server unreachable (1). */
 export function openFailureCodeOf(e: unknown): ExitCode {
-  return isLlmFailoverError(e) && (e.code === 'STORE_BUSY' || e.code === 'STORE_CLOSED') ? EXIT.failed : EXIT.usage;
+  return isLlmFailoverError(e) && (e.code === 'STORE_BUSY' || e.code === 'STORE_CLOSED' || e.code === 'STORE_UNAVAILABLE') ? EXIT.failed : EXIT.usage;
 }
 
 /** One line for stderr: the error's own message (the library's messages name the store and never hold a key). */

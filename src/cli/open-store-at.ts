@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, StoreError } from '../errors.js';
-import { openSqliteStore } from '../store/index.js';
+import { openPostgresStore, openSqliteStore } from '../store/index.js';
 import type { SessionStore } from '../store/types.js';
 
 export interface OpenStoreAtOptions {
@@ -29,15 +29,14 @@ function missingStore(path: string): string | undefined {
 
 /**
  * Opens the store at `location` for the CLI: the one place that turns a `--db` value into a
- * store. Today a SQLite file path; a `postgres://` URL is refused until the PostgreSQL store
- * lands. Unless `create`, a missing file is an error, never a new empty database. Rejects with
- * the store's typed errors (a damaged file, another program's, a newer schema) or ConfigError.
+ * store: a SQLite file path, or a `postgres://` URL (`?schema=` picks the schema). Unless
+ * `create`, a missing file or a schema without a store is an error, never a new empty store.
+ * Rejects with the store's typed errors (a damaged file, another program's, a newer schema, an
+ * unreachable server) or ConfigError.
  */
 export async function openStoreAt(location: string, { create = false }: OpenStoreAtOptions = {}): Promise<SessionStore> {
-  if (location.trim() === '') throw new ConfigError('--db', 'must name a store: a SQLite file path');
-  if (isPostgresUrl(location)) {
-    throw new ConfigError('--db', 'PostgreSQL stores are not supported by this version of the CLI yet; give a SQLite file path');
-  }
+  if (location.trim() === '') throw new ConfigError('--db', 'must name a store: a SQLite file path or a postgres:// URL');
+  if (isPostgresUrl(location)) return openPostgresAt(location, create);
   if (!create) {
     const problem = location === ':memory:' ? 'No store at :memory: (an in-memory store starts empty in every process)' : missingStore(location);
     if (problem) throw new StoreError('STORE_FAILED', location, problem);
@@ -45,6 +44,24 @@ export async function openStoreAt(location: string, { create = false }: OpenStor
     throw new StoreError('STORE_FAILED', location, `Cannot create a store at ${location}: directory ${dirname(resolve(location))} does not exist`);
   }
   const store = openSqliteStore({ path: location, busyWaitMs: CLI_WAIT_MS, openTimeoutMs: CLI_WAIT_MS });
+  try {
+    await store.ready;
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}
+
+async function openPostgresAt(url: string, create: boolean): Promise<SessionStore> {
+  let store;
+  try {
+    store = openPostgresStore({ connectionString: url, createSchema: create, busyWaitMs: CLI_WAIT_MS, poolSize: 2 });
+  } catch (e) {
+    // the option's name is the library's; at the terminal it is --db
+    if (e instanceof ConfigError) throw new ConfigError('--db', e.message.replace(/^Invalid option `[^`]*`: /, ''));
+    throw e;
+  }
   try {
     await store.ready;
   } catch (e) {

@@ -44,6 +44,11 @@ export class HistoryCache {
     return { turns: history.turns.slice(), messages: history.messages.slice() };
   }
 
+  /** The last seq cached for a session (0 when none): an asynchronous reader fetches the turns after it, then calls `read`. */
+  lastSeq(sessionId: string): number {
+    return this.#sessions.get(sessionId)?.turns.at(-1)?.seq ?? 0;
+  }
+
   /** A commit of this store landed: extend the cached history if it was up to date. */
   appended(sessionId: string, turns: readonly Turn[]): void {
     const cached = this.#sessions.get(sessionId);

@@ -74,8 +74,11 @@ describe('a bad --db', () => {
     await expectBadStore(['runs', '--db', path], /has schema version 99, newer than/);
   });
 
-  it('a PostgreSQL URL: not supported yet', async () => {
-    await expectBadStore(['sessions', '--db', 'postgres://postgres@127.0.0.1:5432/test'], /`--db`: PostgreSQL stores are not supported by this version of the CLI yet/);
+  it('a malformed PostgreSQL URL: named, its password never echoed (the stores themselves: postgres.test.ts)', async () => {
+    const r = await runBinary(['sessions', '--db', 'postgres://app:s3cret-pw@db.internal:notaport/gateway'], { cwd: tmp.dir });
+    expect([r.code, r.killed, r.stdout]).toEqual([2, false, '']);
+    expect(r.stderr).toMatch(/^llm-failover: Invalid option `--db`: is not a URL of the form postgres:\/\/user@host:port\/database\n$/);
+    expect(r.stderr).not.toContain('s3cret-pw');
   });
 
   it('from LLM_FAILOVER_DB too', async () => {

@@ -96,6 +96,7 @@ async function output() {
     case 'STORE_SCHEMA_TOO_NEW':
     case 'STORE_BUSY':
     case 'STORE_CLOSED':
+    case 'STORE_UNAVAILABLE':
     case 'STORE_FAILED':
       expectTypeOf(out.error.message).toEqualTypeOf<string>();
       break;

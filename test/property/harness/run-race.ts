@@ -25,8 +25,12 @@ export interface RaceTrace {
   hung: boolean;
 }
 
-/** What a race needs of a store: the engine's port, the session's turns, and closing. */
-export type RaceStore = RunStore & Pick<StoreOperations, 'listTurns' | 'close'>;
+/**
+ * What a race needs of a store: the engine's port, the session's turns, and closing; and for a
+ * store over a network (PostgreSQL), whether a statement is still on its way, which the
+ * scheduler cannot see (the race only moves simulated time once nothing is in flight).
+ */
+export type RaceStore = RunStore & Pick<StoreOperations, 'listTurns' | 'close'> & { busy?: () => boolean };
 
 /** Builds the store all runs of a race share; mutants get each run's messages to misbehave with. */
 export type RaceStoreFactory = (messagesOf: (runId: string) => readonly Message[]) => RaceStore;
@@ -59,7 +63,7 @@ export async function runRace(race: Race, s: fc.Scheduler, makeStore: RaceStoreF
       traces.push(trace);
       const used = new Map<string, number>();
       const tags = new WeakMap<object, Extract<RaceOutcome, { kind: 'fail' }>>();
-      const answer = async (req: CallRequest) => {
+      const scripted = async (req: CallRequest) => {
         const key = scriptKey(req.provider, req.model, req.profileId);
         const n = used.get(key) ?? 0;
         used.set(key, n + 1);
@@ -69,6 +73,13 @@ export async function runRace(race: Race, s: fc.Scheduler, makeStore: RaceStoreF
         const thrown = { ...o.payload };
         tags.set(thrown, o);
         throw thrown;
+      };
+      // fast-check calls `answer` at once and hands its promise over only when it triggers the
+      // task: a failure would count as unhandled meanwhile, whenever the trigger waits for I/O
+      const answer = (req: CallRequest) => {
+        const p = scripted(req);
+        p.catch(() => undefined);
+        return p;
       };
       const scheduled = s.scheduleFunction(answer);
       const controller = new AbortController();
@@ -102,6 +113,10 @@ export async function runRace(race: Race, s: fc.Scheduler, makeStore: RaceStoreF
     for (let step = 0; step < 5_000; step++) {
       await s.waitIdle();
       await settle();
+      while (store.busy?.()) {
+        await new Promise((r) => setTimeout(r, 1));
+        await settle();
+      }
       if (actors.every((a) => a.getSnapshot().status !== 'active')) {
         hung = false;
         break;

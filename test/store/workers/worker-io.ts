@@ -1,11 +1,13 @@
 // Shared by the worker scripts: their start, their options, a line protocol on stdout and a
 // seeded random source.
-import { openSqliteStore, type SqliteSessionStore } from '../../../src/store/index.js';
+import { openPostgresStore, openSqliteStore } from '../../../src/store/index.js';
+import type { SessionStore } from '../../../src/store/types.js';
 
 export type WorkerLine =
   | { type: 'run'; runId: string; sessionId: string; status: string; code?: string; message?: string; user?: string; reply?: string }
   | { type: 'progress'; committed: number }
   | { type: 'calling'; runId: string }
+  | { type: 'calls'; runId: string; status: string; providers: string[] }
   | { type: 'problem'; what: string }
   | { type: 'locked' }
   | { type: 'released' }
@@ -55,11 +57,16 @@ export function argJson<T>(): T {
   return JSON.parse(raw) as T;
 }
 
-/** The start of every worker: report unhandled errors, read the options, open the shared database. */
-export function startWorker<O extends { dbPath: string }>(): { o: O; store: SqliteSessionStore } {
+/**
+ * The start of every worker: report unhandled errors, read the options, open the shared
+ * database: a SQLite file, or with a postgres:// URL (`?schema=`) a PostgreSQL store with a pool
+ * of its own, as a host behind a load balancer has.
+ */
+export function startWorker<O extends { dbPath: string }>(): { o: O; store: SessionStore & { ready: Promise<void> } } {
   failOnUnhandled();
   const o = argJson<O>();
-  return { o, store: openSqliteStore({ path: o.dbPath }) };
+  const store = /^postgres(ql)?:\/\//.test(o.dbPath) ? openPostgresStore({ connectionString: o.dbPath, poolSize: 4 }) : openSqliteStore({ path: o.dbPath });
+  return { o, store };
 }
 
 /** Options of engine-runs.ts and store-runs.ts: `runs` runs on `sessions` sessions, `concurrency` at a time. */

@@ -1,0 +1,77 @@
+import type { FailureReason } from '../../classify/types.js';
+import { ConfigError } from '../../errors.js';
+import type { CooldownEntry, CooldownKey } from '../../types.js';
+import type { CooldownMatch } from '../types.js';
+import type { Queryable } from './database.js';
+import type { PgStatements } from './statements.js';
+import { checkPgText } from './text.js';
+
+interface CooldownRow {
+  provider: string;
+  profile_id: string;
+  model: string;
+  until: number;
+  reason: string;
+  failures: number;
+}
+
+function rowToEntry(r: CooldownRow): CooldownEntry {
+  const e: CooldownEntry = { provider: r.provider, until: r.until, reason: r.reason as FailureReason, failures: r.failures };
+  if (r.profile_id !== '') e.profileId = r.profile_id;
+  if (r.model !== '') e.model = r.model;
+  return e;
+}
+
+function checkEntry(e: CooldownEntry): void {
+  if (typeof e.provider !== 'string' || e.provider === '') throw new ConfigError('cooldown.provider', 'must be a non-empty string');
+  if (typeof e.until !== 'number' || Number.isNaN(e.until)) throw new ConfigError('cooldown.until', 'must be a time in ms (Infinity allowed)');
+  if (!Number.isSafeInteger(e.failures) || e.failures < 0 || e.failures > 2 ** 31 - 1) throw new ConfigError('cooldown.failures', 'must be a non-negative integer');
+  // the key must read back exactly, or the entry could never be cleared
+  checkPgText('cooldown.provider', e.provider);
+  if (e.profileId !== undefined) checkPgText('cooldown.profileId', e.profileId);
+  if (e.model !== undefined) checkPgText('cooldown.model', e.model);
+  checkPgText('cooldown.reason', e.reason);
+}
+
+/**
+ * Cooldowns shared by every host using the schema: the point of a shared store (host B honours
+ * the exhaustion host A just saw). Expired rows are deleted at most once per interval of the
+ * callers' clock, inside a run's opening, never on the wall clock (a simulated engine clock
+ * would call every entry expired).
+ */
+export function createPgCooldowns(q: PgStatements, cleanupIntervalMs: number) {
+  let lastCleanupAt: number | undefined;
+  return {
+    async active(c: Queryable, providers: readonly string[], now: number): Promise<CooldownEntry[]> {
+      if (providers.length === 0) return [];
+      const { rows } = await c.query<CooldownRow>(q.activeCooldowns, [[...new Set(providers)], now]);
+      return rows.map(rowToEntry);
+    },
+    async maybeCleanup(c: Queryable, now: number): Promise<void> {
+      if (lastCleanupAt !== undefined && now >= lastCleanupAt && now - lastCleanupAt < cleanupIntervalMs) return;
+      lastCleanupAt = now;
+      await c.query(q.deleteExpiredCooldowns, [now]);
+    },
+    /** Checks before any I/O, so a bad entry is a ConfigError naming the field, never a server error. */
+    check: checkEntry,
+    async put(c: Queryable, e: CooldownEntry): Promise<void> {
+      await c.query(q.upsertCooldown, [e.provider, e.profileId ?? '', e.model ?? '', e.until, e.reason, e.failures]);
+    },
+    async clear(c: Queryable, keys: readonly CooldownKey[]): Promise<void> {
+      if (keys.length === 0) return;
+      await c.query(q.deleteCooldowns, [keys.map((k) => k.provider), keys.map((k) => k.profileId ?? ''), keys.map((k) => k.model ?? '')]);
+    },
+    async deleteExpired(c: Queryable, now: number): Promise<number> {
+      lastCleanupAt = now;
+      return (await c.query(q.deleteExpiredCooldowns, [now])).rowCount ?? 0;
+    },
+    async all(c: Queryable, now: number): Promise<CooldownEntry[]> {
+      return (await c.query<CooldownRow>(q.allCooldowns, [now])).rows.map(rowToEntry);
+    },
+    async clearMatching(c: Queryable, m: CooldownMatch): Promise<number> {
+      return (await c.query(q.deleteCooldownsMatching, [m.provider ?? null, m.profileId ?? null, m.model ?? null])).rowCount ?? 0;
+    },
+  };
+}
+
+export type PgCooldowns = ReturnType<typeof createPgCooldowns>;

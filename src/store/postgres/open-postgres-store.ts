@@ -1,0 +1,266 @@
+import pg from 'pg';
+import { ConfigError, StoreError } from '../../errors.js';
+import { MAX_TIMER_MS } from '../../timer-bounds.js';
+import type { CooldownEntry, CooldownKey } from '../../types.js';
+import { HistoryCache } from '../history-cache.js';
+import { SessionWakeups } from '../session-wakeups.js';
+import type { Lease, OpenedRun, OpenRunArgs, PruneResult, SessionStore, WaitOptions } from '../types.js';
+import { createPgCooldowns } from './cooldowns.js';
+import { Database, type Queryable } from './database.js';
+import { toStoreError } from './errors.js';
+import { createPgLeaseTaker, renewPgLease } from './lease.js';
+import { migrate } from './migrate.js';
+import { createPgOperations } from './operations.js';
+import { resolvePostgresOptions, type PostgresStoreOptions } from './options.js';
+import { ReleaseListener } from './release-listener.js';
+import { createPgRunEndings } from './run-endings.js';
+import { pgStatements, releaseChannel } from './statements.js';
+import { checkPgText } from './text.js';
+import { createArrivalOrder, waitForPgLease } from './wait-for-lease.js';
+
+/** How long close() tries to close the rows of the runs in flight before leaving their leases to expire. */
+const CLOSE_WAIT_MS = 5_000;
+
+/** The PostgreSQL store: the whole SessionStore contract, for many hosts sharing sessions, leases and cooldowns. */
+export interface PostgresSessionStore extends SessionStore {
+  /** Settles when the schema is in place (created or migrated); every call waits for it. Rejects as opening failed. */
+  readonly ready: Promise<void>;
+  /** The schema version in the database; undefined while still opening. */
+  schemaVersion(): number | undefined;
+  /** Deletes every cooldown that has ended at `now`; returns how many rows went. */
+  deleteExpiredCooldowns(now: number): Promise<number>;
+}
+
+interface InFlight {
+  lease: Lease;
+  onRevoked: ((error: StoreError) => void) | undefined;
+}
+
+function checkWait(field: string, v: number | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || Number.isNaN(v) || v < 0) throw new ConfigError(field, `must be a non-negative number of ms, got ${String(v)}`);
+  return Math.min(v, MAX_TIMER_MS);
+}
+
+function checkOpenArgs(a: OpenRunArgs): void {
+  for (const field of ['runId', 'sessionId'] as const) {
+    if (typeof a[field] !== 'string' || a[field] === '') throw new ConfigError(field, 'must be a non-empty string');
+    checkPgText(field, a[field]);
+  }
+  if (typeof a.leaseTtlMs !== 'number' || !(a.leaseTtlMs > 0) || a.leaseTtlMs > MAX_TIMER_MS) {
+    throw new ConfigError('leaseTtlMs', `must be a positive number of ms, at most ${MAX_TIMER_MS}, got ${String(a.leaseTtlMs)}`);
+  }
+  checkWait('lockWaitMs', a.lockWaitMs, 0);
+  if (!Array.isArray(a.providers)) throw new ConfigError('providers', 'must be an array of provider names');
+}
+
+function ownPool(connectionString: string, size: number, connectTimeoutMs: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: size, connectionTimeoutMillis: connectTimeoutMs, idleTimeoutMillis: 10_000 });
+  // an idle connection the server dropped (a restart) must not crash the host: the pool forgets it
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/**
+ * Opens the PostgreSQL session store: many hosts on one database share sessions, leases (with
+ * fencing tokens checked in every write) and cooldowns. Returns at once; the schema is created or
+ * migrated in the background (`ready`), under an advisory lock so hosts starting together do not
+ * race, and every call waits for it.
+ *
+ * @example
+ * const store = openPostgresStore({ connectionString: 'postgres://app@db.internal:5432/gateway?schema=llm' });
+ * await store.ready;
+ */
+export function openPostgresStore(options: PostgresStoreOptions): PostgresSessionStore {
+  const o = resolvePostgresOptions(options);
+  const where = o.where;
+  const pool = o.pool ?? ownPool(o.connectionString!, o.poolSize, o.connectTimeoutMs);
+  const db = new Database(pool, where);
+  const q = pgStatements(o.schema);
+  const channel = releaseChannel(o.schema);
+  const wakeups = new SessionWakeups();
+  const history = new HistoryCache(o.historyCacheSessions);
+  const cooldowns = createPgCooldowns(q, o.cooldownCleanupIntervalMs);
+  const taker = createPgLeaseTaker(db, q, cooldowns, history);
+  const endings = createPgRunEndings(db, q, history, channel);
+  const ops = createPgOperations(q);
+  const listenerConfig: pg.ClientConfig = o.connectionString
+    ? { connectionString: o.connectionString, connectionTimeoutMillis: o.connectTimeoutMs }
+    : { ...(pool as unknown as { options: pg.ClientConfig }).options };
+  const listener = new ReleaseListener(listenerConfig, channel, wakeups);
+  const inOrder = createArrivalOrder();
+  const inFlight = new Map<string, InFlight>();
+  const tickets = new Set<number>();
+  let closedError: StoreError | undefined;
+  let closing: Promise<void> | undefined;
+  let version: number | undefined;
+  const stopped = () => closedError;
+
+  const ready = (async () => {
+    version = await db.retrying('opening the store', { maxWaitMs: o.busyWaitMs, stopped }, () => migrate(db, o.schema, o.createSchema));
+    // not awaited: until it listens, waiters poll more often (and it wakes them all once it does)
+    if (!closedError) void listener.start();
+  })();
+  ready.catch(() => undefined); // a failed opening is reported by every call (and by `ready` itself)
+
+  const use = async (): Promise<void> => {
+    if (closedError) throw closedError;
+    await ready;
+    if (closedError) throw closedError;
+  };
+  /** One call: waits for the schema, then runs `fn`, again on a fresh connection while the server is away (within the bound). */
+  const call = async <T>(doing: string, maxWaitMs: number, fn: () => Promise<T>): Promise<T> => {
+    await use();
+    return db.retrying(doing, { maxWaitMs, stopped }, fn);
+  };
+  const bound = (w: WaitOptions | undefined) => checkWait('maxWaitMs', w?.maxWaitMs, o.busyWaitMs);
+  const read = <T>(doing: string, fn: (c: Queryable) => Promise<T>): Promise<T> => call(doing, o.busyWaitMs, () => fn(db.direct));
+  const released = (sessionId: string) => wakeups.wake(sessionId);
+
+  const store: PostgresSessionStore = {
+    path: where,
+    ready,
+
+    async openRun(a) {
+      checkOpenArgs(a);
+      let opened: OpenedRun;
+      try {
+        await use();
+        opened = await waitForPgLease(
+          { taker, wakeups, inOrder, listening: () => listener.listening, now: o.now, stopped, tickets, storeError: (e) => toStoreError(e, where, 'taking a session lease') },
+          a,
+        );
+      } catch (e) {
+        // A waiter stopped by close() rejects after close() has settled and its caller resumed
+        // (as with SQLite, whose close is immediate), not while the caller still awaits close().
+        if (e === closedError && closing) {
+          await closing;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        throw e;
+      }
+      inFlight.set(a.runId, { lease: opened.lease, onRevoked: a.onRevoked });
+      return opened;
+    },
+
+    async renewLease(lease, now, ttlMs, w) {
+      const maxWaitMs = bound(w);
+      try {
+        const renewed = await call('renewing a lease', maxWaitMs, () => renewPgLease(db, q, lease, ttlMs, now));
+        const run = inFlight.get(lease.runId);
+        if (run) run.lease = renewed;
+        return renewed;
+      } catch (e) {
+        if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(lease.runId);
+        throw e;
+      }
+    },
+
+    async commitRun(lease, a) {
+      const maxWaitMs = bound(a);
+      endings.checkCommit(lease, a);
+      try {
+        const out = await call('committing a run', maxWaitMs, () => endings.commitRun(lease, a, released));
+        inFlight.delete(a.runId);
+        return out;
+      } catch (e) {
+        // orphaned: the run no longer holds the session; any other failure leaves it to failRun (or close)
+        if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(a.runId);
+        throw e;
+      }
+    },
+
+    async failRun(lease, a) {
+      const maxWaitMs = bound(a);
+      endings.checkFail(lease, a);
+      await call('recording a failed run', maxWaitMs, () => endings.failRun(lease, a, released));
+      inFlight.delete(a.runId);
+    },
+
+    async activeCooldowns(providers, now, w) {
+      return call('reading cooldowns', bound(w), () => cooldowns.active(db.direct, providers, now));
+    },
+    async putCooldown(e: CooldownEntry, w?: WaitOptions) {
+      const maxWaitMs = bound(w);
+      cooldowns.check(e);
+      await call('writing a cooldown', maxWaitMs, () => cooldowns.put(db.direct, e));
+    },
+    async clearCooldowns(keys: readonly CooldownKey[], w?: WaitOptions) {
+      await call('clearing cooldowns', bound(w), () => cooldowns.clear(db.direct, keys));
+    },
+
+    listSessions: async (query) => {
+      ops.checkLimit(query?.limit);
+      return read('listing sessions', (c) => ops.listSessions(c, query));
+    },
+    getSession: (sessionId) => read('reading a session', (c) => ops.getSession(c, sessionId)),
+    listTurns: (sessionId) => read('listing turns', (c) => ops.listTurns(c, sessionId)),
+    listRuns: async (query) => {
+      ops.checkLimit(query?.limit);
+      return read('listing runs', (c) => ops.listRuns(c, query));
+    },
+    getRun: (runId) => read('reading a run', (c) => ops.getRun(c, runId)),
+    listOrphans: () => read('listing orphans', (c) => ops.listOrphans(c)),
+    listCooldowns: (now) => read('listing cooldowns', (c) => cooldowns.all(c, now)),
+    clearCooldownsMatching: (match) => read('clearing cooldowns', (c) => cooldowns.clearMatching(c, match)),
+    deleteExpiredCooldowns: (now) => read('deleting expired cooldowns', (c) => cooldowns.deleteExpired(c, now)),
+
+    async prune({ before }) {
+      if (typeof before !== 'number' || Number.isNaN(before)) throw new ConfigError('before', 'must be a time in ms');
+      const total: PruneResult = { runs: 0, attempts: 0, orphans: 0 };
+      for (let more = true; more; ) {
+        const batch = await read('pruning runs', (c) => ops.pruneBatch(c, before));
+        total.runs += batch.runs;
+        total.attempts += batch.attempts;
+        total.orphans += batch.orphans;
+        more = batch.more;
+      }
+      return total;
+    },
+
+    schemaVersion: () => version,
+
+    close() {
+      if (closing) return closing;
+      closedError = new StoreError('STORE_CLOSED', where, `Store ${where} is closed`);
+      wakeups.wakeAll();
+      const runs = [...inFlight.values()];
+      inFlight.clear();
+      const waiting = [...tickets];
+      tickets.clear();
+      const now = o.now?.() ?? Date.now();
+      const message = 'the store was closed while the run was in flight';
+      const endRuns = async () => {
+        if (version === undefined || (runs.length === 0 && waiting.length === 0)) return;
+        await db.retrying('closing the runs in flight', { maxWaitMs: Math.min(CLOSE_WAIT_MS, o.busyWaitMs), stopped: () => undefined }, () =>
+          db.transaction(async (tx) => {
+            if (runs.length > 0) await tx.query(q.closeRuns, [runs.map((r) => r.lease.runId), now, message]);
+            for (const { lease } of runs) {
+              const payload = Buffer.byteLength(lease.sessionId) < 7_000 ? lease.sessionId : '';
+              await tx.query(q.releaseLease, [lease.sessionId, lease.runId, lease.token, 0, now, channel, payload]);
+            }
+            if (waiting.length > 0) await tx.query(q.deleteTickets, [waiting]);
+          }),
+        );
+      };
+      const finish = async () => {
+        const reason = new StoreError('STORE_CLOSED', where, `Store ${where} was closed while the run held its session; the run was closed as failed and the session released`);
+        for (const r of runs) {
+          try {
+            r.onRevoked?.(reason);
+          } catch {
+            // the caller's own bug must not stop the others from learning it
+          }
+        }
+        await listener.stop();
+        if (!o.pool) await pool.end().catch(() => undefined);
+      };
+      closing = ready
+        .then(endRuns)
+        .catch(() => undefined) // leases left to expire if the server is away
+        .then(finish);
+      return closing;
+    },
+  };
+  return store;
+}
