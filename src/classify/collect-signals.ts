@@ -41,7 +41,7 @@ const NORMAL_FINISH = /^(stop|length|tool_calls|function_call|end_turn|max_token
 const MESSAGE_KEYS = ['message', 'Message', 'msg', 'detail', 'error_description', 'errorMessage', 'error_msg', 'errorMsg', 'statusText'];
 const STATUS_KEYS = ['status', 'statusCode', 'status_code', 'httpStatus', 'httpStatusCode'];
 const CODE_KEYS = ['code', 'type', 'error_type', 'errorType', '__type', 'errorCode', 'error_code', 'reason', 'limit_source', 'Code'];
-const NESTED_KEYS = ['error', 'detail', 'cause', 'lastError', 'errors', 'response', 'body', 'responseBody', 'data', 'details', 'innererror', 'innerError', 'metadata', 'raw', 'choices', 'candidates', 'promptFeedback', 'provider_specific_fields', '$metadata', 'originalError', 'violations'];
+const NESTED_KEYS = ['error', 'detail', 'cause', 'lastError', 'errors', 'response', 'body', 'responseBody', 'data', 'details', 'innererror', 'innerError', 'metadata', 'raw', 'choices', 'candidates', 'promptFeedback', 'provider_specific_fields', '$metadata', 'originalError', 'violations', 'delta'];
 const BODY_KEYS = new Set(['error', 'detail', 'body', 'responseBody', 'data', 'details', 'innererror', 'innerError', 'metadata', 'raw', 'choices', 'candidates', 'promptFeedback', 'provider_specific_fields']);
 const HEADER_KEYS = ['headers', 'responseHeaders'];
 
@@ -84,7 +84,7 @@ interface QueueItem {
   inBody: boolean;
 }
 
-const FINISH_KEYS = ['finish_reason', 'finishReason', 'blockReason', 'block_reason'];
+const FINISH_KEYS = ['finish_reason', 'finishReason', 'blockReason', 'block_reason', 'stop_reason'];
 const QUOTA_NAME_KEYS = ['quotaId', 'quotaMetric'];
 const QUOTA_VALUE_KEYS = ['quota_limit_value', 'quotaValue'];
 const RETRYABLE_KEYS = ['isRetryable', 'retryable'];

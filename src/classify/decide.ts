@@ -126,10 +126,14 @@ function firstError(statuses: readonly number[]): number | undefined {
   return undefined;
 }
 
+// A link's path is an address, not the message's words: `...#max-tokens-and-context-window-size` names no overflow.
+const LINK_PATH = /\b(https?:\/\/[a-z0-9.-]+)[/?#][^\s"'<>)\]]*/gi;
+const withoutLinkPaths = (text: string): string => (text.includes('://') ? text.replace(LINK_PATH, '$1') : text);
+
 /** The text the rules read: best sources first, each already cut to 10 kB, all together bounded. */
 function ruleText(signals: Signals): string {
   const parts: string[] = [];
-  for (const t of [...signals.texts].sort(byRank)) parts.push(t.text);
+  for (const t of [...signals.texts].sort(byRank)) parts.push(withoutLinkPaths(t.text));
   for (const c of signals.codes) parts.push(c.value);
   return parts.join('\n').slice(0, LIMITS.matchChars);
 }

@@ -33,7 +33,8 @@ function readStream(s: string): BodyParts {
     const line = raw.trim();
     if (line.startsWith('data:')) {
       const payload = line.slice(5).trim();
-      if (payload.startsWith('{') && /error/i.test(payload)) {
+      // A finish or stop reason travels in a late event (Anthropic `message_delta` "refusal"): the walk decides whether it is normal.
+      if (payload.startsWith('{') && (/error/i.test(payload) || /"(stop_reason|finish_reason|finishReason)"\s*:\s*"/.test(payload))) {
         const v = tryJson(payload);
         if (v !== undefined) parts.objects.push(v);
       }
@@ -101,7 +102,8 @@ export function readBody(input: string): BodyParts {
     const v = tryJson(trimmed);
     if (v !== undefined) return { objects: [v], codes: [] };
     // A cut-off success body holds model output, whose words must not be read as an error.
-    if (/^(\{\s*"|\[\s*[{"[])/.test(trimmed) && !/"error"/i.test(trimmed)) return { objects: [], codes: [] };
+    // A Python repr (`[{'type': 'value_error', ...}]`, pydantic's list in vLLM or FastAPI messages) is no cut JSON: its words count.
+    if (/^(\{\s*"|\[\s*(\{\s*"|"|\[))/.test(trimmed) && !/"error"/i.test(trimmed)) return { objects: [], codes: [] };
   }
   if (looksLikeStream(trimmed)) {
     const parts = readStream(trimmed);

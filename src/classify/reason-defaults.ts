@@ -36,13 +36,13 @@ export const REASON_DEFAULTS: Record<FailureReason, ReasonDefaults> = {
  * Which text reasons may refine a base reason. A status or broad category is only a default, so
  * wording may sharpen it, but not everywhere: a 429 is the caller's limit unless the words name capacity, a request too large for the window or a block, a
  * 402 is billing whatever the words, and a 401/403 keeps auth unless the text names money, quota,
- * rate or moderation.
+ * rate, moderation or a model that is gone ("Model disabled." sent as 403).
  * `'*'` means any reason.
  */
 export const BASE_REFINEMENTS: Partial<Record<FailureReason, readonly FailureReason[] | '*'>> = {
   rate_limit: ['quota_exhausted', 'billing', 'overloaded', 'context_overflow', 'content_policy'],
   billing: [],
-  auth: ['billing', 'quota_exhausted', 'rate_limit', 'content_policy'],
+  auth: ['billing', 'quota_exhausted', 'rate_limit', 'content_policy', 'model_not_found'],
 };
 
 /**

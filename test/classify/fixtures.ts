@@ -13,6 +13,8 @@ export interface Payload {
   body: string | object;
   reason: FailureReason;
   scope: FailureScope;
+  /** Whether the provider documents that calling the same candidate again may succeed (labelled from batch 4 on). */
+  retryable?: boolean;
   /** The wait the provider asked for, in ms. */
   retryAfterMs?: number;
   /** A limit that waiting never frees (a quota of 0): no retry timing may come out. */

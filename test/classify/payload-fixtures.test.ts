@@ -50,6 +50,12 @@ describe('error-payloads.json: real provider payloads, our labels', () => {
     expect(missesOf(results)).toEqual(DISAGREEMENTS.map(({ id, expected, got }) => ({ id, expected, got })));
   });
 
+  it('says retryable where the provider documents that calling the same candidate again may succeed', () => {
+    const labelled = results.filter(({ p }) => p.retryable !== undefined);
+    for (const { p, c } of labelled) expect(c.retryable, p.id).toBe(p.retryable);
+    expect(labelled.length).toBeGreaterThanOrEqual(60);
+  });
+
   it('reads the retry timing the provider asked for, and none for a limit that waiting never frees', () => {
     for (const { p, c } of results) {
       if (p.retryAfterMs !== undefined) expect(c.retryAfterMs, p.id).toBe(p.retryAfterMs);

@@ -5,8 +5,10 @@ export const AWS_BEDROCK_RULES: RuleTable = {
   title: 'AWS Bedrock',
   providers: ['aws-bedrock', 'amazon-bedrock', 'bedrock'],
   headerPrefixes: ['x-amzn-'],
+  // Bedrock runtime quotas (tokens and requests per minute and per day) are set per model, per Region, per account.
+  defaultScopes: { quota_exhausted: 'model' },
   rules: [
-    { code: /^servicequotaexceededexception$/i, reason: 'quota_exhausted', note: 'the account quota is used up (400)' },
+    { code: /^servicequotaexceededexception$/i, reason: 'quota_exhausted', scope: 'profile', note: 'the service quota of the account is used up (400): its words name the account, not a model' },
     { code: /^throttlingexception$/i, reason: 'rate_limit', note: '429, or a stream event after 200' },
     { code: /^modeltimeoutexception$/i, reason: 'timeout', scope: 'model', note: '408: the model took too long' },
     { code: /^(modelerrorexception|modelstreamerrorexception)$/i, reason: 'server_error', scope: 'model', note: '424: the model failed' },

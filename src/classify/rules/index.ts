@@ -6,6 +6,7 @@ import { GOOGLE_RULES } from './google.js';
 import { GROQ_RULES } from './groq.js';
 import { MOONSHOT_RULES } from './moonshot.js';
 import { OPENAI_RULES } from './openai.js';
+import { OPENCODE_GO_RULES } from './opencode-go.js';
 import { OPENROUTER_RULES } from './openrouter.js';
 import { QWEN_RULES } from './qwen.js';
 import type { RuleTable } from './types.js';
@@ -26,6 +27,7 @@ export const FAMILY_TABLES: readonly RuleTable[] = [
   MOONSHOT_RULES,
   XAI_RULES,
   QWEN_RULES,
+  OPENCODE_GO_RULES,
 ];
 
 /** `openai-codex/gpt-5.5` or `anthropic:default` → `openai-codex` / `anthropic`. */
