@@ -98,13 +98,13 @@ export function exhaust(ctx: RunContext): Step {
 export function startAttempt(ctx: RunContext): Step {
   const events: RunEvent[] = [];
   const last = ctx.attempts.at(-1);
-  // The host already showed the broken stream's text: tell it to drop that before new text arrives.
-  if (last?.reason === 'interrupted') events.push({ type: 'reply.reset', runId: ctx.runId, at: ctx.now, attempt: last.n, reason: 'interrupted' });
+  // The host already showed a failed attempt's text (a break, a stall, a timeout): tell it to drop that before new text arrives.
+  if (last?.outcome === 'failed' && last.streamed) events.push({ type: 'reply.reset', runId: ctx.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' });
   events.push({ type: 'attempt.started', runId: ctx.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing });
   return { patch: { attemptStartedAt: ctx.now }, events };
 }
 
-function record(ctx: RunContext, at: number, durationMs: number, failure?: Classification): AttemptRecord {
+function record(ctx: RunContext, at: number, durationMs: number, failure?: Classification, extra?: Pick<AttemptRecord, 'streamed' | 'usage'>): AttemptRecord {
   return {
     n: ctx.attempts.length + 1,
     ...current(ctx),
@@ -115,12 +115,14 @@ function record(ctx: RunContext, at: number, durationMs: number, failure?: Class
     startedAt: ctx.attemptStartedAt,
     durationMs,
     ...(ctx.probing ? { probe: true } : {}),
+    ...(extra?.streamed ? { streamed: true } : {}),
+    ...(extra?.usage ? { usage: extra.usage } : {}),
   };
 }
 
 export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, { ok: true }>): Step {
   const at = current(ctx);
-  const attempt = record(ctx, out.at, out.durationMs);
+  const attempt = record(ctx, out.at, out.durationMs, undefined, out.usage ? { usage: out.usage } : undefined);
   // A success proves wrong every cooldown that would have blocked this very call.
   const proven = ctx.cooldowns.filter((c) => covers(c, at.provider, at.model, at.profileId));
   const events: RunEvent[] = [
@@ -157,7 +159,7 @@ function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | unde
 export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { ok: false }>): Step {
   const call = current(ctx);
   const failure = out.failure;
-  const attempt = record(ctx, out.at, out.durationMs, failure);
+  const attempt = record(ctx, out.at, out.durationMs, failure, out);
   const seen: RunView = { ...ctx, now: out.at, cooldowns: out.cooldowns ?? ctx.cooldowns, attempts: [...ctx.attempts, attempt] };
   const block = blockForFailure(seen, failure, call);
   const after: RunView = { ...seen, cooldowns: upsert(seen.cooldowns, block.shared), ownBlocks: [...ctx.ownBlocks, block.own] };
@@ -213,6 +215,24 @@ export function attemptTimedOut(ctx: RunContext, timeoutMs: number): Step {
     durationMs: timeoutMs,
     failure: { reason: 'timeout', scope: 'request', retryable: true, message: `no answer within ${timeoutMs} ms` },
   });
+}
+
+/** A stream that kept producing reached the run's deadline: its text was shown, the run is out of time. */
+export function streamCutAtDeadline(ctx: RunContext): Step {
+  const durationMs = Math.max(0, ctx.deadlineAt - ctx.attemptStartedAt);
+  return callFailed(ctx, {
+    ok: false,
+    at: Math.max(ctx.deadlineAt, ctx.now),
+    durationMs,
+    streamed: true,
+    failure: { reason: 'timeout', scope: 'request', retryable: true, message: `the stream was still producing at the run deadline (${ctx.policy.deadlineMs} ms)` },
+  });
+}
+
+/** The call's first text delta: from now on only the idle limit and the deadline bound it. */
+export function streamStarted(ctx: RunContext, event: { text: string; at?: number }): Step {
+  const { events } = deltaReceived(ctx, event);
+  return { patch: event.at !== undefined ? { now: Math.max(ctx.now, event.at) } : {}, events };
 }
 
 export function attemptTimeoutMs(ctx: RunContext): number {
@@ -281,8 +301,8 @@ export function fail(ctx: RunContext, failure: RunFailure, reason: string, detai
 }
 
 /** A text delta of the streaming call in flight, passed on to the host. */
-export function deltaReceived(ctx: RunContext, event: { text: string }): Step {
-  return { patch: {}, events: [{ type: 'reply.delta', runId: ctx.runId, at: ctx.now, attempt: ctx.attempts.length + 1, text: event.text }] };
+export function deltaReceived(ctx: RunContext, event: { text: string; at?: number }): Step {
+  return { patch: {}, events: [{ type: 'reply.delta', runId: ctx.runId, at: event.at ?? ctx.now, attempt: ctx.attempts.length + 1, text: event.text }] };
 }
 
 export function announceSucceeded(ctx: RunContext): Step {
@@ -294,8 +314,13 @@ export function announceSucceeded(ctx: RunContext): Step {
 
 export function announceFailed(ctx: RunContext): Step {
   const error = failureError(ctx);
+  const last = ctx.attempts.at(-1);
+  // The host showed this attempt's text and it is not the answer: drop it, whatever ended the run.
+  const reset: RunEvent[] =
+    last?.outcome === 'failed' && last.streamed ? [{ type: 'reply.reset', runId: ctx.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' }] : [];
   return {
     patch: {},
-    events: [{ type: 'run.failed', runId: ctx.runId, at: ctx.now, sessionId: ctx.sessionId, code: error.code, message: error.message, attempts: ctx.attempts.length }],
+    events: [
+      ...reset,{ type: 'run.failed', runId: ctx.runId, at: ctx.now, sessionId: ctx.sessionId, code: error.code, message: error.message, attempts: ctx.attempts.length }],
   };
 }

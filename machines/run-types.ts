@@ -110,7 +110,17 @@ export interface StepOutput {
 }
 export type CallProviderOutput =
   | ({ ok: true; at: number; durationMs: number } & StepOutput)
-  | { ok: false; failure: Classification; at: number; durationMs: number; cooldowns?: readonly CooldownEntry[] };
+  | {
+      ok: false;
+      failure: Classification;
+      at: number;
+      durationMs: number;
+      cooldowns?: readonly CooldownEntry[];
+      /** Text of this call reached the host before it failed: a `reply.reset` is due. */
+      streamed?: boolean;
+      /** Tokens the failed call reported, kept on its attempt record. */
+      usage?: Usage;
+    };
 
 export interface PersistTurnInput {
   /** The last message the run produced. */
@@ -162,7 +172,7 @@ export type RunCommand = { type: 'run.abort'; reason?: string };
 export type EngineCommand =
   | RunCommand
   | { type: 'run.leaseLost'; error: LlmFailoverError }
-  | { type: 'reply.delta'; text: string }
+  | { type: 'reply.delta'; text: string; at?: number }
   | ToolStartedCommand
   | ToolFinishedCommand;
 
@@ -209,6 +219,12 @@ export interface SucceededRunOutput extends RunOutputBase {
   steps: StepRecord[];
   /** Who served the last step. */
   servedBy: ServedBy;
+  /** Tokens of the call that served the last step, as its provider reported them (a failed attempt's are on its record only). */
+  usage?: Usage;
+  /** Why the serving call's answer ended (`stop`, `length`, `tool-calls`, ...). */
+  finishReason?: string;
+  /** The model the serving provider says answered. */
+  responseModel?: string;
 }
 
 export interface FailedRunOutput extends RunOutputBase {

@@ -17,7 +17,9 @@ import type { RunEvent } from './events.js';
 import type { RunPolicy } from './policy/run-policy.js';
 import { recordRunFailure } from './record-run-failure.js';
 import type { RunActorOptions } from './run-actor-options.js';
-import { readCallResult } from './call-result.js';
+import { readCallResult, usageOfError } from './call-result.js';
+import type { Classification } from './classify/types.js';
+import { StreamSilence, watchStream } from './stream-watchdog.js';
 import type { ParsedTools } from './config/parse-tools.js';
 import { readCallError } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
@@ -130,22 +132,28 @@ export function createRunEffects(c: RunEffectsContext) {
     if (gone) throw gone;
     const startedAt = clock.now();
     let deltas = 0;
-    const req: CallRequest = { runId, sessionId, ...input, signal };
+    // A streamed call has its own limits (first token, idle), on the run's clock.
+    const watchdog = options.stream ? watchStream(clock, signal, policy.firstTokenTimeoutMs, policy.streamIdleTimeoutMs) : undefined;
+    const callSignal = watchdog?.signal ?? signal;
+    const req: CallRequest = { runId, sessionId, ...input, signal: callSignal };
     if (tools) req.tools = await tools.definitions();
     if (toolChoice !== undefined) req.toolChoice = toolChoice;
-    if (options.stream) {
+    if (watchdog) {
+      req.onActivity = () => watchdog.activity();
       req.onDelta = (text: string) => {
         // A call already cut (timeout, abort) must not leak text into the next attempt.
-        if (signal.aborted || typeof text !== 'string' || text === '') return;
+        if (callSignal.aborted || typeof text !== 'string' || text === '') return;
+        watchdog.activity();
         deltas++;
-        send({ type: 'reply.delta', text });
+        send({ type: 'reply.delta', text, at: clock.now() });
       };
     }
     const settle = lease.calling(signal);
     try {
+      const answer = options.call(req);
       // Checked and made canonical here (a lone surrogate made well-formed, as SQLite would store
       // it), so the output, the session and every history cache hold the same messages.
-      const output = readCallResult(await options.call(req));
+      const output = readCallResult(await (watchdog ? watchdog.race(answer) : answer));
       return { ok: true, ...output, at: clock.now(), durationMs: clock.now() - startedAt };
     } catch (err) {
       // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
@@ -153,12 +161,18 @@ export function createRunEffects(c: RunEffectsContext) {
       // The lease went during the call, which failed: nothing to keep, the run ends.
       const lostMeanwhile = lease.lost();
       if (lostMeanwhile) throw lostMeanwhile;
-      // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
-      // a bug in the host's own code is a host_error, named as such, not an outage to retry.
-      let failure = readCallError(err, () => classifier(err, { provider: input.provider, now, signal }));
-      // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
-      if (deltas > 0 && failure.reason !== 'aborted') {
-        failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
+      let failure: Classification;
+      if (err instanceof StreamSilence) {
+        // A silent stream is a timeout whether or not text came first: the provider hangs, it did not break.
+        failure = { reason: 'timeout', scope: 'request', retryable: true, message: deltas > 0 ? `${err.message} after ${deltas} delta(s)` : err.message };
+      } else {
+        // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
+        // a bug in the host's own code is a host_error, named as such, not an outage to retry.
+        failure = readCallError(err, () => classifier(err, { provider: input.provider, now, signal }));
+        // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
+        if (deltas > 0 && failure.reason !== 'aborted') {
+          failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
+        }
       }
       let cooldowns;
       try {
@@ -166,8 +180,18 @@ export function createRunEffects(c: RunEffectsContext) {
       } catch (readError) {
         logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
       }
-      return { ok: false, failure, at: clock.now(), durationMs: clock.now() - startedAt, ...(cooldowns ? { cooldowns } : {}) };
+      const usage = usageOfError(err);
+      return {
+        ok: false,
+        failure,
+        at: clock.now(),
+        durationMs: clock.now() - startedAt,
+        ...(cooldowns ? { cooldowns } : {}),
+        ...(deltas > 0 ? { streamed: true } : {}),
+        ...(usage ? { usage } : {}),
+      };
     } finally {
+      watchdog?.stop();
       settle();
     }
   };

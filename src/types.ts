@@ -122,6 +122,10 @@ export interface AttemptRecord {
   durationMs: number;
   /** True when this call probed a candidate that was cooling down because nothing else was left. */
   probe?: boolean;
+  /** True when text of this call reached the host (a stream): if it did not serve, a `reply.reset` followed. */
+  streamed?: boolean;
+  /** Tokens of this call as the provider reported them, failed calls included (never the answer's cost unless it served). */
+  usage?: Usage;
 }
 
 export type DecisionKind = 'select' | 'retry' | 'rotate' | 'skip' | 'escalate' | 'probe' | 'fail' | 'persist' | 'tools';
