@@ -217,26 +217,13 @@ export function attemptTimedOut(ctx: RunContext, timeoutMs: number): Step {
   });
 }
 
-/** A stream that kept producing reached the run's deadline: its text was shown, the run is out of time. */
-export function streamCutAtDeadline(ctx: RunContext): Step {
-  const durationMs = Math.max(0, ctx.deadlineAt - ctx.attemptStartedAt);
-  return callFailed(ctx, {
-    ok: false,
-    at: Math.max(ctx.deadlineAt, ctx.now),
-    durationMs,
-    streamed: true,
-    failure: { reason: 'timeout', scope: 'request', retryable: true, message: `the stream was still producing at the run deadline (${ctx.policy.deadlineMs} ms)` },
-  });
-}
-
-/** The call's first text delta: from now on only the idle limit and the deadline bound it. */
-export function streamStarted(ctx: RunContext, event: { text: string; at?: number }): Step {
-  const { events } = deltaReceived(ctx, event);
-  return { patch: event.at !== undefined ? { now: Math.max(ctx.now, event.at) } : {}, events };
-}
-
+/**
+ * The machine's own cut of a call: attemptTimeoutMs for a non-streamed one, only the deadline for
+ * a streamed one (its first-token and idle limits run in the call), so a long healthy stream is never cut.
+ */
 export function attemptTimeoutMs(ctx: RunContext): number {
-  return Math.max(0, Math.min(ctx.policy.attemptTimeoutMs, ctx.deadlineAt - ctx.now));
+  const left = ctx.deadlineAt - ctx.now;
+  return Math.max(0, ctx.agent.streamed ? left : Math.min(ctx.policy.attemptTimeoutMs, left));
 }
 
 export function scheduleRetry(ctx: RunContext): Step {

@@ -17,6 +17,8 @@ export interface RunInput {
   startedAt: number;
   /** An agent run: the tools the run executes itself and how many model calls (steps) it may make. */
   agent?: AgentInput;
+  /** The run streams its calls (`stream: true`): they are bounded by their first-token and idle limits, not attemptTimeoutMs. */
+  stream?: boolean;
 }
 
 export interface AgentInput {
@@ -40,6 +42,11 @@ export interface AgentState {
   steps: readonly StepRecord[];
   /** Where the current step's calls start in `attempts` (the policy's budgets count from there). */
   stepStart: number;
+  /**
+   * The run streams its model calls: each is cut by its first-token and idle limits (in the call),
+   * and the machine cuts it only at the deadline. Here, not in a field of its own, for the reason above.
+   */
+  streamed: boolean;
 }
 
 /** Why a run ended in `failed`; the output turns it into a typed error. */

@@ -65,7 +65,6 @@ export const runMachine = setup({
   },
   delays: {
     attemptTimeout: ({ context }) => steps.attemptTimeoutMs(context),
-    streamDeadline: ({ context }) => Math.max(0, context.deadlineAt - context.now),
     retryDelay: ({ context }) => steps.retryDelayMs(context),
     toolsDeadline: ({ context }) => agent.toolsDeadlineMs(context),
   },
@@ -84,8 +83,6 @@ export const runMachine = setup({
     recordSuccess: apply((ctx, event) => steps.callSucceeded(ctx, event.output)),
     recordFailure: apply((ctx, event) => steps.callFailed(ctx, event.output)),
     recordTimeout: apply((ctx) => steps.attemptTimedOut(ctx, steps.attemptTimeoutMs(ctx))),
-    recordStreamCut: apply((ctx) => steps.streamCutAtDeadline(ctx)),
-    startStreaming: apply(steps.streamStarted),
     scheduleRetry: apply(steps.scheduleRetry),
     advanceClock: apply((ctx) => ({ patch: { now: ctx.now + steps.retryDelayMs(ctx) }, events: [] })),
     rotateProfile: apply(steps.rotateProfile),
@@ -119,6 +116,7 @@ export const runMachine = setup({
       produced: [],
       steps: [],
       stepStart: 0,
+      streamed: input.stream ?? false,
     },
     startedAt: input.startedAt,
     now: input.startedAt,
@@ -189,23 +187,8 @@ export const runMachine = setup({
         ],
         onError: { target: 'closing', actions: 'failOnError' },
       },
-      initial: 'awaitingText',
-      states: {
-        awaitingText: {
-          description: 'No text yet: the attempt timeout runs (a streamed call is also cut by its first-token and idle limits).',
-          after: {
-            attemptTimeout: { target: '#run.deciding', actions: 'recordTimeout' },
-          },
-          on: {
-            'reply.delta': { target: 'streaming', actions: 'startStreaming' },
-          },
-        },
-        streaming: {
-          description: 'Text is flowing: only the stream idle limit and the run deadline cut it, so a long healthy answer is never cut.',
-          after: {
-            streamDeadline: { target: '#run.deciding', actions: 'recordStreamCut' },
-          },
-        },
+      after: {
+        attemptTimeout: { target: 'deciding', actions: 'recordTimeout' },
       },
       on: {
         ...stoppers,

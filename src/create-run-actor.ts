@@ -93,6 +93,7 @@ export function createRunActor(options: RunActorOptions): RunActor {
       messages,
       policy,
       startedAt,
+      ...(options.stream ? { stream: true } : {}),
       ...(tools && { agent: { tools: tools.names, executableTools: tools.executable, maxSteps } }),
     },
     clock,

@@ -19,7 +19,7 @@ import { recordRunFailure } from './record-run-failure.js';
 import type { RunActorOptions } from './run-actor-options.js';
 import { readCallResult, usageOfError } from './call-result.js';
 import type { Classification } from './classify/types.js';
-import { StreamSilence, watchStream } from './stream-watchdog.js';
+import { watchStream } from './stream-watchdog.js';
 import type { ParsedTools } from './config/parse-tools.js';
 import { readCallError } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
@@ -162,9 +162,10 @@ export function createRunEffects(c: RunEffectsContext) {
       const lostMeanwhile = lease.lost();
       if (lostMeanwhile) throw lostMeanwhile;
       let failure: Classification;
-      if (err instanceof StreamSilence) {
+      const silence = watchdog?.silence;
+      if (silence !== undefined && err === silence) {
         // A silent stream is a timeout whether or not text came first: the provider hangs, it did not break.
-        failure = { reason: 'timeout', scope: 'request', retryable: true, message: deltas > 0 ? `${err.message} after ${deltas} delta(s)` : err.message };
+        failure = { reason: 'timeout', scope: 'request', retryable: true, message: deltas > 0 ? `${silence.message} after ${deltas} delta(s)` : silence.message };
       } else {
         // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
         // a bug in the host's own code is a host_error, named as such, not an outage to retry.

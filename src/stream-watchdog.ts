@@ -12,6 +12,8 @@ export interface StreamWatchdog {
   activity(): void;
   /** Settles like `call`, or rejects with StreamSilence as soon as a limit passes (a hung call never settles). */
   race<T>(call: Promise<T>): Promise<T>;
+  /** The error `race` rejected with when a limit passed (compared by identity: a host's thrown Proxy must not be touched). */
+  readonly silence: StreamSilence | undefined;
   stop(): void;
 }
 
@@ -29,6 +31,7 @@ export function watchStream(clock: RunClock, parent: AbortSignal, firstTokenMs: 
   fired.catch(() => undefined);
   let timer: unknown;
   let done = false;
+  let silence: StreamSilence | undefined;
 
   const arm = (ms: number, message: string) => {
     if (timer !== undefined) clock.clearTimeout(timer);
@@ -36,13 +39,17 @@ export function watchStream(clock: RunClock, parent: AbortSignal, firstTokenMs: 
       timer = undefined;
       if (done) return;
       done = true;
-      fire(new StreamSilence(message));
+      silence = new StreamSilence(message);
+      fire(silence);
       controller.abort(new DOMException(message, 'TimeoutError'));
     }, ms);
   };
   arm(firstTokenMs, `no first token within ${firstTokenMs} ms (firstTokenTimeoutMs)`);
 
   return {
+    get silence() {
+      return silence;
+    },
     signal: controller.signal,
     activity: () => {
       if (!done) arm(idleMs, `the stream went silent for ${idleMs} ms (streamIdleTimeoutMs)`);

@@ -1,7 +1,18 @@
 import type { Classification } from '../classify/types.js';
 import { nextCandidate, probeTarget, usableProfile } from './availability.js';
 import { REASON_RULES } from './reason-rules.js';
-import { attemptsOn, type RunView } from './run-view.js';
+import { attemptsOn, covers, type RunView } from './run-view.js';
+
+/**
+ * How long until the key may be called again: the failure's own wait, or longer when another
+ * block covers it (this run's, or a cooldown another run wrote during the call, re-read after it).
+ */
+function keyFreeIn(view: RunView, provider: string, model: string, profileId: string, waitMs: number): number {
+  let until = view.now + waitMs;
+  for (const b of view.ownBlocks) if (b.until > until && covers(b, provider, model, profileId)) until = b.until;
+  for (const e of view.cooldowns) if (e.until > until && covers(e, provider, model, profileId)) until = e.until;
+  return until - view.now;
+}
 
 export type FailReason = 'request_rejected' | 'aborted' | 'deadline' | 'exhausted';
 
@@ -31,21 +42,22 @@ export function decideAfterFailure(view: RunView, current: Current, failure: Cla
 
   const candidate = view.chain[current.candidateIndex]!;
   const profileId = candidate.profiles[current.profileIndex]!;
+  const delayMs = keyFreeIn(view, candidate.provider, candidate.model, profileId, waitMs);
   const canRetry =
     rule.retry &&
     failure.retryable &&
     attemptsOn(view, candidate.provider, candidate.model, profileId) < view.policy.maxAttemptsPerCandidate &&
-    waitMs <= view.policy.maxRetryWaitMs &&
-    view.now + waitMs < view.deadlineAt;
+    delayMs <= view.policy.maxRetryWaitMs &&
+    view.now + delayMs < view.deadlineAt;
 
   for (const move of rule.order) {
-    if (move === 'retry' && canRetry) return { action: 'retry', delayMs: waitMs };
+    if (move === 'retry' && canRetry) return { action: 'retry', delayMs };
     if (move === 'rotate') {
       const profileIndex = usableProfile(view, current.candidateIndex, current.profileIndex);
       if (profileIndex !== undefined) return { action: 'rotate', profileIndex };
     }
     if (move === 'escalate' && nextCandidate(view, current.candidateIndex).pick) return { action: 'escalate' };
   }
-  if (canRetry) return { action: 'retry', delayMs: waitMs };
+  if (canRetry) return { action: 'retry', delayMs };
   return probeTarget(view) ? { action: 'escalate' } : { action: 'fail', why: 'exhausted' };
 }

@@ -147,7 +147,11 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
     const streak = Math.max(before + 1, calls.filter((x) => x.result !== 'reply' && covers(blockKey, x)).length);
     const wait = blockWaitMs(f, streak, now, policy);
     const shared = isShared(f, wait);
-    blocks.push({ key: blockKey, reason: f.reason, at: now, until: now + wait, shared });
+    // A timeout leaves the whole provider for this run: for the wait after the first, for good after the second.
+    if (f.reason === 'timeout' && policy.onTimeout === 'next_provider') {
+      const timeouts = calls.filter((x) => x.provider === t.provider && x.reason === 'timeout').length;
+      blocks.push({ key: { provider: t.provider }, reason: f.reason, at: now, until: timeouts >= 2 ? Infinity : now + wait, shared: false });
+    } else blocks.push({ key: blockKey, reason: f.reason, at: now, until: now + wait, shared });
     if (shared) {
       const entry = { ...blockKey, until: now + wait, reason: f.reason, failures: streak };
       known = [...known.filter((e) => !sameKey(e, blockKey)), entry];
@@ -155,12 +159,15 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
     }
     if (now >= deadline) return fail('DEADLINE_EXCEEDED');
 
+    // A retry honours every block on the key: this run's and every cooldown known after the call.
+    const freeAt = Math.max(now + wait, ...blocks.filter((b) => covers(b.key, t)).map((b) => b.until), ...known.filter((e) => covers(e, t)).map((e) => e.until));
+    const delay = freeAt - now;
     const canRetry =
       RETRYABLE.has(f.reason) &&
       f.retryable &&
       callsOn(t) < policy.maxAttemptsPerCandidate &&
-      wait <= policy.maxRetryWaitMs &&
-      now + wait < deadline;
+      delay <= policy.maxRetryWaitMs &&
+      now + delay < deadline;
     let move: 'retry' | 'rotate' | 'walk' | undefined;
     let rotateTo = -1;
     for (const m of movesFor(f.reason)) {
@@ -187,11 +194,11 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
       continue;
     }
     decisions.push({ kind: 'retry', ...t });
-    if (abortAt < now + wait) {
+    if (abortAt < now + delay) {
       now = abortAt;
       return fail('RUN_ABORTED');
     }
-    now += wait;
+    now += delay;
   }
   throw new Error('oracle: the reference run did not end (a bug in the oracle)');
 }
