@@ -7,9 +7,9 @@ import type { RunEvent } from '../src/events.js';
 import { nextCandidate, probeTarget, usableProfile } from '../src/policy/availability.js';
 import { blockForFailure } from '../src/policy/block-for-failure.js';
 import { decideAfterFailure } from '../src/policy/decide-after-failure.js';
-import { covers, sameKey, type RunView } from '../src/policy/run-view.js';
-import type { AttemptRecord, CooldownEntry, Decision } from '../src/types.js';
-import type { CallProviderOutput, CloseRunOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
+import { covers, endedCooldowns, sameKey, type RunView } from '../src/policy/run-view.js';
+import type { AttemptRecord, CooldownEntry, CooldownKey, Decision } from '../src/types.js';
+import type { CallProviderOutput, ClaimProbeOutput, CloseRunOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
 import { failureError } from './run-output.js';
 import { iso, skipped } from './skip-report.js';
 import { stepServed } from './agent-steps.js';
@@ -27,6 +27,41 @@ export function opened(ctx: RunContext, out: OpenSessionOutput): Step {
 /** Guard of escalatingModel: a candidate is usable, or one may be probed, and time is left. */
 export function hasCandidate(ctx: RunContext): boolean {
   return ctx.now < ctx.deadlineAt && (nextCandidate(ctx, ctx.candidateIndex).pick !== undefined || probeTarget(ctx) !== undefined);
+}
+
+const keyOf = ({ provider, profileId, model }: CooldownEntry): CooldownKey => ({
+  provider,
+  ...(profileId !== undefined ? { profileId } : {}),
+  ...(model !== undefined ? { model } : {}),
+});
+
+/** Guard of escalatingModel: the candidate it would enter has ended cooldowns, whose probe one run at a time may take. */
+export function nextNeedsClaim(ctx: RunContext): boolean {
+  if (!hasCandidate(ctx)) return false;
+  const target = nextCandidate(ctx, ctx.candidateIndex).pick ?? probeTarget(ctx)!;
+  const c = ctx.chain[target.candidateIndex]!;
+  return endedCooldowns(ctx, c.provider, c.model, c.profiles[target.profileIndex]!).length > 0;
+}
+
+/** The keys the current (model, profile) must claim the probe of. */
+export function probeClaims(ctx: RunContext): CooldownKey[] {
+  const at = current(ctx);
+  return endedCooldowns(ctx, at.provider, at.model, at.profileId).map(keyOf);
+}
+
+/** Another run probes the candidate's ended cooldown: keep off it (the fallback) until that probe decides. */
+export function probeTaken(ctx: RunContext, out: ClaimProbeOutput): Step {
+  const at = current(ctx);
+  const claims = probeClaims(ctx);
+  // without a fresh read, the claims are marked as another run's for the call's length
+  const cooldowns =
+    out.cooldowns ??
+    ctx.cooldowns.map((e) => (claims.some((k) => sameKey(k, e)) ? { ...e, probeRunId: 'another run', probeUntil: out.at + ctx.policy.attemptTimeoutMs } : e));
+  const detail = `another run is probing ${at.provider}/${at.model} on ${at.profileId} after its cooldown ended: keeping off it until that probe decides`;
+  return {
+    patch: { now: Math.max(ctx.now, out.at), cooldowns, probing: false, decisions: [...ctx.decisions, { kind: 'skip', at: out.at, ...at, reason: 'probe_taken', detail }] },
+    events: [],
+  };
 }
 
 export function enterCandidate(ctx: RunContext): Step {

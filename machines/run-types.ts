@@ -2,7 +2,7 @@ import type { Classification } from '../src/classify/types.js';
 import type { Plan } from '../src/policy/decide-after-failure.js';
 import type { RunPolicy } from '../src/policy/run-policy.js';
 import type { RunView } from '../src/policy/run-view.js';
-import type { AssistantMessage, AttemptRecord, Candidate, CooldownEntry, Decision, Message, ServedBy, StepRecord, ToolCallPart, ToolMessage, Usage } from '../src/types.js';
+import type { AssistantMessage, AttemptRecord, Candidate, CooldownEntry, CooldownKey, Decision, Message, ServedBy, StepRecord, ToolCallPart, ToolMessage, Usage } from '../src/types.js';
 import type { LlmFailoverError } from '../src/errors.js';
 import type { RunEvent } from '../src/events.js';
 import type { RunError } from '../src/run-errors.js';
@@ -128,6 +128,17 @@ export type CallProviderOutput =
       /** Tokens the failed call reported, kept on its attempt record. */
       usage?: Usage;
     };
+
+/** The ended cooldowns whose probe the next call must claim first (through the store, one run at a time). */
+export interface ClaimProbeInput {
+  keys: readonly CooldownKey[];
+}
+export interface ClaimProbeOutput {
+  claimed: boolean;
+  at: number;
+  /** Re-read when another run holds the probe: its claim keeps this run off the key. */
+  cooldowns?: readonly CooldownEntry[];
+}
 
 export interface PersistTurnInput {
   /** The last message the run produced. */

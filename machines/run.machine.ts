@@ -2,6 +2,8 @@ import { enqueueActions, fromPromise, setup } from 'xstate';
 import type { RunEvent } from '../src/events.js';
 import type {
   CallProviderInput,
+  ClaimProbeInput,
+  ClaimProbeOutput,
   CallProviderOutput,
   CloseRunInput,
   CloseRunOutput,
@@ -59,6 +61,7 @@ export const runMachine = setup({
   actors: {
     openSession: fromPromise<OpenSessionOutput, OpenSessionInput>(notProvided('openSession')),
     callProvider: fromPromise<CallProviderOutput, CallProviderInput>(notProvided('callProvider')),
+    claimProbe: fromPromise<ClaimProbeOutput, ClaimProbeInput>(notProvided('claimProbe')),
     persistTurn: fromPromise<PersistTurnOutput, PersistTurnInput>(notProvided('persistTurn')),
     closeRun: fromPromise<CloseRunOutput, CloseRunInput>(notProvided('closeRun')),
     executeTools: fromPromise<ExecuteToolsOutput, ExecuteToolsInput>(notProvided('executeTools')),
@@ -73,12 +76,15 @@ export const runMachine = setup({
     stepCallsTools: ({ context }, params: { output: CallProviderOutput }) => params.output.ok && agent.stepCallsTools(context, params.output),
     anotherStep: ({ context }) => agent.anotherStep(context),
     hasCandidate: ({ context }) => steps.hasCandidate(context),
+    nextNeedsClaim: ({ context }) => steps.nextNeedsClaim(context),
+    probeClaimed: (_, params: { output: ClaimProbeOutput }) => params.output.claimed,
     planIs: ({ context }, params: { action: 'fail' | 'retry' | 'rotate' | 'escalate' }) => context.plan?.action === params.action,
   },
   actions: {
     applyOpened: apply((ctx, event) => steps.opened(ctx, event.output as OpenSessionOutput)),
     enterCandidate: apply(steps.enterCandidate),
     exhaust: apply(steps.exhaust),
+    recordProbeTaken: apply((ctx, event) => steps.probeTaken(ctx, event.output as ClaimProbeOutput)),
     startAttempt: apply(steps.startAttempt),
     recordSuccess: apply((ctx, event) => steps.callSucceeded(ctx, event.output)),
     recordFailure: apply((ctx, event) => steps.callFailed(ctx, event.output)),
@@ -151,9 +157,24 @@ export const runMachine = setup({
     escalatingModel: {
       description: 'Walk the chain to the next candidate with a usable profile; skip the rest without a call.',
       always: [
+        { guard: 'nextNeedsClaim', target: 'claimingProbe', actions: 'enterCandidate' },
         { guard: 'hasCandidate', target: 'attempting', actions: 'enterCandidate' },
         { target: 'closing', actions: 'exhaust' },
       ],
+    },
+    claimingProbe: {
+      description: "The candidate's cooldown ended: claim its probe through the store, or leave it to the run that holds it.",
+      on: stoppers,
+      invoke: {
+        id: 'claimProbe',
+        src: 'claimProbe',
+        input: ({ context }) => ({ keys: steps.probeClaims(context) }),
+        onDone: [
+          { guard: { type: 'probeClaimed', params: ({ event }) => ({ output: event.output }) }, target: 'attempting' },
+          { target: 'escalatingModel', actions: 'recordProbeTaken' },
+        ],
+        onError: { target: 'closing', actions: 'failOnError' },
+      },
     },
     attempting: {
       description: 'Call the provider for the current (model, profile).',

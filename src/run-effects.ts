@@ -1,5 +1,7 @@
 import type {
   CallProviderInput,
+  ClaimProbeInput,
+  ClaimProbeOutput,
   CallProviderOutput,
   CloseRunInput,
   CloseRunOutput,
@@ -197,6 +199,25 @@ export function createRunEffects(c: RunEffectsContext) {
     }
   };
 
+  /** Takes the probe of ended cooldowns for this run; a store that cannot say lets the run call. */
+  const claimProbe = async (input: ClaimProbeInput): Promise<ClaimProbeOutput> => {
+    if (!store.claimProbe) return { claimed: true, at: clock.now() };
+    const wait = { maxWaitMs: COOLDOWN_READ_WAIT_MS };
+    try {
+      // held for one call's length: a prober that dies frees the key for the next run after it
+      const claimed = await call('claiming a probe', () => store.claimProbe!(input.keys, runId, clock.now(), policy.attemptTimeoutMs, wait));
+      if (claimed) return { claimed, at: clock.now() };
+    } catch (err) {
+      logger?.warn({ err }, 'could not claim a probe; calling anyway');
+      return { claimed: true, at: clock.now() };
+    }
+    try {
+      return { claimed: false, at: clock.now(), cooldowns: await call('reading cooldowns', () => store.activeCooldowns(providers, clock.now(), wait)) };
+    } catch {
+      return { claimed: false, at: clock.now() };
+    }
+  };
+
   const persistTurn = async (input: PersistTurnInput): Promise<PersistTurnOutput> => {
     const at = clock.now();
     const reply = input.reply;
@@ -286,7 +307,7 @@ export function createRunEffects(c: RunEffectsContext) {
     return executeTools(input, signal);
   };
 
-  return { openSession, callProvider, persistTurn, closeRun, executeTools: runTools, shareCooldowns, finish };
+  return { openSession, callProvider, claimProbe, persistTurn, closeRun, executeTools: runTools, shareCooldowns, finish };
 }
 
 export type RunEffects = ReturnType<typeof createRunEffects>;

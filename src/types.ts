@@ -157,8 +157,12 @@ export interface CooldownKey {
 export interface CooldownEntry extends CooldownKey {
   until: number;
   reason: FailureReason;
-  /** Consecutive failures behind this entry; drives exponential growth. */
+  /** Consecutive failures behind this entry; drives exponential growth. It survives `until` until a success clears the key. */
   failures: number;
+  /** Read only: the run that claimed the probe of this ended cooldown, while its claim holds. */
+  probeRunId?: string;
+  /** Read only: until when that claim holds (other runs keep off the key meanwhile). */
+  probeUntil?: number;
 }
 
 /** A message of a session as stored: exactly the message a run was given or produced, numbered. */

@@ -55,10 +55,10 @@ export function blockForFailure(view: RunView, failure: Classification, call: Fa
   const rule = REASON_RULES[failure.reason];
   const key = blockedKey(failure, call);
   const { policy, now } = view;
-  // Consecutive failures of this key: what other runs recorded (while still cooling) or what this
-  // run saw itself (the store forgets expired entries), whichever says more.
+  // Consecutive failures of this key: what the store remembers (its cooldown ended or not: only a
+  // success clears the count, so backoff grows across runs) or what this run saw, whichever says more.
   const inRun = view.attempts.filter((a) => a.outcome === 'failed' && covers(key, a.provider, a.model, a.profileId)).length;
-  const failures = Math.max((view.cooldowns.find((c) => sameKey(c, key) && c.until > now)?.failures ?? 0) + 1, inRun);
+  const failures = Math.max((view.cooldowns.find((c) => sameKey(c, key))?.failures ?? 0) + 1, inRun);
   const growth = 2 ** Math.min(failures - 1, 30);
   const given = providerWait(failure, now);
 

@@ -1,7 +1,7 @@
 import type { Classification } from '../classify/types.js';
 import { nextCandidate, probeTarget, usableProfile } from './availability.js';
 import { REASON_RULES } from './reason-rules.js';
-import { attemptsOn, covers, type RunView } from './run-view.js';
+import { attemptsOn, blockingUntil, covers, type RunView } from './run-view.js';
 
 /**
  * How long until the key may be called again: the failure's own wait, or longer when another
@@ -10,7 +10,10 @@ import { attemptsOn, covers, type RunView } from './run-view.js';
 function keyFreeIn(view: RunView, provider: string, model: string, profileId: string, waitMs: number): number {
   let until = view.now + waitMs;
   for (const b of view.ownBlocks) if (b.until > until && covers(b, provider, model, profileId)) until = b.until;
-  for (const e of view.cooldowns) if (e.until > until && covers(e, provider, model, profileId)) until = e.until;
+  for (const e of view.cooldowns) {
+    const blocks = blockingUntil(view, e);
+    if (blocks > until && covers(e, provider, model, profileId)) until = blocks;
+  }
   return until - view.now;
 }
 

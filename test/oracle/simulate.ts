@@ -66,6 +66,8 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
         const t = target({ c, p });
         const by = cooling(t);
         if (by.length === 0 || ownBlocked(t) || failedHere(t) || callsOn(t) >= policy.maxAttemptsPerCandidate) return;
+        // a revoked key or an unpaid account is never probed before its time
+        if (by.some((e) => e.reason === 'auth' || e.reason === 'billing')) return;
         const until = Math.max(...by.map((e) => e.until));
         if (!best || until < best.until) best = { c, p, until };
       }),
@@ -143,7 +145,8 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
     // shared cooldowns; the streak is this key's failures: running cooldowns of others, or this run's.
     const blockKey: Key = keyFor(f.scope, f.reason, t);
     if (call.result === 'fail') known = book.active(providers, now);
-    const before = known.find((e) => sameKey(e, blockKey) && e.until > now)?.failures ?? 0;
+    // an ended cooldown still counts: only a success clears a key's failures
+    const before = known.find((e) => sameKey(e, blockKey))?.failures ?? 0;
     const streak = Math.max(before + 1, calls.filter((x) => x.result !== 'reply' && covers(blockKey, x)).length);
     const wait = blockWaitMs(f, streak, now, policy);
     const shared = isShared(f, wait);
