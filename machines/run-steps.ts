@@ -191,6 +191,14 @@ function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | unde
   return out;
 }
 
+/**
+ * The call tried a key whose shared cooldown (set by another run) had ended: a probe of a
+ * recovering key, which gets one call, never a retry, so a flapping provider is not hammered.
+ */
+function recovering(ctx: RunContext, call: { provider: string; model: string; profileId: string }): boolean {
+  return endedCooldowns(ctx, call.provider, call.model, call.profileId).some((e) => !ctx.ownBlocks.some((b) => sameKey(b, e)));
+}
+
 export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { ok: false }>): Step {
   const call = current(ctx);
   const failure = out.failure;
@@ -198,7 +206,7 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const seen: RunView = { ...ctx, now: out.at, cooldowns: out.cooldowns ?? ctx.cooldowns, attempts: [...ctx.attempts, attempt] };
   const block = blockForFailure(seen, failure, call);
   const after: RunView = { ...seen, cooldowns: upsert(seen.cooldowns, block.shared), ownBlocks: [...ctx.ownBlocks, block.own] };
-  const plan = decideAfterFailure(after, ctx, failure, block.waitMs);
+  const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call));
   const events: RunEvent[] = [
     {
       type: 'attempt.failed',

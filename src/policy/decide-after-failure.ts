@@ -32,9 +32,10 @@ export interface Current {
 
 /**
  * What to do after a failed call. `view` already holds the failure's attempt record and block
- * (see blockForFailure), so "usable" below means usable after this failure.
+ * (see blockForFailure), so "usable" below means usable after this failure. `probedRecovering`:
+ * the call probed a key whose cooldown (another run's) had ended; it is not retried.
  */
-export function decideAfterFailure(view: RunView, current: Current, failure: Classification, waitMs: number): Plan {
+export function decideAfterFailure(view: RunView, current: Current, failure: Classification, waitMs: number, probedRecovering = false): Plan {
   const rule = REASON_RULES[failure.reason];
   if (failure.reason === 'aborted') return { action: 'fail', why: 'aborted' };
   // Only evidence that the request fails everywhere ends the run: a request-scoped verdict.
@@ -47,6 +48,7 @@ export function decideAfterFailure(view: RunView, current: Current, failure: Cla
   const profileId = candidate.profiles[current.profileIndex]!;
   const delayMs = keyFreeIn(view, candidate.provider, candidate.model, profileId, waitMs);
   const canRetry =
+    !probedRecovering &&
     rule.retry &&
     failure.retryable &&
     attemptsOn(view, candidate.provider, candidate.model, profileId) < view.policy.maxAttemptsPerCandidate &&

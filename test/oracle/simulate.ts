@@ -144,6 +144,8 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
     // Block what the failure says to leave. A provider's answer comes with a fresh look at the
     // shared cooldowns; the streak is this key's failures: running cooldowns of others, or this run's.
     const blockKey: Key = keyFor(f.scope, f.reason, t);
+    // A key whose cooldown (not this run's) had ended when the call started is probed once, never retried.
+    const recovering = known.some((e) => e.until <= call.startedAt && covers(e, t) && !blocks.some((b) => sameKey(b.key, e)));
     if (call.result === 'fail') known = book.active(providers, now);
     // an ended cooldown still counts: only a success clears a key's failures
     const before = known.find((e) => sameKey(e, blockKey))?.failures ?? 0;
@@ -166,6 +168,7 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
     const freeAt = Math.max(now + wait, ...blocks.filter((b) => covers(b.key, t)).map((b) => b.until), ...known.filter((e) => covers(e, t)).map((e) => e.until));
     const delay = freeAt - now;
     const canRetry =
+      !recovering &&
       RETRYABLE.has(f.reason) &&
       f.retryable &&
       callsOn(t) < policy.maxAttemptsPerCandidate &&
