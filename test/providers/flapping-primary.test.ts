@@ -1,13 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { createRunActor, openSqliteStore, type RunOutput, type RunStore } from '../../src/index.js';
-import { fromAiSdk } from '../../src/providers/ai-sdk/index.js';
-import { startEmulator, type Emulator } from '../../src/providers/emulator/index.js';
-import { openAiCompatibleModel } from './helpers/models.js';
+import { openSqliteStore } from '../../src/index.js';
+import type { Emulator } from '../../src/providers/emulator/index.js';
+import { tempDbPath } from '../store/helpers.js';
+import { spawnWorker } from '../store/workers/spawn-worker.js';
+import type { WorkerLine } from '../store/workers/worker-io.js';
+import { DOWN_FROM, DOWN_UNTIL, flappingRun, RUNS, startFlappingEmulator } from './helpers/flapping.js';
 
-// A primary down for 60 s, runs every 4 s, one store, one simulated clock shared by the engine
-// and the emulator's outage window: every run is served, the primary gets one call per cooldown
-// window (the circuit's probe), and serves again soon after it recovers.
+// A primary down for 60 s, runs every 4 s over real HTTP, one store, simulated clocks (the
+// emulator's outage window runs on the engine's clock): every run is served, the primary gets
+// one call per cooldown window (the circuit's probe, claimed through the store), and serves
+// again within 30 s of recovering. Once in one process, once in two sharing a SQLite file.
 
 let emu: Emulator | undefined;
 afterEach(async () => {
@@ -15,63 +18,72 @@ afterEach(async () => {
   emu = undefined;
 });
 
-const DOWN_FROM = 0;
-const DOWN_UNTIL = 60_000;
-const GAP = 4_000;
-/** 4 s apart through the outage, then until 30 s after it: 23 runs. */
-const RUNS = Math.floor((DOWN_UNTIL + 30_000) / GAP) + 1;
+interface Ran {
+  status: string;
+  servedBy: string;
+  attempts: { provider: string; startedAt: number; failed: boolean }[];
+}
 
-/** Runs the actor to its end, moving the simulated clock while it waits on a timer (a backoff), never while HTTP is under way. */
-async function drive(clock: SimulatedClock, actor: ReturnType<typeof createRunActor>): Promise<RunOutput> {
-  let out: RunOutput | undefined;
-  actor.subscribe({ complete: () => (out = actor.getSnapshot().output) });
-  actor.start();
-  for (let i = 0; i < 10_000 && !out; i++) {
-    await new Promise((r) => setTimeout(r, 2));
-    if (!out && emu!.openConnections() === 0) clock.increment(50);
-  }
-  if (!out) throw new Error('the run did not end');
-  return out;
+function expectCircuit(runs: readonly Ran[]): void {
+  expect(runs.map((r) => r.status)).toEqual(Array(RUNS).fill('succeeded'));
+  const inOutage = (a: Ran['attempts'][number]) => a.provider === 'a' && a.startedAt >= DOWN_FROM && a.startedAt < DOWN_UNTIL;
+  const probes = runs.flatMap((r) => r.attempts.filter(inOutage).map((a) => a.startedAt));
+  // one primary call per run that calls it, and most runs keep off it (without the circuit: every run, 2-3 calls)
+  for (const r of runs) expect(r.attempts.filter(inOutage).length).toBeLessThanOrEqual(1);
+  expect(probes.length).toBeLessThanOrEqual(8);
+  // the backoff grows across runs (and processes): the gaps between probes never shrink
+  const gaps = probes.slice(1).map((t, i) => t - probes[i]!);
+  for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThanOrEqual(gaps[i - 1]!);
+  // back on the primary within 30 s of its recovery, with one call, and it stays there
+  const back = runs.findIndex((r) => r.servedBy === 'a' && r.attempts[0]!.startedAt >= DOWN_UNTIL);
+  expect(back).toBeGreaterThan(0);
+  expect(runs[back]!.attempts.map((a) => [a.provider, a.failed])).toEqual([['a', false]]);
+  expect(runs[back]!.attempts[0]!.startedAt).toBeLessThanOrEqual(DOWN_UNTIL + 30_000);
+  for (const r of runs.slice(back)) expect(r.servedBy).toBe('a');
 }
 
 describe('a flapping primary across runs sharing one store', () => {
-  it('every run is served; one primary call per cooldown window during the outage; the primary serves again within 30 s', async () => {
+  it('one process: every run served, one primary call per cooldown window, the primary back within 30 s', async () => {
     const clock = new SimulatedClock();
-    const e = (emu = await startEmulator({
-      now: () => clock.now(),
-      scenario: [
-        { provider: 'a', from: DOWN_FROM, until: DOWN_UNTIL, steps: [{ error: { status: 503, body: '{"error":{"message":"Service Unavailable","type":"server_error"}}' } }] },
-        { provider: 'a', steps: [{ reply: 'primary' }] },
-        { provider: 'b', steps: [{ reply: 'fallback' }] },
-      ],
-    }));
-    const store: RunStore = openSqliteStore();
-    const call = fromAiSdk((provider, model) => openAiCompatibleModel(e, provider, model));
-    const outs: RunOutput[] = [];
+    const e = (emu = await startFlappingEmulator(clock));
+    const store = openSqliteStore();
+    const runs: Ran[] = [];
     for (let k = 0; k < RUNS; k++) {
-      if (clock.now() < k * GAP) clock.increment(k * GAP - clock.now());
-      const actor = createRunActor({ sessionId: `s${k}`, messages: [{ role: 'user', content: 'hi' }], chain: ['a/m1', 'b/m2'], call, store, clock });
-      outs.push(await drive(clock, actor));
+      const out = await flappingRun(clock, e, store, k);
+      runs.push({
+        status: out.status,
+        servedBy: out.status === 'succeeded' ? out.servedBy.provider : '',
+        attempts: out.attempts.map((a) => ({ provider: a.provider, startedAt: a.startedAt, failed: a.outcome === 'failed' })),
+      });
     }
+    expectCircuit(runs);
+    // the emulator saw what the attempts say
+    expect(e.requests().filter((r) => r.provider === 'a' && r.outcome === 'error').length).toBe(
+      runs.flatMap((r) => r.attempts).filter((a) => a.provider === 'a' && a.failed).length,
+    );
+  });
 
-    if (process.env.SHOW_TIMELINE) console.log(e.requests().map((r) => `${r.receivedAt}:${r.provider}:${r.outcome}`).join(' '), outs.map((o) => o.attempts.map((a) => `${a.startedAt}:${a.provider}${a.reason ? '!' + a.reason : ''}`).join(',')).join(' | '));
-    expect(outs.map((o) => o.status)).toEqual(Array(RUNS).fill('succeeded'));
-    const primary = e.requests().filter((r) => r.provider === 'a');
-    const duringOutage = primary.filter((r) => r.receivedAt >= DOWN_FROM && r.receivedAt < DOWN_UNTIL);
-    // Each primary call in the outage after the first failure is its key's probe: the runs
-    // between two probes kept off it. Without the circuit every run called it (2-3 times).
-    const runsCallingPrimary = outs.filter((o) => o.attempts.some((a) => a.provider === 'a' && a.startedAt >= DOWN_FROM && a.startedAt < DOWN_UNTIL));
-    for (const o of runsCallingPrimary.slice(1)) expect(o.attempts.filter((a) => a.provider === 'a').length).toBe(1);
-    expect(duringOutage.length).toBeLessThanOrEqual(8);
-    // the backoff grows across runs: the gaps between probes never shrink
-    const times = duringOutage.map((r) => r.receivedAt);
-    const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    for (let i = 2; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThanOrEqual(gaps[i - 1]!);
-    // back on the primary soon after it recovered, and for good
-    const firstBack = outs.findIndex((o) => o.status === 'succeeded' && o.servedBy.provider === 'a' && o.attempts[0]!.startedAt >= DOWN_UNTIL);
-    expect(firstBack).toBeGreaterThan(0);
-    expect(outs[firstBack]!.attempts.at(-1)!.startedAt).toBeLessThanOrEqual(DOWN_UNTIL + 30_000);
-    expect(outs[firstBack]!.attempts.map((a) => a.provider)).toEqual(['a']);
-    for (const o of outs.slice(firstBack)) expect(o.status === 'succeeded' && o.servedBy.provider).toBe('a');
+  it('two processes on one SQLite file, taking turns: the circuit holds across them', async () => {
+    const dbPath = tempDbPath();
+    await openSqliteStore({ path: dbPath }).close();
+    const workers = [0, 1].map((worker) => spawnWorker('flapping-runs.ts', { dbPath, worker }));
+    try {
+      for (const w of workers) await w.waitFor((l) => l.type === 'ready');
+      const runs: Ran[] = [];
+      for (let k = 0; k < RUNS; k++) {
+        const w = workers[k % 2]!;
+        w.child.stdin!.write(`${JSON.stringify({ k })}\n`);
+        const line = (await w.waitFor((l) => l.type === 'flap' && l.k === k)) as Extract<WorkerLine, { type: 'flap' }>;
+        runs.push(line);
+      }
+      expectCircuit(runs);
+      // both processes probed: the circuit is the store's, not a process's memory
+      const probers = new Set(runs.flatMap((r, k) => (r.attempts.some((a) => a.provider === 'a' && a.failed) ? [k % 2] : [])));
+      expect(probers).toEqual(new Set([0, 1]));
+    } finally {
+      for (const w of workers) w.child.stdin!.end();
+      const exits = await Promise.all(workers.map((w) => w.exited));
+      expect(exits, workers.map((w) => w.stderr.join('')).join('\n')).toEqual([0, 0]);
+    }
   });
 });
