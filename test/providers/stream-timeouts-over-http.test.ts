@@ -51,6 +51,7 @@ async function run(first: Step, firstModel: MakeModel, opts: { stream?: boolean;
     earlyCalls,
     shown: chunks.map((c) => (c.type === 'delta' ? c.text : '<reset>')).join(''),
     persisted: (await store.listTurns('s')).map((t) => t.content),
+    stored: await store.getRun(out.runId),
     calls: e.requests().map((r) => `${r.provider}:${r.outcome}`),
   };
 }
@@ -73,6 +74,7 @@ describe.each(clients)('primary over %s is slow or silent; the next provider ans
     expect(r.shown).toBe('Partial <reset>The whole reply.');
     expect(r.persisted).toEqual(['hello', 'The whole reply.']);
     expect(r.out.attempts).toMatchObject([{ reason: 'timeout', streamed: true }, { outcome: 'succeeded' }]);
+    expect(r.stored?.attempts.map((a) => a.streamed ?? false)).toEqual([true, false]);
   });
 
   it('accepts and never answers, streamed: cut at the first-token limit', async () => {
@@ -87,6 +89,11 @@ describe.each(clients)('primary over %s is slow or silent; the next provider ans
     expect(r.out.status).toBe('succeeded');
     if (r.out.status === 'succeeded') expect(r.out.text).toBe('The whole reply.');
     expect(r.calls).toEqual(['a:hang', 'b:reply']);
+    // the answer's cost is the serving call's, as its provider reported it; each attempt keeps its own, stored too
+    if (r.out.status !== 'succeeded') return;
+    expect(r.out).toMatchObject({ usage: { totalTokens: expect.any(Number) }, finishReason: 'stop', responseModel: 'm2' });
+    expect(r.out.attempts.map((a) => a.usage)).toEqual([undefined, r.out.usage]);
+    expect(r.stored?.attempts.map((a) => a.usage)).toEqual([undefined, r.out.usage]);
   });
 });
 
