@@ -270,12 +270,17 @@ export function attemptTimeoutMs(ctx: RunContext): number {
 }
 
 export function scheduleRetry(ctx: RunContext): Step {
-  const delayMs = ctx.plan?.action === 'retry' ? ctx.plan.delayMs : 0;
-  const call = current(ctx);
+  const plan = ctx.plan?.action === 'retry' ? ctx.plan : undefined;
+  const delayMs = plan?.delayMs ?? 0;
+  // the wait may go to another key that frees up first: the call after it is that key's
+  const moved = plan?.candidateIndex !== undefined ? { candidateIndex: plan.candidateIndex, profileIndex: plan.profileIndex! } : undefined;
+  const call = current(moved ? { ...ctx, ...moved } : ctx);
   const reason = ctx.attempts.at(-1)?.reason ?? 'unknown';
-  const detail = `retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}`;
+  const detail = moved
+    ? `waiting ${delayMs} ms for ${call.provider}/${call.model} on ${call.profileId}, the first key to free up, after ${reason}`
+    : `retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}`;
   return {
-    patch: { decisions: [...ctx.decisions, { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail }] },
+    patch: { ...(moved ?? {}), decisions: [...ctx.decisions, { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail }] },
     events: [{ type: 'retry.scheduled', runId: ctx.runId, at: ctx.now, ...call, reason, delayMs, detail }],
   };
 }

@@ -174,10 +174,38 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
       callsOn(t) < policy.maxAttemptsPerCandidate &&
       delay <= policy.maxRetryWaitMs &&
       now + delay < deadline;
+    // A wait goes to the key that frees up first: the retry of this one, or (for a reason that may
+    // rotate) another profile of this candidate blocked for less; with nothing else left, any key
+    // of the chain, an earlier candidate usable again included. Ties: this key, then chain order.
+    const mayRotate = movesFor(f.reason).includes('rotate');
+    const freeAtOf = (s: Spot): number | undefined => {
+      const x = target(s);
+      if (callsOn(x) >= policy.maxAttemptsPerCandidate) return undefined;
+      const until = Math.max(now, ...blocks.filter((b) => covers(b.key, x)).map((b) => b.until), ...known.filter((e) => covers(e, x)).map((e) => e.until));
+      return Number.isFinite(until) ? until : undefined;
+    };
+    const soonest = (retryIn: number | undefined, where: 'candidate' | 'chain'): { spot: Spot; delay: number } | undefined => {
+      let best: { spot: Spot; at: number } | undefined = retryIn === undefined ? undefined : { spot: at, at: now + retryIn };
+      chain.forEach((_, c) => {
+        if (where === 'candidate' && c !== at.c) return;
+        profilesOf(c).forEach((_, p) => {
+          if (c === at.c && (p === at.p || !mayRotate)) return;
+          const free = freeAtOf({ c, p });
+          if (free === undefined || (where === 'candidate' && free <= now)) return;
+          if (free - now > policy.maxRetryWaitMs || free >= deadline) return;
+          if (!best || free < best.at) best = { spot: { c, p }, at: free };
+        });
+      });
+      return best && { spot: best.spot, delay: Math.max(0, best.at - now) };
+    };
+    let waitFor: { spot: Spot; delay: number } | undefined;
     let move: 'retry' | 'rotate' | 'walk' | undefined;
     let rotateTo = -1;
     for (const m of movesFor(f.reason)) {
-      if (m === 'retry' && canRetry) move = 'retry';
+      if (m === 'retry' && canRetry) {
+        move = 'retry';
+        waitFor = soonest(delay, 'candidate');
+      }
       if (m === 'rotate') {
         rotateTo = profilesOf(at.c).findIndex((_, p) => p !== at.p && usable(target({ c: at.c, p })));
         if (rotateTo >= 0) move = 'rotate';
@@ -185,7 +213,10 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
       if (m === 'escalate' && walk(at.c).pick) move = 'walk';
       if (move) break;
     }
-    move ??= canRetry ? 'retry' : probeTarget() ? 'walk' : undefined;
+    if (!move) {
+      waitFor = soonest(canRetry ? delay : undefined, canRetry ? 'candidate' : 'chain');
+      move = waitFor ? 'retry' : probeTarget() ? 'walk' : undefined;
+    }
     if (!move) return fail('FALLBACK_EXHAUSTED');
 
     probe = false;
@@ -199,12 +230,14 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
       decisions.push({ kind: 'rotate', ...target(at) });
       continue;
     }
-    decisions.push({ kind: 'retry', ...t });
-    if (abortAt < now + delay) {
+    const chosen = waitFor!;
+    at = chosen.spot;
+    decisions.push({ kind: 'retry', ...target(at) });
+    if (abortAt < now + chosen.delay) {
       now = abortAt;
       return fail('RUN_ABORTED');
     }
-    now += delay;
+    now += chosen.delay;
   }
   throw new Error('oracle: the reference run did not end (a bug in the oracle)');
 }
