@@ -31,7 +31,7 @@ import { storeCall } from './store-call.js';
 import type { RunStore, UncommittedTurns } from './store/types.js';
 import { turnMessage } from './store/turn-rows.js';
 import { createToolRunner } from './tool-execution.js';
-import type { AttemptRecord, CallRequest, Message, ToolChoice } from './types.js';
+import type { AttemptRecord, CallRequest, CooldownKey, Message, ToolChoice } from './types.js';
 
 export interface RunEffectsContext {
   runId: string;
@@ -128,6 +128,21 @@ export function createRunEffects(c: RunEffectsContext) {
     return { history: opened.messages ?? opened.history.map(turnMessage), cooldowns: opened.cooldowns, at: clock.now() };
   };
 
+  /** The keys this run holds the probe of, until its probe call ends. */
+  let probeClaims: readonly CooldownKey[] = [];
+  /**
+   * The probe call failed: its claims end now (a claim held to zero), so the next run may probe
+   * once the cooldown this failure set (if any) is over. A success clears the keys instead.
+   */
+  const releaseProbe = (): void => {
+    const keys = probeClaims;
+    probeClaims = [];
+    if (keys.length === 0 || !store.claimProbe) return;
+    call('releasing a probe', () => store.claimProbe!(keys, runId, clock.now(), 0, { maxWaitMs: COOLDOWN_READ_WAIT_MS })).catch((err: unknown) =>
+      logger?.warn({ err }, 'could not release a probe; it lapses on its own'),
+    );
+  };
+
   const callProvider = async (input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> => {
     // The lease went while the run waited (a backoff): no new call for a session it no longer holds.
     const gone = lease.lost();
@@ -156,8 +171,10 @@ export function createRunEffects(c: RunEffectsContext) {
       // Checked and made canonical here (a lone surrogate made well-formed, as SQLite would store
       // it), so the output, the session and every history cache hold the same messages.
       const output = readCallResult(await (watchdog ? watchdog.race(answer) : answer));
+      probeClaims = [];
       return { ok: true, ...output, at: clock.now(), durationMs: clock.now() - startedAt };
     } catch (err) {
+      releaseProbe();
       // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
       if (isConfigError(err)) throw err;
       // The lease went during the call, which failed: nothing to keep, the run ends.
@@ -206,7 +223,10 @@ export function createRunEffects(c: RunEffectsContext) {
     try {
       // held for one call's length: a prober that dies frees the key for the next run after it
       const claimed = await call('claiming a probe', () => store.claimProbe!(input.keys, runId, clock.now(), policy.attemptTimeoutMs, wait));
-      if (claimed) return { claimed, at: clock.now() };
+      if (claimed) {
+        probeClaims = input.keys;
+        return { claimed, at: clock.now() };
+      }
     } catch (err) {
       logger?.warn({ err }, 'could not claim a probe; calling anyway');
       return { claimed: true, at: clock.now() };

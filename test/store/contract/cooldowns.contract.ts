@@ -46,9 +46,13 @@ export function cooldownsContract(factory: StoreFactory): void {
       expect(await store.claimProbe!([key], 'r1', 1_000, 10_000)).toBe(true);
       expect(await store.claimProbe!([key], 'r2', 1_001, 10_000)).toBe(false);
       expect(await store.claimProbe!([key], 'r1', 1_002, 10_000)).toBe(true); // its own claim again
-      expect(await store.activeCooldowns(['a'], 2_000)).toEqual([{ ...key, until: 1_000, reason: 'overloaded', failures: 3, probeRunId: 'r1', probeUntil: 11_002 }]);
+      expect(await store.activeCooldowns(['a'], 1_002)).toEqual([{ ...key, until: 1_000, reason: 'overloaded', failures: 3, probeRunId: 'r1', probeUntil: 11_002 }]);
+      // its holder lets go (a claim held to zero): another run may probe at once
+      expect(await store.claimProbe!([key], 'r1', 1_003, 0)).toBe(true);
+      expect(await store.activeCooldowns(['a'], 1_003)).toEqual([{ ...key, until: 1_000, reason: 'overloaded', failures: 3 }]);
+      expect(await store.claimProbe!([key], 'r1', 1_004, 10_000)).toBe(true);
       // the claim lapses: another run may probe
-      expect(await store.claimProbe!([key], 'r2', 11_002, 10_000)).toBe(true);
+      expect(await store.claimProbe!([key], 'r2', 11_004, 10_000)).toBe(true);
       // the probe failed: a new cooldown, no claim, the count kept growing
       await store.putCooldown({ ...key, until: 20_000, reason: 'overloaded', failures: 4 });
       expect(await store.activeCooldowns(['a'], 12_000)).toEqual([{ ...key, until: 20_000, reason: 'overloaded', failures: 4 }]);
