@@ -7,7 +7,7 @@ import type { RunEvent } from '../src/events.js';
 import { nextCandidate, probeTarget, usableProfile } from '../src/policy/availability.js';
 import { blockForFailure } from '../src/policy/block-for-failure.js';
 import { decideAfterFailure } from '../src/policy/decide-after-failure.js';
-import { covers, endedCooldowns, sameKey, type RunView } from '../src/policy/run-view.js';
+import { covers, recoveringCooldowns, sameKey, type RunView } from '../src/policy/run-view.js';
 import type { AttemptRecord, CooldownEntry, CooldownKey, Decision } from '../src/types.js';
 import type { CallProviderOutput, ClaimProbeOutput, CloseRunOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
 import { failureError } from './run-output.js';
@@ -40,13 +40,26 @@ export function nextNeedsClaim(ctx: RunContext): boolean {
   if (!hasCandidate(ctx)) return false;
   const target = nextCandidate(ctx, ctx.candidateIndex).pick ?? probeTarget(ctx)!;
   const c = ctx.chain[target.candidateIndex]!;
-  return endedCooldowns(ctx, c.provider, c.model, c.profiles[target.profileIndex]!).length > 0;
+  return recoveringCooldowns(ctx, c.provider, c.model, c.profiles[target.profileIndex]!).length > 0;
+}
+
+/** Guard of backingOff: the key called after the wait (scheduleRetry set it) is recovering once the wait is over. */
+export function retryNeedsClaim(ctx: RunContext): boolean {
+  const at = current(ctx);
+  return recoveringCooldowns({ ...ctx, now: ctx.now + retryDelayMs(ctx) }, at.provider, at.model, at.profileId).length > 0;
+}
+
+/** Guard of rotatingProfile: the profile the policy chose is recovering. */
+export function rotationNeedsClaim(ctx: RunContext): boolean {
+  if (ctx.plan?.action !== 'rotate') return false;
+  const c = ctx.chain[ctx.candidateIndex]!;
+  return recoveringCooldowns(ctx, c.provider, c.model, c.profiles[ctx.plan.profileIndex]!).length > 0;
 }
 
 /** The keys the current (model, profile) must claim the probe of. */
 export function probeClaims(ctx: RunContext): CooldownKey[] {
   const at = current(ctx);
-  return endedCooldowns(ctx, at.provider, at.model, at.profileId).map(keyOf);
+  return recoveringCooldowns(ctx, at.provider, at.model, at.profileId).map(keyOf);
 }
 
 /** Another run probes the candidate's ended cooldown: keep off it (the fallback) until that probe decides. */
@@ -196,7 +209,7 @@ function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | unde
  * recovering key, which gets one call, never a retry, so a flapping provider is not hammered.
  */
 function recovering(ctx: RunContext, call: { provider: string; model: string; profileId: string }): boolean {
-  return endedCooldowns(ctx, call.provider, call.model, call.profileId).some((e) => !ctx.ownBlocks.some((b) => sameKey(b, e)));
+  return recoveringCooldowns(ctx, call.provider, call.model, call.profileId).length > 0;
 }
 
 export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { ok: false }>): Step {

@@ -77,6 +77,8 @@ export const runMachine = setup({
     anotherStep: ({ context }) => agent.anotherStep(context),
     hasCandidate: ({ context }) => steps.hasCandidate(context),
     nextNeedsClaim: ({ context }) => steps.nextNeedsClaim(context),
+    retryNeedsClaim: ({ context }) => steps.retryNeedsClaim(context),
+    rotationNeedsClaim: ({ context }) => steps.rotationNeedsClaim(context),
     probeClaimed: (_, params: { output: ClaimProbeOutput }) => params.output.claimed,
     planIs: ({ context }, params: { action: 'fail' | 'retry' | 'rotate' | 'escalate' }) => context.plan?.action === params.action,
   },
@@ -163,7 +165,7 @@ export const runMachine = setup({
       ],
     },
     claimingProbe: {
-      description: "The candidate's cooldown ended: claim its probe through the store, or leave it to the run that holds it.",
+      description: "The key's cooldown (another run's) ended: claim its probe through the store, or leave it to the run that holds it.",
       on: stoppers,
       invoke: {
         id: 'claimProbe',
@@ -230,13 +232,19 @@ export const runMachine = setup({
       entry: 'scheduleRetry',
       on: stoppers,
       after: {
-        retryDelay: { target: 'attempting', actions: 'advanceClock' },
+        retryDelay: [
+          { guard: 'retryNeedsClaim', target: 'claimingProbe', actions: 'advanceClock' },
+          { target: 'attempting', actions: 'advanceClock' },
+        ],
       },
     },
     rotatingProfile: {
       // deciding comes here only when the policy found a usable profile on this same context.
       description: 'Next auth profile of the same provider that is not cooling down.',
-      always: { target: 'attempting', actions: 'rotateProfile' },
+      always: [
+        { guard: 'rotationNeedsClaim', target: 'claimingProbe', actions: 'rotateProfile' },
+        { target: 'attempting', actions: 'rotateProfile' },
+      ],
     },
     executingTools: {
       description: 'Execute the tool calls the step asked for; their results join the run, then the next step fails over on its own.',

@@ -64,7 +64,10 @@ export function blockingUntil(view: Pick<RunView, 'now' | 'runId'>, entry: Coold
   return 0;
 }
 
-/** The ended cooldowns on (model, profile) that a call of it must claim the probe of first. */
-export function endedCooldowns(view: RunView, provider: string, model: string, profileId: string): CooldownEntry[] {
-  return view.cooldowns.filter((e) => e.until <= view.now && covers(e, provider, model, profileId));
+/**
+ * The ended cooldowns on (model, profile) that another run set: the key is recovering, and a
+ * call of it is a probe, claimed first through the store (one run at a time) and never retried.
+ */
+export function recoveringCooldowns(view: RunView, provider: string, model: string, profileId: string): CooldownEntry[] {
+  return view.cooldowns.filter((e) => e.until <= view.now && covers(e, provider, model, profileId) && !view.ownBlocks.some((b) => sameKey(b, e)));
 }
