@@ -149,7 +149,7 @@ export function startAttempt(ctx: RunContext): Step {
   // The host already showed a failed attempt's text (a break, a stall, a timeout): tell it to drop that before new text arrives.
   if (last?.outcome === 'failed' && last.streamed) events.push({ type: 'reply.reset', runId: ctx.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' });
   events.push({ type: 'attempt.started', runId: ctx.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing });
-  return { patch: { attemptStartedAt: ctx.now }, events };
+  return { patch: { attemptStartedAt: ctx.now, ...(ctx.agent.shownText ? { agent: { ...ctx.agent, shownText: false } } : {}) }, events };
 }
 
 function record(ctx: RunContext, at: number, durationMs: number, failure?: Classification, extra?: Pick<AttemptRecord, 'streamed' | 'usage'>): AttemptRecord {
@@ -163,7 +163,7 @@ function record(ctx: RunContext, at: number, durationMs: number, failure?: Class
     startedAt: ctx.attemptStartedAt,
     durationMs,
     ...(ctx.probing ? { probe: true } : {}),
-    ...(extra?.streamed ? { streamed: true } : {}),
+    ...(extra?.streamed || ctx.agent.shownText ? { streamed: true } : {}),
     ...(extra?.usage ? { usage: extra.usage } : {}),
   };
 }
@@ -350,7 +350,8 @@ export function fail(ctx: RunContext, failure: RunFailure, reason: string, detai
 
 /** A text delta of the streaming call in flight, passed on to the host. */
 export function deltaReceived(ctx: RunContext, event: { text: string; at?: number }): Step {
-  return { patch: {}, events: [{ type: 'reply.delta', runId: ctx.runId, at: event.at ?? ctx.now, attempt: ctx.attempts.length + 1, text: event.text }] };
+  // one assignment per attempt, on its first delta: the machine's own cut (the deadline) then knows a reset is due
+  return { patch: ctx.agent.shownText ? {} : { agent: { ...ctx.agent, shownText: true } }, events: [{ type: 'reply.delta', runId: ctx.runId, at: event.at ?? ctx.now, attempt: ctx.attempts.length + 1, text: event.text }] };
 }
 
 export function announceSucceeded(ctx: RunContext): Step {

@@ -47,6 +47,8 @@ export interface AgentState {
    * and the machine cuts it only at the deadline. Here, not in a field of its own, for the reason above.
    */
   streamed: boolean;
+  /** Text of the call in flight reached the host (set on its first delta, cleared when the next call starts). */
+  shownText: boolean;
 }
 
 /** Why a run ended in `failed`; the output turns it into a typed error. */

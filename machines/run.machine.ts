@@ -125,6 +125,7 @@ export const runMachine = setup({
       steps: [],
       stepStart: 0,
       streamed: input.stream ?? false,
+      shownText: false,
     },
     startedAt: input.startedAt,
     now: input.startedAt,

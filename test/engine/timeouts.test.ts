@@ -80,3 +80,39 @@ describe('the limits are validated', () => {
     expect((err as ConfigError).field).toBe(field);
   });
 });
+
+describe('a healthy stream is cut only by the deadline', () => {
+  it('a stream that keeps producing past attemptTimeoutMs is not cut; at the deadline the run fails and the shown text gets its reset', async () => {
+    const clock = new SimulatedClock();
+    const events: string[] = [];
+    const call = (req: CallRequest) => {
+      const beat = () => {
+        if (req.signal.aborted) return;
+        req.onDelta?.('tok ');
+        clock.setTimeout(beat, 20_000);
+      };
+      beat();
+      return new Promise<never>(() => undefined);
+    };
+    const actor = createRunActor({
+      sessionId: 's',
+      messages: [{ role: 'user', content: 'hi' }],
+      chain: ['a/m1'],
+      call,
+      clock,
+      stream: true,
+      store: openSqliteStore(),
+      policy: { attemptTimeoutMs: 30_000, deadlineMs: 200_000 },
+    });
+    actor.on('*', (e) => events.push(e.type));
+    actor.start();
+    const done = toPromise(actor);
+    await advance(clock, 20_000, 9); // 180 s: six times attemptTimeoutMs, still producing
+    expect(events).not.toContain('attempt.failed');
+    await advance(clock, 20_000, 1);
+    const out = await done;
+    expect(out.status === 'failed' && out.error.code).toBe('DEADLINE_EXCEEDED');
+    expect(out.attempts).toMatchObject([{ reason: 'timeout', streamed: true }]);
+    expect(events.slice(-2)).toEqual(['reply.reset', 'run.failed']);
+  });
+});
