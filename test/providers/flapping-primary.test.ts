@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { openSqliteStore } from '../../src/index.js';
@@ -85,5 +87,28 @@ describe('a flapping primary across runs sharing one store', () => {
       const exits = await Promise.all(workers.map((w) => w.exited));
       expect(exits, workers.map((w) => w.stderr.join('')).join('\n')).toEqual([0, 0]);
     }
+  });
+});
+
+describe('one probe across processes', () => {
+  it('four processes start a run together on an ended cooldown: exactly one probes the primary, the others are served by the fallback', async () => {
+    const dbPath = tempDbPath();
+    const seed = openSqliteStore({ path: dbPath });
+    await seed.putCooldown({ provider: 'primary', until: Date.now() - 1_000, reason: 'overloaded', failures: 2 });
+    await seed.close();
+    const goPath = path.join(path.dirname(dbPath), 'go');
+    // the primary answers after 3 s: every run takes its look at the store while the probe is under way
+    const workers = [0, 1, 2, 3].map((worker) => spawnWorker('probe-race.ts', { dbPath, worker, goPath, primaryMs: 3_000 }));
+    for (const w of workers) await w.waitFor((l) => l.type === 'ready');
+    fs.writeFileSync(goPath, '');
+    const exits = await Promise.all(workers.map((w) => w.exited));
+    expect(exits, workers.map((w) => w.stderr.join('')).join('\n')).toEqual([0, 0, 0, 0]);
+    const runs = workers.flatMap((w) => w.lines).filter((l): l is Extract<WorkerLine, { type: 'run' }> => l.type === 'run');
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(runs.map((r) => r.message).sort()).toEqual(['fallback', 'fallback', 'fallback', 'primary']);
+    // the probe served: the key is cleared for the runs after it
+    const store = openSqliteStore({ path: dbPath });
+    expect(await store.activeCooldowns(['primary'], Date.now())).toEqual([]);
+    await store.close();
   });
 });
