@@ -31,20 +31,21 @@ export interface CallRequest {
   toolChoice?: ToolChoice;
   /** 1-based step of the run: each model call that served a step, then the tools it asked for, is one step. */
   step: number;
-  /** Aborted when the attempt is cut (attempt timeout, run abort, deadline). Pass it to the HTTP client. */
+  /** Aborted when the attempt is cut (attempt timeout, a stream's first-token or idle limit, run abort, deadline). Pass it to the HTTP client. */
   signal: AbortSignal;
   /** 1-based attempt number within the run. */
   attempt: number;
   /**
    * Present when the run streams (`stream: true`): call it with each text delta as it arrives,
    * then resolve with the complete content. A throw after a delta is an `interrupted` failure.
+   * Each delta counts as activity for the run's first-token and idle limits.
    */
   onDelta?: (text: string) => void;
   /**
    * Optional, with `onDelta`: called whenever the stream shows the model producing output
    * (text, reasoning or tool-call input), before the matching `onDelta`. Text-only timers
-   * would take a long reasoning phase for silence; this is the signal for first-token and
-   * stream-idle timers. Metadata and keep-alive events do not count.
+   * would take a long reasoning phase for silence; this is the signal for the run's
+   * `firstTokenTimeoutMs` and `streamIdleTimeoutMs`. Metadata and keep-alive events do not count.
    */
   onActivity?: () => void;
 }
