@@ -109,6 +109,7 @@ function finalReply(ctx: RunContext): AssistantMessage {
 export function buildOutput(ctx: RunContext): RunOutput {
   if (ctx.reply !== undefined && ctx.servedBy && !ctx.failure) {
     const reply = finalReply(ctx);
+    const last = ctx.agent.steps.at(-1);
     return {
       runId: ctx.runId,
       status: 'succeeded',
@@ -117,6 +118,9 @@ export function buildOutput(ctx: RunContext): RunOutput {
       messages: [...ctx.agent.produced],
       steps: [...ctx.agent.steps],
       servedBy: ctx.servedBy,
+      ...(last?.usage && { usage: last.usage }),
+      ...(last?.finishReason !== undefined && { finishReason: last.finishReason }),
+      ...(last?.responseModel !== undefined && { responseModel: last.responseModel }),
       attempts: ctx.attempts as RunOutput['attempts'],
       decisions: ctx.decisions,
     };

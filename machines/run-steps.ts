@@ -7,9 +7,9 @@ import type { RunEvent } from '../src/events.js';
 import { nextCandidate, probeTarget, usableProfile } from '../src/policy/availability.js';
 import { blockForFailure } from '../src/policy/block-for-failure.js';
 import { decideAfterFailure } from '../src/policy/decide-after-failure.js';
-import { covers, sameKey, type RunView } from '../src/policy/run-view.js';
-import type { AttemptRecord, CooldownEntry, Decision } from '../src/types.js';
-import type { CallProviderOutput, CloseRunOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
+import { covers, recoveringCooldowns, sameKey, type RunView } from '../src/policy/run-view.js';
+import type { AttemptRecord, CooldownEntry, CooldownKey, Decision } from '../src/types.js';
+import type { CallProviderOutput, ClaimProbeOutput, CloseRunOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
 import { failureError } from './run-output.js';
 import { iso, skipped } from './skip-report.js';
 import { stepServed } from './agent-steps.js';
@@ -27,6 +27,54 @@ export function opened(ctx: RunContext, out: OpenSessionOutput): Step {
 /** Guard of escalatingModel: a candidate is usable, or one may be probed, and time is left. */
 export function hasCandidate(ctx: RunContext): boolean {
   return ctx.now < ctx.deadlineAt && (nextCandidate(ctx, ctx.candidateIndex).pick !== undefined || probeTarget(ctx) !== undefined);
+}
+
+const keyOf = ({ provider, profileId, model }: CooldownEntry): CooldownKey => ({
+  provider,
+  ...(profileId !== undefined ? { profileId } : {}),
+  ...(model !== undefined ? { model } : {}),
+});
+
+/** Guard of escalatingModel: the candidate it would enter has ended cooldowns, whose probe one run at a time may take. */
+export function nextNeedsClaim(ctx: RunContext): boolean {
+  if (!hasCandidate(ctx)) return false;
+  const target = nextCandidate(ctx, ctx.candidateIndex).pick ?? probeTarget(ctx)!;
+  const c = ctx.chain[target.candidateIndex]!;
+  return recoveringCooldowns(ctx, c.provider, c.model, c.profiles[target.profileIndex]!).length > 0;
+}
+
+/** Guard of backingOff: the key called after the wait (scheduleRetry set it) is recovering once the wait is over. */
+export function retryNeedsClaim(ctx: RunContext): boolean {
+  const at = current(ctx);
+  return recoveringCooldowns({ ...ctx, now: ctx.now + retryDelayMs(ctx) }, at.provider, at.model, at.profileId).length > 0;
+}
+
+/** Guard of rotatingProfile: the profile the policy chose is recovering. */
+export function rotationNeedsClaim(ctx: RunContext): boolean {
+  if (ctx.plan?.action !== 'rotate') return false;
+  const c = ctx.chain[ctx.candidateIndex]!;
+  return recoveringCooldowns(ctx, c.provider, c.model, c.profiles[ctx.plan.profileIndex]!).length > 0;
+}
+
+/** The keys the current (model, profile) must claim the probe of. */
+export function probeClaims(ctx: RunContext): CooldownKey[] {
+  const at = current(ctx);
+  return recoveringCooldowns(ctx, at.provider, at.model, at.profileId).map(keyOf);
+}
+
+/** Another run probes the candidate's ended cooldown: keep off it (the fallback) until that probe decides. */
+export function probeTaken(ctx: RunContext, out: ClaimProbeOutput): Step {
+  const at = current(ctx);
+  const claims = probeClaims(ctx);
+  // without a fresh read, the claims are marked as another run's for the call's length
+  const cooldowns =
+    out.cooldowns ??
+    ctx.cooldowns.map((e) => (claims.some((k) => sameKey(k, e)) ? { ...e, probeRunId: 'another run', probeUntil: out.at + ctx.policy.attemptTimeoutMs } : e));
+  const detail = `another run is probing ${at.provider}/${at.model} on ${at.profileId} after its cooldown ended: keeping off it until that probe decides`;
+  return {
+    patch: { now: Math.max(ctx.now, out.at), cooldowns, probing: false, decisions: [...ctx.decisions, { kind: 'skip', at: out.at, ...at, reason: 'probe_taken', detail }] },
+    events: [],
+  };
 }
 
 export function enterCandidate(ctx: RunContext): Step {
@@ -98,13 +146,13 @@ export function exhaust(ctx: RunContext): Step {
 export function startAttempt(ctx: RunContext): Step {
   const events: RunEvent[] = [];
   const last = ctx.attempts.at(-1);
-  // The host already showed the broken stream's text: tell it to drop that before new text arrives.
-  if (last?.reason === 'interrupted') events.push({ type: 'reply.reset', runId: ctx.runId, at: ctx.now, attempt: last.n, reason: 'interrupted' });
+  // The host already showed a failed attempt's text (a break, a stall, a timeout): tell it to drop that before new text arrives.
+  if (last?.outcome === 'failed' && last.streamed) events.push({ type: 'reply.reset', runId: ctx.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' });
   events.push({ type: 'attempt.started', runId: ctx.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing });
-  return { patch: { attemptStartedAt: ctx.now }, events };
+  return { patch: { attemptStartedAt: ctx.now, ...(ctx.agent.shownText ? { agent: { ...ctx.agent, shownText: false } } : {}) }, events };
 }
 
-function record(ctx: RunContext, at: number, durationMs: number, failure?: Classification): AttemptRecord {
+function record(ctx: RunContext, at: number, durationMs: number, failure?: Classification, extra?: Pick<AttemptRecord, 'streamed' | 'usage'>): AttemptRecord {
   return {
     n: ctx.attempts.length + 1,
     ...current(ctx),
@@ -115,12 +163,14 @@ function record(ctx: RunContext, at: number, durationMs: number, failure?: Class
     startedAt: ctx.attemptStartedAt,
     durationMs,
     ...(ctx.probing ? { probe: true } : {}),
+    ...(extra?.streamed || ctx.agent.shownText ? { streamed: true } : {}),
+    ...(extra?.usage ? { usage: extra.usage } : {}),
   };
 }
 
 export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, { ok: true }>): Step {
   const at = current(ctx);
-  const attempt = record(ctx, out.at, out.durationMs);
+  const attempt = record(ctx, out.at, out.durationMs, undefined, out.usage ? { usage: out.usage } : undefined);
   // A success proves wrong every cooldown that would have blocked this very call.
   const proven = ctx.cooldowns.filter((c) => covers(c, at.provider, at.model, at.profileId));
   const events: RunEvent[] = [
@@ -154,14 +204,22 @@ function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | unde
   return out;
 }
 
+/**
+ * The call tried a key whose shared cooldown (set by another run) had ended: a probe of a
+ * recovering key, which gets one call, never a retry, so a flapping provider is not hammered.
+ */
+function recovering(ctx: RunContext, call: { provider: string; model: string; profileId: string }): boolean {
+  return recoveringCooldowns(ctx, call.provider, call.model, call.profileId).length > 0;
+}
+
 export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { ok: false }>): Step {
   const call = current(ctx);
   const failure = out.failure;
-  const attempt = record(ctx, out.at, out.durationMs, failure);
+  const attempt = record(ctx, out.at, out.durationMs, failure, out);
   const seen: RunView = { ...ctx, now: out.at, cooldowns: out.cooldowns ?? ctx.cooldowns, attempts: [...ctx.attempts, attempt] };
   const block = blockForFailure(seen, failure, call);
   const after: RunView = { ...seen, cooldowns: upsert(seen.cooldowns, block.shared), ownBlocks: [...ctx.ownBlocks, block.own] };
-  const plan = decideAfterFailure(after, ctx, failure, block.waitMs);
+  const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call));
   const events: RunEvent[] = [
     {
       type: 'attempt.failed',
@@ -215,17 +273,27 @@ export function attemptTimedOut(ctx: RunContext, timeoutMs: number): Step {
   });
 }
 
+/**
+ * The machine's own cut of a call: attemptTimeoutMs for a non-streamed one, only the deadline for
+ * a streamed one (its first-token and idle limits run in the call), so a long healthy stream is never cut.
+ */
 export function attemptTimeoutMs(ctx: RunContext): number {
-  return Math.max(0, Math.min(ctx.policy.attemptTimeoutMs, ctx.deadlineAt - ctx.now));
+  const left = ctx.deadlineAt - ctx.now;
+  return Math.max(0, ctx.agent.streamed ? left : Math.min(ctx.policy.attemptTimeoutMs, left));
 }
 
 export function scheduleRetry(ctx: RunContext): Step {
-  const delayMs = ctx.plan?.action === 'retry' ? ctx.plan.delayMs : 0;
-  const call = current(ctx);
+  const plan = ctx.plan?.action === 'retry' ? ctx.plan : undefined;
+  const delayMs = plan?.delayMs ?? 0;
+  // the wait may go to another key that frees up first: the call after it is that key's
+  const moved = plan?.candidateIndex !== undefined ? { candidateIndex: plan.candidateIndex, profileIndex: plan.profileIndex! } : undefined;
+  const call = current(moved ? { ...ctx, ...moved } : ctx);
   const reason = ctx.attempts.at(-1)?.reason ?? 'unknown';
-  const detail = `retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}`;
+  const detail = moved
+    ? `waiting ${delayMs} ms for ${call.provider}/${call.model} on ${call.profileId}, the first key to free up, after ${reason}`
+    : `retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}`;
   return {
-    patch: { decisions: [...ctx.decisions, { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail }] },
+    patch: { ...(moved ?? {}), decisions: [...ctx.decisions, { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail }] },
     events: [{ type: 'retry.scheduled', runId: ctx.runId, at: ctx.now, ...call, reason, delayMs, detail }],
   };
 }
@@ -281,8 +349,9 @@ export function fail(ctx: RunContext, failure: RunFailure, reason: string, detai
 }
 
 /** A text delta of the streaming call in flight, passed on to the host. */
-export function deltaReceived(ctx: RunContext, event: { text: string }): Step {
-  return { patch: {}, events: [{ type: 'reply.delta', runId: ctx.runId, at: ctx.now, attempt: ctx.attempts.length + 1, text: event.text }] };
+export function deltaReceived(ctx: RunContext, event: { text: string; at?: number }): Step {
+  // one assignment per attempt, on its first delta: the machine's own cut (the deadline) then knows a reset is due
+  return { patch: ctx.agent.shownText ? {} : { agent: { ...ctx.agent, shownText: true } }, events: [{ type: 'reply.delta', runId: ctx.runId, at: event.at ?? ctx.now, attempt: ctx.attempts.length + 1, text: event.text }] };
 }
 
 export function announceSucceeded(ctx: RunContext): Step {
@@ -294,8 +363,13 @@ export function announceSucceeded(ctx: RunContext): Step {
 
 export function announceFailed(ctx: RunContext): Step {
   const error = failureError(ctx);
+  const last = ctx.attempts.at(-1);
+  // The host showed this attempt's text and it is not the answer: drop it, whatever ended the run.
+  const reset: RunEvent[] =
+    last?.outcome === 'failed' && last.streamed ? [{ type: 'reply.reset', runId: ctx.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' }] : [];
   return {
     patch: {},
-    events: [{ type: 'run.failed', runId: ctx.runId, at: ctx.now, sessionId: ctx.sessionId, code: error.code, message: error.message, attempts: ctx.attempts.length }],
+    events: [
+      ...reset,{ type: 'run.failed', runId: ctx.runId, at: ctx.now, sessionId: ctx.sessionId, code: error.code, message: error.message, attempts: ctx.attempts.length }],
   };
 }

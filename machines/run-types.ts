@@ -2,7 +2,7 @@ import type { Classification } from '../src/classify/types.js';
 import type { Plan } from '../src/policy/decide-after-failure.js';
 import type { RunPolicy } from '../src/policy/run-policy.js';
 import type { RunView } from '../src/policy/run-view.js';
-import type { AssistantMessage, AttemptRecord, Candidate, CooldownEntry, Decision, Message, ServedBy, StepRecord, ToolCallPart, ToolMessage, Usage } from '../src/types.js';
+import type { AssistantMessage, AttemptRecord, Candidate, CooldownEntry, CooldownKey, Decision, Message, ServedBy, StepRecord, ToolCallPart, ToolMessage, Usage } from '../src/types.js';
 import type { LlmFailoverError } from '../src/errors.js';
 import type { RunEvent } from '../src/events.js';
 import type { RunError } from '../src/run-errors.js';
@@ -17,6 +17,8 @@ export interface RunInput {
   startedAt: number;
   /** An agent run: the tools the run executes itself and how many model calls (steps) it may make. */
   agent?: AgentInput;
+  /** The run streams its calls (`stream: true`): they are bounded by their first-token and idle limits, not attemptTimeoutMs. */
+  stream?: boolean;
 }
 
 export interface AgentInput {
@@ -40,6 +42,13 @@ export interface AgentState {
   steps: readonly StepRecord[];
   /** Where the current step's calls start in `attempts` (the policy's budgets count from there). */
   stepStart: number;
+  /**
+   * The run streams its model calls: each is cut by its first-token and idle limits (in the call),
+   * and the machine cuts it only at the deadline. Here, not in a field of its own, for the reason above.
+   */
+  streamed: boolean;
+  /** Text of the call in flight reached the host (set on its first delta, cleared when the next call starts). */
+  shownText: boolean;
 }
 
 /** Why a run ended in `failed`; the output turns it into a typed error. */
@@ -110,7 +119,28 @@ export interface StepOutput {
 }
 export type CallProviderOutput =
   | ({ ok: true; at: number; durationMs: number } & StepOutput)
-  | { ok: false; failure: Classification; at: number; durationMs: number; cooldowns?: readonly CooldownEntry[] };
+  | {
+      ok: false;
+      failure: Classification;
+      at: number;
+      durationMs: number;
+      cooldowns?: readonly CooldownEntry[];
+      /** Text of this call reached the host before it failed: a `reply.reset` is due. */
+      streamed?: boolean;
+      /** Tokens the failed call reported, kept on its attempt record. */
+      usage?: Usage;
+    };
+
+/** The ended cooldowns whose probe the next call must claim first (through the store, one run at a time). */
+export interface ClaimProbeInput {
+  keys: readonly CooldownKey[];
+}
+export interface ClaimProbeOutput {
+  claimed: boolean;
+  at: number;
+  /** Re-read when another run holds the probe: its claim keeps this run off the key. */
+  cooldowns?: readonly CooldownEntry[];
+}
 
 export interface PersistTurnInput {
   /** The last message the run produced. */
@@ -162,7 +192,7 @@ export type RunCommand = { type: 'run.abort'; reason?: string };
 export type EngineCommand =
   | RunCommand
   | { type: 'run.leaseLost'; error: LlmFailoverError }
-  | { type: 'reply.delta'; text: string }
+  | { type: 'reply.delta'; text: string; at?: number }
   | ToolStartedCommand
   | ToolFinishedCommand;
 
@@ -209,6 +239,12 @@ export interface SucceededRunOutput extends RunOutputBase {
   steps: StepRecord[];
   /** Who served the last step. */
   servedBy: ServedBy;
+  /** Tokens of the call that served the last step, as its provider reported them (a failed attempt's are on its record only). */
+  usage?: Usage;
+  /** Why the serving call's answer ended (`stop`, `length`, `tool-calls`, ...). */
+  finishReason?: string;
+  /** The model the serving provider says answered. */
+  responseModel?: string;
 }
 
 export interface FailedRunOutput extends RunOutputBase {

@@ -2,6 +2,8 @@ import { enqueueActions, fromPromise, setup } from 'xstate';
 import type { RunEvent } from '../src/events.js';
 import type {
   CallProviderInput,
+  ClaimProbeInput,
+  ClaimProbeOutput,
   CallProviderOutput,
   CloseRunInput,
   CloseRunOutput,
@@ -59,6 +61,7 @@ export const runMachine = setup({
   actors: {
     openSession: fromPromise<OpenSessionOutput, OpenSessionInput>(notProvided('openSession')),
     callProvider: fromPromise<CallProviderOutput, CallProviderInput>(notProvided('callProvider')),
+    claimProbe: fromPromise<ClaimProbeOutput, ClaimProbeInput>(notProvided('claimProbe')),
     persistTurn: fromPromise<PersistTurnOutput, PersistTurnInput>(notProvided('persistTurn')),
     closeRun: fromPromise<CloseRunOutput, CloseRunInput>(notProvided('closeRun')),
     executeTools: fromPromise<ExecuteToolsOutput, ExecuteToolsInput>(notProvided('executeTools')),
@@ -73,12 +76,17 @@ export const runMachine = setup({
     stepCallsTools: ({ context }, params: { output: CallProviderOutput }) => params.output.ok && agent.stepCallsTools(context, params.output),
     anotherStep: ({ context }) => agent.anotherStep(context),
     hasCandidate: ({ context }) => steps.hasCandidate(context),
+    nextNeedsClaim: ({ context }) => steps.nextNeedsClaim(context),
+    retryNeedsClaim: ({ context }) => steps.retryNeedsClaim(context),
+    rotationNeedsClaim: ({ context }) => steps.rotationNeedsClaim(context),
+    probeClaimed: (_, params: { output: ClaimProbeOutput }) => params.output.claimed,
     planIs: ({ context }, params: { action: 'fail' | 'retry' | 'rotate' | 'escalate' }) => context.plan?.action === params.action,
   },
   actions: {
     applyOpened: apply((ctx, event) => steps.opened(ctx, event.output as OpenSessionOutput)),
     enterCandidate: apply(steps.enterCandidate),
     exhaust: apply(steps.exhaust),
+    recordProbeTaken: apply((ctx, event) => steps.probeTaken(ctx, event.output as ClaimProbeOutput)),
     startAttempt: apply(steps.startAttempt),
     recordSuccess: apply((ctx, event) => steps.callSucceeded(ctx, event.output)),
     recordFailure: apply((ctx, event) => steps.callFailed(ctx, event.output)),
@@ -116,6 +124,8 @@ export const runMachine = setup({
       produced: [],
       steps: [],
       stepStart: 0,
+      streamed: input.stream ?? false,
+      shownText: false,
     },
     startedAt: input.startedAt,
     now: input.startedAt,
@@ -150,9 +160,24 @@ export const runMachine = setup({
     escalatingModel: {
       description: 'Walk the chain to the next candidate with a usable profile; skip the rest without a call.',
       always: [
+        { guard: 'nextNeedsClaim', target: 'claimingProbe', actions: 'enterCandidate' },
         { guard: 'hasCandidate', target: 'attempting', actions: 'enterCandidate' },
         { target: 'closing', actions: 'exhaust' },
       ],
+    },
+    claimingProbe: {
+      description: "The key's cooldown (another run's) ended: claim its probe through the store, or leave it to the run that holds it.",
+      on: stoppers,
+      invoke: {
+        id: 'claimProbe',
+        src: 'claimProbe',
+        input: ({ context }) => ({ keys: steps.probeClaims(context) }),
+        onDone: [
+          { guard: { type: 'probeClaimed', params: ({ event }) => ({ output: event.output }) }, target: 'attempting' },
+          { target: 'escalatingModel', actions: 'recordProbeTaken' },
+        ],
+        onError: { target: 'closing', actions: 'failOnError' },
+      },
     },
     attempting: {
       description: 'Call the provider for the current (model, profile).',
@@ -208,13 +233,19 @@ export const runMachine = setup({
       entry: 'scheduleRetry',
       on: stoppers,
       after: {
-        retryDelay: { target: 'attempting', actions: 'advanceClock' },
+        retryDelay: [
+          { guard: 'retryNeedsClaim', target: 'claimingProbe', actions: 'advanceClock' },
+          { target: 'attempting', actions: 'advanceClock' },
+        ],
       },
     },
     rotatingProfile: {
       // deciding comes here only when the policy found a usable profile on this same context.
       description: 'Next auth profile of the same provider that is not cooling down.',
-      always: { target: 'attempting', actions: 'rotateProfile' },
+      always: [
+        { guard: 'rotationNeedsClaim', target: 'claimingProbe', actions: 'rotateProfile' },
+        { target: 'attempting', actions: 'rotateProfile' },
+      ],
     },
     executingTools: {
       description: 'Execute the tool calls the step asked for; their results join the run, then the next step fails over on its own.',

@@ -70,3 +70,15 @@ export function readCallResult(value: unknown): StepOutput {
     ...(responseModel !== undefined && { responseModel }),
   };
 }
+
+/**
+ * Tokens a failed call reported (a refusal billed its prompt, say): kept on its attempt record,
+ * never counted as the answer's cost. Reading a host's error must never throw.
+ */
+export function usageOfError(err: unknown): Usage | undefined {
+  try {
+    return typeof err === 'object' && err !== null && 'usage' in err ? usageOf((err as { usage: unknown }).usage) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,6 +2,8 @@ import { createActor, fromPromise, type ActorSystem } from 'xstate';
 import { runMachine } from '../machines/run.machine.js';
 import type {
   CallProviderInput,
+  ClaimProbeInput,
+  ClaimProbeOutput,
   CallProviderOutput,
   CloseRunInput,
   CloseRunOutput,
@@ -38,6 +40,7 @@ const engineMachine = runMachine.provide({
   actors: {
     openSession: fromPromise<OpenSessionOutput, OpenSessionInput>(({ system, signal }) => effectsOf(system).openSession(signal)),
     callProvider: fromPromise<CallProviderOutput, CallProviderInput>(({ input, system, signal }) => effectsOf(system).callProvider(input, signal)),
+    claimProbe: fromPromise<ClaimProbeOutput, ClaimProbeInput>(({ input, system }) => effectsOf(system).claimProbe(input)),
     persistTurn: fromPromise<PersistTurnOutput, PersistTurnInput>(({ input, system }) => effectsOf(system).persistTurn(input)),
     closeRun: fromPromise<CloseRunOutput, CloseRunInput>(({ input, system }) => effectsOf(system).closeRun(input)),
     executeTools: fromPromise<ExecuteToolsOutput, ExecuteToolsInput>(({ input, system, signal }) => effectsOf(system).executeTools(input, signal)),
@@ -93,6 +96,7 @@ export function createRunActor(options: RunActorOptions): RunActor {
       messages,
       policy,
       startedAt,
+      ...(options.stream ? { stream: true } : {}),
       ...(tools && { agent: { tools: tools.names, executableTools: tools.executable, maxSteps } }),
     },
     clock,

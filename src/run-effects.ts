@@ -1,5 +1,7 @@
 import type {
   CallProviderInput,
+  ClaimProbeInput,
+  ClaimProbeOutput,
   CallProviderOutput,
   CloseRunInput,
   CloseRunOutput,
@@ -17,7 +19,9 @@ import type { RunEvent } from './events.js';
 import type { RunPolicy } from './policy/run-policy.js';
 import { recordRunFailure } from './record-run-failure.js';
 import type { RunActorOptions } from './run-actor-options.js';
-import { readCallResult } from './call-result.js';
+import { readCallResult, usageOfError } from './call-result.js';
+import type { Classification } from './classify/types.js';
+import { watchStream } from './stream-watchdog.js';
 import type { ParsedTools } from './config/parse-tools.js';
 import { readCallError } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
@@ -27,7 +31,7 @@ import { storeCall } from './store-call.js';
 import type { RunStore, UncommittedTurns } from './store/types.js';
 import { turnMessage } from './store/turn-rows.js';
 import { createToolRunner } from './tool-execution.js';
-import type { AttemptRecord, CallRequest, Message, ToolChoice } from './types.js';
+import type { AttemptRecord, CallRequest, CooldownKey, Message, ToolChoice } from './types.js';
 
 export interface RunEffectsContext {
   runId: string;
@@ -124,41 +128,71 @@ export function createRunEffects(c: RunEffectsContext) {
     return { history: opened.messages ?? opened.history.map(turnMessage), cooldowns: opened.cooldowns, at: clock.now() };
   };
 
+  /** The keys this run holds the probe of, until its probe call ends. */
+  let probeClaims: readonly CooldownKey[] = [];
+  /**
+   * The probe call failed: its claims end now (a claim held to zero), so the next run may probe
+   * once the cooldown this failure set (if any) is over. A success clears the keys instead.
+   */
+  const releaseProbe = (): void => {
+    const keys = probeClaims;
+    probeClaims = [];
+    if (keys.length === 0 || !store.claimProbe) return;
+    call('releasing a probe', () => store.claimProbe!(keys, runId, clock.now(), 0, { maxWaitMs: COOLDOWN_READ_WAIT_MS })).catch((err: unknown) =>
+      logger?.warn({ err }, 'could not release a probe; it lapses on its own'),
+    );
+  };
+
   const callProvider = async (input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> => {
     // The lease went while the run waited (a backoff): no new call for a session it no longer holds.
     const gone = lease.lost();
     if (gone) throw gone;
     const startedAt = clock.now();
     let deltas = 0;
-    const req: CallRequest = { runId, sessionId, ...input, signal };
+    // A streamed call has its own limits (first token, idle), on the run's clock.
+    const watchdog = options.stream ? watchStream(clock, signal, policy.firstTokenTimeoutMs, policy.streamIdleTimeoutMs) : undefined;
+    const callSignal = watchdog?.signal ?? signal;
+    const req: CallRequest = { runId, sessionId, ...input, signal: callSignal };
     if (tools) req.tools = await tools.definitions();
     if (toolChoice !== undefined) req.toolChoice = toolChoice;
-    if (options.stream) {
+    if (watchdog) {
+      req.onActivity = () => watchdog.activity();
       req.onDelta = (text: string) => {
         // A call already cut (timeout, abort) must not leak text into the next attempt.
-        if (signal.aborted || typeof text !== 'string' || text === '') return;
+        if (callSignal.aborted || typeof text !== 'string' || text === '') return;
+        watchdog.activity();
         deltas++;
-        send({ type: 'reply.delta', text });
+        send({ type: 'reply.delta', text, at: clock.now() });
       };
     }
     const settle = lease.calling(signal);
     try {
+      const answer = options.call(req);
       // Checked and made canonical here (a lone surrogate made well-formed, as SQLite would store
       // it), so the output, the session and every history cache hold the same messages.
-      const output = readCallResult(await options.call(req));
+      const output = readCallResult(await (watchdog ? watchdog.race(answer) : answer));
+      probeClaims = [];
       return { ok: true, ...output, at: clock.now(), durationMs: clock.now() - startedAt };
     } catch (err) {
+      releaseProbe();
       // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
       if (isConfigError(err)) throw err;
       // The lease went during the call, which failed: nothing to keep, the run ends.
       const lostMeanwhile = lease.lost();
       if (lostMeanwhile) throw lostMeanwhile;
-      // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
-      // a bug in the host's own code is a host_error, named as such, not an outage to retry.
-      let failure = readCallError(err, () => classifier(err, { provider: input.provider, now, signal }));
-      // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
-      if (deltas > 0 && failure.reason !== 'aborted') {
-        failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
+      let failure: Classification;
+      const silence = watchdog?.silence;
+      if (silence !== undefined && err === silence) {
+        // A silent stream is a timeout whether or not text came first: the provider hangs, it did not break.
+        failure = { reason: 'timeout', scope: 'request', retryable: true, message: deltas > 0 ? `${silence.message} after ${deltas} delta(s)` : silence.message };
+      } else {
+        // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
+        // a bug in the host's own code is a host_error, named as such, not an outage to retry.
+        failure = readCallError(err, () => classifier(err, { provider: input.provider, now, signal }));
+        // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
+        if (deltas > 0 && failure.reason !== 'aborted') {
+          failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
+        }
       }
       let cooldowns;
       try {
@@ -166,9 +200,41 @@ export function createRunEffects(c: RunEffectsContext) {
       } catch (readError) {
         logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
       }
-      return { ok: false, failure, at: clock.now(), durationMs: clock.now() - startedAt, ...(cooldowns ? { cooldowns } : {}) };
+      const usage = usageOfError(err);
+      return {
+        ok: false,
+        failure,
+        at: clock.now(),
+        durationMs: clock.now() - startedAt,
+        ...(cooldowns ? { cooldowns } : {}),
+        ...(deltas > 0 ? { streamed: true } : {}),
+        ...(usage ? { usage } : {}),
+      };
     } finally {
+      watchdog?.stop();
       settle();
+    }
+  };
+
+  /** Takes the probe of ended cooldowns for this run; a store that cannot say lets the run call. */
+  const claimProbe = async (input: ClaimProbeInput): Promise<ClaimProbeOutput> => {
+    if (!store.claimProbe) return { claimed: true, at: clock.now() };
+    const wait = { maxWaitMs: COOLDOWN_READ_WAIT_MS };
+    try {
+      // held for one call's length: a prober that dies frees the key for the next run after it
+      const claimed = await call('claiming a probe', () => store.claimProbe!(input.keys, runId, clock.now(), policy.attemptTimeoutMs, wait));
+      if (claimed) {
+        probeClaims = input.keys;
+        return { claimed, at: clock.now() };
+      }
+    } catch (err) {
+      logger?.warn({ err }, 'could not claim a probe; calling anyway');
+      return { claimed: true, at: clock.now() };
+    }
+    try {
+      return { claimed: false, at: clock.now(), cooldowns: await call('reading cooldowns', () => store.activeCooldowns(providers, clock.now(), wait)) };
+    } catch {
+      return { claimed: false, at: clock.now() };
     }
   };
 
@@ -261,7 +327,7 @@ export function createRunEffects(c: RunEffectsContext) {
     return executeTools(input, signal);
   };
 
-  return { openSession, callProvider, persistTurn, closeRun, executeTools: runTools, shareCooldowns, finish };
+  return { openSession, callProvider, claimProbe, persistTurn, closeRun, executeTools: runTools, shareCooldowns, finish };
 }
 
 export type RunEffects = ReturnType<typeof createRunEffects>;

@@ -31,20 +31,21 @@ export interface CallRequest {
   toolChoice?: ToolChoice;
   /** 1-based step of the run: each model call that served a step, then the tools it asked for, is one step. */
   step: number;
-  /** Aborted when the attempt is cut (attempt timeout, run abort, deadline). Pass it to the HTTP client. */
+  /** Aborted when the attempt is cut (attempt timeout, a stream's first-token or idle limit, run abort, deadline). Pass it to the HTTP client. */
   signal: AbortSignal;
   /** 1-based attempt number within the run. */
   attempt: number;
   /**
    * Present when the run streams (`stream: true`): call it with each text delta as it arrives,
    * then resolve with the complete content. A throw after a delta is an `interrupted` failure.
+   * Each delta counts as activity for the run's first-token and idle limits.
    */
   onDelta?: (text: string) => void;
   /**
    * Optional, with `onDelta`: called whenever the stream shows the model producing output
    * (text, reasoning or tool-call input), before the matching `onDelta`. Text-only timers
-   * would take a long reasoning phase for silence; this is the signal for first-token and
-   * stream-idle timers. Metadata and keep-alive events do not count.
+   * would take a long reasoning phase for silence; this is the signal for the run's
+   * `firstTokenTimeoutMs` and `streamIdleTimeoutMs`. Metadata and keep-alive events do not count.
    */
   onActivity?: () => void;
 }
@@ -122,6 +123,10 @@ export interface AttemptRecord {
   durationMs: number;
   /** True when this call probed a candidate that was cooling down because nothing else was left. */
   probe?: boolean;
+  /** True when text of this call reached the host (a stream): if it did not serve, a `reply.reset` followed. */
+  streamed?: boolean;
+  /** Tokens of this call as the provider reported them, failed calls included (never the answer's cost unless it served). */
+  usage?: Usage;
 }
 
 export type DecisionKind = 'select' | 'retry' | 'rotate' | 'skip' | 'escalate' | 'probe' | 'fail' | 'persist' | 'tools';
@@ -153,8 +158,12 @@ export interface CooldownKey {
 export interface CooldownEntry extends CooldownKey {
   until: number;
   reason: FailureReason;
-  /** Consecutive failures behind this entry; drives exponential growth. */
+  /** Consecutive failures behind this entry; drives exponential growth. It survives `until` until a success clears the key. */
   failures: number;
+  /** Read only: the run that claimed the probe of this ended cooldown, while its claim holds. */
+  probeRunId?: string;
+  /** Read only: until when that claim holds (other runs keep off the key meanwhile). */
+  probeUntil?: number;
 }
 
 /** A message of a session as stored: exactly the message a run was given or produced, numbered. */

@@ -32,6 +32,8 @@ export function formatEvent(e: RunEvent, startedAt: number): string | undefined 
     }
     case 'model.escalated':
       return `${t}  ${e.probe ? 'probe' : 'escalate to'} ${e.to.provider}/${e.to.model} (${e.reason})`;
+    case 'reply.reset':
+      return `${t}  reset: the text of call ${e.attempt} is not the answer (${e.reason})`;
     case 'session.persisted':
       return `${t}  persisted ${e.turns} turn(s) to session ${e.sessionId}`;
     case 'run.succeeded':

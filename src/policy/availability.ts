@@ -1,5 +1,5 @@
 import type { CooldownEntry } from '../types.js';
-import { attemptsOn, covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
+import { attemptsOn, blockingUntil, covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
 
 /**
  * Why a (model, profile) cannot be called now: a shared cooldown (`setByThisRun` when this run's
@@ -22,8 +22,13 @@ export function blockerOf(view: RunView, candidateIndex: number, profileIndex: n
   }
   if (attemptsOn(view, c.provider, c.model, profileId) >= view.policy.maxAttemptsPerCandidate) return { kind: 'attempt_budget' };
   let latest: CooldownEntry | undefined;
+  let latestUntil = 0;
   for (const entry of view.cooldowns) {
-    if (entry.until > view.now && covers(entry, c.provider, c.model, profileId) && (!latest || entry.until > latest.until)) latest = entry;
+    const until = blockingUntil(view, entry);
+    if (until > view.now && covers(entry, c.provider, c.model, profileId) && until > latestUntil) {
+      latest = entry.until === until ? entry : { ...entry, until };
+      latestUntil = until;
+    }
   }
   return latest ? { kind: 'cooldown', entry: latest, setByThisRun: false } : undefined;
 }
@@ -77,16 +82,28 @@ export function nextCandidate(view: RunView, from: number): { pick?: Pick; skipp
 }
 
 /**
+ * Whether a cooldown may be probed before its end: not a revoked key or an unpaid account (their
+ * time is set by a person, not a load spike), and not a key another run is probing right now.
+ */
+function probeable(view: RunView, provider: string, model: string, profileId: string): boolean {
+  return !view.cooldowns.some(
+    (e) =>
+      covers(e, provider, model, profileId) &&
+      ((e.until > view.now && (e.reason === 'auth' || e.reason === 'billing')) || (e.until <= view.now && blockingUntil(view, e) > view.now)),
+  );
+}
+
+/**
  * When nothing is usable: the (model, profile) blocked only by a shared cooldown (one this run did
- * not cause) that frees up first; chain order breaks ties. One probe per run at most.
+ * not cause, and probeable) that frees up first; chain order breaks ties. One probe per run at most.
  */
 export function probeTarget(view: RunView): (Pick & { until: number }) | undefined {
   if (view.probed || view.policy.whenAllCoolingDown !== 'probe') return undefined;
   let best: (Pick & { until: number }) | undefined;
   view.chain.forEach((c, candidateIndex) => {
-    c.profiles.forEach((_, profileIndex) => {
+    c.profiles.forEach((profileId, profileIndex) => {
       const blocker = blockerOf(view, candidateIndex, profileIndex);
-      if (blocker?.kind === 'cooldown' && !blocker.setByThisRun && (!best || blocker.entry.until < best.until)) {
+      if (blocker?.kind === 'cooldown' && !blocker.setByThisRun && (!best || blocker.entry.until < best.until) && probeable(view, c.provider, c.model, profileId)) {
         best = { candidateIndex, profileIndex, until: blocker.entry.until };
       }
     });

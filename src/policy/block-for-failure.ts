@@ -39,14 +39,26 @@ function providerWait(failure: Classification, now: number): number | undefined 
   return undefined;
 }
 
+/**
+ * A hung or silent provider is left for another one: each of its keys would likely cost a full
+ * timeout too. The first timeout blocks the provider for this run for the backoff (a retry once
+ * nothing else is left), the second for the rest of the run. `onTimeout: 'next_key'` opts out.
+ */
+function leavesProvider(view: RunView, failure: Classification, provider: string, until: number): OwnBlock | undefined {
+  if (failure.reason !== 'timeout' || view.policy.onTimeout !== 'next_provider') return undefined;
+  // view.attempts already holds this failure
+  const timeouts = view.attempts.filter((a) => a.outcome === 'failed' && a.reason === 'timeout' && a.provider === provider).length;
+  return { provider, until: timeouts >= 2 ? Infinity : until, reason: 'timeout' };
+}
+
 export function blockForFailure(view: RunView, failure: Classification, call: FailedCall): FailureBlock {
   const rule = REASON_RULES[failure.reason];
   const key = blockedKey(failure, call);
   const { policy, now } = view;
-  // Consecutive failures of this key: what other runs recorded (while still cooling) or what this
-  // run saw itself (the store forgets expired entries), whichever says more.
+  // Consecutive failures of this key: what the store remembers (its cooldown ended or not: only a
+  // success clears the count, so backoff grows across runs) or what this run saw, whichever says more.
   const inRun = view.attempts.filter((a) => a.outcome === 'failed' && covers(key, a.provider, a.model, a.profileId)).length;
-  const failures = Math.max((view.cooldowns.find((c) => sameKey(c, key) && c.until > now)?.failures ?? 0) + 1, inRun);
+  const failures = Math.max((view.cooldowns.find((c) => sameKey(c, key))?.failures ?? 0) + 1, inRun);
   const growth = 2 ** Math.min(failures - 1, 30);
   const given = providerWait(failure, now);
 
@@ -62,7 +74,7 @@ export function blockForFailure(view: RunView, failure: Classification, call: Fa
   if (rule.cooldown === 'run') waitMs = Infinity;
 
   const until = now + waitMs;
-  const own: OwnBlock = { ...key, until, reason: failure.reason };
+  const own: OwnBlock = leavesProvider(view, failure, call.provider, until) ?? { ...key, until, reason: failure.reason };
   // A request-scoped failure is about this input, and a run-only block about this run: nothing to share.
   const shareable = rule.cooldown !== 'run' && failure.scope !== 'request' && waitMs > 0;
   return shareable ? { own, shared: { ...key, until, reason: failure.reason, failures }, waitMs } : { own, waitMs };

@@ -10,8 +10,21 @@ export interface RunPolicy {
   maxRetryWaitMs: number;
   /** First backoff delay of a transient failure; doubles per consecutive failure of the same key. */
   backoffBaseMs: number;
-  /** One provider call is cut (and classified `timeout`) after this long. */
+  /**
+   * A call that shows no text is cut (and classified `timeout`) after this long: the whole of a
+   * non-streamed call, a streamed one until its first text delta. A stream that keeps producing
+   * is bounded by `streamIdleTimeoutMs` and the deadline instead, so a long healthy answer is never cut.
+   */
   attemptTimeoutMs: number;
+  /** A streamed call (`stream: true`) with no activity (no delta of any kind) this long after it started is cut: `timeout`. */
+  firstTokenTimeoutMs: number;
+  /** A streamed call that went silent this long after its last activity is cut: `timeout`. */
+  streamIdleTimeoutMs: number;
+  /**
+   * After a timeout: `next_provider` leaves the provider for the run (a second timeout there in
+   * the same run blocks it for good), `next_key` treats it as a failure of this (model, key) only.
+   */
+  onTimeout: 'next_provider' | 'next_key';
   /** The whole run, lease wait included, ends by this long after it started. */
   deadlineMs: number;
   /**
@@ -43,6 +56,9 @@ export const DEFAULT_POLICY: Readonly<RunPolicy> = Object.freeze({
   maxRetryWaitMs: 10_000,
   backoffBaseMs: 500,
   attemptTimeoutMs: 120_000,
+  firstTokenTimeoutMs: 15_000,
+  streamIdleTimeoutMs: 30_000,
+  onTimeout: 'next_provider',
   deadlineMs: 10 * MINUTE,
   cooldownMs: Object.freeze({
     rate_limit: MINUTE,
@@ -81,11 +97,13 @@ interface NumberLimit {
   integer?: boolean;
 }
 
-const NUMBER_LIMITS: Record<Exclude<keyof RunPolicy, 'cooldownMs' | 'whenAllCoolingDown' | 'onContentPolicy' | 'onInterrupted'>, NumberLimit> = {
+const NUMBER_LIMITS: Record<Exclude<keyof RunPolicy, 'cooldownMs' | 'whenAllCoolingDown' | 'onContentPolicy' | 'onInterrupted' | 'onTimeout'>, NumberLimit> = {
   maxAttemptsPerCandidate: { min: 1, integer: true },
   maxRetryWaitMs: { min: 0, max: MAX_TIMER_MS },
   backoffBaseMs: { min: 0, max: MAX_TIMER_MS },
   attemptTimeoutMs: { min: 1, max: MAX_TIMER_MS },
+  firstTokenTimeoutMs: { min: 1, max: MAX_TIMER_MS },
+  streamIdleTimeoutMs: { min: 1, max: MAX_TIMER_MS },
   deadlineMs: { min: 1, max: MAX_TIMER_MS },
   maxCooldownMs: { min: 0 },
   leaseTtlMs: { min: MIN_LEASE_TTL_MS, max: MAX_TIMER_MS },
@@ -96,6 +114,7 @@ const CHOICES = {
   whenAllCoolingDown: ['probe', 'fail'],
   onContentPolicy: ['escalate', 'fail'],
   onInterrupted: ['fail', 'restart'],
+  onTimeout: ['next_provider', 'next_key'],
 } as const;
 
 function checkNumber(field: string, value: unknown, min: number, integer = false, max = Infinity): number {

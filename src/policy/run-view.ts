@@ -10,6 +10,8 @@ export interface OwnBlock extends CooldownKey {
 
 /** The part of a run's state the policy reads. The machine context is one. */
 export interface RunView {
+  /** The run's id: a probe claim of this run does not keep it off the key. */
+  runId?: string;
   chain: readonly Candidate[];
   policy: Readonly<RunPolicy>;
   now: number;
@@ -20,7 +22,10 @@ export interface RunView {
    * only, which start at `agent.stepStart` in `attempts`. Absent (or 0) for a run of one step.
    */
   agent?: { readonly stepStart: number };
-  /** Shared cooldowns as last read from the store (plus the ones this run set since). */
+  /**
+   * Shared cooldowns as last read from the store (plus the ones this run set since); ended ones
+   * too, which still count failures and may be under another run's probe.
+   */
   cooldowns: readonly CooldownEntry[];
   ownBlocks: readonly OwnBlock[];
   /** Whether this run already spent its one probe of a cooling-down candidate. */
@@ -47,4 +52,22 @@ export function attemptsOn(view: RunView, provider: string, model: string, profi
     if (a.provider === provider && a.model === model && a.profileId === profileId) n++;
   }
   return n;
+}
+
+/**
+ * Until when a shared cooldown keeps this run off its key: its end while in force; once ended,
+ * the end of another run's probe claim (that run finds out for everyone); else not at all (0).
+ */
+export function blockingUntil(view: Pick<RunView, 'now' | 'runId'>, entry: CooldownEntry): number {
+  if (entry.until > view.now) return entry.until;
+  if (entry.probeUntil !== undefined && entry.probeUntil > view.now && entry.probeRunId !== view.runId) return entry.probeUntil;
+  return 0;
+}
+
+/**
+ * The ended cooldowns on (model, profile) that another run set: the key is recovering, and a
+ * call of it is a probe, claimed first through the store (one run at a time) and never retried.
+ */
+export function recoveringCooldowns(view: RunView, provider: string, model: string, profileId: string): CooldownEntry[] {
+  return view.cooldowns.filter((e) => e.until <= view.now && covers(e, provider, model, profileId) && !view.ownBlocks.some((b) => sameKey(b, e)));
 }

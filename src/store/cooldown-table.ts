@@ -12,7 +12,15 @@ interface CooldownRow {
   until: number;
   reason: string;
   failures: number;
+  probe_run_id?: string | null;
+  probe_until?: number | null;
 }
+
+/**
+ * How long an ended cooldown is remembered without a success: its failure count keeps the next
+ * backoff growing, and its key is probed by one run at a time. A success deletes it at once.
+ */
+export const ENDED_COOLDOWN_MEMORY_MS = 24 * 60 * 60_000;
 
 interface KeyParams {
   provider: string;
@@ -27,6 +35,10 @@ function rowToEntry(r: CooldownRow): CooldownEntry {
   const e: CooldownEntry = { provider: r.provider, until: r.until, reason: r.reason as FailureReason, failures: r.failures };
   if (r.profile_id !== '') e.profileId = r.profile_id;
   if (r.model !== '') e.model = r.model;
+  if (r.probe_run_id != null && r.probe_until != null) {
+    e.probeRunId = r.probe_run_id;
+    e.probeUntil = r.probe_until;
+  }
   return e;
 }
 
@@ -39,17 +51,28 @@ function rowToEntry(r: CooldownRow): CooldownEntry {
  */
 export function createCooldownTable(db: Database.Database, cleanupIntervalMs: number) {
   const s = {
-    active: db.prepare<[string, number], CooldownRow>(
-      'SELECT provider, profile_id, model, until, reason, failures FROM cooldowns WHERE provider = ? AND until > ? ORDER BY profile_id, model',
+    // ended rows come too: they still count failures, and their probe may be claimed
+    active: db.prepare<{ provider: string; now: number }, CooldownRow>(
+      `SELECT provider, profile_id, model, until, reason, failures,
+         CASE WHEN probe_until > @now THEN probe_run_id END AS probe_run_id, CASE WHEN probe_until > @now THEN probe_until END AS probe_until
+       FROM cooldowns WHERE provider = @provider AND until > @now - ${ENDED_COOLDOWN_MEMORY_MS} ORDER BY profile_id, model`,
+    ),
+    one: db.prepare<KeyParams, CooldownRow>(
+      'SELECT provider, profile_id, model, until, reason, failures, probe_run_id, probe_until FROM cooldowns WHERE provider = @provider AND profile_id = @profileId AND model = @model',
+    ),
+    claim: db.prepare<KeyParams & { runId: string; probeUntil: number }>(
+      'UPDATE cooldowns SET probe_run_id = @runId, probe_until = @probeUntil WHERE provider = @provider AND profile_id = @profileId AND model = @model',
     ),
     upsert: db.prepare<KeyParams & { until: number; reason: string; failures: number }>(
       `INSERT INTO cooldowns (provider, profile_id, model, until, reason, failures)
        VALUES (@provider, @profileId, @model, @until, @reason, @failures)
        ON CONFLICT (provider, profile_id, model) DO UPDATE SET
-         until = max(until, excluded.until), reason = excluded.reason, failures = excluded.failures`,
+         until = max(until, excluded.until), reason = excluded.reason, failures = excluded.failures,
+         probe_run_id = NULL, probe_until = NULL`,
     ),
     remove: db.prepare<KeyParams>('DELETE FROM cooldowns WHERE provider = @provider AND profile_id = @profileId AND model = @model'),
     removeExpired: db.prepare<[number]>('DELETE FROM cooldowns WHERE until <= ?'),
+    forget: db.prepare<[number]>(`DELETE FROM cooldowns WHERE until <= ? - ${ENDED_COOLDOWN_MEMORY_MS}`),
     all: db.prepare<[number], CooldownRow>(
       'SELECT provider, profile_id, model, until, reason, failures FROM cooldowns WHERE until > ? ORDER BY provider, profile_id, model',
     ),
@@ -65,12 +88,12 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     // a clock that went backwards (a fresh simulated clock) restarts the interval
     if (lastCleanupAt !== undefined && now >= lastCleanupAt && now - lastCleanupAt < cleanupIntervalMs) return;
     lastCleanupAt = now;
-    s.removeExpired.run(now);
+    s.forget.run(now);
   };
 
   const active = (providers: readonly string[], now: number): CooldownEntry[] => {
     const out: CooldownEntry[] = [];
-    for (const p of new Set(providers)) for (const r of s.active.all(p, now)) out.push(rowToEntry(r));
+    for (const p of new Set(providers)) for (const r of s.active.all({ provider: p, now })) out.push(rowToEntry(r));
     return out;
   };
 
@@ -86,6 +109,24 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     s.upsert.run({ ...keyParams(e), until: e.until, reason: e.reason, failures: e.failures });
   };
 
+  /**
+   * All or nothing: each key that still has an ended cooldown gets this run as its prober, unless
+   * a cooldown is in force again or another run's claim still holds. A key without a row (a
+   * success cleared it) needs no claim.
+   */
+  const claim = db.transaction((keys: readonly CooldownKey[], runId: string, now: number, holdMs: number): boolean => {
+    const rows: KeyParams[] = [];
+    for (const k of keys) {
+      const r = s.one.get(keyParams(k));
+      if (!r) continue;
+      if (r.until > now) return false;
+      if (r.probe_until != null && r.probe_until > now && r.probe_run_id !== runId) return false;
+      rows.push(keyParams(k));
+    }
+    for (const k of rows) s.claim.run({ ...k, runId, probeUntil: now + holdMs });
+    return true;
+  });
+
   const clear = db.transaction((keys: readonly CooldownKey[]) => {
     for (const k of keys) s.remove.run(keyParams(k));
   });
@@ -100,6 +141,7 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
       return s.removeExpired.run(now).changes;
     },
     clear: (keys: readonly CooldownKey[]): void => clear.immediate(keys),
+    claimProbe: (keys: readonly CooldownKey[], runId: string, now: number, holdMs: number): boolean => claim.immediate(keys, runId, now, holdMs),
     /** Every entry in force at `now`, of every provider. */
     all: (now: number): CooldownEntry[] => s.all.all(now).map(rowToEntry),
     /** Deletes the entries matching (an omitted field matches anything); returns how many. */

@@ -247,6 +247,8 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
     activeCooldowns: (providers, now, w?: WaitOptions) => call('reading cooldowns', bound(w), (p) => p.cooldowns.active(providers, now)),
     putCooldown: (e: CooldownEntry, w?: WaitOptions) => call('writing a cooldown', bound(w), (p) => p.cooldowns.put(e)),
     clearCooldowns: (keys: readonly CooldownKey[], w?: WaitOptions) => call('clearing cooldowns', bound(w), (p) => p.cooldowns.clear(keys)),
+    claimProbe: (keys: readonly CooldownKey[], runId: string, now: number, holdMs: number, w?: WaitOptions) =>
+      call('claiming a probe', bound(w), (p) => p.cooldowns.claimProbe(keys, runId, now, holdMs)),
 
     listSessions: (query) => call('listing sessions', storeWait, (p) => p.ops.listSessions(query)),
     getSession: (sessionId) => call('reading a session', storeWait, (p) => p.ops.getSession(sessionId)),

@@ -1,5 +1,5 @@
 import type { FailureReason, FailureScope } from '../classify/types.js';
-import type { AttemptRecord, Decision, Message, ServedBy } from '../types.js';
+import type { AttemptRecord, Decision, Message, ServedBy, Usage } from '../types.js';
 import type { AttemptRow, RunRow } from './statements.js';
 import type { OrphanRun, RunRecord, RunSummary } from './types.js';
 
@@ -18,6 +18,8 @@ export function attemptToRow(runId: string, a: AttemptRecord): AttemptRow {
     started_at: a.startedAt,
     duration_ms: a.durationMs,
     probe: a.probe ? 1 : 0,
+    usage: a.usage ? JSON.stringify(a.usage) : null,
+    streamed: a.streamed ? 1 : 0,
   };
 }
 
@@ -37,6 +39,8 @@ export function rowToAttempt(r: AttemptRow): AttemptRecord {
   if (r.status !== null) a.status = r.status;
   if (r.message !== null) a.message = r.message;
   if (r.probe !== 0) a.probe = true;
+  if (r.streamed) a.streamed = true;
+  if (r.usage !== null && r.usage !== undefined) a.usage = JSON.parse(r.usage) as Usage;
   return a;
 }
 

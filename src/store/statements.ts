@@ -41,6 +41,8 @@ export interface AttemptRow {
   started_at: number;
   duration_ms: number;
   probe: number;
+  usage: string | null;
+  streamed: number;
 }
 
 export interface LeaseParams {
@@ -168,8 +170,8 @@ export function prepareStatements(db: Database.Database): Statements {
     listOrphans: prep<[], RunRow>(`SELECT * FROM runs WHERE status = 'orphaned' ORDER BY finished_at, id`),
 
     insertAttempt: prep<AttemptRow>(
-      `INSERT INTO attempts (run_id, n, provider, model, profile_id, outcome, reason, scope, status, message, started_at, duration_ms, probe)
-       VALUES (@run_id, @n, @provider, @model, @profile_id, @outcome, @reason, @scope, @status, @message, @started_at, @duration_ms, @probe)
+      `INSERT INTO attempts (run_id, n, provider, model, profile_id, outcome, reason, scope, status, message, started_at, duration_ms, probe, usage, streamed)
+       VALUES (@run_id, @n, @provider, @model, @profile_id, @outcome, @reason, @scope, @status, @message, @started_at, @duration_ms, @probe, @usage, @streamed)
        ON CONFLICT (run_id, n) DO NOTHING`,
     ),
     listAttempts: prep<[string], AttemptRow>('SELECT * FROM attempts WHERE run_id = ? ORDER BY n'),

@@ -49,7 +49,7 @@ export interface OpenedRun {
   history: Turn[];
   /** The same history as plain `{ role, content }` messages, if the store keeps them ready. */
   messages?: readonly Message[];
-  /** Cooldowns of the given providers that are still active at `now`. */
+  /** Cooldowns of the given providers as activeCooldowns() reads them at `now`. */
   cooldowns: CooldownEntry[];
 }
 
@@ -194,8 +194,20 @@ export interface RunStore {
    * decisions, and releases the lease if still held: one transaction.
    */
   failRun(lease: Lease | undefined, args: FailRunArgs): Promise<void>;
+  /**
+   * The cooldowns of these providers in force at `now`, and those that ended within the last
+   * 24 h without a success clearing them (`until <= now`): they still count failures, and carry
+   * `probeRunId`/`probeUntil` while a run's probe claim on them holds.
+   */
   activeCooldowns(providers: readonly string[], now: number, options?: WaitOptions): Promise<CooldownEntry[]>;
-  /** Upserts: keeps the later `until`, takes the new reason and failure count. */
+  /**
+   * Atomically claims the probe of the ended cooldowns of these keys for `runId`, until
+   * `now + holdMs`: false, claiming nothing, when one of them is in force again or another run's
+   * claim still holds. A key without a cooldown needs no claim. A put of the key ends the claim.
+   * Optional for a custom store: without it every run may probe an ended cooldown.
+   */
+  claimProbe?(keys: readonly CooldownKey[], runId: string, now: number, holdMs: number, options?: WaitOptions): Promise<boolean>;
+  /** Upserts: keeps the later `until`, takes the new reason and failure count, ends a probe claim. */
   putCooldown(entry: CooldownEntry, options?: WaitOptions): Promise<void>;
   /** Deletes exactly these keys. */
   clearCooldowns(keys: readonly CooldownKey[], options?: WaitOptions): Promise<void>;

@@ -45,6 +45,7 @@ export function policyArb(o: PolicyOptions = {}): fc.Arbitrary<Readonly<RunPolic
       whenAllCoolingDown: fc.constantFrom('probe' as const, 'probe' as const, 'fail' as const),
       onContentPolicy: fc.constantFrom('escalate' as const, 'escalate' as const, 'fail' as const),
       onInterrupted: fc.constantFrom('restart' as const, 'fail' as const),
+      onTimeout: fc.constantFrom('next_provider' as const, 'next_provider' as const, 'next_key' as const),
     })
     // resolvePolicy is the gate a host goes through: a generated policy it rejects is a generator bug.
     .map((overrides) => resolvePolicy(overrides));

@@ -14,5 +14,10 @@ describe('npm start: the fallback demo', () => {
     expect(seen[1]).toMatch(/saw 1 request\(s\): deepseek\/deepseek-v4-pro/);
     expect(lines.some((l) => /skip openai-codex\/gpt-5\.4-mini without a call/.test(l))).toBe(true);
     expect(lines.join('\n')).not.toMatch(/sk-demo/);
+    // run 3: a stream that stalls after three words; the host drops them and shows the fallback's whole answer
+    const out = lines.join('\n');
+    expect(out).toMatch(/✗ timeout \[scope request\] the stream went silent for 400 ms/);
+    expect(out).toContain('the host had shown "Here is the " and drops it (reply.reset)');
+    expect(out).toMatch(/→ succeeded; the host shows: "\(kimi-k2\.6\) Hello! How can I help\?"/);
   });
 });

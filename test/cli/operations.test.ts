@@ -28,7 +28,7 @@ describe('sessions and session', () => {
   it('sessions --json lists every session with its turns and lease holder, most recent first', async () => {
     const { result, json } = await runJson<SessionSummary[]>(['sessions', '--db', db]);
     ok(result);
-    expect(json.map((s) => s.sessionId).sort()).toEqual(['chat-42', 'ops-1', 'ops-2']);
+    expect(json.map((s) => s.sessionId).sort()).toEqual(['chat-42', 'chat-43', 'ops-1', 'ops-2']);
     expect(json.find((s) => s.sessionId === 'chat-42')).toMatchObject({ turns: 4 });
     expect(json.find((s) => s.sessionId === 'chat-42')).not.toHaveProperty('leaseOwner');
     const crashed = json.find((s) => s.sessionId === 'ops-2')!;
@@ -77,7 +77,10 @@ describe('runs and run', () => {
     const { result, json } = await runJson<(RunSummary & { attemptCount: number })[]>(['runs', '--db', db]);
     ok(result);
     const byId = new Map(json.map((r) => [r.runId, r]));
-    expect([...byId.keys()].sort()).toEqual([...demoRuns.map((r) => r.runId), ...SEEDED.old.runs, ...SEEDED.old.orphans, ...SEEDED.kept].sort());
+    // the demo's third run (a stalled stream) is on session chat-43
+    const stallRun = json.find((r) => r.sessionId === 'chat-43')!;
+    expect([...byId.keys()].sort()).toEqual([...demoRuns.map((r) => r.runId), stallRun.runId, ...SEEDED.old.runs, ...SEEDED.old.orphans, ...SEEDED.kept].sort());
+    expect(stallRun).toMatchObject({ status: 'succeeded', servedBy: { provider: 'moonshot' }, attemptCount: 2 });
     expect(json.map((r) => r.startedAt)).toEqual(json.map((r) => r.startedAt).sort((a, b) => b - a));
     expect(byId.get('old-failed')).toMatchObject({ status: 'failed', errorCode: 'FALLBACK_EXHAUSTED', attemptCount: 2 });
     expect(byId.get('old-orphan')).toMatchObject({ status: 'orphaned', attemptCount: 1 });
@@ -102,7 +105,7 @@ describe('runs and run', () => {
     ok(r);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^RUN\s+SESSION\s+STATUS\s+STARTED\s+ATTEMPTS\s+SERVED BY\s+ERROR$/);
-    expect(lines).toHaveLength(1 + 2 + 5);
+    expect(lines).toHaveLength(1 + 3 + 5);
     expect(lines.find((l) => l.startsWith('old-failed'))).toMatch(/ops-1\s+failed\s+\S+\s+2\s+-\s+FALLBACK_EXHAUSTED: every candidate failed$/);
   });
 

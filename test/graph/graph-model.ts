@@ -72,6 +72,8 @@ function payloadEvents(snap: RunSnap, type: string): RunEv[] {
         ev({ output: { history: [], cooldowns: [], at: 0 } }),
         // every provider cooling down when the run starts: the run probes, or fails at once
         ev({ output: { history: [], cooldowns: [{ provider: 'a', until: 5_000, reason: 'overloaded', failures: 1 }, { provider: 'b', until: 9_000, reason: 'overloaded', failures: 1 }], at: 0 } }),
+        // the first candidate's cooldown has ended: its probe must be claimed first
+        ev({ output: { history: [], cooldowns: [{ provider: 'a', until: 0, reason: 'overloaded', failures: 2 }], at: 0 } }),
         // opened at its deadline (a long wait for the session)
         ev({ output: { history: [], cooldowns: [], at: graphInput.policy.deadlineMs } }),
       ];
@@ -81,6 +83,12 @@ function payloadEvents(snap: RunSnap, type: string): RunEv[] {
       const tools: CallProviderOutput[] = snap.context.agent.tools.length > 0 ? [{ ok: true, messages: toolCallStep(snap.context.agent.steps.length + 1), at, durationMs: 10 }] : [];
       return [ev({ output: ok }), ...tools.map((output) => ev({ output })), ...GRAPH_FAILURES.map((f) => ev({ output: { ok: false, failure: f, at, durationMs: 10 } satisfies CallProviderOutput }))];
     }
+    case 'xstate.done.actor.claimProbe':
+      return [
+        ev({ output: { claimed: true, at } }),
+        // another run holds the probe: the run keeps off the candidate
+        ev({ output: { claimed: false, at, cooldowns: [{ provider: 'a', until: 0, reason: 'overloaded', failures: 2, probeRunId: 'other', probeUntil: at + 5_000 }] } }),
+      ];
     case 'xstate.done.actor.executeTools': {
       const step = snap.context.agent.steps.length;
       const output: ExecuteToolsOutput = {
@@ -102,6 +110,7 @@ function payloadEvents(snap: RunSnap, type: string): RunEv[] {
       // a failed commit's reply kept as an orphan, or (no reply) just the row closed
       return [ev({ output: snap.context.reply !== undefined ? { at, replyKeptIn: 'orphan' } : { at } })];
     case 'xstate.error.actor.openSession':
+    case 'xstate.error.actor.claimProbe':
     case 'xstate.error.actor.callProvider':
     case 'xstate.error.actor.persistTurn':
     case 'xstate.error.actor.closeRun':

@@ -2,6 +2,8 @@ import { createActor, fromPromise, SimulatedClock, type AnyStateMachine } from '
 import type { StatePath } from 'xstate/graph';
 import type {
   CallProviderInput,
+  ClaimProbeInput,
+  ClaimProbeOutput,
   CallProviderOutput,
   CloseRunInput,
   CloseRunOutput,
@@ -35,13 +37,14 @@ export interface Replay {
  * timer, and commands are sent. After each step the actor must be where the model said.
  */
 export async function replay(path: StatePath<RunSnap, RunEv>, machine: AnyStateMachine, input: RunInput): Promise<Replay> {
-  const pending: Partial<Record<'openSession' | 'callProvider' | 'persistTurn' | 'closeRun' | 'executeTools', Pending>> = {};
+  const pending: Partial<Record<'openSession' | 'callProvider' | 'claimProbe' | 'persistTurn' | 'closeRun' | 'executeTools', Pending>> = {};
   const fake = <O, I>(id: keyof typeof pending) =>
     fromPromise<O, I>(() => new Promise<O>((resolve, reject) => (pending[id] = { resolve: resolve as (v: unknown) => void, reject })));
   const provided = machine.provide({
     actors: {
       openSession: fake<OpenSessionOutput, OpenSessionInput>('openSession'),
       callProvider: fake<CallProviderOutput, CallProviderInput>('callProvider'),
+      claimProbe: fake<ClaimProbeOutput, ClaimProbeInput>('claimProbe'),
       persistTurn: fake<PersistTurnOutput, PersistTurnInput>('persistTurn'),
       closeRun: fake<CloseRunOutput, CloseRunInput>('closeRun'),
       executeTools: fake<ExecuteToolsOutput, ExecuteToolsInput>('executeTools'),

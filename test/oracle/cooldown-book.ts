@@ -3,8 +3,8 @@ import { keyText } from './keys.js';
 
 /**
  * The shared cooldowns as a store keeps them: one entry per key; writing a key again keeps the
- * later end and takes the newer reason and failure count; reads return the entries still
- * running for the given providers.
+ * later end and takes the newer reason and failure count; reads return the entries of the
+ * given providers, ended ones included for a day (they still count failures until a success).
  */
 export class CooldownBook {
   readonly #entries = new Map<string, CooldownEntry>();
@@ -20,6 +20,6 @@ export class CooldownBook {
   }
 
   active(providers: ReadonlySet<string>, now: number): CooldownEntry[] {
-    return [...this.#entries.values()].filter((e) => providers.has(e.provider) && e.until > now);
+    return [...this.#entries.values()].filter((e) => providers.has(e.provider) && e.until > now - 24 * 3_600_000);
   }
 }

@@ -22,16 +22,22 @@ export function goodSpots(w: World): Spot[] {
 /**
  * Whether no failure scripted anywhere in the world can block `s` during the run: no other
  * (model, profile) of its provider has a failure whose key covers it, and no other profile of its
- * model has a failure that leaves the candidate without trying another key (a host_error). (A
- * call the engine cuts blocks only its own (model, profile); `s` itself answers its first call.)
+ * model has a failure that leaves the candidate without trying another key (a host_error), and,
+ * with `onTimeout: 'next_provider'`, no other (model, profile) of its provider can time out (a
+ * timeout leaves the whole provider). `s` itself answers its first call.
  */
 export function untouchable(w: World, s: Spot): boolean {
   return spots(w).every((o) => {
     if (o.provider !== s.provider || (o.model === s.model && o.profileId === s.profileId)) return true;
     const sameModel = o.model === s.model;
-    return w.scripts[scriptKey(o.provider, o.model, o.profileId)]!.every(
-      (x) => x.kind !== 'fail' || (!covers(keyFor(x.pinned.scope, x.pinned.reason, o), s) && !(sameModel && !movesFor(x.pinned.reason).includes('rotate'))),
-    );
+    // with onTimeout 'next_provider', a timeout anywhere on the provider (a hang, a call slower than the limit) leaves all of it
+    const leavesProvider = w.policy.onTimeout === 'next_provider';
+    return w.scripts[scriptKey(o.provider, o.model, o.profileId)]!.every((x) => {
+      if (x.kind === 'hang' || x.delayMs >= w.policy.attemptTimeoutMs) return !leavesProvider;
+      if (x.kind !== 'fail') return true;
+      if (leavesProvider && x.pinned.reason === 'timeout') return false;
+      return !covers(keyFor(x.pinned.scope, x.pinned.reason, o), s) && !(sameModel && !movesFor(x.pinned.reason).includes('rotate'));
+    });
   });
 }
 

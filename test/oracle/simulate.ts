@@ -66,6 +66,8 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
         const t = target({ c, p });
         const by = cooling(t);
         if (by.length === 0 || ownBlocked(t) || failedHere(t) || callsOn(t) >= policy.maxAttemptsPerCandidate) return;
+        // a revoked key or an unpaid account is never probed before its time
+        if (by.some((e) => e.reason === 'auth' || e.reason === 'billing')) return;
         const until = Math.max(...by.map((e) => e.until));
         if (!best || until < best.until) best = { c, p, until };
       }),
@@ -142,12 +144,19 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
     // Block what the failure says to leave. A provider's answer comes with a fresh look at the
     // shared cooldowns; the streak is this key's failures: running cooldowns of others, or this run's.
     const blockKey: Key = keyFor(f.scope, f.reason, t);
+    // A key whose cooldown (not this run's) had ended when the call started is probed once, never retried.
+    const recovering = known.some((e) => e.until <= call.startedAt && covers(e, t) && !blocks.some((b) => sameKey(b.key, e)));
     if (call.result === 'fail') known = book.active(providers, now);
-    const before = known.find((e) => sameKey(e, blockKey) && e.until > now)?.failures ?? 0;
+    // an ended cooldown still counts: only a success clears a key's failures
+    const before = known.find((e) => sameKey(e, blockKey))?.failures ?? 0;
     const streak = Math.max(before + 1, calls.filter((x) => x.result !== 'reply' && covers(blockKey, x)).length);
     const wait = blockWaitMs(f, streak, now, policy);
     const shared = isShared(f, wait);
-    blocks.push({ key: blockKey, reason: f.reason, at: now, until: now + wait, shared });
+    // A timeout leaves the whole provider for this run: for the wait after the first, for good after the second.
+    if (f.reason === 'timeout' && policy.onTimeout === 'next_provider') {
+      const timeouts = calls.filter((x) => x.provider === t.provider && x.reason === 'timeout').length;
+      blocks.push({ key: { provider: t.provider }, reason: f.reason, at: now, until: timeouts >= 2 ? Infinity : now + wait, shared: false });
+    } else blocks.push({ key: blockKey, reason: f.reason, at: now, until: now + wait, shared });
     if (shared) {
       const entry = { ...blockKey, until: now + wait, reason: f.reason, failures: streak };
       known = [...known.filter((e) => !sameKey(e, blockKey)), entry];
@@ -155,16 +164,48 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
     }
     if (now >= deadline) return fail('DEADLINE_EXCEEDED');
 
+    // A retry honours every block on the key: this run's and every cooldown known after the call.
+    const freeAt = Math.max(now + wait, ...blocks.filter((b) => covers(b.key, t)).map((b) => b.until), ...known.filter((e) => covers(e, t)).map((e) => e.until));
+    const delay = freeAt - now;
     const canRetry =
+      !recovering &&
       RETRYABLE.has(f.reason) &&
       f.retryable &&
       callsOn(t) < policy.maxAttemptsPerCandidate &&
-      wait <= policy.maxRetryWaitMs &&
-      now + wait < deadline;
+      delay <= policy.maxRetryWaitMs &&
+      now + delay < deadline;
+    // A wait goes to the key that frees up first: the retry of this one, or (for a reason that may
+    // rotate) another profile of this candidate blocked for less; with nothing else left, any key
+    // of the chain, an earlier candidate usable again included. Ties: this key, then chain order.
+    const mayRotate = movesFor(f.reason).includes('rotate');
+    const freeAtOf = (s: Spot): number | undefined => {
+      const x = target(s);
+      if (callsOn(x) >= policy.maxAttemptsPerCandidate) return undefined;
+      const until = Math.max(now, ...blocks.filter((b) => covers(b.key, x)).map((b) => b.until), ...known.filter((e) => covers(e, x)).map((e) => e.until));
+      return Number.isFinite(until) ? until : undefined;
+    };
+    const soonest = (retryIn: number | undefined, where: 'candidate' | 'chain'): { spot: Spot; delay: number } | undefined => {
+      let best: { spot: Spot; at: number } | undefined = retryIn === undefined ? undefined : { spot: at, at: now + retryIn };
+      chain.forEach((_, c) => {
+        if (where === 'candidate' && c !== at.c) return;
+        profilesOf(c).forEach((_, p) => {
+          if (c === at.c && (p === at.p || !mayRotate)) return;
+          const free = freeAtOf({ c, p });
+          if (free === undefined || (where === 'candidate' && free <= now)) return;
+          if (free - now > policy.maxRetryWaitMs || free >= deadline) return;
+          if (!best || free < best.at) best = { spot: { c, p }, at: free };
+        });
+      });
+      return best && { spot: best.spot, delay: Math.max(0, best.at - now) };
+    };
+    let waitFor: { spot: Spot; delay: number } | undefined;
     let move: 'retry' | 'rotate' | 'walk' | undefined;
     let rotateTo = -1;
     for (const m of movesFor(f.reason)) {
-      if (m === 'retry' && canRetry) move = 'retry';
+      if (m === 'retry' && canRetry) {
+        move = 'retry';
+        waitFor = soonest(delay, 'candidate');
+      }
       if (m === 'rotate') {
         rotateTo = profilesOf(at.c).findIndex((_, p) => p !== at.p && usable(target({ c: at.c, p })));
         if (rotateTo >= 0) move = 'rotate';
@@ -172,7 +213,10 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
       if (m === 'escalate' && walk(at.c).pick) move = 'walk';
       if (move) break;
     }
-    move ??= canRetry ? 'retry' : probeTarget() ? 'walk' : undefined;
+    if (!move) {
+      waitFor = soonest(canRetry ? delay : undefined, canRetry ? 'candidate' : 'chain');
+      move = waitFor ? 'retry' : probeTarget() ? 'walk' : undefined;
+    }
     if (!move) return fail('FALLBACK_EXHAUSTED');
 
     probe = false;
@@ -186,12 +230,14 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
       decisions.push({ kind: 'rotate', ...target(at) });
       continue;
     }
-    decisions.push({ kind: 'retry', ...t });
-    if (abortAt < now + wait) {
+    const chosen = waitFor!;
+    at = chosen.spot;
+    decisions.push({ kind: 'retry', ...target(at) });
+    if (abortAt < now + chosen.delay) {
       now = abortAt;
       return fail('RUN_ABORTED');
     }
-    now += wait;
+    now += chosen.delay;
   }
   throw new Error('oracle: the reference run did not end (a bug in the oracle)');
 }

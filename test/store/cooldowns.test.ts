@@ -7,22 +7,25 @@ import { openArgs, openStore, tempDbPath } from './helpers.js';
 const entry = (over: Partial<CooldownEntry> = {}): CooldownEntry => ({ provider: 'openai-codex', until: 2_000, reason: 'quota_exhausted', failures: 1, ...over });
 
 describe('expired cooldown rows (SQLite)', () => {
-  it('are deleted by openRun at most once per cleanup interval', async () => {
+  it('are forgotten by openRun a day after they ended, at most once per cleanup interval', async () => {
+    const DAY = 24 * 3_600_000;
     const path = tempDbPath();
     const store = openStore({ path, cooldownCleanupIntervalMs: 1_000 });
     const raw = new Database(path, { readonly: true });
     const rows = () => raw.prepare('SELECT count(*) AS n FROM cooldowns').get() as { n: number };
     try {
       await store.putCooldown(entry({ provider: 'a', until: 100 }));
-      await store.putCooldown(entry({ provider: 'b', until: 10_000 }));
-      await store.openRun(openArgs('r1', 's1', { now: 500 }));
-      expect(rows().n).toBe(1); // 'a' ended at 100
+      await store.putCooldown(entry({ provider: 'b', until: DAY + 10_000 }));
+      await store.openRun(openArgs('r0', 's0', { now: 500 }));
+      expect(rows().n).toBe(2); // 'a' ended, but its failures still count
+      await store.openRun(openArgs('r1', 's1', { now: DAY + 500 }));
+      expect(rows().n).toBe(1); // 'a' ended a day ago
       await store.putCooldown(entry({ provider: 'c', until: 600 }));
-      await store.openRun(openArgs('r2', 's2', { now: 1_000 }));
-      expect(rows().n).toBe(2); // within the interval: 'c' stays although expired
-      await store.openRun(openArgs('r3', 's3', { now: 1_500 }));
+      await store.openRun(openArgs('r2', 's2', { now: DAY + 1_000 }));
+      expect(rows().n).toBe(2); // within the interval: 'c' stays although long ended
+      await store.openRun(openArgs('r3', 's3', { now: DAY + 1_500 }));
       expect(rows().n).toBe(1);
-      expect(await store.deleteExpiredCooldowns(20_000)).toBe(1);
+      expect(await store.deleteExpiredCooldowns(DAY + 20_000)).toBe(1);
       expect(rows().n).toBe(0);
     } finally {
       raw.close();

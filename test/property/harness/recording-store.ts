@@ -28,6 +28,7 @@ export function recordingStore(inner: RunStore, log: SessionLogEntry[]): RunStor
     },
     activeCooldowns: (p, now, w) => inner.activeCooldowns(p, now, w),
     putCooldown: (e, w) => inner.putCooldown(e, w),
+    claimProbe: (k, r, n, h, w) => inner.claimProbe!(k, r, n, h, w),
     clearCooldowns: (k, w) => inner.clearCooldowns(k, w),
   };
 }

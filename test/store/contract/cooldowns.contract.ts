@@ -22,17 +22,54 @@ export function cooldownsContract(factory: StoreFactory): void {
       expect(active.find((e) => e.until === 2_000)).not.toHaveProperty('profileId');
     });
 
-    it('returns only entries of the given providers that are still active', async () => {
+    it('returns the entries of the given providers: in force, and ended within a day', async () => {
+      const DAY = 24 * 3_600_000;
       const store = await stores.open();
-      await store.putCooldown(entry({ provider: 'a', until: 1_500 }));
-      await store.putCooldown(entry({ provider: 'a', profileId: 'x', until: 1_000 }));
-      await store.putCooldown(entry({ provider: 'b', until: 5_000 }));
-      await store.putCooldown(entry({ provider: 'c', until: 5_000 }));
-      expect((await store.activeCooldowns(['a', 'b', 'a'], 1_000)).map((e) => [e.provider, e.profileId ?? ''])).toEqual([
-        ['a', ''],
-        ['b', ''],
+      await store.putCooldown(entry({ provider: 'a', until: DAY + 1_500 }));
+      await store.putCooldown(entry({ provider: 'a', profileId: 'x', until: DAY + 1_000 }));
+      await store.putCooldown(entry({ provider: 'a', profileId: 'y', until: 1_000 }));
+      await store.putCooldown(entry({ provider: 'b', until: DAY + 5_000 }));
+      await store.putCooldown(entry({ provider: 'c', until: DAY + 5_000 }));
+      expect((await store.activeCooldowns(['a', 'b', 'a'], DAY + 1_000)).map((e) => [e.provider, e.profileId ?? '', e.until > DAY + 1_000])).toEqual([
+        ['a', '', true],
+        ['a', 'x', false],
+        ['b', '', true],
       ]);
       expect(await store.activeCooldowns([], 1_000)).toEqual([]);
+    });
+
+    it('one run at a time claims the probe of an ended cooldown; a put or a clear ends the claim', async () => {
+      const store = await stores.open();
+      const key = { provider: 'a', model: 'm' };
+      await store.putCooldown({ ...key, until: 1_000, reason: 'overloaded', failures: 3 });
+      expect(await store.claimProbe!([key], 'r1', 500, 10_000)).toBe(false); // still in force
+      expect(await store.claimProbe!([key], 'r1', 1_000, 10_000)).toBe(true);
+      expect(await store.claimProbe!([key], 'r2', 1_001, 10_000)).toBe(false);
+      expect(await store.claimProbe!([key], 'r1', 1_002, 10_000)).toBe(true); // its own claim again
+      expect(await store.activeCooldowns(['a'], 1_002)).toEqual([{ ...key, until: 1_000, reason: 'overloaded', failures: 3, probeRunId: 'r1', probeUntil: 11_002 }]);
+      // its holder lets go (a claim held to zero): another run may probe at once
+      expect(await store.claimProbe!([key], 'r1', 1_003, 0)).toBe(true);
+      expect(await store.activeCooldowns(['a'], 1_003)).toEqual([{ ...key, until: 1_000, reason: 'overloaded', failures: 3 }]);
+      expect(await store.claimProbe!([key], 'r1', 1_004, 10_000)).toBe(true);
+      // the claim lapses: another run may probe
+      expect(await store.claimProbe!([key], 'r2', 11_004, 10_000)).toBe(true);
+      // the probe failed: a new cooldown, no claim, the count kept growing
+      await store.putCooldown({ ...key, until: 20_000, reason: 'overloaded', failures: 4 });
+      expect(await store.activeCooldowns(['a'], 12_000)).toEqual([{ ...key, until: 20_000, reason: 'overloaded', failures: 4 }]);
+      expect(await store.claimProbe!([key], 'r3', 20_000, 10_000)).toBe(true);
+      // the probe served: the key is cleared, nothing left to claim
+      await store.clearCooldowns([key]);
+      expect(await store.activeCooldowns(['a'], 20_001)).toEqual([]);
+      expect(await store.claimProbe!([key], 'r4', 20_001, 10_000)).toBe(true);
+    });
+
+    it('claims all the keys or none', async () => {
+      const store = await stores.open();
+      await store.putCooldown({ provider: 'a', until: 100, reason: 'server_error', failures: 1 });
+      await store.putCooldown({ provider: 'a', model: 'm', until: 100, reason: 'server_error', failures: 1 });
+      expect(await store.claimProbe!([{ provider: 'a', model: 'm' }], 'r1', 200, 1_000)).toBe(true);
+      expect(await store.claimProbe!([{ provider: 'a' }, { provider: 'a', model: 'm' }], 'r2', 300, 1_000)).toBe(false);
+      expect((await store.activeCooldowns(['a'], 300)).map((e) => e.probeRunId ?? 'none')).toEqual(['none', 'r1']);
     });
 
     it('upserts keeping the later until and taking the new reason and failure count', async () => {

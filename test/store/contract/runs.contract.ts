@@ -31,13 +31,16 @@ export function runsContract(factory: StoreFactory): void {
       expect(history[3]?.content).toBe('answer to r2');
     });
 
-    it('reads only the active cooldowns of the chain providers', async () => {
+    it('reads the cooldowns of the chain providers only, ended ones included (they still count failures)', async () => {
       const store = await stores.open();
       await store.putCooldown({ provider: 'deepseek', profileId: 'ds-main', until: 1_500, reason: 'rate_limit', failures: 1 });
       await store.putCooldown({ provider: 'deepseek', model: 'deepseek-v4-flash', until: 900, reason: 'overloaded', failures: 1 });
       await store.putCooldown({ provider: 'moonshot', until: 9_000, reason: 'billing', failures: 2 });
       const { cooldowns } = await store.openRun(openArgs('r1', 's1', { now: 1_000, providers: ['deepseek'] }));
-      expect(cooldowns).toEqual([{ provider: 'deepseek', profileId: 'ds-main', until: 1_500, reason: 'rate_limit', failures: 1 }]);
+      expect(cooldowns).toEqual([
+        { provider: 'deepseek', model: 'deepseek-v4-flash', until: 900, reason: 'overloaded', failures: 1 },
+        { provider: 'deepseek', profileId: 'ds-main', until: 1_500, reason: 'rate_limit', failures: 1 },
+      ]);
     });
 
     it('refuses a run id that was already used, without touching the lease', async () => {

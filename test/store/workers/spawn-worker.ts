@@ -18,7 +18,8 @@ export interface Worker {
 /** Starts a worker script of this folder in its own Node process (not a thread). */
 export function spawnWorker(script: string, options: object): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script), JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin carries commands to the workers that read them (flapping-runs.ts); the others ignore it
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: WorkerLine[] = [];
   const stderr: string[] = [];

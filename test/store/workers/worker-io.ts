@@ -12,6 +12,7 @@ export type WorkerLine =
   | { type: 'locked' }
   | { type: 'released' }
   | { type: 'ready' }
+  | { type: 'flap'; k: number; status: string; servedBy: string; attempts: { provider: string; startedAt: number; failed: boolean }[] }
   | { type: 'done' };
 
 export function emit(line: WorkerLine): void {

@@ -1,0 +1,42 @@
+import { SimulatedClock } from 'xstate';
+import { createRunActor, type RunOutput, type RunStore } from '../../../src/index.js';
+import { fromAiSdk } from '../../../src/providers/ai-sdk/index.js';
+import { startEmulator, type Emulator } from '../../../src/providers/emulator/index.js';
+import { openAiCompatibleModel } from './models.js';
+
+// The flapping-primary acceptance world, shared by the one-process test and its two-process
+// worker: a primary `a` down from 0 to 60 s (a 503 "overloaded"), a healthy fallback `b`, runs every 4 s.
+
+export const DOWN_FROM = 0;
+export const DOWN_UNTIL = 60_000;
+export const GAP = 4_000;
+/** 4 s apart through the outage, then until 30 s after it: 23 runs. */
+export const RUNS = Math.floor((DOWN_UNTIL + 30_000) / GAP) + 1;
+
+/** An emulator whose outage window runs on the given (simulated) clock. */
+export function startFlappingEmulator(clock: SimulatedClock): Promise<Emulator> {
+  return startEmulator({
+    now: () => clock.now(),
+    scenario: [
+      { provider: 'a', from: DOWN_FROM, until: DOWN_UNTIL, steps: [{ error: { status: 503, body: '{"error":{"message":"Service Unavailable","type":"server_error"}}' } }] },
+      { provider: 'a', steps: [{ reply: 'primary' }] },
+      { provider: 'b', steps: [{ reply: 'fallback' }] },
+    ],
+  });
+}
+
+/** Run k, started at k·GAP: the clock moves only while the run waits on a timer, never while HTTP is under way. */
+export async function flappingRun(clock: SimulatedClock, emu: Emulator, store: RunStore, k: number, runId?: string): Promise<RunOutput> {
+  if (clock.now() < k * GAP) clock.increment(k * GAP - clock.now());
+  const call = fromAiSdk((provider, model) => openAiCompatibleModel(emu, provider, model));
+  const actor = createRunActor({ ...(runId ? { runId } : {}), sessionId: `s${k}`, messages: [{ role: 'user', content: 'hi' }], chain: ['a/m1', 'b/m2'], call, store, clock });
+  let out: RunOutput | undefined;
+  actor.subscribe({ complete: () => (out = actor.getSnapshot().output) });
+  actor.start();
+  for (let i = 0; i < 10_000 && !out; i++) {
+    await new Promise((r) => setTimeout(r, 2));
+    if (!out && emu.openConnections() === 0) clock.increment(50);
+  }
+  if (!out) throw new Error(`run ${k} did not end`);
+  return out;
+}
