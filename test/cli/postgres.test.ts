@@ -48,7 +48,7 @@ describePostgres('the CLI on a PostgreSQL store', (url) => {
   it('sessions, session, runs and run read what the demo wrote', async () => {
     const sessions = await runJson<SessionSummary[]>(['sessions', '--db', db]);
     ok(sessions.result);
-    expect(sessions.json.map((s) => s.sessionId).sort()).toEqual(['chat-42', 'ops-1']);
+    expect(sessions.json.map((s) => s.sessionId).sort()).toEqual(['chat-42', 'chat-43', 'ops-1']);
     expect(sessions.json.find((s) => s.sessionId === 'chat-42')).toMatchObject({ turns: 4 });
 
     const detail = await runJson<SessionDetail>(['session', 'chat-42', '--db', db]);

@@ -4,6 +4,7 @@ import type { CooldownEntry, CooldownKey } from '../../types.js';
 import type { CooldownMatch } from '../types.js';
 import type { Queryable } from './database.js';
 import type { PgStatements } from './statements.js';
+import { ENDED_COOLDOWN_MEMORY_MS } from '../cooldown-table.js';
 import { checkPgText } from './text.js';
 
 interface CooldownRow {
@@ -13,12 +14,18 @@ interface CooldownRow {
   until: number;
   reason: string;
   failures: number;
+  probe_run_id?: string | null;
+  probe_until?: number | null;
 }
 
 function rowToEntry(r: CooldownRow): CooldownEntry {
   const e: CooldownEntry = { provider: r.provider, until: r.until, reason: r.reason as FailureReason, failures: r.failures };
   if (r.profile_id !== '') e.profileId = r.profile_id;
   if (r.model !== '') e.model = r.model;
+  if (r.probe_run_id != null && r.probe_until != null) {
+    e.probeRunId = r.probe_run_id;
+    e.probeUntil = r.probe_until;
+  }
   return e;
 }
 
@@ -44,18 +51,31 @@ export function createPgCooldowns(q: PgStatements, cleanupIntervalMs: number) {
   return {
     async active(c: Queryable, providers: readonly string[], now: number): Promise<CooldownEntry[]> {
       if (providers.length === 0) return [];
-      const { rows } = await c.query<CooldownRow>(q.activeCooldowns, [[...new Set(providers)], now]);
+      const { rows } = await c.query<CooldownRow>(q.activeCooldowns, [[...new Set(providers)], now, now - ENDED_COOLDOWN_MEMORY_MS]);
       return rows.map(rowToEntry);
     },
     async maybeCleanup(c: Queryable, now: number): Promise<void> {
       if (lastCleanupAt !== undefined && now >= lastCleanupAt && now - lastCleanupAt < cleanupIntervalMs) return;
       lastCleanupAt = now;
-      await c.query(q.deleteExpiredCooldowns, [now]);
+      await c.query(q.forgetEndedCooldowns, [now - ENDED_COOLDOWN_MEMORY_MS]);
     },
     /** Checks before any I/O, so a bad entry is a ConfigError naming the field, never a server error. */
     check: checkEntry,
     async put(c: Queryable, e: CooldownEntry): Promise<void> {
       await c.query(q.upsertCooldown, [e.provider, e.profileId ?? '', e.model ?? '', e.until, e.reason, e.failures]);
+    },
+    /** See RunStore.claimProbe: one statement, so it is atomic without a transaction of its own. */
+    async claimProbe(c: Queryable, keys: readonly CooldownKey[], runId: string, now: number, holdMs: number): Promise<boolean> {
+      if (keys.length === 0) return true;
+      const { rows } = await c.query<{ ok: boolean }>(q.claimProbe, [
+        keys.map((k) => k.provider),
+        keys.map((k) => k.profileId ?? ''),
+        keys.map((k) => k.model ?? ''),
+        runId,
+        now,
+        now + holdMs,
+      ]);
+      return rows[0]?.ok === true;
     },
     async clear(c: Queryable, keys: readonly CooldownKey[]): Promise<void> {
       if (keys.length === 0) return;

@@ -98,6 +98,20 @@ CREATE TABLE S.lease_tickets (
 CREATE INDEX lease_tickets_session ON S.lease_tickets (session_id, ticket);
 `,
   },
+  {
+    version: 2,
+    name: 'attempt usage and circuit probes',
+    sql: `
+-- JSON text of the call's token counts as reported; NULL when the provider gave none
+ALTER TABLE S.attempts ADD COLUMN usage TEXT;
+-- 1 when text of the call reached the host (a reset followed if it did not serve)
+ALTER TABLE S.attempts ADD COLUMN streamed INTEGER NOT NULL DEFAULT 0;
+-- The run that claimed the probe of an ended cooldown, and until when its claim holds; NULL
+-- when nobody probes. A new failure of the key (an upsert) ends the claim.
+ALTER TABLE S.cooldowns ADD COLUMN probe_run_id TEXT COLLATE "C";
+ALTER TABLE S.cooldowns ADD COLUMN probe_until DOUBLE PRECISION;
+`,
+  },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS.at(-1)!.version;

@@ -185,6 +185,9 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
       cooldowns.check(e);
       await call('writing a cooldown', maxWaitMs, () => cooldowns.put(db.direct, e));
     },
+    async claimProbe(keys: readonly CooldownKey[], runId: string, now: number, holdMs: number, w?: WaitOptions) {
+      return call('claiming a probe', bound(w), () => cooldowns.claimProbe(db.direct, keys, runId, now, holdMs));
+    },
     async clearCooldowns(keys: readonly CooldownKey[], w?: WaitOptions) {
       await call('clearing cooldowns', bound(w), () => cooldowns.clear(db.direct, keys));
     },

@@ -5,7 +5,7 @@ import { attemptToRow } from '../row-mapping.js';
 import { turnColumns, turnFromRow, type TurnRow } from '../turn-rows.js';
 import type { CommitRunArgs, FailRunArgs, Lease, RunStatus, UncommittedTurns } from '../types.js';
 import type { Database, Queryable } from './database.js';
-import type { PgStatements } from './statements.js';
+import { ATTEMPT_WIDTH, type PgStatements } from './statements.js';
 import { checkTurnText, storableText } from './text.js';
 
 type CommitOutcome = { kind: 'committed'; turns: Turn[] } | { kind: 'repeated'; turns: Turn[] } | { kind: 'lost' };
@@ -26,9 +26,9 @@ export function createPgRunEndings(db: Database, q: PgStatements, history: Histo
     if (attempts.length === 0) return;
     const values = attempts.flatMap((a) => {
       const r = attemptToRow(runId, a.message === undefined ? a : { ...a, message: storableText(a.message) });
-      return [r.run_id, r.n, r.provider, r.model, r.profile_id, r.outcome, r.reason, r.scope, r.status, r.message, r.started_at, r.duration_ms, r.probe];
+      return [r.run_id, r.n, r.provider, r.model, r.profile_id, r.outcome, r.reason, r.scope, r.status, r.message, r.started_at, r.duration_ms, r.probe, r.usage, r.streamed];
     });
-    await tx.query(q.insertAttemptsHead + valuesList(attempts.length, 13) + q.insertAttemptsTail, values);
+    await tx.query(q.insertAttemptsHead + valuesList(attempts.length, ATTEMPT_WIDTH) + q.insertAttemptsTail, values);
   };
   const holds = async (tx: Queryable, lease: Lease): Promise<boolean> => {
     const row = (await tx.query<{ lease_owner: string | null; lease_token: number }>(q.lockHeld, [lease.sessionId])).rows[0];

@@ -7,7 +7,9 @@ const SERVER_MS = '(extract(epoch from clock_timestamp()) * 1000)::double precis
 export const TURN_COLUMNS = 'seq, role, content, run_id AS "runId", parts, provider_options AS "providerOptions"';
 const SUMMARY_COLUMNS = 'id, session_id, status, started_at, finished_at, served_provider, served_model, served_profile_id, error_code, error_message';
 const RUN_COLUMNS = `${SUMMARY_COLUMNS}, orphan_messages, orphan_reply, decisions`;
-const ATTEMPT_COLUMNS = 'run_id, n, provider, model, profile_id, outcome, reason, scope, status, message, started_at, duration_ms, probe';
+const ATTEMPT_COLUMNS = 'run_id, n, provider, model, profile_id, outcome, reason, scope, status, message, started_at, duration_ms, probe, usage, streamed';
+/** How many parameters one attempt row takes in a multi-row insert. */
+export const ATTEMPT_WIDTH = 15;
 const COOLDOWN_COLUMNS = 'provider, profile_id, model, until, reason, failures';
 const NOT_SUCCEEDED = "status IN ('failed', 'aborted', 'orphaned', 'abandoned')";
 
@@ -97,17 +99,36 @@ export function pgStatements(schema: string) {
     deleteLapsedTickets: `DELETE FROM ${tickets} WHERE expires_at <= ${SERVER_MS}`,
 
     // the chain's order, then the key: what SQLite answers by reading provider after provider
-    activeCooldowns: `SELECT ${COOLDOWN_COLUMNS} FROM ${cooldowns} WHERE provider = ANY($1::text[]) AND until > $2
+    // ended rows within the memory come too ($3 = $2 - the memory): they still count failures,
+    // and their probe may be claimed
+    activeCooldowns: `SELECT ${COOLDOWN_COLUMNS},
+        CASE WHEN probe_until > $2 THEN probe_run_id END AS probe_run_id, CASE WHEN probe_until > $2 THEN probe_until END AS probe_until
+      FROM ${cooldowns} WHERE provider = ANY($1::text[]) AND until > $3
       ORDER BY array_position($1::text[], provider), profile_id, model`,
+    /**
+     * All or nothing, in one statement: $1–$3 the keys, $4 the run, $5 now, $6 the claim's end.
+     * The rows are locked first, so a concurrent claim waits and then sees this one.
+     */
+    claimProbe: `WITH k AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS k(provider, profile_id, model)),
+      locked AS (SELECT c.provider, c.profile_id, c.model, c.until, c.probe_run_id, c.probe_until FROM ${cooldowns} c
+        JOIN k ON c.provider = k.provider AND c.profile_id = k.profile_id AND c.model = k.model FOR UPDATE OF c),
+      refused AS (SELECT 1 FROM locked WHERE until > $5 OR (probe_until > $5 AND probe_run_id IS DISTINCT FROM $4::text)),
+      claimed AS (UPDATE ${cooldowns} c SET probe_run_id = $4, probe_until = $6 FROM locked l
+        WHERE c.provider = l.provider AND c.profile_id = l.profile_id AND c.model = l.model AND NOT EXISTS (SELECT 1 FROM refused)
+        RETURNING 1)
+      SELECT NOT EXISTS (SELECT 1 FROM refused) AS ok, (SELECT count(*) FROM claimed)::int AS n`,
     allCooldowns: `SELECT ${COOLDOWN_COLUMNS} FROM ${cooldowns} WHERE until > $1 ORDER BY provider, profile_id, model`,
     // max(until): a shorter cooldown written later (another host's, say) never shortens one in force
     upsertCooldown: `INSERT INTO ${cooldowns} AS c (${COOLDOWN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT (provider, profile_id, model) DO UPDATE SET
-        until = greatest(c.until, excluded.until), reason = excluded.reason, failures = excluded.failures`,
+        until = greatest(c.until, excluded.until), reason = excluded.reason, failures = excluded.failures,
+        probe_run_id = NULL, probe_until = NULL`,
     /** $1, $2, $3: arrays of provider, profile_id, model (one key per index). */
     deleteCooldowns: `DELETE FROM ${cooldowns} c USING unnest($1::text[], $2::text[], $3::text[]) AS k(provider, profile_id, model)
       WHERE c.provider = k.provider AND c.profile_id = k.profile_id AND c.model = k.model`,
     deleteExpiredCooldowns: `DELETE FROM ${cooldowns} WHERE until <= $1`,
+    /** The periodic cleanup: only what ended longer ago than the memory of ended cooldowns ($1 = now - memory). */
+    forgetEndedCooldowns: `DELETE FROM ${cooldowns} WHERE until <= $1`,
     deleteCooldownsMatching: `DELETE FROM ${cooldowns} WHERE ($1::text IS NULL OR provider = $1)
       AND ($2::text IS NULL OR profile_id = $2) AND ($3::text IS NULL OR model = $3)`,
 
