@@ -1,9 +1,9 @@
 import { toPromise } from 'xstate';
-import { createRunActor, type RunOutput, type SessionStore } from '../../src/index.js';
+import { createRunActor, type RunActorOptions, type RunOutput, type SessionStore } from '../../src/index.js';
 import type { CallFn } from '../../src/types.js';
 
 /** One run through the engine on `store`, with `call` as its only provider. */
-export async function runOnce(store: SessionStore, runId: string, sessionId: string, call: CallFn): Promise<RunOutput> {
+export async function runOnce(store: SessionStore, runId: string, sessionId: string, call: CallFn, policy?: RunActorOptions['policy']): Promise<RunOutput> {
   const actor = createRunActor({
     runId,
     sessionId,
@@ -12,6 +12,7 @@ export async function runOnce(store: SessionStore, runId: string, sessionId: str
     profiles: { deepseek: ['ds:main'] },
     call,
     store,
+    ...(policy ? { policy } : {}),
   });
   actor.start();
   return toPromise(actor);
