@@ -80,7 +80,7 @@ describePostgres(
         expect(landed).toMatchObject({ status: 'succeeded', text: 'kept across the restart' });
         expect(failed.status).toBe('failed');
         if (failed.status !== 'failed') return;
-        expect(failed.error.code).toBe('STORE_UNAVAILABLE');
+        expect(failed.error.code, failed.error.message).toBe('STORE_UNAVAILABLE');
         expect(failed.error.reply).toMatchObject({ reply: { role: 'assistant', content: 'handed back' } });
         // the pools recovered: both stores work on, and the committed reply is there once
         expect((await patient.listTurns('chat-p')).map((t) => t.content)).toEqual(['question of patient-run', 'kept across the restart']);
