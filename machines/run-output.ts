@@ -24,6 +24,7 @@ const PASSED_ON: ReadonlySet<string> = new Set<RunErrorCode>([
   'STORE_CORRUPT',
   'STORE_BUSY',
   'STORE_CLOSED',
+  'STORE_UNAVAILABLE',
   'STORE_FAILED',
 ]);
 

@@ -51,8 +51,8 @@ export async function recordRunFailure(c: FailureRecordContext, lease: Lease | u
   } catch (err) {
     c.logger?.error({ err }, f.uncommitted ? 'could not keep the uncommitted reply in the store; it is in the output' : 'could not record the failed run');
     // A full disk may refuse the reply yet take the much smaller row update that frees the
-    // session; a busy or closed store would refuse that too.
-    if (f.uncommitted && codeOf(err) !== 'STORE_BUSY' && codeOf(err) !== 'STORE_CLOSED') {
+    // session; a busy, closed or unreachable store would refuse that too.
+    if (f.uncommitted && codeOf(err) !== 'STORE_BUSY' && codeOf(err) !== 'STORE_CLOSED' && codeOf(err) !== 'STORE_UNAVAILABLE') {
       try {
         const { uncommitted: _dropped, ...without } = args;
         await c.call('recording the failed run', () => c.store.failRun(lease, without));

@@ -29,12 +29,13 @@ const portOpen = (host: string, port: number, ms: number): Promise<boolean> =>
   });
 
 /** Run once per test run (vitest globalSetup): whether, and where, the PostgreSQL suites run. */
-export async function probePostgres(env: NodeJS.ProcessEnv = process.env): Promise<PostgresAvailability> {
+export async function probePostgres(env: NodeJS.ProcessEnv = process.env, localUrl = LOCAL_PG_URL): Promise<PostgresAvailability> {
   const given = env[PG_URL_VARIABLE];
-  const url = given || LOCAL_PG_URL;
+  const url = given || localUrl;
   const required = Boolean(given) || env.CI === 'true';
-  if (!given && !(await portOpen('127.0.0.1', 5432, 1_000))) {
-    const how = `PostgreSQL suites skipped: nothing listens on 127.0.0.1:5432; start a local PostgreSQL (trust auth, database test) or set ${PG_URL_VARIABLE}=postgres://user@host:port/db to run them`;
+  const local = new URL(localUrl);
+  if (!given && !(await portOpen(local.hostname, Number(local.port || 5432), 1_000))) {
+    const how = `PostgreSQL suites skipped: nothing listens on ${local.host}; start a local PostgreSQL (trust auth, database test) or set ${PG_URL_VARIABLE}=postgres://user@host:port/db to run them`;
     return required ? { failure: `CI=true but ${how.replace('PostgreSQL suites skipped: ', '')}` } : { skip: how };
   }
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });

@@ -54,8 +54,16 @@ function checkOpenArgs(a: OpenRunArgs): void {
   if (!Array.isArray(a.providers)) throw new ConfigError('providers', 'must be an array of provider names');
 }
 
+/**
+ * Server settings of the store's own connections. A transaction of the store holds a session's
+ * row lock for a few statements: one that waits 10 s for a lock meets a holder that froze
+ * mid-transaction (retried as busy, then STORE_BUSY), and the server ends such a holder's
+ * transaction after 60 s idle, releasing its locks. (With a `pool` of the host's, its settings.)
+ */
+export const SERVER_SETTINGS = '-c lock_timeout=10000 -c idle_in_transaction_session_timeout=60000';
+
 function ownPool(connectionString: string, size: number, connectTimeoutMs: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max: size, connectionTimeoutMillis: connectTimeoutMs, idleTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString, max: size, connectionTimeoutMillis: connectTimeoutMs, idleTimeoutMillis: 10_000, options: SERVER_SETTINGS });
   // an idle connection the server dropped (a restart) must not crash the host: the pool forgets it
   pool.on('error', () => undefined);
   return pool;

@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, expect, it } from 'vitest';
+import { openPostgresStore } from '../../src/index.js';
+import { describePostgres } from '../postgres/describe-postgres.js';
+import { runOnce } from '../postgres/run-once.js';
+import { dropSchemas, freshSchemaName } from '../postgres/schemas.js';
+
+// PostgreSQL restarts while runs are between their provider's answer and their commit. Needs
+// root and a local Debian cluster (pg_ctlcluster); it holds the server lock exclusively, so no
+// other PostgreSQL suite runs meanwhile, and keeps the server down about a second.
+const run = promisify(execFile);
+const PG_CTLCLUSTER = '/usr/bin/pg_ctlcluster';
+
+/** The local cluster behind `url` ('15/main'), or why this test cannot restart it. */
+async function localCluster(url: string): Promise<{ version: string; name: string } | string> {
+  if (process.getuid?.() !== 0) return 'not root';
+  if (!existsSync(PG_CTLCLUSTER)) return 'no pg_ctlcluster';
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(url).hostname)) return 'the server is not on this machine';
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ cluster_name: string }>('SHOW cluster_name');
+    const [version, name] = rows[0]!.cluster_name.split('/');
+    return version && name ? { version, name } : 'the server is not a pg_ctlcluster cluster';
+  } finally {
+    await client.end();
+  }
+}
+
+/** Resolves once the server refuses connections (the restart has stopped it). */
+async function serverDown(url: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 200 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.end();
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the server never went down');
+}
+
+describePostgres(
+  'PostgreSQL restarts mid-run',
+  (url) => {
+    const schema = freshSchemaName('restart');
+    afterAll(() => dropSchemas(url, [schema]));
+
+    it('a run committing through the restart lands; one whose bound is shorter fails typed, its reply handed back; the pool recovers', async (ctx) => {
+      const cluster = await localCluster(url);
+      if (typeof cluster === 'string') {
+        console.log(`PostgreSQL restart test skipped: ${cluster} (it runs as root against a local pg_ctlcluster cluster)`);
+        ctx.skip();
+        return;
+      }
+      const patient = openPostgresStore({ connectionString: url, schema, busyWaitMs: 60_000 });
+      const hasty = openPostgresStore({ connectionString: url, schema, busyWaitMs: 100 });
+      await Promise.all([patient.ready, hasty.ready]);
+      let restarted: Promise<unknown> | undefined;
+      let down: Promise<void> | undefined;
+      // both providers answer once the server is down: their commits meet the restart
+      const answerAfterStop = (text: string) => async () => {
+        restarted ??= run(PG_CTLCLUSTER, ['--skip-systemctl-redirect', cluster.version, cluster.name, 'restart']);
+        down ??= serverDown(url);
+        await down;
+        return { content: text };
+      };
+      try {
+        const [landed, failed] = await Promise.all([
+          runOnce(patient, 'patient-run', 'chat-p', answerAfterStop('kept across the restart'), { lockWaitMs: 60_000 }),
+          runOnce(hasty, 'hasty-run', 'chat-h', answerAfterStop('handed back'), { lockWaitMs: 200 }),
+        ]);
+        await restarted;
+        expect(landed).toMatchObject({ status: 'succeeded', text: 'kept across the restart' });
+        expect(failed.status).toBe('failed');
+        if (failed.status !== 'failed') return;
+        expect(failed.error.code, failed.error.message).toBe('STORE_UNAVAILABLE');
+        expect(failed.error.reply).toMatchObject({ reply: { role: 'assistant', content: 'handed back' } });
+        // the pools recovered: both stores work on, and the committed reply is there once
+        expect((await patient.listTurns('chat-p')).map((t) => t.content)).toEqual(['question of patient-run', 'kept across the restart']);
+        expect(await runOnce(hasty, 'after-run', 'chat-a', async () => ({ content: 'fine again' }))).toMatchObject({ status: 'succeeded' });
+      } finally {
+        await restarted?.catch(() => undefined);
+        await Promise.all([patient.close(), hasty.close()]);
+      }
+    });
+  },
+  { exclusive: true },
+);
