@@ -147,6 +147,14 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
   };
 }
 
+/** The known cooldowns with one provider's replaced by what the store holds for it now. */
+function withProviderRead(known: readonly CooldownEntry[], provider: string, read: readonly CooldownEntry[]): readonly CooldownEntry[] {
+  const out: CooldownEntry[] = [];
+  for (const c of known) if (c.provider !== provider) out.push(c);
+  for (const c of read) if (c.provider === provider) out.push(c);
+  return out;
+}
+
 function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | undefined): readonly CooldownEntry[] {
   if (!entry) return cooldowns;
   const out = cooldowns.filter((c) => !sameKey(c, entry));
@@ -158,7 +166,8 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const call = current(ctx);
   const failure = out.failure;
   const attempt = record(ctx, out.at, out.durationMs, failure);
-  const seen: RunView = { ...ctx, now: out.at, cooldowns: out.cooldowns ?? ctx.cooldowns, attempts: [...ctx.attempts, attempt] };
+  const known = out.cooldowns ? withProviderRead(ctx.cooldowns, call.provider, out.cooldowns) : ctx.cooldowns;
+  const seen: RunView = { ...ctx, now: out.at, cooldowns: known, attempts: [...ctx.attempts, attempt] };
   const block = blockForFailure(seen, failure, call);
   const after: RunView = { ...seen, cooldowns: upsert(seen.cooldowns, block.shared), ownBlocks: [...ctx.ownBlocks, block.own] };
   const plan = decideAfterFailure(after, ctx, failure, block.waitMs);

@@ -110,7 +110,14 @@ export interface StepOutput {
 }
 export type CallProviderOutput =
   | ({ ok: true; at: number; durationMs: number } & StepOutput)
-  | { ok: false; failure: Classification; at: number; durationMs: number; cooldowns?: readonly CooldownEntry[] };
+  | {
+      ok: false;
+      failure: Classification;
+      at: number;
+      durationMs: number;
+      /** The failed call's provider's cooldowns as the store holds them now (absent when they could not be read). */
+      cooldowns?: readonly CooldownEntry[];
+    };
 
 export interface PersistTurnInput {
   /** The last message the run produced. */

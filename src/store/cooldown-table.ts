@@ -42,6 +42,11 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     active: db.prepare<[string, number], CooldownRow>(
       'SELECT provider, profile_id, model, until, reason, failures FROM cooldowns WHERE provider = ? AND until > ? ORDER BY profile_id, model',
     ),
+    // every provider of a chain in one statement: the list goes in as one JSON array parameter
+    activeOf: db.prepare<[string, number], CooldownRow>(
+      `SELECT provider, profile_id, model, until, reason, failures FROM cooldowns
+       WHERE provider IN (SELECT value FROM json_each(?)) AND until > ? ORDER BY provider, profile_id, model`,
+    ),
     upsert: db.prepare<KeyParams & { until: number; reason: string; failures: number }>(
       `INSERT INTO cooldowns (provider, profile_id, model, until, reason, failures)
        VALUES (@provider, @profileId, @model, @until, @reason, @failures)
@@ -68,9 +73,17 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     s.removeExpired.run(now);
   };
 
+  /** In the order of `providers` (first mention), then profile and model; one statement whatever their number. */
   const active = (providers: readonly string[], now: number): CooldownEntry[] => {
+    if (providers.length === 0) return [];
+    if (providers.length === 1) return s.active.all(providers[0]!, now).map(rowToEntry);
+    const rows = s.activeOf.all(JSON.stringify(providers), now);
+    if (rows.length === 0) return [];
+    const byProvider = new Map<string, CooldownEntry[]>();
+    for (const p of providers) if (!byProvider.has(p)) byProvider.set(p, []);
+    for (const r of rows) byProvider.get(r.provider)?.push(rowToEntry(r));
     const out: CooldownEntry[] = [];
-    for (const p of new Set(providers)) for (const r of s.active.all(p, now)) out.push(rowToEntry(r));
+    for (const entries of byProvider.values()) for (const e of entries) out.push(e);
     return out;
   };
 
