@@ -1,5 +1,6 @@
 import type { CooldownEntry } from '../types.js';
 import { attemptsOn, covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
+import { entriesOf } from './view-index.js';
 
 /**
  * Why a (model, profile) cannot be called now: a shared cooldown (`setByThisRun` when this run's
@@ -14,15 +15,16 @@ export function blockerOf(view: RunView, candidateIndex: number, profileIndex: n
   const c = view.chain[candidateIndex];
   const profileId = c?.profiles[profileIndex];
   if (!c || profileId === undefined) return { kind: 'attempt_budget' };
-  for (const block of view.ownBlocks) {
+  const cooldowns = entriesOf(view.cooldowns, c.provider);
+  for (const block of entriesOf(view.ownBlocks, c.provider)) {
     if (block.until > view.now && covers(block, c.provider, c.model, profileId)) {
-      const entry = view.cooldowns.find((e) => sameKey(e, block) && e.until > view.now);
+      const entry = cooldowns.find((e) => sameKey(e, block) && e.until > view.now);
       return entry ? { kind: 'cooldown', entry, setByThisRun: true } : { kind: 'failed_in_run', block };
     }
   }
   if (attemptsOn(view, c.provider, c.model, profileId) >= view.policy.maxAttemptsPerCandidate) return { kind: 'attempt_budget' };
   let latest: CooldownEntry | undefined;
-  for (const entry of view.cooldowns) {
+  for (const entry of cooldowns) {
     if (entry.until > view.now && covers(entry, c.provider, c.model, profileId) && (!latest || entry.until > latest.until)) latest = entry;
   }
   return latest ? { kind: 'cooldown', entry: latest, setByThisRun: false } : undefined;
