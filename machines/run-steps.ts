@@ -187,12 +187,12 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
     },
   ];
   if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.runId, at: out.at, cooldown: block.shared });
-  const decisions = [...ctx.decisions];
+  let decisions = ctx.decisions;
   let failed: RunFailure | undefined;
   if (plan.action === 'fail') {
     failed =
       plan.why === 'request_rejected' ? { kind: 'rejected', failure } : plan.why === 'aborted' ? { kind: 'aborted' } : { kind: plan.why };
-    decisions.push({ kind: 'fail', at: out.at, ...call, reason: failure.reason, detail: `stopping after ${failure.reason}: ${plan.why.replace('_', ' ')}` });
+    decisions = [...decisions, { kind: 'fail', at: out.at, ...call, reason: failure.reason, detail: `stopping after ${failure.reason}: ${plan.why.replace('_', ' ')}` }];
   }
   return {
     patch: {
