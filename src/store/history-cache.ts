@@ -1,13 +1,59 @@
+import type { Role } from '../message-types.js';
 import type { Message, Turn } from '../types.js';
-import { turnMessage } from './turn-rows.js';
+import { turnFromRow, turnMessage, type TurnRow } from './turn-rows.js';
 
-/** A session's history, and the same turns as messages (without seq and run id) for providers. */
-export interface History {
-  turns: Turn[];
-  messages: Message[];
+/** A session's history as the cache gives it to a run. */
+export interface CachedHistory {
+  /**
+   * The session's messages (`{ role, content }`, frozen) in seq order, in a frozen array that
+   * every run of the session shares until the session grows (the cache then starts a new one).
+   */
+  messages: readonly Message[];
+  /** Seq of the last turn read (0 for an empty session). */
+  lastSeq: number;
 }
 
-const toMessage = (t: Turn): Message => Object.freeze(turnMessage(t));
+/**
+ * What the cache counts for a turn beyond its text: the `{ role, content }` object (20 bytes
+ * with V8's compressed pointers), its array slot (4) and the string's header (12 to 16). An
+ * estimate, not a measurement: `npm run bench` reports the heap a cached turn really takes.
+ */
+export const TURN_OVERHEAD_BYTES = 40;
+
+// Every cached message points at one of these four strings, not at a copy of its own per row.
+const ROLES: Readonly<Record<string, Role>> = { system: 'system', user: 'user', assistant: 'assistant', tool: 'tool' };
+
+/** The bytes a cached message is counted for: its text (UTF-16 code units) plus the overhead. */
+export function cachedBytes(m: Message): number {
+  // parts are objects and arrays: counted at twice their JSON, a generous estimate
+  const text = typeof m.content === 'string' ? m.content.length : 2 * JSON.stringify(m.content).length;
+  return TURN_OVERHEAD_BYTES + text + (m.providerOptions === undefined ? 0 : 2 * JSON.stringify(m.providerOptions).length);
+}
+
+function rowMessage(row: TurnRow, sessionId: string): Message {
+  if (row.parts === null && row.providerOptions === null) return Object.freeze({ role: ROLES[row.role] ?? row.role, content: row.content }) as Message;
+  return Object.freeze(turnMessage(turnFromRow(row, sessionId)));
+}
+
+const turnToMessage = (t: Turn): Message =>
+  Object.freeze(t.providerOptions === undefined && typeof t.content === 'string' ? { role: ROLES[t.role] ?? t.role, content: t.content } : turnMessage(t)) as Message;
+
+interface Entry {
+  messages: Message[];
+  lastSeq: number;
+  bytes: number;
+  /** `messages` was handed out (and frozen): the next turn goes into a new array. */
+  shared: boolean;
+  /** In the cache (its bytes counted); false for an entry being built or evicted. */
+  held: boolean;
+}
+
+export interface HistoryCacheLimits {
+  /** Bytes of history kept in all (see cachedBytes); 0 turns the cache off. */
+  maxBytes: number;
+  /** Sessions kept at most, if bounded. */
+  maxSessions: number;
+}
 
 /**
  * Session histories kept in memory so that opening a run reads only the turns appended since
@@ -16,56 +62,111 @@ const toMessage = (t: Turn): Message => Object.freeze(turnMessage(t));
  *
  * Sound because turns are append-only and seq only grows under the write lock: reading
  * `seq > last cached seq` inside the run's transaction sees every turn any process added.
- * Least recently used sessions are dropped beyond `maxSessions`; 0 disables the cache.
+ * Bounded in bytes (and optionally in sessions): least recently used sessions go first, and a
+ * session bigger than the whole bound is read afresh each time rather than cached. Only messages
+ * are kept (one frozen `{ role, content }` per turn): a run's `Turn` records are read from the
+ * database only if something asks for them (open-sqlite-store.ts).
  */
 export class HistoryCache {
-  readonly #maxSessions: number;
-  readonly #sessions = new Map<string, History>();
+  readonly #limits: HistoryCacheLimits;
+  readonly #sessions = new Map<string, Entry>();
+  #bytes = 0;
 
-  constructor(maxSessions: number) {
-    this.#maxSessions = maxSessions;
+  constructor(limits: HistoryCacheLimits) {
+    this.#limits = limits;
   }
 
-  /**
-   * The full history of a session, as new arrays the caller may change. Message views are built
-   * once per turn, when the turn enters the cache, not once per run.
-   */
-  read(sessionId: string, readAfter: (sessionId: string, afterSeq: number) => Turn[]): History {
+  /** Bytes of history held now (the sum of cachedBytes of every cached message). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Sessions held now. */
+  get sessions(): number {
+    return this.#sessions.size;
+  }
+
+  /** The full history of a session: the cached part, then the rows `readAfter` returns after it. */
+  read(sessionId: string, readAfter: (sessionId: string, afterSeq: number) => TurnRow[]): CachedHistory {
     const cached = this.#sessions.get(sessionId);
-    const fresh = readAfter(sessionId, cached?.turns.at(-1)?.seq ?? 0);
-    if (this.#maxSessions === 0) return { turns: fresh, messages: fresh.map(toMessage) };
-    const history = cached ?? { turns: [], messages: [] };
-    // frozen: the same objects go to every run that reads this session
-    for (const t of fresh) {
-      history.turns.push(Object.freeze(t));
-      history.messages.push(toMessage(t));
+    const rows = readAfter(sessionId, cached?.lastSeq ?? 0);
+    if (this.#limits.maxBytes === 0) {
+      return { messages: Object.freeze(rows.map((r) => rowMessage(r, sessionId))), lastSeq: rows.at(-1)?.seq ?? 0 };
     }
-    this.#touch(sessionId, history);
-    return { turns: history.turns.slice(), messages: history.messages.slice() };
+    const entry = cached ?? { messages: [], lastSeq: 0, bytes: 0, shared: false, held: false };
+    if (rows.length > 0) {
+      const messages = this.#writable(entry);
+      let bytes = 0;
+      for (const r of rows) {
+        const m = rowMessage(r, sessionId);
+        messages.push(m);
+        bytes += cachedBytes(m);
+      }
+      entry.lastSeq = rows[rows.length - 1]!.seq;
+      this.#grow(entry, bytes);
+    }
+    this.#touch(sessionId, entry);
+    entry.shared = true;
+    return { messages: Object.freeze(entry.messages), lastSeq: entry.lastSeq };
   }
 
   /** A commit of this store landed: extend the cached history if it was up to date. */
   appended(sessionId: string, turns: readonly Turn[]): void {
-    const cached = this.#sessions.get(sessionId);
-    if (!cached) return;
-    const next = (cached.turns.at(-1)?.seq ?? 0) + 1;
-    if (turns[0]?.seq !== next) {
-      this.#sessions.delete(sessionId); // another process wrote in between: re-read next time
+    const entry = this.#sessions.get(sessionId);
+    if (!entry || turns.length === 0) return;
+    if (turns[0]!.seq !== entry.lastSeq + 1) {
+      this.#drop(sessionId, entry); // another process wrote in between: re-read next time
       return;
     }
+    const messages = this.#writable(entry);
+    let bytes = 0;
     for (const t of turns) {
-      cached.turns.push(Object.freeze({ ...t }));
-      cached.messages.push(toMessage(t));
+      const m = turnToMessage(t);
+      messages.push(m);
+      bytes += cachedBytes(m);
     }
+    entry.lastSeq = turns[turns.length - 1]!.seq;
+    this.#grow(entry, bytes);
+    this.#evict();
   }
 
-  #touch(sessionId: string, history: History): void {
+  /** The entry's array, copied first if runs hold it: what a run was given never changes. */
+  #writable(entry: Entry): Message[] {
+    if (entry.shared) {
+      entry.messages = entry.messages.slice();
+      entry.shared = false;
+    }
+    return entry.messages;
+  }
+
+  #grow(entry: Entry, bytes: number): void {
+    entry.bytes += bytes;
+    if (entry.held) this.#bytes += bytes;
+  }
+
+  #touch(sessionId: string, entry: Entry): void {
     // a Map iterates in insertion order, so re-inserting moves the session to the young end
+    if (entry.held) this.#sessions.delete(sessionId);
+    else {
+      entry.held = true;
+      this.#bytes += entry.bytes;
+    }
+    this.#sessions.set(sessionId, entry);
+    this.#evict();
+  }
+
+  #drop(sessionId: string, entry: Entry): void {
     this.#sessions.delete(sessionId);
-    this.#sessions.set(sessionId, history);
-    if (this.#sessions.size > this.#maxSessions) {
-      const oldest = this.#sessions.keys().next();
-      if (!oldest.done) this.#sessions.delete(oldest.value);
+    entry.held = false;
+    this.#bytes -= entry.bytes;
+  }
+
+  /** Least recently used out until within the bounds (the session just used last of all). */
+  #evict(): void {
+    const { maxBytes, maxSessions } = this.#limits;
+    while (this.#sessions.size > 0 && (this.#bytes > maxBytes || this.#sessions.size > maxSessions)) {
+      const [oldest, entry] = this.#sessions.entries().next().value as [string, Entry];
+      this.#drop(oldest, entry);
     }
   }
 }

@@ -54,11 +54,20 @@ interface InFlight {
 function assemble(db: Database.Database, o: ResolvedStoreOptions, wakeups: SessionWakeups) {
   const s = prepareStatements(db);
   const cooldowns = createCooldownTable(db, o.cooldownCleanupIntervalMs);
-  const history = new HistoryCache(o.historyCacheSessions);
+  const history = new HistoryCache({ maxBytes: o.historyCacheBytes, maxSessions: o.historyCacheSessions });
+  // an OpenedRun's turn records, read when asked for (lease.ts); a closed store says so, typed
+  const turnsUpTo = (sessionId: string, lastSeq: number): Turn[] => {
+    try {
+      return s.turnsUpTo.all(sessionId, lastSeq).map((row) => Object.freeze(turnFromRow(row, sessionId)) as Turn);
+    } catch (e) {
+      throw toStoreError(e, o.path, 'reading the history of a run');
+    }
+  };
   return {
     s,
     cooldowns,
-    taker: createLeaseTaker(db, s, cooldowns, history, Date.now),
+    history,
+    taker: createLeaseTaker(db, s, cooldowns, history, Date.now, turnsUpTo),
     renew: createLeaseRenewer(db, s),
     endings: createRunEndings(db, s, history, (sessionId) => wakeups.wake(sessionId)),
     ops: createOperations(db, s),
