@@ -168,7 +168,8 @@ export const runMachine = setup({
             profileId: c.profiles[context.profileIndex]!,
             attempt: context.attempts.length + 1,
             step: context.agent.steps.length + 1,
-            messages: [...context.history, ...context.newMessages, ...context.agent.produced],
+            // one copy of exactly the right size: the history of a long session is most of it
+            messages: context.history.concat(context.newMessages, context.agent.produced),
           };
         },
         onDone: [

@@ -95,15 +95,9 @@ export class HistoryCache {
     }
     const entry = cached ?? { messages: [], lastSeq: 0, bytes: 0, shared: false, held: false };
     if (rows.length > 0) {
-      const messages = this.#writable(entry);
-      let bytes = 0;
-      for (const r of rows) {
-        const m = rowMessage(r, sessionId);
-        messages.push(m);
-        bytes += cachedBytes(m);
-      }
+      const added = rows.map((r) => rowMessage(r, sessionId));
+      this.#extend(entry, added);
       entry.lastSeq = rows[rows.length - 1]!.seq;
-      this.#grow(entry, bytes);
     }
     this.#touch(sessionId, entry);
     entry.shared = true;
@@ -118,25 +112,28 @@ export class HistoryCache {
       this.#drop(sessionId, entry); // another process wrote in between: re-read next time
       return;
     }
-    const messages = this.#writable(entry);
-    let bytes = 0;
-    for (const t of turns) {
-      const m = turnToMessage(t);
-      messages.push(m);
-      bytes += cachedBytes(m);
-    }
+    this.#extend(entry, turns.map(turnToMessage));
     entry.lastSeq = turns[turns.length - 1]!.seq;
-    this.#grow(entry, bytes);
     this.#evict();
   }
 
-  /** The entry's array, copied first if runs hold it: what a run was given never changes. */
-  #writable(entry: Entry): Message[] {
-    if (entry.shared) {
-      entry.messages = entry.messages.slice();
+  /**
+   * Appends to the entry. An array runs were given never changes: the session then moves to a
+   * new one, made in one copy of exactly the right size (a copy then pushes would copy twice).
+   */
+  #extend(entry: Entry, added: Message[]): void {
+    if (entry.messages.length === 0) {
+      entry.messages = added;
       entry.shared = false;
+    } else if (entry.shared) {
+      entry.messages = entry.messages.concat(added);
+      entry.shared = false;
+    } else {
+      for (const m of added) entry.messages.push(m);
     }
-    return entry.messages;
+    let bytes = 0;
+    for (const m of added) bytes += cachedBytes(m);
+    this.#grow(entry, bytes);
   }
 
   #grow(entry: Entry, bytes: number): void {
