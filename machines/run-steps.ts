@@ -24,14 +24,23 @@ export function opened(ctx: RunContext, out: OpenSessionOutput): Step {
   return { patch: { history: out.history, cooldowns: out.cooldowns, now: out.at }, events: [] };
 }
 
+// escalatingModel's guard and then its action walk the chain from the same context: the walk
+// is a pure function of that (never changed) object, so it is made once for both.
+const walks = new WeakMap<RunContext, ReturnType<typeof nextCandidate>>();
+function nextFrom(ctx: RunContext): ReturnType<typeof nextCandidate> {
+  let walk = walks.get(ctx);
+  if (!walk) walks.set(ctx, (walk = nextCandidate(ctx, ctx.candidateIndex)));
+  return walk;
+}
+
 /** Guard of escalatingModel: a candidate is usable, or one may be probed, and time is left. */
 export function hasCandidate(ctx: RunContext): boolean {
-  return ctx.now < ctx.deadlineAt && (nextCandidate(ctx, ctx.candidateIndex).pick !== undefined || probeTarget(ctx) !== undefined);
+  return ctx.now < ctx.deadlineAt && (nextFrom(ctx).pick !== undefined || probeTarget(ctx) !== undefined);
 }
 
 export function enterCandidate(ctx: RunContext): Step {
   const from = ctx.candidateIndex >= 0 ? ctx.chain[ctx.candidateIndex] : undefined;
-  const { pick, skipped: passed } = nextCandidate(ctx, ctx.candidateIndex);
+  const { pick, skipped: passed } = nextFrom(ctx);
   const skips = skipped(ctx, passed);
   const probe = pick ? undefined : probeTarget(ctx)!;
   const target = pick ?? probe!;
@@ -80,7 +89,7 @@ export function enterCandidate(ctx: RunContext): Step {
 
 /** escalatingModel found nothing: report the candidates passed over and end the run. */
 export function exhaust(ctx: RunContext): Step {
-  const skips = skipped(ctx, nextCandidate(ctx, ctx.candidateIndex).skipped);
+  const skips = skipped(ctx, nextFrom(ctx).skipped);
   const failure: RunFailure = ctx.now >= ctx.deadlineAt ? { kind: 'deadline' } : { kind: 'exhausted' };
   return {
     patch: {
