@@ -75,7 +75,7 @@ export function executeToolsInput(ctx: RunContext): ExecuteToolsInput {
   return {
     step: agent.steps.length,
     calls: toolCallsOf(agent, lastStepMessages(agent)).run,
-    messages: [...ctx.history, ...ctx.newMessages, ...agent.produced],
+    messages: ctx.history.concat(ctx.newMessages, agent.produced),
   };
 }
 

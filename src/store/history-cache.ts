@@ -5,8 +5,10 @@ import { turnFromRow, turnMessage, type TurnRow } from './turn-rows.js';
 /** A session's history as the cache gives it to a run. */
 export interface CachedHistory {
   /**
-   * The session's messages (`{ role, content }`, frozen) in seq order, in a frozen array that
-   * every run of the session shares until the session grows (the cache then starts a new one).
+   * The session's messages (`{ role, content }`, frozen) in seq order, in an array that every
+   * run of the session shares. It never changes while a run that may still use it holds it:
+   * only the commit of the one run that was given it extends it in place (that run is done);
+   * otherwise the session moves to a new array.
    */
   messages: readonly Message[];
   /** Seq of the last turn read (0 for an empty session). */
@@ -19,6 +21,9 @@ export interface CachedHistory {
  * estimate, not a measurement: `npm run bench` reports the heap a cached turn really takes.
  */
 export const TURN_OVERHEAD_BYTES = 40;
+
+/** The `holder` of an array given to more than one run. */
+const SHARED = '\u0000shared';
 
 // Every cached message points at one of these four strings, not at a copy of its own per row.
 const ROLES: Readonly<Record<string, Role>> = { system: 'system', user: 'user', assistant: 'assistant', tool: 'tool' };
@@ -42,8 +47,11 @@ interface Entry {
   messages: Message[];
   lastSeq: number;
   bytes: number;
-  /** `messages` was handed out (and frozen): the next turn goes into a new array. */
-  shared: boolean;
+  /**
+   * Who was given `messages` since it last changed: nobody, one run (its id), or several
+   * (`SHARED`). Only the commit of a sole holder may extend the array in place.
+   */
+  holder: string | undefined;
   /** In the cache (its bytes counted); false for an entry being built or evicted. */
   held: boolean;
 }
@@ -86,51 +94,49 @@ export class HistoryCache {
     return this.#sessions.size;
   }
 
-  /** The full history of a session: the cached part, then the rows `readAfter` returns after it. */
-  read(sessionId: string, readAfter: (sessionId: string, afterSeq: number) => TurnRow[]): CachedHistory {
+  /** The full history of a session for run `runId`: the cached part, then the rows `readAfter` returns after it. */
+  read(sessionId: string, runId: string, readAfter: (sessionId: string, afterSeq: number) => TurnRow[]): CachedHistory {
     const cached = this.#sessions.get(sessionId);
     const rows = readAfter(sessionId, cached?.lastSeq ?? 0);
     if (this.#limits.maxBytes === 0) {
-      return { messages: Object.freeze(rows.map((r) => rowMessage(r, sessionId))), lastSeq: rows.at(-1)?.seq ?? 0 };
+      return { messages: rows.map((r) => rowMessage(r, sessionId)), lastSeq: rows.at(-1)?.seq ?? 0 };
     }
-    const entry = cached ?? { messages: [], lastSeq: 0, bytes: 0, shared: false, held: false };
+    const entry = cached ?? { messages: [], lastSeq: 0, bytes: 0, holder: undefined, held: false };
     if (rows.length > 0) {
       const added = rows.map((r) => rowMessage(r, sessionId));
-      this.#extend(entry, added);
+      this.#extend(entry, added, undefined);
       entry.lastSeq = rows[rows.length - 1]!.seq;
     }
     this.#touch(sessionId, entry);
-    entry.shared = true;
-    return { messages: Object.freeze(entry.messages), lastSeq: entry.lastSeq };
+    entry.holder = entry.holder === undefined || entry.holder === runId ? runId : SHARED;
+    return { messages: entry.messages, lastSeq: entry.lastSeq };
   }
 
-  /** A commit of this store landed: extend the cached history if it was up to date. */
-  appended(sessionId: string, turns: readonly Turn[]): void {
+  /** A commit of run `runId` landed: extend the cached history if it was up to date. */
+  appended(sessionId: string, runId: string, turns: readonly Turn[]): void {
     const entry = this.#sessions.get(sessionId);
     if (!entry || turns.length === 0) return;
     if (turns[0]!.seq !== entry.lastSeq + 1) {
       this.#drop(sessionId, entry); // another process wrote in between: re-read next time
       return;
     }
-    this.#extend(entry, turns.map(turnToMessage));
+    this.#extend(entry, turns.map(turnToMessage), runId);
     entry.lastSeq = turns[turns.length - 1]!.seq;
     this.#evict();
   }
 
   /**
-   * Appends to the entry. An array runs were given never changes: the session then moves to a
-   * new one, made in one copy of exactly the right size (a copy then pushes would copy twice).
+   * Appends to the entry, for the commit of `committer` (undefined: turns another process
+   * wrote). The array is extended in place when nobody was given it, or only the committing run,
+   * which is done with it; otherwise the session moves to a new array, made in one copy of
+   * exactly the right size, and what the holders were given stays as it was.
    */
-  #extend(entry: Entry, added: Message[]): void {
-    if (entry.messages.length === 0) {
-      entry.messages = added;
-      entry.shared = false;
-    } else if (entry.shared) {
-      entry.messages = entry.messages.concat(added);
-      entry.shared = false;
-    } else {
-      for (const m of added) entry.messages.push(m);
-    }
+  #extend(entry: Entry, added: Message[], committer: string | undefined): void {
+    const inPlace = entry.holder === undefined || (committer !== undefined && entry.holder === committer);
+    if (entry.messages.length === 0) entry.messages = added;
+    else if (!inPlace) entry.messages = entry.messages.concat(added);
+    else for (const m of added) entry.messages.push(m);
+    entry.holder = undefined;
     let bytes = 0;
     for (const m of added) bytes += cachedBytes(m);
     this.#grow(entry, bytes);

@@ -107,7 +107,7 @@ export function createLeaseTaker(
       throw e;
     }
     cooldowns.maybeCleanup(now);
-    const { messages, lastSeq } = history.read(a.sessionId, readAfter);
+    const { messages, lastSeq } = history.read(a.sessionId, a.runId, readAfter);
     return { acquired: true, opened: openedRun(lease, messages, cooldowns.active(a.providers, now), () => turnsUpTo(a.sessionId, lastSeq)) };
   });
 

@@ -29,16 +29,16 @@ describe('the history cache, bounded in bytes', () => {
   });
 
   it('property: never holds more bytes than its bound, and always answers the whole session', () => {
-    const op = fc.record({ session: fc.constantFrom('a', 'b', 'c', 'd'), turns: fc.integer({ min: 0, max: 3 }), size: fc.integer({ min: 0, max: 300 }) });
+    const op = fc.record({ session: fc.constantFrom('a', 'b', 'c', 'd'), turns: fc.integer({ min: 0, max: 3 }), size: fc.integer({ min: 0, max: 300 }), sameRun: fc.boolean() });
     fc.assert(
       fc.property(fc.array(op, { maxLength: 30 }), fc.integer({ min: 0, max: 2_000 }), (ops, maxBytes) => {
         const t = table();
         const cache = new HistoryCache({ maxBytes, maxSessions: Number.MAX_SAFE_INTEGER });
         for (const o of ops) {
-          const { messages } = cache.read(o.session, t.readAfter);
+          const { messages } = cache.read(o.session, 'run', t.readAfter);
           expect(messages.map((m) => m.content)).toEqual((t.sessions.get(o.session) ?? []).map((r) => r.content));
           const added = Array.from({ length: o.turns }, () => t.add(o.session, 'x'.repeat(o.size)));
-          cache.appended(o.session, added);
+          cache.appended(o.session, o.sameRun ? 'run' : 'other', added);
           expect(cache.bytes).toBeLessThanOrEqual(maxBytes);
         }
       }),
@@ -52,33 +52,52 @@ describe('the history cache, bounded in bytes', () => {
     t.add('a', 'a'.repeat(60));
     t.add('b', 'b'.repeat(60));
     t.add('c', 'c'.repeat(60));
-    cache.read('a', t.readAfter);
-    cache.read('b', t.readAfter);
-    cache.read('a', t.readAfter); // a is now the younger
-    cache.read('c', t.readAfter); // b goes
+    cache.read('a', 'run', t.readAfter);
+    cache.read('b', 'run', t.readAfter);
+    cache.read('a', 'run', t.readAfter); // a is now the younger
+    cache.read('c', 'run', t.readAfter); // b goes
     expect(cache.sessions).toBe(2);
     t.reads.length = 0;
-    cache.read('a', t.readAfter);
-    cache.read('b', t.readAfter);
+    cache.read('a', 'run', t.readAfter);
+    cache.read('b', 'run', t.readAfter);
     expect(t.reads).toEqual([
       ['a', 1],
       ['b', 0],
     ]);
   });
 
-  it('never changes what it gave a run: a later turn goes into a new array', () => {
+  it('never changes what it gave a run that may still use it', () => {
     const t = table();
     const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER });
     t.add('s', 'one');
-    const first = cache.read('s', t.readAfter).messages;
-    expect(Object.isFrozen(first)).toBe(true);
-    cache.appended('s', [t.add('s', 'two')]);
+    const first = cache.read('s', 'r1', t.readAfter).messages;
+    // another run's commit (r1 may still be running: its lease was taken over)
+    cache.appended('s', 'r2', [t.add('s', 'two')]);
     expect(first.map((m) => m.content)).toEqual(['one']);
-    const second = cache.read('s', t.readAfter);
+    const second = cache.read('s', 'r3', t.readAfter);
     expect(second.messages.map((m) => m.content)).toEqual(['one', 'two']);
     expect(second.lastSeq).toBe(2);
-    // the same session read again without a new turn: the same array, no copy
-    expect(cache.read('s', t.readAfter).messages).toBe(second.messages);
+    // turns another process wrote, read by the next run: r3 keeps what it was given
+    t.add('s', 'three');
+    const third = cache.read('s', 'r4', t.readAfter).messages;
+    expect(second.messages.map((m) => m.content)).toEqual(['one', 'two']);
+    expect(third.map((m) => m.content)).toEqual(['one', 'two', 'three']);
+    // two runs given the same array: the commit of either makes a new one
+    const shared = cache.read('s', 'r5', t.readAfter).messages;
+    expect(shared).toBe(third);
+    cache.appended('s', 'r5', [t.add('s', 'four')]);
+    expect(third.map((m) => m.content)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('extends in place for the commit of the one run given the array (it is done with it): no copy per run', () => {
+    const t = table();
+    const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER });
+    t.add('s', 'one');
+    const mine = cache.read('s', 'r1', t.readAfter).messages;
+    cache.appended('s', 'r1', [t.add('s', 'two')]);
+    const next = cache.read('s', 'r2', t.readAfter).messages;
+    expect(next).toBe(mine);
+    expect(next.map((m) => m.content)).toEqual(['one', 'two']);
   });
 });
 
