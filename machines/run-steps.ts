@@ -66,7 +66,7 @@ export function enterCandidate(ctx: RunContext): Step {
   if (from || probe || passed.length > 0) {
     events.push({
       type: 'model.escalated',
-      runId: ctx.runId,
+      runId: ctx.run.runId,
       at: ctx.now,
       ...(from ? { from: { provider: from.provider, model: from.model } } : {}),
       to: { provider: c.provider, model: c.model, profileId },
@@ -108,8 +108,8 @@ export function startAttempt(ctx: RunContext): Step {
   const events: RunEvent[] = [];
   const last = ctx.attempts.at(-1);
   // The host already showed the broken stream's text: tell it to drop that before new text arrives.
-  if (last?.reason === 'interrupted') events.push({ type: 'reply.reset', runId: ctx.runId, at: ctx.now, attempt: last.n, reason: 'interrupted' });
-  events.push({ type: 'attempt.started', runId: ctx.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing });
+  if (last?.reason === 'interrupted') events.push({ type: 'reply.reset', runId: ctx.run.runId, at: ctx.now, attempt: last.n, reason: 'interrupted' });
+  events.push({ type: 'attempt.started', runId: ctx.run.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing });
   return { patch: { attemptStartedAt: ctx.now }, events };
 }
 
@@ -133,12 +133,12 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
   // A success proves wrong every cooldown that would have blocked this very call.
   const proven = ctx.cooldowns.filter((c) => covers(c, at.provider, at.model, at.profileId));
   const events: RunEvent[] = [
-    { type: 'attempt.succeeded', runId: ctx.runId, at: out.at, ...at, attempt: attempt.n, durationMs: out.durationMs },
+    { type: 'attempt.succeeded', runId: ctx.run.runId, at: out.at, ...at, attempt: attempt.n, durationMs: out.durationMs },
   ];
   if (proven.length > 0) {
     events.push({
       type: 'cooldown.cleared',
-      runId: ctx.runId,
+      runId: ctx.run.runId,
       at: out.at,
       keys: proven.map(({ provider, profileId, model }) => ({ provider, ...(profileId !== undefined ? { profileId } : {}), ...(model !== undefined ? { model } : {}) })),
     });
@@ -183,7 +183,7 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const events: RunEvent[] = [
     {
       type: 'attempt.failed',
-      runId: ctx.runId,
+      runId: ctx.run.runId,
       at: out.at,
       ...call,
       attempt: attempt.n,
@@ -195,7 +195,7 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
       durationMs: out.durationMs,
     },
   ];
-  if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.runId, at: out.at, cooldown: block.shared });
+  if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.run.runId, at: out.at, cooldown: block.shared });
   let decisions = ctx.decisions;
   let failed: RunFailure | undefined;
   if (plan.action === 'fail') {
@@ -244,7 +244,7 @@ export function scheduleRetry(ctx: RunContext): Step {
   const detail = `retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}`;
   return {
     patch: { decisions: [...ctx.decisions, { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail }] },
-    events: [{ type: 'retry.scheduled', runId: ctx.runId, at: ctx.now, ...call, reason, delayMs, detail }],
+    events: [{ type: 'retry.scheduled', runId: ctx.run.runId, at: ctx.now, ...call, reason, delayMs, detail }],
   };
 }
 
@@ -265,22 +265,22 @@ export function rotateProfile(ctx: RunContext): Step {
       decisions: [...ctx.decisions, { kind: 'rotate', at: ctx.now, provider: from.provider, model: from.model, profileId: toProfileId, reason, detail }],
     },
     events: [
-      { type: 'profile.rotated', runId: ctx.runId, at: ctx.now, provider: from.provider, model: from.model, fromProfileId: from.profileId, toProfileId, reason, detail },
+      { type: 'profile.rotated', runId: ctx.run.runId, at: ctx.now, provider: from.provider, model: from.model, fromProfileId: from.profileId, toProfileId, reason, detail },
     ],
   };
 }
 
 /** The decision to append the reply, taken when it arrives; committed with the run's other decisions. */
 export function persistDecision(ctx: RunContext): Decision {
-  const turns = ctx.newMessages.length + ctx.agent.produced.length;
-  return { kind: 'persist', at: ctx.now, reason: 'committed', detail: `appended ${turns} turn(s) to session ${ctx.sessionId}` };
+  const turns = ctx.run.messages.length + ctx.agent.produced.length;
+  return { kind: 'persist', at: ctx.now, reason: 'committed', detail: `appended ${turns} turn(s) to session ${ctx.run.sessionId}` };
 }
 
 export function persisted(ctx: RunContext, out: PersistTurnOutput): Step {
   const decision = persistDecision(ctx);
   return {
     patch: { now: out.at, decisions: [...ctx.decisions, decision] },
-    events: [{ type: 'session.persisted', runId: ctx.runId, at: out.at, sessionId: ctx.sessionId, turns: out.turns, detail: decision.detail }],
+    events: [{ type: 'session.persisted', runId: ctx.run.runId, at: out.at, sessionId: ctx.run.sessionId, turns: out.turns, detail: decision.detail }],
   };
 }
 
@@ -300,13 +300,13 @@ export function fail(ctx: RunContext, failure: RunFailure, reason: string, detai
 
 /** A text delta of the streaming call in flight, passed on to the host. */
 export function deltaReceived(ctx: RunContext, event: { text: string }): Step {
-  return { patch: {}, events: [{ type: 'reply.delta', runId: ctx.runId, at: ctx.now, attempt: ctx.attempts.length + 1, text: event.text }] };
+  return { patch: {}, events: [{ type: 'reply.delta', runId: ctx.run.runId, at: ctx.now, attempt: ctx.attempts.length + 1, text: event.text }] };
 }
 
 export function announceSucceeded(ctx: RunContext): Step {
   return {
     patch: {},
-    events: [{ type: 'run.succeeded', runId: ctx.runId, at: ctx.now, sessionId: ctx.sessionId, servedBy: ctx.servedBy!, attempts: ctx.attempts.length }],
+    events: [{ type: 'run.succeeded', runId: ctx.run.runId, at: ctx.now, sessionId: ctx.run.sessionId, servedBy: ctx.servedBy!, attempts: ctx.attempts.length }],
   };
 }
 
@@ -314,6 +314,6 @@ export function announceFailed(ctx: RunContext): Step {
   const error = failureError(ctx);
   return {
     patch: {},
-    events: [{ type: 'run.failed', runId: ctx.runId, at: ctx.now, sessionId: ctx.sessionId, code: error.code, message: error.message, attempts: ctx.attempts.length }],
+    events: [{ type: 'run.failed', runId: ctx.run.runId, at: ctx.now, sessionId: ctx.run.sessionId, code: error.code, message: error.message, attempts: ctx.attempts.length }],
   };
 }

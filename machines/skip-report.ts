@@ -33,7 +33,7 @@ export function skipped(ctx: RunContext, indexes: readonly number[]): { events: 
     const detail = `skipped ${c.provider}/${c.model} without a call: ${blockerText(b)}`;
     events.push({
       type: 'candidate.skipped',
-      runId: ctx.runId,
+      runId: ctx.run.runId,
       at: ctx.now,
       provider: c.provider,
       model: c.model,
