@@ -16,11 +16,12 @@ export interface CachedHistory {
 }
 
 /**
- * What the cache counts for a turn beyond its text: the `{ role, content }` object (20 bytes
- * with V8's compressed pointers), its array slot (4) and the string's header (12 to 16). An
- * estimate, not a measurement: `npm run bench` reports the heap a cached turn really takes.
+ * What the cache counts for a turn beyond its text: the `{ role, content }` object (40 bytes on
+ * Node's 64-bit heap, which does not compress pointers), its array slot (8) and the string's
+ * header (16). An estimate, not a measurement: `npm run bench` reports the heap a cached turn
+ * really takes (about 70 bytes beyond its text, array growth included).
  */
-export const TURN_OVERHEAD_BYTES = 40;
+export const TURN_OVERHEAD_BYTES = 64;
 
 /** The `holder` of an array given to more than one run. */
 const SHARED = '\u0000shared';

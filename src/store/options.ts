@@ -36,7 +36,7 @@ export interface SqliteStoreOptions {
   cooldownCleanupIntervalMs?: number;
   /**
    * Bytes of session history kept in memory, so a run reads only the turns added since: each
-   * turn counts its text plus about 40 bytes; least recently used sessions go first. Default
+   * turn counts its text plus 64 bytes; least recently used sessions go first. Default
    * 64 MiB; 0 turns the cache off.
    */
   historyCacheBytes?: number;
