@@ -51,12 +51,13 @@ interface InFlight {
   onRevoked: ((error: StoreError) => void) | undefined;
 }
 
-function assemble(db: Database.Database, o: ResolvedStoreOptions, wakeups: SessionWakeups) {
+function assemble(db: Database.Database, o: ResolvedStoreOptions, wakeups: SessionWakeups, stopped: () => StoreError | undefined) {
   const s = prepareStatements(db);
   const cooldowns = createCooldownTable(db, o.cooldownCleanupIntervalMs);
   const history = new HistoryCache({ maxBytes: o.historyCacheBytes, maxSessions: o.historyCacheSessions });
   // an OpenedRun's turn records, read when asked for (lease.ts); a closed store says so, typed
   const turnsUpTo = (sessionId: string, lastSeq: number): Turn[] => {
+    if (stopped() || !db.open) throw new StoreError('STORE_CLOSED', o.path, `Store ${o.path} is closed: reading the history of a run is no longer possible`);
     try {
       return s.turnsUpTo.all(sessionId, lastSeq).map((row) => Object.freeze(turnFromRow(row, sessionId)) as Turn);
     } catch (e) {
@@ -129,7 +130,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
   let parts: Parts | undefined;
   const start = (v: number) => {
     version = v;
-    parts = assemble(db, o, wakeups);
+    parts = assemble(db, o, wakeups, stopped);
   };
   let ready: Promise<void>;
   if (typeof opening === 'number') {

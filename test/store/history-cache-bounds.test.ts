@@ -125,3 +125,20 @@ describe('openRun with a history cache bound', () => {
     }
   });
 });
+
+describe('the turn records of an opened run', () => {
+  it('asked for after the store closed: a typed store error, not a crash', async () => {
+    const store = openStore();
+    await completeRun(store, 'r1', 's1');
+    const opened = await store.openRun(openArgs('r2', 's1'));
+    await store.close();
+    let thrown: unknown;
+    try {
+      void opened.history;
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({ code: expect.stringMatching(/^STORE_/) });
+    expect((thrown as Error).message).toMatch(/reading the history of a run/);
+  });
+});
