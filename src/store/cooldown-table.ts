@@ -73,18 +73,11 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     s.removeExpired.run(now);
   };
 
-  /** In the order of `providers` (first mention), then profile and model; one statement whatever their number. */
+  /** In key order (provider, profile, model); one statement whatever the number of providers. */
   const active = (providers: readonly string[], now: number): CooldownEntry[] => {
     if (providers.length === 0) return [];
-    if (providers.length === 1) return s.active.all(providers[0]!, now).map(rowToEntry);
-    const rows = s.activeOf.all(JSON.stringify(providers), now);
-    if (rows.length === 0) return [];
-    const byProvider = new Map<string, CooldownEntry[]>();
-    for (const p of providers) if (!byProvider.has(p)) byProvider.set(p, []);
-    for (const r of rows) byProvider.get(r.provider)?.push(rowToEntry(r));
-    const out: CooldownEntry[] = [];
-    for (const entries of byProvider.values()) for (const e of entries) out.push(e);
-    return out;
+    const rows = providers.length === 1 ? s.active.all(providers[0]!, now) : s.activeOf.all(JSON.stringify(providers), now);
+    return rows.map(rowToEntry);
   };
 
   const put = (e: CooldownEntry): void => {

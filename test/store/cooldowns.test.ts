@@ -43,7 +43,7 @@ describe('expired cooldown rows (SQLite)', () => {
 });
 
 describe('reading the cooldowns of a chain (SQLite)', () => {
-  it('reads every provider in one statement, in the order given, whatever the chain length', async () => {
+  it('reads every provider in one statement, in key order, whatever the chain length', async () => {
     const store = openStore();
     const providers = Array.from({ length: 40 }, (_, i) => `p${String(39 - i).padStart(2, '0')}`);
     for (const p of providers) await store.putCooldown(entry({ provider: p, until: 5_000 }));
@@ -60,7 +60,8 @@ describe('reading the cooldowns of a chain (SQLite)', () => {
     try {
       const read = await store.activeCooldowns([...providers, 'p39', 'nobody'], 1_000);
       expect(all).toBe(1);
-      expect(read.map((e) => `${e.provider}${e.profileId ? `:${e.profileId}` : ''}`)).toEqual(['p39', 'p39:k', ...providers.slice(1)]);
+      const sorted = [...providers].sort();
+      expect(read.map((e) => `${e.provider}${e.profileId ? `:${e.profileId}` : ''}`)).toEqual([...sorted, 'p39:k']);
     } finally {
       proto.all = original;
       await store.close();
