@@ -75,7 +75,7 @@ export function executeToolsInput(ctx: RunContext): ExecuteToolsInput {
   return {
     step: agent.steps.length,
     calls: toolCallsOf(agent, lastStepMessages(agent)).run,
-    messages: [...ctx.history, ...ctx.newMessages, ...agent.produced],
+    messages: ctx.history.concat(ctx.run.messages, agent.produced),
   };
 }
 
@@ -129,10 +129,10 @@ export function toolEvent(ctx: RunContext, cmd: ToolStartedCommand | ToolFinishe
   const { type, at, step, toolCallId, toolName } = cmd;
   const event: RunEvent =
     type === 'tool.started'
-      ? { type, runId: ctx.runId, at, step, toolCallId, toolName }
+      ? { type, runId: ctx.run.runId, at, step, toolCallId, toolName }
       : {
           type,
-          runId: ctx.runId,
+          runId: ctx.run.runId,
           at,
           step,
           toolCallId,

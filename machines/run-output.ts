@@ -70,14 +70,14 @@ export function failureError(ctx: RunContext): RunError {
   const failure = ctx.failure ?? { kind: 'exhausted' as const };
   switch (failure.kind) {
     case 'rejected':
-      return new RequestRejectedError(ctx.runId, failure.failure, ctx.attempts);
+      return new RequestRejectedError(ctx.run.runId, failure.failure, ctx.attempts);
     case 'aborted':
-      return new RunAbortedError(ctx.runId, ctx.attempts, failure.detail === undefined ? undefined : `aborted by the caller: ${failure.detail}`);
+      return new RunAbortedError(ctx.run.runId, ctx.attempts, failure.detail === undefined ? undefined : `aborted by the caller: ${failure.detail}`);
     case 'error':
       // Library errors (lease lost, session busy, store, config) pass as they are; anything else
       // can only come from the store the host gave us, so it is named as a store failure.
       if (isLlmFailoverError(failure.error) && PASSED_ON.has(failure.error.code)) return failure.error as RunError;
-      return new LlmFailoverError('STORE_FAILED', `Run ${ctx.runId} failed in its session store: ${describe(failure.error)}`, {
+      return new LlmFailoverError('STORE_FAILED', `Run ${ctx.run.runId} failed in its session store: ${describe(failure.error)}`, {
         cause: failure.error,
       }) as StoreFailure;
     case 'deadline':
@@ -85,7 +85,7 @@ export function failureError(ctx: RunContext): RunError {
       const candidates = candidateReports(ctx);
       const times = candidates.flatMap((c) => (c.availableAt !== undefined ? [c.availableAt] : []));
       const data = {
-        runId: ctx.runId,
+        runId: ctx.run.runId,
         attempts: ctx.attempts,
         candidates,
         ...(times.length > 0 ? { soonestAvailableAt: Math.min(...times) } : {}),
@@ -112,7 +112,7 @@ export function buildOutput(ctx: RunContext): RunOutput {
     const reply = finalReply(ctx);
     const last = ctx.agent.steps.at(-1);
     return {
-      runId: ctx.runId,
+      runId: ctx.run.runId,
       status: 'succeeded',
       reply,
       text: messageText(reply),
@@ -130,11 +130,11 @@ export function buildOutput(ctx: RunContext): RunOutput {
   // the provider answered (a step, or the whole run) but it is not in the session: the host still gets it
   if (ctx.reply !== undefined && ctx.servedBy) {
     error.reply = {
-      messages: [...ctx.newMessages, ...ctx.agent.produced.slice(0, -1)],
+      messages: [...ctx.run.messages, ...ctx.agent.produced.slice(0, -1)],
       reply: ctx.reply,
       servedBy: ctx.servedBy,
       keptIn: ctx.replyKeptIn ?? 'output',
     };
   }
-  return { runId: ctx.runId, status: 'failed', error, attempts: [...ctx.attempts], decisions: ctx.decisions };
+  return { runId: ctx.run.runId, status: 'failed', error, attempts: [...ctx.attempts], decisions: ctx.decisions };
 }

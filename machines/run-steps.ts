@@ -24,9 +24,18 @@ export function opened(ctx: RunContext, out: OpenSessionOutput): Step {
   return { patch: { history: out.history, cooldowns: out.cooldowns, now: out.at }, events: [] };
 }
 
+// escalatingModel's guard and then its action walk the chain from the same context: the walk
+// is a pure function of that (never changed) object, so it is made once for both.
+const walks = new WeakMap<RunContext, ReturnType<typeof nextCandidate>>();
+function nextFrom(ctx: RunContext): ReturnType<typeof nextCandidate> {
+  let walk = walks.get(ctx);
+  if (!walk) walks.set(ctx, (walk = nextCandidate(ctx, ctx.candidateIndex)));
+  return walk;
+}
+
 /** Guard of escalatingModel: a candidate is usable, or one may be probed, and time is left. */
 export function hasCandidate(ctx: RunContext): boolean {
-  return ctx.now < ctx.deadlineAt && (nextCandidate(ctx, ctx.candidateIndex).pick !== undefined || probeTarget(ctx) !== undefined);
+  return ctx.now < ctx.deadlineAt && (nextFrom(ctx).pick !== undefined || probeTarget(ctx) !== undefined);
 }
 
 const keyOf = ({ provider, profileId, model }: CooldownEntry): CooldownKey => ({
@@ -79,7 +88,7 @@ export function probeTaken(ctx: RunContext, out: ClaimProbeOutput): Step {
 
 export function enterCandidate(ctx: RunContext): Step {
   const from = ctx.candidateIndex >= 0 ? ctx.chain[ctx.candidateIndex] : undefined;
-  const { pick, skipped: passed } = nextCandidate(ctx, ctx.candidateIndex);
+  const { pick, skipped: passed } = nextFrom(ctx);
   const skips = skipped(ctx, passed);
   const probe = pick ? undefined : probeTarget(ctx)!;
   const target = pick ?? probe!;
@@ -105,7 +114,7 @@ export function enterCandidate(ctx: RunContext): Step {
   if (from || probe || passed.length > 0) {
     events.push({
       type: 'model.escalated',
-      runId: ctx.runId,
+      runId: ctx.run.runId,
       at: ctx.now,
       ...(from ? { from: { provider: from.provider, model: from.model } } : {}),
       to: { provider: c.provider, model: c.model, profileId },
@@ -128,7 +137,7 @@ export function enterCandidate(ctx: RunContext): Step {
 
 /** escalatingModel found nothing: report the candidates passed over and end the run. */
 export function exhaust(ctx: RunContext): Step {
-  const skips = skipped(ctx, nextCandidate(ctx, ctx.candidateIndex).skipped);
+  const skips = skipped(ctx, nextFrom(ctx).skipped);
   const failure: RunFailure = ctx.now >= ctx.deadlineAt ? { kind: 'deadline' } : { kind: 'exhausted' };
   return {
     patch: {
@@ -147,8 +156,8 @@ export function startAttempt(ctx: RunContext): Step {
   const events: RunEvent[] = [];
   const last = ctx.attempts.at(-1);
   // The host already showed a failed attempt's text (a break, a stall, a timeout): tell it to drop that before new text arrives.
-  if (last?.outcome === 'failed' && last.streamed) events.push({ type: 'reply.reset', runId: ctx.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' });
-  events.push({ type: 'attempt.started', runId: ctx.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing });
+  if (last?.outcome === 'failed' && last.streamed) events.push({ type: 'reply.reset', runId: ctx.run.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' });
+  events.push({ type: 'attempt.started', runId: ctx.run.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing });
   return { patch: { attemptStartedAt: ctx.now, ...(ctx.agent.shownText ? { agent: { ...ctx.agent, shownText: false } } : {}) }, events };
 }
 
@@ -174,12 +183,12 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
   // A success proves wrong every cooldown that would have blocked this very call.
   const proven = ctx.cooldowns.filter((c) => covers(c, at.provider, at.model, at.profileId));
   const events: RunEvent[] = [
-    { type: 'attempt.succeeded', runId: ctx.runId, at: out.at, ...at, attempt: attempt.n, durationMs: out.durationMs },
+    { type: 'attempt.succeeded', runId: ctx.run.runId, at: out.at, ...at, attempt: attempt.n, durationMs: out.durationMs },
   ];
   if (proven.length > 0) {
     events.push({
       type: 'cooldown.cleared',
-      runId: ctx.runId,
+      runId: ctx.run.runId,
       at: out.at,
       keys: proven.map(({ provider, profileId, model }) => ({ provider, ...(profileId !== undefined ? { profileId } : {}), ...(model !== undefined ? { model } : {}) })),
     });
@@ -195,6 +204,14 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
     },
     events,
   };
+}
+
+/** The known cooldowns with one provider's replaced by what the store holds for it now. */
+function withProviderRead(known: readonly CooldownEntry[], provider: string, read: readonly CooldownEntry[]): readonly CooldownEntry[] {
+  const out: CooldownEntry[] = [];
+  for (const c of known) if (c.provider !== provider) out.push(c);
+  for (const c of read) if (c.provider === provider) out.push(c);
+  return out;
 }
 
 function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | undefined): readonly CooldownEntry[] {
@@ -216,14 +233,15 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const call = current(ctx);
   const failure = out.failure;
   const attempt = record(ctx, out.at, out.durationMs, failure, out);
-  const seen: RunView = { ...ctx, now: out.at, cooldowns: out.cooldowns ?? ctx.cooldowns, attempts: [...ctx.attempts, attempt] };
+  const known = out.cooldowns ? withProviderRead(ctx.cooldowns, call.provider, out.cooldowns) : ctx.cooldowns;
+  const seen: RunView = { ...ctx, now: out.at, cooldowns: known, attempts: [...ctx.attempts, attempt] };
   const block = blockForFailure(seen, failure, call);
   const after: RunView = { ...seen, cooldowns: upsert(seen.cooldowns, block.shared), ownBlocks: [...ctx.ownBlocks, block.own] };
   const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call));
   const events: RunEvent[] = [
     {
       type: 'attempt.failed',
-      runId: ctx.runId,
+      runId: ctx.run.runId,
       at: out.at,
       ...call,
       attempt: attempt.n,
@@ -235,13 +253,13 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
       durationMs: out.durationMs,
     },
   ];
-  if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.runId, at: out.at, cooldown: block.shared });
-  const decisions = [...ctx.decisions];
+  if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.run.runId, at: out.at, cooldown: block.shared });
+  let decisions = ctx.decisions;
   let failed: RunFailure | undefined;
   if (plan.action === 'fail') {
     failed =
       plan.why === 'request_rejected' ? { kind: 'rejected', failure } : plan.why === 'aborted' ? { kind: 'aborted' } : { kind: plan.why };
-    decisions.push({ kind: 'fail', at: out.at, ...call, reason: failure.reason, detail: `stopping after ${failure.reason}: ${plan.why.replace('_', ' ')}` });
+    decisions = [...decisions, { kind: 'fail', at: out.at, ...call, reason: failure.reason, detail: `stopping after ${failure.reason}: ${plan.why.replace('_', ' ')}` }];
   }
   return {
     patch: {
@@ -294,7 +312,7 @@ export function scheduleRetry(ctx: RunContext): Step {
     : `retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}`;
   return {
     patch: { ...(moved ?? {}), decisions: [...ctx.decisions, { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail }] },
-    events: [{ type: 'retry.scheduled', runId: ctx.runId, at: ctx.now, ...call, reason, delayMs, detail }],
+    events: [{ type: 'retry.scheduled', runId: ctx.run.runId, at: ctx.now, ...call, reason, delayMs, detail }],
   };
 }
 
@@ -315,22 +333,22 @@ export function rotateProfile(ctx: RunContext): Step {
       decisions: [...ctx.decisions, { kind: 'rotate', at: ctx.now, provider: from.provider, model: from.model, profileId: toProfileId, reason, detail }],
     },
     events: [
-      { type: 'profile.rotated', runId: ctx.runId, at: ctx.now, provider: from.provider, model: from.model, fromProfileId: from.profileId, toProfileId, reason, detail },
+      { type: 'profile.rotated', runId: ctx.run.runId, at: ctx.now, provider: from.provider, model: from.model, fromProfileId: from.profileId, toProfileId, reason, detail },
     ],
   };
 }
 
 /** The decision to append the reply, taken when it arrives; committed with the run's other decisions. */
 export function persistDecision(ctx: RunContext): Decision {
-  const turns = ctx.newMessages.length + ctx.agent.produced.length;
-  return { kind: 'persist', at: ctx.now, reason: 'committed', detail: `appended ${turns} turn(s) to session ${ctx.sessionId}` };
+  const turns = ctx.run.messages.length + ctx.agent.produced.length;
+  return { kind: 'persist', at: ctx.now, reason: 'committed', detail: `appended ${turns} turn(s) to session ${ctx.run.sessionId}` };
 }
 
 export function persisted(ctx: RunContext, out: PersistTurnOutput): Step {
   const decision = persistDecision(ctx);
   return {
     patch: { now: out.at, decisions: [...ctx.decisions, decision] },
-    events: [{ type: 'session.persisted', runId: ctx.runId, at: out.at, sessionId: ctx.sessionId, turns: out.turns, detail: decision.detail }],
+    events: [{ type: 'session.persisted', runId: ctx.run.runId, at: out.at, sessionId: ctx.run.sessionId, turns: out.turns, detail: decision.detail }],
   };
 }
 
@@ -351,13 +369,13 @@ export function fail(ctx: RunContext, failure: RunFailure, reason: string, detai
 /** A text delta of the streaming call in flight, passed on to the host. */
 export function deltaReceived(ctx: RunContext, event: { text: string; at?: number }): Step {
   // one assignment per attempt, on its first delta: the machine's own cut (the deadline) then knows a reset is due
-  return { patch: ctx.agent.shownText ? {} : { agent: { ...ctx.agent, shownText: true } }, events: [{ type: 'reply.delta', runId: ctx.runId, at: event.at ?? ctx.now, attempt: ctx.attempts.length + 1, text: event.text }] };
+  return { patch: ctx.agent.shownText ? {} : { agent: { ...ctx.agent, shownText: true } }, events: [{ type: 'reply.delta', runId: ctx.run.runId, at: event.at ?? ctx.now, attempt: ctx.attempts.length + 1, text: event.text }] };
 }
 
 export function announceSucceeded(ctx: RunContext): Step {
   return {
     patch: {},
-    events: [{ type: 'run.succeeded', runId: ctx.runId, at: ctx.now, sessionId: ctx.sessionId, servedBy: ctx.servedBy!, attempts: ctx.attempts.length }],
+    events: [{ type: 'run.succeeded', runId: ctx.run.runId, at: ctx.now, sessionId: ctx.run.sessionId, servedBy: ctx.servedBy!, attempts: ctx.attempts.length }],
   };
 }
 
@@ -366,10 +384,12 @@ export function announceFailed(ctx: RunContext): Step {
   const last = ctx.attempts.at(-1);
   // The host showed this attempt's text and it is not the answer: drop it, whatever ended the run.
   const reset: RunEvent[] =
-    last?.outcome === 'failed' && last.streamed ? [{ type: 'reply.reset', runId: ctx.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' }] : [];
+    last?.outcome === 'failed' && last.streamed ? [{ type: 'reply.reset', runId: ctx.run.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' }] : [];
   return {
     patch: {},
     events: [
-      ...reset,{ type: 'run.failed', runId: ctx.runId, at: ctx.now, sessionId: ctx.sessionId, code: error.code, message: error.message, attempts: ctx.attempts.length }],
+      ...reset,
+      { type: 'run.failed', runId: ctx.run.runId, at: ctx.now, sessionId: ctx.run.sessionId, code: error.code, message: error.message, attempts: ctx.attempts.length },
+    ],
   };
 }

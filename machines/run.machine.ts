@@ -111,11 +111,9 @@ export const runMachine = setup({
 }).createMachine({
   id: 'run',
   context: ({ input }) => ({
-    runId: input.runId,
-    sessionId: input.sessionId,
+    run: { runId: input.runId, sessionId: input.sessionId, messages: input.messages },
     chain: input.chain,
     policy: input.policy,
-    newMessages: input.messages,
     history: [],
     agent: {
       tools: input.agent?.tools ?? [],
@@ -127,7 +125,6 @@ export const runMachine = setup({
       streamed: input.stream ?? false,
       shownText: false,
     },
-    startedAt: input.startedAt,
     now: input.startedAt,
     deadlineAt: input.startedAt + input.policy.deadlineMs,
     candidateIndex: -1,
@@ -149,8 +146,8 @@ export const runMachine = setup({
         id: 'openSession',
         src: 'openSession',
         input: ({ context }) => ({
-          runId: context.runId,
-          sessionId: context.sessionId,
+          runId: context.run.runId,
+          sessionId: context.run.sessionId,
           providers: [...new Set(context.chain.map((c) => c.provider))],
         }),
         onDone: { target: 'escalatingModel', actions: 'applyOpened' },
@@ -193,7 +190,8 @@ export const runMachine = setup({
             profileId: c.profiles[context.profileIndex]!,
             attempt: context.attempts.length + 1,
             step: context.agent.steps.length + 1,
-            messages: [...context.history, ...context.newMessages, ...context.agent.produced],
+            // one copy of exactly the right size: the history of a long session is most of it
+            messages: context.history.concat(context.run.messages, context.agent.produced),
           };
         },
         onDone: [

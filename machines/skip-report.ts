@@ -3,7 +3,17 @@ import { candidateBlock, type Blocker } from '../src/policy/availability.js';
 import type { Decision } from '../src/types.js';
 import type { RunContext } from './run-types.js';
 
-export const iso = (t: number): string => (Number.isFinite(t) ? new Date(t).toISOString() : 'the end of the run');
+// The skips of one decision often name the same time (cooldowns set together): formatted once.
+let lastTime = Number.NaN;
+let lastText = '';
+export function iso(t: number): string {
+  if (!Number.isFinite(t)) return 'the end of the run';
+  if (t !== lastTime) {
+    lastText = new Date(t).toISOString();
+    lastTime = t;
+  }
+  return lastText;
+}
 
 /** Why a (model, profile) is passed over, as a skip decision says it. */
 export function blockerText(b: Blocker): string {
@@ -33,7 +43,7 @@ export function skipped(ctx: RunContext, indexes: readonly number[]): { events: 
     const detail = `skipped ${c.provider}/${c.model} without a call: ${blockerText(b)}`;
     events.push({
       type: 'candidate.skipped',
-      runId: ctx.runId,
+      runId: ctx.run.runId,
       at: ctx.now,
       provider: c.provider,
       model: c.model,

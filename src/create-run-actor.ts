@@ -1,4 +1,4 @@
-import { createActor, fromPromise, type ActorSystem } from 'xstate';
+import { fromPromise, type ActorSystem } from 'xstate';
 import { runMachine } from '../machines/run.machine.js';
 import type {
   CallProviderInput,
@@ -17,7 +17,8 @@ import type {
 import { validateRunOptions } from './config/validate-run-options.js';
 import { defaultStore } from './default-store.js';
 import type { RunActorOptions } from './run-actor-options.js';
-import { toRunActor, type RunActor } from './run-actor.js';
+import { HostSafeRunActor, type RunActor } from './run-actor.js';
+import type { RunEvent } from './events.js';
 import { createRunEffects, type RunEffects } from './run-effects.js';
 import { RunAbortedError } from './run-errors.js';
 import { bridgeRunEvents } from './run-events-bridge.js';
@@ -81,32 +82,11 @@ export function createRunActor(options: RunActorOptions): RunActor {
     options,
     tools,
     toolChoice,
-    send: (command) => sendInternal(command),
+    send: (command) => actor.sendInternal(command),
     end: () => {
       const snapshot = actor.getSnapshot();
       return { output: snapshot.output, attempts: snapshot.context.attempts };
     },
-  });
-
-  const actor = createActor(engineMachine, {
-    input: {
-      runId,
-      sessionId,
-      chain,
-      messages,
-      policy,
-      startedAt,
-      ...(options.stream ? { stream: true } : {}),
-      ...(tools && { agent: { tools: tools.names, executableTools: tools.executable, maxSteps } }),
-    },
-    clock,
-    ...(options.inspect ? { inspect: options.inspect } : {}),
-  });
-
-  effectsBySystem.set(actor.system, {
-    ...effects,
-    openSession: (signal) =>
-      abortedBeforeStart ? Promise.reject(new RunAbortedError(runId, [], 'aborted before it started')) : effects.openSession(signal),
   });
 
   const listenerThrew = (err: unknown, where: string) => {
@@ -114,26 +94,49 @@ export function createRunActor(options: RunActorOptions): RunActor {
     if (logger) logger.error({ err }, message);
     else process.emitWarning(message, { code: 'LLM_FAILOVER_LISTENER_THREW' });
   };
+  const onAbort = () => actor.sendInternal({ type: 'run.abort', reason: String(options.signal?.reason ?? 'aborted') });
+
+  const actor = new HostSafeRunActor(
+    engineMachine,
+    {
+      input: {
+        runId,
+        sessionId,
+        chain,
+        messages,
+        policy,
+        startedAt,
+        ...(options.stream ? { stream: true } : {}),
+        ...(tools && { agent: { tools: tools.names, executableTools: tools.executable, maxSteps } }),
+      },
+      clock,
+      ...(options.inspect ? { inspect: options.inspect } : {}),
+    },
+    {
+      // Only a started run listens to the signal: actors created and never started hold nothing.
+      starting: () => {
+        if (options.signal?.aborted) {
+          abortedBeforeStart = true;
+          onAbort();
+        } else options.signal?.addEventListener('abort', onAbort, { once: true });
+      },
+      stoppingUnstarted: () => {
+        abortedBeforeStart = true;
+      },
+      listenerThrew,
+    },
+  );
+
+  effectsBySystem.set(actor.system, {
+    ...effects,
+    openSession: (signal) =>
+      abortedBeforeStart ? Promise.reject(new RunAbortedError(runId, [], 'aborted before it started')) : effects.openSession(signal),
+  });
 
   const forward = bridgeRunEvents(options.events, logger, listenerThrew);
   actor.on('*', (event) => {
-    forward(event);
-    effects.shareCooldowns(event);
-  });
-
-  const onAbort = () => sendInternal({ type: 'run.abort', reason: String(options.signal?.reason ?? 'aborted') });
-  const { runActor, sendInternal } = toRunActor(actor, {
-    // Only a started run listens to the signal: actors created and never started hold nothing.
-    starting: () => {
-      if (options.signal?.aborted) {
-        abortedBeforeStart = true;
-        onAbort();
-      } else options.signal?.addEventListener('abort', onAbort, { once: true });
-    },
-    stoppingUnstarted: () => {
-      abortedBeforeStart = true;
-    },
-    listenerThrew,
+    forward(event as RunEvent);
+    effects.shareCooldowns(event as RunEvent);
   });
 
   const finish = (error?: unknown) => {
@@ -142,7 +145,8 @@ export function createRunActor(options: RunActorOptions): RunActor {
     effects.finish(error);
   };
   // Always observed: an unobserved actor error is rethrown from a timer and would crash the host.
-  actor.subscribe({ complete: () => finish(), error: (err) => finish(err) });
+  actor.observeInternal({ complete: () => finish(), error: (err) => finish(err) });
+  const runActor = actor as unknown as RunActor;
   if (options.stream) streaming.add(runActor);
   return runActor;
 }

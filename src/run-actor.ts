@@ -1,4 +1,4 @@
-import type { Actor, Observer, Subscription } from 'xstate';
+import { Actor, type ActorOptions, type Observer, type Subscription } from 'xstate';
 import type { RunMachine } from '../machines/run.machine.js';
 import type { RunCommand } from '../machines/run-types.js';
 import { ConfigError } from './errors.js';
@@ -35,20 +35,10 @@ export interface RunActorHooks {
 }
 
 type Snapshot = ReturnType<EngineActor['getSnapshot']>;
+type EngineCommand = Parameters<EngineActor['send']>[0];
 
-/**
- * Turns the engine's actor into the host's RunActor, in place (it stays the same object, so
- * XState's `toPromise`, `waitFor` and the inspector see the actor they know). Returns the
- * original `send`, which the wiring keeps for the engine's own commands.
- */
-export function toRunActor(actor: EngineActor, hooks: RunActorHooks): { runActor: RunActor; sendInternal: EngineActor['send'] } {
-  const start = actor.start.bind(actor);
-  const send = actor.send.bind(actor);
-  const on = actor.on.bind(actor);
-  const subscribe = actor.subscribe.bind(actor);
-  let started = false;
-
-  const guard = <A extends unknown[]>(where: string, fn: ((...args: A) => void) | undefined) =>
+function guard<A extends unknown[]>(hooks: RunActorHooks, where: string, fn: ((...args: A) => void) | undefined) {
+  return (
     fn &&
     ((...args: A) => {
       try {
@@ -56,51 +46,75 @@ export function toRunActor(actor: EngineActor, hooks: RunActorHooks): { runActor
       } catch (err) {
         hooks.listenerThrew(err, where);
       }
-    });
+    })
+  );
+}
 
-  const runActor = actor as unknown as RunActor;
-  Object.assign(actor, {
-    start(): RunActor {
-      // XState would restart an actor that has already ended; a run runs once.
-      if (started) return runActor;
-      started = true;
-      hooks.starting();
-      start();
-      return runActor;
-    },
-    stop(): RunActor {
-      if (actor.getSnapshot().status !== 'active') return runActor;
-      if (!started) {
-        hooks.stoppingUnstarted();
-        send({ type: 'run.abort', reason: 'actor.stop() was called before start()' });
-        runActor.start();
-      } else {
-        send({ type: 'run.abort', reason: 'actor.stop() was called' });
-      }
-      return runActor;
-    },
-    send(command: RunCommand): void {
-      if (command?.type !== 'run.abort') {
-        throw new ConfigError('event', `actor.send() takes { type: 'run.abort', reason? } only, got ${JSON.stringify(command?.type ?? command)}`);
-      }
-      send(command);
-    },
-    on(type: string, handler: (event: unknown) => void): Subscription {
-      return on(type as '*', guard(`a listener of actor.on('${type}')`, handler)!);
-    },
-    subscribe(
-      first?: Observer<Snapshot> | ((snapshot: Snapshot) => void),
-      error?: (err: unknown) => void,
-      complete?: () => void,
-    ): Subscription {
-      const o: Observer<Snapshot> = typeof first === 'object' && first !== null ? first : { next: first, error, complete };
-      return subscribe({
-        next: guard('an actor.subscribe observer (next)', o.next?.bind(o)),
-        // Always present: XState rethrows an actor error from a timer when any observer has no `error`.
-        error: guard('an actor.subscribe observer (error)', o.error?.bind(o)) ?? (() => undefined),
-        complete: guard('an actor.subscribe observer (complete)', o.complete?.bind(o)),
-      });
-    },
-  });
-  return { runActor, sendInternal: send };
+/**
+ * The engine's actor as the host gets it: an XState `Actor` (so `toPromise`, `waitFor` and the
+ * inspector see the actor they know) whose host-facing methods are overridden on the prototype.
+ * A subclass rather than methods assigned per instance: a run in flight then holds no bound
+ * copies and wrappers of start/send/on/subscribe (about a kilobyte per run).
+ */
+export class HostSafeRunActor extends Actor<RunMachine> {
+  readonly #hooks: RunActorHooks;
+  #started = false;
+
+  constructor(logic: RunMachine, options: ActorOptions<RunMachine>, hooks: RunActorHooks) {
+    super(logic, options);
+    this.#hooks = hooks;
+  }
+
+  override start(): this {
+    // XState would restart an actor that has already ended; a run runs once.
+    if (this.#started) return this;
+    this.#started = true;
+    this.#hooks.starting();
+    super.start();
+    return this;
+  }
+
+  override stop(): this {
+    if (this.getSnapshot().status !== 'active') return this;
+    if (!this.#started) {
+      this.#hooks.stoppingUnstarted();
+      super.send({ type: 'run.abort', reason: 'actor.stop() was called before start()' });
+      this.start();
+    } else {
+      super.send({ type: 'run.abort', reason: 'actor.stop() was called' });
+    }
+    return this;
+  }
+
+  override send(command: RunCommand): void {
+    if (command?.type !== 'run.abort') {
+      throw new ConfigError('event', `actor.send() takes { type: 'run.abort', reason? } only, got ${JSON.stringify(command?.type ?? command)}`);
+    }
+    super.send(command);
+  }
+
+  /** The engine's own commands (stream deltas, a lost lease): not through the host's `send`. */
+  sendInternal(command: EngineCommand): void {
+    super.send(command);
+  }
+
+  override on<TType extends Parameters<EngineActor['on']>[0]>(type: TType, handler: (event: any) => void): Subscription {
+    return super.on(type, guard(this.#hooks, `a listener of actor.on('${String(type)}')`, handler)!);
+  }
+
+  /** The wiring's own observer: called as given (it does not throw), not wrapped. */
+  observeInternal(observer: Observer<Snapshot>): Subscription {
+    return super.subscribe(observer);
+  }
+
+  override subscribe(first?: Observer<Snapshot> | ((snapshot: Snapshot) => void), error?: (err: unknown) => void, complete?: () => void): Subscription {
+    const o: Observer<Snapshot> = typeof first === 'object' && first !== null ? first : { next: first, error, complete };
+    const hooks = this.#hooks;
+    return super.subscribe({
+      next: guard(hooks, 'an actor.subscribe observer (next)', o.next?.bind(o)),
+      // Always present: XState rethrows an actor error from a timer when any observer has no `error`.
+      error: guard(hooks, 'an actor.subscribe observer (error)', o.error?.bind(o)) ?? (() => undefined),
+      complete: guard(hooks, 'an actor.subscribe observer (complete)', o.complete?.bind(o)),
+    });
+  }
 }

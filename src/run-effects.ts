@@ -57,7 +57,7 @@ const settled = (p: Promise<unknown> | undefined): Promise<unknown> => (p ?? Pro
   () => undefined,
   () => undefined,
 );
-/** The cooldowns re-read after a failure inform the next decision; a slow database must not hold it up. */
+/** The failed provider's cooldowns, re-read after a failure, inform the next decision; a slow database must not hold it up. */
 const COOLDOWN_READ_WAIT_MS = 1_000;
 
 /** Whatever `call` threw (a Proxy whose traps throw included) is classified, never mistaken for a store failure. */
@@ -194,9 +194,12 @@ export function createRunEffects(c: RunEffectsContext) {
           failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
         }
       }
+      // Only the failed provider's rows: what other runs recorded on the key that just failed (its
+      // failure count) is what this decision needs. Re-reading the whole chain after every failure
+      // made a dead chain quadratic; the other providers' cooldowns are the ones read at open.
       let cooldowns;
       try {
-        cooldowns = await call('reading cooldowns', () => store.activeCooldowns(providers, clock.now(), { maxWaitMs: COOLDOWN_READ_WAIT_MS }));
+        cooldowns = await call('reading cooldowns', () => store.activeCooldowns([input.provider], clock.now(), { maxWaitMs: COOLDOWN_READ_WAIT_MS }));
       } catch (readError) {
         logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
       }

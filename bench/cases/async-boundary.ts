@@ -11,8 +11,8 @@ import { engineContender } from './contenders.js';
 import { SUCCESS } from './scenarios.js';
 import { freshSessions, openCaseStorage } from './storage.js';
 
-/** The store's default history cache (options.ts). */
-const HISTORY_CACHE_SESSIONS = 256;
+/** The store's default history cache bound (src/store/options.ts). */
+const HISTORY_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
  * What the asynchronous store port costs: a run's store work (take the lease, commit) through
@@ -29,7 +29,7 @@ export function asyncBoundaryCase(): BenchCase {
       const plan = await floorPlanOf(SUCCESS);
       const storage = await openCaseStorage('memory');
       const { db, s, cooldowns } = storage.floor;
-      const history = new HistoryCache(HISTORY_CACHE_SESSIONS);
+      const history = new HistoryCache({ maxBytes: HISTORY_CACHE_BYTES, maxSessions: Number.MAX_SAFE_INTEGER });
       const taker = createLeaseTaker(db, s, cooldowns, history, Date.now);
       const endings = createRunEndings(db, s, history, () => undefined);
       const decisions = JSON.parse(plan.decisionsJson) as Decision[];

@@ -28,7 +28,8 @@ export async function floorPlanOf(sc: Scenario): Promise<FloorPlan> {
       throw new Error(`the scenario's first run ended ${out.status} after ${runs.calls} calls, expected ${sc.expect.status} after ${sc.expect.calls}`);
     }
     const calls: FloorCall[] = out.attempts.map((a, i) =>
-      a.outcome === 'succeeded' ? { ok: true } : { ok: false, share: shared.get(a.n), reread: out.attempts[i + 1]?.provider },
+      // after a failure the engine re-reads the failed call's provider's cooldowns (one statement)
+      a.outcome === 'succeeded' ? { ok: true } : { ok: false, share: shared.get(a.n), reread: a.provider },
     );
     return {
       providers: [...new Set(sc.chain.map((c) => c.split('/')[0]!))],

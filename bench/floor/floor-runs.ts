@@ -33,7 +33,7 @@ export interface FloorRunsOptions {
  *   the periodic cooldown cleanup, turnsAfter (the turns after the last one kept, or all of
  *   them), the cooldowns of each provider of the chain;
  * - each failed call: the cooldown it shares (one upsert, as putCooldown does) and the
- *   cooldowns of the provider the run moves to next (one read);
+ *   cooldowns of the failed call's provider (one read);
  * - a call's messages: the history followed by the run's new messages (one array per call);
  * - commit (one BEGIN IMMEDIATE): runStatus, getSession (the fencing check), lastSeq, one
  *   insertTurn per turn, markSucceeded with the decisions JSON, insertAttempt per attempt,

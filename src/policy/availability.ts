@@ -1,5 +1,6 @@
 import type { CooldownEntry } from '../types.js';
 import { attemptsOn, blockingUntil, covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
+import { entriesOf } from './view-index.js';
 
 /**
  * Why a (model, profile) cannot be called now: a shared cooldown (`setByThisRun` when this run's
@@ -14,16 +15,17 @@ export function blockerOf(view: RunView, candidateIndex: number, profileIndex: n
   const c = view.chain[candidateIndex];
   const profileId = c?.profiles[profileIndex];
   if (!c || profileId === undefined) return { kind: 'attempt_budget' };
-  for (const block of view.ownBlocks) {
+  const cooldowns = entriesOf(view.cooldowns, c.provider);
+  for (const block of entriesOf(view.ownBlocks, c.provider)) {
     if (block.until > view.now && covers(block, c.provider, c.model, profileId)) {
-      const entry = view.cooldowns.find((e) => sameKey(e, block) && e.until > view.now);
+      const entry = cooldowns.find((e) => sameKey(e, block) && e.until > view.now);
       return entry ? { kind: 'cooldown', entry, setByThisRun: true } : { kind: 'failed_in_run', block };
     }
   }
   if (attemptsOn(view, c.provider, c.model, profileId) >= view.policy.maxAttemptsPerCandidate) return { kind: 'attempt_budget' };
   let latest: CooldownEntry | undefined;
   let latestUntil = 0;
-  for (const entry of view.cooldowns) {
+  for (const entry of cooldowns) {
     const until = blockingUntil(view, entry);
     if (until > view.now && covers(entry, c.provider, c.model, profileId) && until > latestUntil) {
       latest = entry.until === until ? entry : { ...entry, until };

@@ -2,6 +2,7 @@ import type { Classification } from '../classify/types.js';
 import type { CooldownEntry, CooldownKey } from '../types.js';
 import { REASON_RULES } from './reason-rules.js';
 import { covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
+import { entriesOf } from './view-index.js';
 
 export interface FailedCall {
   provider: string;
@@ -58,7 +59,7 @@ export function blockForFailure(view: RunView, failure: Classification, call: Fa
   // Consecutive failures of this key: what the store remembers (its cooldown ended or not: only a
   // success clears the count, so backoff grows across runs) or what this run saw, whichever says more.
   const inRun = view.attempts.filter((a) => a.outcome === 'failed' && covers(key, a.provider, a.model, a.profileId)).length;
-  const failures = Math.max((view.cooldowns.find((c) => sameKey(c, key))?.failures ?? 0) + 1, inRun);
+  const failures = Math.max((entriesOf(view.cooldowns, key.provider).find((c) => sameKey(c, key))?.failures ?? 0) + 1, inRun);
   const growth = 2 ** Math.min(failures - 1, 30);
   const given = providerWait(failure, now);
 

@@ -1,6 +1,7 @@
 import type { FailureReason } from '../classify/types.js';
 import type { AttemptRecord, Candidate, CooldownEntry, CooldownKey } from '../types.js';
 import type { RunPolicy } from './run-policy.js';
+import { callsOn } from './view-index.js';
 
 /** A block this run put on a key through its own failure; `until` is Infinity for run-long blocks. */
 export interface OwnBlock extends CooldownKey {
@@ -8,7 +9,10 @@ export interface OwnBlock extends CooldownKey {
   reason: FailureReason;
 }
 
-/** The part of a run's state the policy reads. The machine context is one. */
+/**
+ * The part of a run's state the policy reads. The machine context is one. Its arrays are never
+ * changed in place (a step makes new ones): the policy indexes each array once (view-index.ts).
+ */
 export interface RunView {
   /** The run's id: a probe claim of this run does not keep it off the key. */
   runId?: string;
@@ -45,13 +49,7 @@ export const sameKey = (a: CooldownKey, b: CooldownKey): boolean =>
 
 /** Calls of this step on (model, profile). */
 export function attemptsOn(view: RunView, provider: string, model: string, profileId: string): number {
-  let n = 0;
-  const { attempts } = view;
-  for (let i = view.agent?.stepStart ?? 0; i < attempts.length; i++) {
-    const a = attempts[i]!;
-    if (a.provider === provider && a.model === model && a.profileId === profileId) n++;
-  }
-  return n;
+  return callsOn(view.attempts, view.agent?.stepStart ?? 0, provider, model, profileId);
 }
 
 /**

@@ -63,6 +63,13 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     claim: db.prepare<KeyParams & { runId: string; probeUntil: number }>(
       'UPDATE cooldowns SET probe_run_id = @runId, probe_until = @probeUntil WHERE provider = @provider AND profile_id = @profileId AND model = @model',
     ),
+    // every provider of a chain in one statement: the list goes in as one JSON array parameter
+    activeOf: db.prepare<{ providers: string; now: number }, CooldownRow>(
+      `SELECT provider, profile_id, model, until, reason, failures,
+         CASE WHEN probe_until > @now THEN probe_run_id END AS probe_run_id, CASE WHEN probe_until > @now THEN probe_until END AS probe_until
+       FROM cooldowns WHERE provider IN (SELECT value FROM json_each(@providers)) AND until > @now - ${ENDED_COOLDOWN_MEMORY_MS}
+       ORDER BY provider, profile_id, model`,
+    ),
     upsert: db.prepare<KeyParams & { until: number; reason: string; failures: number }>(
       `INSERT INTO cooldowns (provider, profile_id, model, until, reason, failures)
        VALUES (@provider, @profileId, @model, @until, @reason, @failures)
@@ -91,10 +98,11 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     s.forget.run(now);
   };
 
+  /** In key order (provider, profile, model); one statement whatever the number of providers. */
   const active = (providers: readonly string[], now: number): CooldownEntry[] => {
-    const out: CooldownEntry[] = [];
-    for (const p of new Set(providers)) for (const r of s.active.all({ provider: p, now })) out.push(rowToEntry(r));
-    return out;
+    if (providers.length === 0) return [];
+    const rows = providers.length === 1 ? s.active.all({ provider: providers[0]!, now }) : s.activeOf.all({ providers: JSON.stringify(providers), now });
+    return rows.map(rowToEntry);
   };
 
   const put = (e: CooldownEntry): void => {

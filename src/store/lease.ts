@@ -3,6 +3,7 @@ import { ConfigError, LeaseLostError } from '../errors.js';
 import type { CooldownTable } from './cooldown-table.js';
 import type { HistoryCache } from './history-cache.js';
 import type { SessionRow, Statements } from './statements.js';
+import type { CooldownEntry, Message, Turn } from '../types.js';
 import { turnFromRow } from './turn-rows.js';
 import type { Lease, OpenedRun, OpenRunArgs } from './types.js';
 
@@ -41,8 +42,30 @@ const isHeld = (row: SessionRow | undefined, now: number): boolean =>
  * history and cooldowns are one BEGIN IMMEDIATE transaction, so what the run reads is exactly
  * the state its lease protects.
  */
-export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns: CooldownTable, history: HistoryCache, wallNow: () => number) {
-  const readAfter = (sessionId: string, afterSeq: number) => s.turnsAfter.all(sessionId, afterSeq).map((row) => turnFromRow(row, sessionId));
+/**
+ * What openRun gives: `history` (seq and run id of every turn) is read from the database the
+ * first time something asks for it: the engine never does (it sends `messages`), so a run of a
+ * long session builds no turn records. Reading later is exact: turns are append-only, and the
+ * read stops at the last turn the run's transaction saw.
+ */
+function openedRun(lease: Lease, messages: readonly Message[], cooldowns: CooldownEntry[], readTurns: () => Turn[]): OpenedRun {
+  let turns: Turn[] | undefined;
+  const opened = { lease, messages, cooldowns } as OpenedRun;
+  Object.defineProperty(opened, 'history', { get: () => (turns ??= readTurns()), enumerable: true, configurable: true });
+  return opened;
+}
+
+export function createLeaseTaker(
+  db: Database.Database,
+  s: Statements,
+  cooldowns: CooldownTable,
+  history: HistoryCache,
+  wallNow: () => number,
+  /** Reads a run's turn records when asked for; the store passes one that types its errors. */
+  turnsUpTo: (sessionId: string, lastSeq: number) => Turn[] = (sessionId, lastSeq) =>
+    s.turnsUpTo.all(sessionId, lastSeq).map((row) => Object.freeze(turnFromRow(row, sessionId)) as Turn),
+) {
+  const readAfter = (sessionId: string, afterSeq: number) => s.turnsAfter.all(sessionId, afterSeq);
 
   const keepTicket = (a: OpenRunArgs, ticket: Ticket | undefined): Ticket => {
     const expiresAt = wallNow() + TICKET_TTL_MS;
@@ -84,8 +107,8 @@ export function createLeaseTaker(db: Database.Database, s: Statements, cooldowns
       throw e;
     }
     cooldowns.maybeCleanup(now);
-    const { turns, messages } = history.read(a.sessionId, readAfter);
-    return { acquired: true, opened: { lease, history: turns, messages, cooldowns: cooldowns.active(a.providers, now) } };
+    const { messages, lastSeq } = history.read(a.sessionId, a.runId, readAfter);
+    return { acquired: true, opened: openedRun(lease, messages, cooldowns.active(a.providers, now), () => turnsUpTo(a.sessionId, lastSeq)) };
   });
 
   return {

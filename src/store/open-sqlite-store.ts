@@ -51,14 +51,24 @@ interface InFlight {
   onRevoked: ((error: StoreError) => void) | undefined;
 }
 
-function assemble(db: Database.Database, o: ResolvedStoreOptions, wakeups: SessionWakeups) {
+function assemble(db: Database.Database, o: ResolvedStoreOptions, wakeups: SessionWakeups, stopped: () => StoreError | undefined) {
   const s = prepareStatements(db);
   const cooldowns = createCooldownTable(db, o.cooldownCleanupIntervalMs);
-  const history = new HistoryCache(o.historyCacheSessions);
+  const history = new HistoryCache({ maxBytes: o.historyCacheBytes, maxSessions: o.historyCacheSessions });
+  // an OpenedRun's turn records, read when asked for (lease.ts); a closed store says so, typed
+  const turnsUpTo = (sessionId: string, lastSeq: number): Turn[] => {
+    if (stopped() || !db.open) throw new StoreError('STORE_CLOSED', o.path, `Store ${o.path} is closed: reading the history of a run is no longer possible`);
+    try {
+      return s.turnsUpTo.all(sessionId, lastSeq).map((row) => Object.freeze(turnFromRow(row, sessionId)) as Turn);
+    } catch (e) {
+      throw toStoreError(e, o.path, 'reading the history of a run');
+    }
+  };
   return {
     s,
     cooldowns,
-    taker: createLeaseTaker(db, s, cooldowns, history, Date.now),
+    history,
+    taker: createLeaseTaker(db, s, cooldowns, history, Date.now, turnsUpTo),
     renew: createLeaseRenewer(db, s),
     endings: createRunEndings(db, s, history, (sessionId) => wakeups.wake(sessionId)),
     ops: createOperations(db, s),
@@ -120,7 +130,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
   let parts: Parts | undefined;
   const start = (v: number) => {
     version = v;
-    parts = assemble(db, o, wakeups);
+    parts = assemble(db, o, wakeups, stopped);
   };
   let ready: Promise<void>;
   if (typeof opening === 'number') {

@@ -34,7 +34,13 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** Expired cooldown rows are deleted at most once per this interval (store clock). */
   cooldownCleanupIntervalMs?: number;
-  /** Sessions whose history is kept in memory, so a run reads only the turns added since; 0 turns it off. */
+  /**
+   * Bytes of session history kept in memory, so a run reads only the turns added since: each
+   * turn counts its text plus 64 bytes; least recently used sessions go first. Default
+   * 64 MiB; 0 turns the cache off.
+   */
+  historyCacheBytes?: number;
+  /** At most this many sessions in the history cache as well (default: no bound but the bytes); 0 turns it off. */
   historyCacheSessions?: number;
 }
 
@@ -47,6 +53,7 @@ export interface ResolvedStoreOptions {
   quickCheck: boolean;
   now: (() => number) | undefined;
   cooldownCleanupIntervalMs: number;
+  historyCacheBytes: number;
   historyCacheSessions: number;
 }
 
@@ -61,7 +68,8 @@ const DEFAULTS = {
   openTimeoutMs: 30_000,
   quickCheck: true,
   cooldownCleanupIntervalMs: 60_000,
-  historyCacheSessions: 256,
+  historyCacheBytes: 64 * 1024 * 1024,
+  historyCacheSessions: Number.MAX_SAFE_INTEGER,
 } as const;
 
 const KNOWN_OPTIONS = new Set([...Object.keys(DEFAULTS), 'now']);
@@ -93,8 +101,9 @@ export function resolveStoreOptions(options: SqliteStoreOptions = {}): ResolvedS
     throw new ConfigError('now', 'must be a function returning the current time in ms');
   }
   if (typeof o.quickCheck !== 'boolean') throw new ConfigError('quickCheck', 'must be a boolean');
-  if (typeof o.historyCacheSessions !== 'number' || !Number.isSafeInteger(o.historyCacheSessions) || o.historyCacheSessions < 0) {
-    throw new ConfigError('historyCacheSessions', 'must be a non-negative integer');
+  for (const field of ['historyCacheBytes', 'historyCacheSessions'] as const) {
+    const v = o[field];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ConfigError(field, `must be a non-negative integer, got ${String(v)}`);
   }
   return {
     path: o.path,
@@ -105,6 +114,8 @@ export function resolveStoreOptions(options: SqliteStoreOptions = {}): ResolvedS
     quickCheck: o.quickCheck,
     now: o.now,
     cooldownCleanupIntervalMs: checkMs('cooldownCleanupIntervalMs', o.cooldownCleanupIntervalMs, Number.MAX_SAFE_INTEGER),
+    // either bound at 0 turns the cache off
+    historyCacheBytes: o.historyCacheSessions === 0 ? 0 : o.historyCacheBytes,
     historyCacheSessions: o.historyCacheSessions,
   };
 }

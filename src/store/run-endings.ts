@@ -99,7 +99,7 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
       const out = commit.immediate(lease, a);
       if (out.kind === 'lost') throw new LeaseLostError(lease.sessionId, a.runId, 'another run took the session over; the reply is kept on the run as orphaned');
       if (out.kind === 'committed') {
-        history.appended(lease.sessionId, out.turns);
+        history.appended(lease.sessionId, a.runId, out.turns);
         onReleased(lease.sessionId);
       }
       return { turns: out.turns };

@@ -75,6 +75,7 @@ export interface Statements {
   releaseLease: Database.Statement<LeaseParams & { turns: number; now: number }>;
   listTurns: Database.Statement<[string], TurnRow>;
   turnsAfter: Database.Statement<[string, number], TurnRow>;
+  turnsUpTo: Database.Statement<[string, number], TurnRow>;
   turnsOfRun: Database.Statement<[string], TurnRow>;
   lastSeq: Database.Statement<[string], number | undefined>;
   insertTurn: Database.Statement<InsertTurn>;
@@ -120,6 +121,7 @@ export function prepareStatements(db: Database.Database): Statements {
 
     listTurns: prep<[string], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE session_id = ? ORDER BY seq`),
     turnsAfter: prep<[string, number], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE session_id = ? AND seq > ? ORDER BY seq`),
+    turnsUpTo: prep<[string, number], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE session_id = ? AND seq <= ? ORDER BY seq`),
     turnsOfRun: prep<[string], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE run_id = ? ORDER BY run_index`),
     // ORDER BY ... LIMIT 1 is one step down the primary key, whatever the session's length
     lastSeq: prep<[string], number | undefined>('SELECT seq FROM turns WHERE session_id = ? ORDER BY seq DESC LIMIT 1').pluck() as Database.Statement<[string], number | undefined>,

@@ -53,7 +53,7 @@ describe('the Stately inspector from Node', () => {
       expect(states).toEqual(['opening', 'attempting', 'lockedPersist', 'succeeded']);
       // the context travels too (no key in it: profiles are ids)
       const last = server.messages.filter((m) => m.type === '@xstate.snapshot' && m.sessionId === root).at(-1)!;
-      expect(last.snapshot!.context).toMatchObject({ runId: out.runId, sessionId: 's' });
+      expect(last.snapshot!.context).toMatchObject({ run: { runId: out.runId, sessionId: 's' } });
     } finally {
       inspector.stop();
       await server.close();

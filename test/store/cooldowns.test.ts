@@ -44,3 +44,30 @@ describe('expired cooldown rows (SQLite)', () => {
     }
   });
 });
+
+describe('reading the cooldowns of a chain (SQLite)', () => {
+  it('reads every provider in one statement, in key order, whatever the chain length', async () => {
+    const store = openStore();
+    const providers = Array.from({ length: 40 }, (_, i) => `p${String(39 - i).padStart(2, '0')}`);
+    for (const p of providers) await store.putCooldown(entry({ provider: p, until: 5_000 }));
+    await store.putCooldown(entry({ provider: 'p39', profileId: 'k', until: 5_000 }));
+    let all = 0;
+    const probe = new Database(':memory:');
+    const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as { all: (...a: unknown[]) => unknown };
+    probe.close();
+    const original = proto.all;
+    proto.all = function (this: unknown, ...a: unknown[]) {
+      all++;
+      return original.apply(this, a);
+    };
+    try {
+      const read = await store.activeCooldowns([...providers, 'p39', 'nobody'], 1_000);
+      expect(all).toBe(1);
+      const sorted = [...providers].sort();
+      expect(read.map((e) => `${e.provider}${e.profileId ? `:${e.profileId}` : ''}`)).toEqual([...sorted, 'p39:k']);
+    } finally {
+      proto.all = original;
+      await store.close();
+    }
+  });
+});

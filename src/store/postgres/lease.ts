@@ -1,5 +1,5 @@
 import { ConfigError, LeaseLostError } from '../../errors.js';
-import type { HistoryCache } from '../history-cache.js';
+import type { PgTurnCache } from './turn-cache.js';
 import { turnFromRow, type TurnRow } from '../turn-rows.js';
 import type { Lease, OpenedRun, OpenRunArgs } from '../types.js';
 import type { PgCooldowns } from './cooldowns.js';
@@ -42,7 +42,7 @@ const isHeld = (row: SessionLook, now: number): boolean =>
  * reads of history and cooldowns are one transaction: what the run reads is what its lease
  * protects.
  */
-export function createPgLeaseTaker(db: Database, q: PgStatements, cooldowns: PgCooldowns, history: HistoryCache) {
+export function createPgLeaseTaker(db: Database, q: PgStatements, cooldowns: PgCooldowns, history: PgTurnCache) {
   const keepTicket = async (tx: Queryable, a: OpenRunArgs, ticket: PgTicket | undefined): Promise<PgTicket> => {
     if (ticket && (await tx.query(q.refreshTicket, [ticket.id, TICKET_TTL_MS])).rowCount! > 0) return { id: ticket.id, refreshedAt: performance.now() };
     // a ticket that lapsed (this host was frozen) was deleted: queue again at the back

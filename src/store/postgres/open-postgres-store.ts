@@ -2,7 +2,7 @@ import pg from 'pg';
 import { ConfigError, StoreError } from '../../errors.js';
 import { MAX_TIMER_MS } from '../../timer-bounds.js';
 import type { CooldownEntry, CooldownKey } from '../../types.js';
-import { HistoryCache } from '../history-cache.js';
+import { PgTurnCache } from './turn-cache.js';
 import { SessionWakeups } from '../session-wakeups.js';
 import type { Lease, OpenedRun, OpenRunArgs, PruneResult, SessionStore, WaitOptions } from '../types.js';
 import { createPgCooldowns } from './cooldowns.js';
@@ -87,7 +87,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
   const q = pgStatements(o.schema);
   const channel = releaseChannel(o.schema);
   const wakeups = new SessionWakeups();
-  const history = new HistoryCache(o.historyCacheSessions);
+  const history = new PgTurnCache(o.historyCacheSessions);
   const cooldowns = createPgCooldowns(q, o.cooldownCleanupIntervalMs);
   const taker = createPgLeaseTaker(db, q, cooldowns, history);
   const endings = createPgRunEndings(db, q, history, channel);

@@ -1,0 +1,78 @@
+import type { AttemptRecord, CooldownKey } from '../types.js';
+
+// A decision asks "what blocks this (model, profile)?" for many candidates. Scanning every
+// cooldown and block for each made a long chain cost chain × cooldowns per decision; grouped by
+// provider, a candidate only looks at its own provider's entries. The arrays of a run's view are
+// never changed in place (each step makes new ones), so a grouping is built once per array and
+// shared by every question asked of it.
+
+/**
+ * A run's arrays grow by one entry per failure and each is asked about a few times (a dead
+ * chain): scanning is cheapest. A long array asked about many times (a chain skipping many
+ * cooling candidates) is grouped once, after SCANS_BEFORE_INDEX questions.
+ */
+const SCANS_BEFORE_INDEX = 8;
+
+interface Grouping {
+  asked: number;
+  groups?: Map<string, CooldownKey[]>;
+}
+const groupingOf = new WeakMap<readonly CooldownKey[], Grouping>();
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * The entries of `entries` (cooldowns or own blocks) whose key names `provider`, in their order;
+ * possibly with others (the caller still checks each entry's key).
+ */
+export function entriesOf<T extends CooldownKey>(entries: readonly T[], provider: string): readonly T[] {
+  if (entries.length <= 8) return entries;
+  let g = groupingOf.get(entries);
+  if (!g) groupingOf.set(entries, (g = { asked: 0 }));
+  if (!g.groups) {
+    if (++g.asked <= SCANS_BEFORE_INDEX) return entries;
+    g.groups = new Map();
+    for (const e of entries) {
+      const group = g.groups.get(e.provider);
+      if (group) group.push(e);
+      else g.groups.set(e.provider, [e]);
+    }
+  }
+  return (g.groups.get(provider) as T[] | undefined) ?? EMPTY;
+}
+
+interface CallCounts {
+  from: number;
+  asked: number;
+  /** provider → model → profile → calls */
+  counts?: Map<string, Map<string, Map<string, number>>>;
+}
+const callCountsOf = new WeakMap<readonly AttemptRecord[], CallCounts>();
+
+function scanCalls(attempts: readonly AttemptRecord[], from: number, provider: string, model: string, profileId: string): number {
+  let n = 0;
+  for (let i = from; i < attempts.length; i++) {
+    const a = attempts[i]!;
+    if (a.provider === provider && a.model === model && a.profileId === profileId) n++;
+  }
+  return n;
+}
+
+/** Calls on (model, profile) among `attempts` from index `from` on. */
+export function callsOn(attempts: readonly AttemptRecord[], from: number, provider: string, model: string, profileId: string): number {
+  if (attempts.length - from <= 8) return scanCalls(attempts, from, provider, model, profileId);
+  let c = callCountsOf.get(attempts);
+  if (!c || c.from !== from) callCountsOf.set(attempts, (c = { from, asked: 0 }));
+  if (!c.counts) {
+    if (++c.asked <= SCANS_BEFORE_INDEX) return scanCalls(attempts, from, provider, model, profileId);
+    c.counts = new Map();
+    for (let i = from; i < attempts.length; i++) {
+      const a = attempts[i]!;
+      let models = c.counts.get(a.provider);
+      if (!models) c.counts.set(a.provider, (models = new Map()));
+      let profiles = models.get(a.model);
+      if (!profiles) models.set(a.model, (profiles = new Map()));
+      profiles.set(a.profileId, (profiles.get(a.profileId) ?? 0) + 1);
+    }
+  }
+  return c.counts.get(provider)?.get(model)?.get(profileId) ?? 0;
+}

@@ -1,0 +1,36 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { callsOn, entriesOf } from '../../src/policy/view-index.js';
+import type { AttemptRecord, CooldownKey } from '../../src/types.js';
+
+// The policy's per-provider grouping (src/policy/view-index.ts) must answer exactly what a scan
+// of the whole array answers, for short lists (scanned) and long ones (grouped) alike.
+
+const provider = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
+const key = fc.record({ provider, profileId: fc.option(fc.constantFrom('k1', 'k2'), { nil: undefined }), model: fc.option(fc.constantFrom('m1', 'm2'), { nil: undefined }) });
+const attempt = fc.record({ provider, model: fc.constantFrom('m1', 'm2'), profileId: fc.constantFrom('k1', 'k2') }).map(
+  (a, i = 0): AttemptRecord => ({ n: i + 1, ...a, outcome: 'failed', startedAt: 0, durationMs: 1 }),
+);
+
+describe('the policy index', () => {
+  test.prop([fc.array(key, { maxLength: 40 })])(
+    'property: the entries of a provider are those a full scan finds, in the same order, asked once or many times',
+    (entries: CooldownKey[]) => {
+      // asked many times of the same array: scanned first, then grouped
+      for (let round = 0; round < 3; round++) {
+        for (const p of ['a', 'b', 'c', 'd', 'e', 'f', 'nobody']) {
+          expect(entriesOf(entries, p).filter((e) => e.provider === p)).toEqual(entries.filter((e) => e.provider === p));
+        }
+      }
+    },
+  );
+
+  test.prop([fc.array(attempt, { maxLength: 40 }), fc.nat(45), provider, fc.constantFrom('m1', 'm2'), fc.constantFrom('k1', 'k2'), fc.nat(45)])(
+    'property: calls on a (model, profile) from a step start are what a full count finds, whatever start was asked before',
+    (attempts: AttemptRecord[], from: number, p: string, model: string, profileId: string, earlier: number) => {
+      callsOn(attempts, earlier, p, model, profileId);
+      const want = attempts.slice(from).filter((a) => a.provider === p && a.model === model && a.profileId === profileId).length;
+      for (let asked = 0; asked < 12; asked++) expect(callsOn(attempts, from, p, model, profileId)).toBe(want);
+    },
+  );
+});
