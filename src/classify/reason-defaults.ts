@@ -48,10 +48,13 @@ export const BASE_REFINEMENTS: Partial<Record<FailureReason, readonly FailureRea
 /**
  * Specific provider codes are final except for these refinements: within the same family, and a
  * parameter code (`unsupported_value`) whose words say the account may not use the feature yet.
+ * A `model_not_found` code whose words say the key (its project) may not use the model is `auth`
+ * of that model (OpenAI sends project model access as `model_not_found`).
  */
 export const CODE_REFINEMENTS: Partial<Record<FailureReason, readonly FailureReason[]>> = {
   rate_limit: ['quota_exhausted', 'billing', 'overloaded', 'context_overflow'],
   bad_request: ['auth'],
+  model_not_found: ['auth'],
   quota_exhausted: ['rate_limit'],
   auth: ['billing', 'quota_exhausted', 'rate_limit', 'content_policy'],
 };

@@ -11,6 +11,9 @@ const WORD_UNIT_MS: ReadonlyArray<[RegExp, number]> = [
  * `2 hours`, `6h`. Clock times ("after 11:34 AM") carry no zone and are ignored.
  */
 export function durationFromText(text: string): number | undefined {
+  // Hugging Face's `estimated_time` (seconds until a cold model is loaded), quoted inside a wrapper's prose.
+  const est = /['"]estimated_time['"]\s*:\s*(\d+(?:\.\d+)?)/.exec(text);
+  if (est?.[1]) return Number(est[1]) * 1_000;
   const cue = /(?:try again|retry|retry-after|resets?|available again)(?: in| after)?:?\s*(\d[\d.]*\s*[a-zµ]+(?:\s*\d[\d.]*\s*[a-zµ]+){0,3})/i.exec(text);
   if (!cue?.[1]) return undefined;
   let total = 0;

@@ -4,7 +4,9 @@ import { AZURE_RULES } from './azure.js';
 import { GENERIC_RULES } from './generic.js';
 import { GOOGLE_RULES } from './google.js';
 import { GROQ_RULES } from './groq.js';
+import { MODELSCOPE_RULES } from './modelscope.js';
 import { MOONSHOT_RULES } from './moonshot.js';
+import { NVIDIA_RULES } from './nvidia.js';
 import { OPENAI_RULES } from './openai.js';
 import { OPENCODE_GO_RULES } from './opencode-go.js';
 import { OPENROUTER_RULES } from './openrouter.js';
@@ -28,6 +30,8 @@ export const FAMILY_TABLES: readonly RuleTable[] = [
   XAI_RULES,
   QWEN_RULES,
   OPENCODE_GO_RULES,
+  MODELSCOPE_RULES,
+  NVIDIA_RULES,
 ];
 
 /** `openai-codex/gpt-5.5` or `anthropic:default` → `openai-codex` / `anthropic`. */

@@ -10,6 +10,5 @@ export const OPENROUTER_RULES: RuleTable = {
     { text: /in-flight requests/i, reason: 'rate_limit', scope: 'profile', note: 'in-flight spend budget wording' },
     { text: /no endpoints found that support/i, reason: 'bad_request', scope: 'model', note: 'no endpoint serves this kind of input (images, tools) for this model: another model may' },
     { text: /no endpoints found/i, reason: 'model_not_found', note: 'no endpoint serves this model' },
-    { text: /provider returned error/i, reason: 'server_error', note: 'the upstream provider failed' },
   ],
 };

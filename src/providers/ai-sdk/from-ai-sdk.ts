@@ -119,6 +119,11 @@ export function fromAiSdk(models: AiSdkModels, options: FromAiSdkOptions = {}): 
     if (message === undefined && !answer.finishReason.reported) {
       throw new ProviderResponseError('incomplete_response', req.provider, req.model, 'the answer had no content and no finish reason', details(answer));
     }
+    // No content and a finish of the provider's own beyond the spec's list (Gemini OTHER,
+    // IMAGE_PROHIBITED_CONTENT, NO_IMAGE): generation stopped without output, which is no reply.
+    if (message === undefined && answer.finishReason.unified === 'other' && answer.finishReason.raw !== undefined) {
+      throw new ProviderResponseError('provider_error', req.provider, req.model, `the provider stopped with finish reason ${answer.finishReason.raw} and sent no content`, details(answer));
+    }
     return callResult(message, answer);
   };
 }

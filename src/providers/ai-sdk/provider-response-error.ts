@@ -5,7 +5,8 @@ import type { Usage } from '../../types.js';
  * - `content_filter`: the provider stopped the reply for policy reasons; persisting the empty
  *   or partial text as a success would hide a refusal that another model might not make.
  * - `provider_error`: the provider ended the answer with finish reason `error` but sent no
- *   error object to re-throw.
+ *   error object to re-throw, or ended an empty answer with a finish reason of its own that the
+ *   spec files under `other` (Gemini `OTHER`, `IMAGE_PROHIBITED_CONTENT`).
  * - `incomplete_response`: the answer ended without a finish reason from the provider (a
  *   stream whose connection closed mid-answer, or an empty answer with no reason), so the text
  *   is a fragment.
