@@ -1,20 +1,10 @@
 import type Database from 'better-sqlite3';
 import { ConfigError } from '../errors.js';
-import type { FailureReason } from '../classify/types.js';
 import type { CooldownEntry, CooldownKey } from '../types.js';
 import { checkText } from './text-checks.js';
+import { rowToCooldown, type CooldownRow } from './row-mapping.js';
 import type { CooldownMatch } from './types.js';
 
-interface CooldownRow {
-  provider: string;
-  profile_id: string;
-  model: string;
-  until: number;
-  reason: string;
-  failures: number;
-  probe_run_id?: string | null;
-  probe_until?: number | null;
-}
 
 /**
  * How long an ended cooldown is remembered without a success: its failure count keeps the next
@@ -31,16 +21,6 @@ interface KeyParams {
 // '' stands for an absent key part: NULLs would never collide in the primary key
 const keyParams = (k: CooldownKey): KeyParams => ({ provider: k.provider, profileId: k.profileId ?? '', model: k.model ?? '' });
 
-function rowToEntry(r: CooldownRow): CooldownEntry {
-  const e: CooldownEntry = { provider: r.provider, until: r.until, reason: r.reason as FailureReason, failures: r.failures };
-  if (r.profile_id !== '') e.profileId = r.profile_id;
-  if (r.model !== '') e.model = r.model;
-  if (r.probe_run_id != null && r.probe_until != null) {
-    e.probeRunId = r.probe_run_id;
-    e.probeUntil = r.probe_until;
-  }
-  return e;
-}
 
 /**
  * Cooldowns shared by every run and process using the database. Reads go through the primary
@@ -102,7 +82,7 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
   const active = (providers: readonly string[], now: number): CooldownEntry[] => {
     if (providers.length === 0) return [];
     const rows = providers.length === 1 ? s.active.all({ provider: providers[0]!, now }) : s.activeOf.all({ providers: JSON.stringify(providers), now });
-    return rows.map(rowToEntry);
+    return rows.map(rowToCooldown);
   };
 
   const put = (e: CooldownEntry): void => {
@@ -151,7 +131,7 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     clear: (keys: readonly CooldownKey[]): void => clear.immediate(keys),
     claimProbe: (keys: readonly CooldownKey[], runId: string, now: number, holdMs: number): boolean => claim.immediate(keys, runId, now, holdMs),
     /** Every entry in force at `now`, of every provider. */
-    all: (now: number): CooldownEntry[] => s.all.all(now).map(rowToEntry),
+    all: (now: number): CooldownEntry[] => s.all.all(now).map(rowToCooldown),
     /** Deletes the entries matching (an omitted field matches anything); returns how many. */
     clearMatching: (m: CooldownMatch): number =>
       s.removeMatching.run({ provider: m.provider ?? null, profileId: m.profileId ?? null, model: m.model ?? null }).changes,

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
+import { checkOpenArgs, checkWait } from './port-arguments.js';
 import { ConfigError, StoreError } from '../errors.js';
-import { MAX_TIMER_MS } from '../timer-bounds.js';
 import type { CooldownEntry, CooldownKey, Turn } from '../types.js';
 import { isRetryable, retryWhileBusy } from './busy-retry.js';
 import { createCooldownTable } from './cooldown-table.js';
@@ -85,22 +85,6 @@ function assemble(db: Database.Database, o: ResolvedStoreOptions, wakeups: Sessi
 
 type Parts = ReturnType<typeof assemble>;
 
-function checkWait(field: string, v: number | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || Number.isNaN(v) || v < 0) throw new ConfigError(field, `must be a non-negative number of ms, got ${String(v)}`);
-  return Math.min(v, MAX_TIMER_MS);
-}
-
-function checkOpenArgs(a: OpenRunArgs): void {
-  for (const field of ['runId', 'sessionId'] as const) {
-    if (typeof a[field] !== 'string' || a[field] === '') throw new ConfigError(field, 'must be a non-empty string');
-    checkText(field, a[field]);
-  }
-  if (typeof a.leaseTtlMs !== 'number' || !(a.leaseTtlMs > 0) || a.leaseTtlMs > MAX_TIMER_MS) {
-    throw new ConfigError('leaseTtlMs', `must be a positive number of ms, at most ${MAX_TIMER_MS}, got ${String(a.leaseTtlMs)}`);
-  }
-  checkWait('lockWaitMs', a.lockWaitMs, 0);
-}
 
 /**
  * Opens (creating and migrating if needed) a session store in a SQLite file. Returns at once; if
@@ -211,7 +195,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
 
     openRun(a) {
       try {
-        checkOpenArgs(a);
+        checkOpenArgs(a, checkText);
         if (!parts || closedError || a.signal?.aborted) return waitThenRegister(a);
         // the first try right here: an uncontended run never enters the waiting loop
         const outcome = parts.taker.take(a, a.now, undefined, a.lockWaitMs > 0);

@@ -1,17 +1,10 @@
 import type Database from 'better-sqlite3';
 import { ConfigError } from '../errors.js';
-import { rowToRunSummary } from './row-mapping.js';
+import { rowToRunSummary, rowToSession, type SessionListRow } from './row-mapping.js';
 import type { RunRow, Statements } from './statements.js';
 import { turnFromRow } from './turn-rows.js';
 import type { ListRunsQuery, ListSessionsQuery, PruneResult, RunSummary, SessionDetail, SessionSummary } from './types.js';
 
-interface SessionListRow {
-  id: string;
-  turn_count: number;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  last_active_at: number | null;
-}
 
 type SummaryRow = Omit<RunRow, 'orphan_messages' | 'orphan_reply' | 'decisions'>;
 
@@ -22,13 +15,6 @@ const DEFAULT_LIMIT = 100;
 /** Runs deleted per transaction by prune: each batch is short, and the event loop runs between them. */
 export const PRUNE_BATCH = 500;
 
-function toSession(r: SessionListRow): SessionSummary {
-  const out: SessionSummary = { sessionId: r.id, turns: r.turn_count };
-  if (r.lease_owner !== null) out.leaseOwner = r.lease_owner;
-  if (r.lease_owner !== null && r.lease_expires_at !== null) out.leaseExpiresAt = r.lease_expires_at;
-  if (r.last_active_at !== null) out.lastActivityAt = r.last_active_at;
-  return out;
-}
 
 function limitOf(field: string, limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
@@ -76,11 +62,11 @@ export function createOperations(db: Database.Database, s: Statements) {
   });
 
   return {
-    listSessions: (query: ListSessionsQuery = {}): SessionSummary[] => q.sessions.all(limitOf('limit', query.limit)).map(toSession),
+    listSessions: (query: ListSessionsQuery = {}): SessionSummary[] => q.sessions.all(limitOf('limit', query.limit)).map(rowToSession),
     getSession(sessionId: string): SessionDetail | undefined {
       const row = q.session.get(sessionId);
       if (!row) return undefined;
-      return { session: toSession(row), turns: s.listTurns.all(sessionId).map((t) => turnFromRow(t, sessionId)), runs: q.runsOfSession.all(sessionId).map(rowToRunSummary) };
+      return { session: rowToSession(row), turns: s.listTurns.all(sessionId).map((t) => turnFromRow(t, sessionId)), runs: q.runsOfSession.all(sessionId).map(rowToRunSummary) };
     },
     listRuns(query: ListRunsQuery = {}): RunSummary[] {
       const limit = limitOf('limit', query.limit);

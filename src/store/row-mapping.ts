@@ -1,7 +1,7 @@
 import type { FailureReason, FailureScope } from '../classify/types.js';
-import type { AttemptRecord, Decision, Message, ServedBy, Usage } from '../types.js';
+import type { AttemptRecord, CooldownEntry, Decision, Message, ServedBy, Usage } from '../types.js';
 import type { AttemptRow, RunRow } from './statements.js';
-import type { OrphanRun, RunRecord, RunSummary } from './types.js';
+import type { OrphanRun, RunRecord, RunSummary, SessionSummary } from './types.js';
 
 export function attemptToRow(runId: string, a: AttemptRecord): AttemptRow {
   return {
@@ -72,4 +72,44 @@ export function rowToOrphan(r: RunRow): OrphanRun {
     servedBy: servedBy(r) ?? { provider: '', model: '', profileId: '' },
     finishedAt: r.finished_at ?? r.started_at,
   };
+}
+
+/** A cooldowns row of either store: absent key parts are '' (NULLs never collide in a primary key). */
+export interface CooldownRow {
+  provider: string;
+  profile_id: string;
+  model: string;
+  until: number;
+  reason: string;
+  failures: number;
+  probe_run_id?: string | null;
+  probe_until?: number | null;
+}
+
+export function rowToCooldown(r: CooldownRow): CooldownEntry {
+  const e: CooldownEntry = { provider: r.provider, until: r.until, reason: r.reason as FailureReason, failures: r.failures };
+  if (r.profile_id !== '') e.profileId = r.profile_id;
+  if (r.model !== '') e.model = r.model;
+  if (r.probe_run_id != null && r.probe_until != null) {
+    e.probeRunId = r.probe_run_id;
+    e.probeUntil = r.probe_until;
+  }
+  return e;
+}
+
+/** A sessions row as the listings read it, in either store. */
+export interface SessionListRow {
+  id: string;
+  turn_count: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  last_active_at: number | null;
+}
+
+export function rowToSession(r: SessionListRow): SessionSummary {
+  const out: SessionSummary = { sessionId: r.id, turns: r.turn_count };
+  if (r.lease_owner !== null) out.leaseOwner = r.lease_owner;
+  if (r.lease_owner !== null && r.lease_expires_at !== null) out.leaseExpiresAt = r.lease_expires_at;
+  if (r.last_active_at !== null) out.lastActivityAt = r.last_active_at;
+  return out;
 }

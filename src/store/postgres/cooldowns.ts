@@ -1,33 +1,13 @@
-import type { FailureReason } from '../../classify/types.js';
 import { ConfigError } from '../../errors.js';
 import type { CooldownEntry, CooldownKey } from '../../types.js';
+import { rowToCooldown, type CooldownRow } from '../row-mapping.js';
 import type { CooldownMatch } from '../types.js';
 import type { Queryable } from './database.js';
 import type { PgStatements } from './statements.js';
 import { ENDED_COOLDOWN_MEMORY_MS } from '../cooldown-table.js';
 import { checkPgText } from './text.js';
 
-interface CooldownRow {
-  provider: string;
-  profile_id: string;
-  model: string;
-  until: number;
-  reason: string;
-  failures: number;
-  probe_run_id?: string | null;
-  probe_until?: number | null;
-}
 
-function rowToEntry(r: CooldownRow): CooldownEntry {
-  const e: CooldownEntry = { provider: r.provider, until: r.until, reason: r.reason as FailureReason, failures: r.failures };
-  if (r.profile_id !== '') e.profileId = r.profile_id;
-  if (r.model !== '') e.model = r.model;
-  if (r.probe_run_id != null && r.probe_until != null) {
-    e.probeRunId = r.probe_run_id;
-    e.probeUntil = r.probe_until;
-  }
-  return e;
-}
 
 function checkEntry(e: CooldownEntry): void {
   if (typeof e.provider !== 'string' || e.provider === '') throw new ConfigError('cooldown.provider', 'must be a non-empty string');
@@ -52,7 +32,7 @@ export function createPgCooldowns(q: PgStatements, cleanupIntervalMs: number) {
     async active(c: Queryable, providers: readonly string[], now: number): Promise<CooldownEntry[]> {
       if (providers.length === 0) return [];
       const { rows } = await c.query<CooldownRow>(q.activeCooldowns, [[...new Set(providers)], now, now - ENDED_COOLDOWN_MEMORY_MS]);
-      return rows.map(rowToEntry);
+      return rows.map(rowToCooldown);
     },
     async maybeCleanup(c: Queryable, now: number): Promise<void> {
       if (lastCleanupAt !== undefined && now >= lastCleanupAt && now - lastCleanupAt < cleanupIntervalMs) return;
@@ -86,7 +66,7 @@ export function createPgCooldowns(q: PgStatements, cleanupIntervalMs: number) {
       return (await c.query(q.deleteExpiredCooldowns, [now])).rowCount ?? 0;
     },
     async all(c: Queryable, now: number): Promise<CooldownEntry[]> {
-      return (await c.query<CooldownRow>(q.allCooldowns, [now])).rows.map(rowToEntry);
+      return (await c.query<CooldownRow>(q.allCooldowns, [now])).rows.map(rowToCooldown);
     },
     async clearMatching(c: Queryable, m: CooldownMatch): Promise<number> {
       return (await c.query(q.deleteCooldownsMatching, [m.provider ?? null, m.profileId ?? null, m.model ?? null])).rowCount ?? 0;

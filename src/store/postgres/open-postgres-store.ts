@@ -1,10 +1,10 @@
 import pg from 'pg';
+import { checkOpenArgs, checkWait } from '../port-arguments.js';
 import { ConfigError, StoreError } from '../../errors.js';
-import { MAX_TIMER_MS } from '../../timer-bounds.js';
 import type { CooldownEntry, CooldownKey } from '../../types.js';
 import { PgTurnCache } from './turn-cache.js';
 import { SessionWakeups } from '../session-wakeups.js';
-import type { Lease, OpenedRun, OpenRunArgs, PruneResult, SessionStore, WaitOptions } from '../types.js';
+import type { Lease, OpenedRun, PruneResult, SessionStore, WaitOptions } from '../types.js';
 import { createPgCooldowns } from './cooldowns.js';
 import { Database, type Queryable } from './database.js';
 import { toStoreError } from './errors.js';
@@ -36,23 +36,6 @@ interface InFlight {
   onRevoked: ((error: StoreError) => void) | undefined;
 }
 
-function checkWait(field: string, v: number | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || Number.isNaN(v) || v < 0) throw new ConfigError(field, `must be a non-negative number of ms, got ${String(v)}`);
-  return Math.min(v, MAX_TIMER_MS);
-}
-
-function checkOpenArgs(a: OpenRunArgs): void {
-  for (const field of ['runId', 'sessionId'] as const) {
-    if (typeof a[field] !== 'string' || a[field] === '') throw new ConfigError(field, 'must be a non-empty string');
-    checkPgText(field, a[field]);
-  }
-  if (typeof a.leaseTtlMs !== 'number' || !(a.leaseTtlMs > 0) || a.leaseTtlMs > MAX_TIMER_MS) {
-    throw new ConfigError('leaseTtlMs', `must be a positive number of ms, at most ${MAX_TIMER_MS}, got ${String(a.leaseTtlMs)}`);
-  }
-  checkWait('lockWaitMs', a.lockWaitMs, 0);
-  if (!Array.isArray(a.providers)) throw new ConfigError('providers', 'must be an array of provider names');
-}
 
 /**
  * Server settings of the store's own connections. A transaction of the store holds a session's
@@ -130,7 +113,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
     ready,
 
     async openRun(a) {
-      checkOpenArgs(a);
+      checkOpenArgs(a, checkPgText);
       let opened: OpenedRun;
       try {
         await use();

@@ -1,18 +1,11 @@
 import { ConfigError } from '../../errors.js';
-import { rowToAttempt, rowToOrphan, rowToRun, rowToRunSummary } from '../row-mapping.js';
+import { rowToAttempt, rowToOrphan, rowToRun, rowToRunSummary, rowToSession, type SessionListRow } from '../row-mapping.js';
 import type { AttemptRow, RunRow } from '../statements.js';
 import { turnFromRow, type TurnRow } from '../turn-rows.js';
 import type { ListRunsQuery, ListSessionsQuery, OrphanRun, PruneResult, RunRecord, RunSummary, SessionDetail, SessionSummary } from '../types.js';
 import type { Queryable } from './database.js';
 import type { PgStatements } from './statements.js';
 
-interface SessionListRow {
-  id: string;
-  turn_count: number;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  last_active_at: number | null;
-}
 
 type SummaryRow = Omit<RunRow, 'orphan_messages' | 'orphan_reply' | 'decisions'>;
 
@@ -20,13 +13,6 @@ const DEFAULT_LIMIT = 100;
 /** Runs deleted per statement by prune: each batch is short, and other work runs between them. */
 export const PG_PRUNE_BATCH = 500;
 
-function toSession(r: SessionListRow): SessionSummary {
-  const out: SessionSummary = { sessionId: r.id, turns: r.turn_count };
-  if (r.lease_owner !== null) out.leaseOwner = r.lease_owner;
-  if (r.lease_owner !== null && r.lease_expires_at !== null) out.leaseExpiresAt = r.lease_expires_at;
-  if (r.last_active_at !== null) out.lastActivityAt = r.last_active_at;
-  return out;
-}
 
 function limitOf(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
@@ -42,12 +28,12 @@ export function createPgOperations(q: PgStatements) {
     checkLimit: limitOf,
     listTurns,
     listSessions: async (c: Queryable, query: ListSessionsQuery = {}): Promise<SessionSummary[]> =>
-      (await c.query<SessionListRow>(q.listSessions, [limitOf(query.limit)])).rows.map(toSession),
+      (await c.query<SessionListRow>(q.listSessions, [limitOf(query.limit)])).rows.map(rowToSession),
     async getSession(c: Queryable, sessionId: string): Promise<SessionDetail | undefined> {
       const row = (await c.query<SessionListRow>(q.getSession, [sessionId])).rows[0];
       if (!row) return undefined;
       const runs = (await c.query<SummaryRow>(q.runsOfSession, [sessionId])).rows.map(rowToRunSummary);
-      return { session: toSession(row), turns: await listTurns(c, sessionId), runs };
+      return { session: rowToSession(row), turns: await listTurns(c, sessionId), runs };
     },
     listRuns: async (c: Queryable, query: ListRunsQuery = {}): Promise<RunSummary[]> =>
       (await c.query<SummaryRow>(q.listRuns, [query.sessionId ?? null, query.failed === true, limitOf(query.limit)])).rows.map(rowToRunSummary),
