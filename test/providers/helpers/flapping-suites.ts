@@ -7,7 +7,7 @@ import type { SessionStore } from '../../../src/store/types.js';
 import { tempDir } from '../../store/helpers.js';
 import { spawnWorker } from '../../store/workers/spawn-worker.js';
 import type { WorkerLine } from '../../store/workers/worker-io.js';
-import { DOWN_FROM, DOWN_UNTIL, flappingRun, RUNS, startFlappingEmulator } from './flapping.js';
+import { DOWN_FROM, DOWN_UNTIL, flappingRun, GAP, RUNS, startFlappingEmulator } from './flapping.js';
 
 // The flapping-primary acceptance, written once and run on each store a host can share
 // (flapping-primary.test.ts on SQLite, flapping-primary-postgres.test.ts on PostgreSQL): a primary
@@ -29,8 +29,19 @@ interface Ran {
   attempts: { provider: string; startedAt: number; failed: boolean }[];
 }
 
-function expectCircuit(runs: readonly Ran[]): void {
+/** When the primary's cooldown, as the store holds it at `now`, ends; undefined without one. */
+async function primaryBlockedUntil(store: SessionStore, now: number): Promise<number | undefined> {
+  const untils = (await store.activeCooldowns(['a'], now)).map((c) => c.until);
+  return untils.length > 0 ? Math.max(...untils) : undefined;
+}
+
+/** `blocked[k]`: when the primary's cooldown ended, as the store held it when run k began. */
+function expectCircuit(runs: readonly Ran[], blocked: readonly (number | undefined)[]): void {
   expect(runs.map((r) => r.status)).toEqual(Array(RUNS).fill('succeeded'));
+  // no primary call, on any host, while the cooldown the store holds is in force; and most runs start in one
+  const inWindow = runs.flatMap((r, k) => (blocked[k] !== undefined && k * GAP < blocked[k]! ? [r] : []));
+  for (const r of inWindow) expect(r.attempts.filter((a) => a.provider === 'a')).toEqual([]);
+  expect(inWindow.length).toBeGreaterThanOrEqual(8);
   const inOutage = (a: Ran['attempts'][number]) => a.provider === 'a' && a.startedAt >= DOWN_FROM && a.startedAt < DOWN_UNTIL;
   const probes = runs.flatMap((r) => r.attempts.filter(inOutage).map((a) => a.startedAt));
   // one primary call per run that calls it, and most runs keep off it (without the circuit: every run, 2-3 calls)
@@ -70,7 +81,9 @@ export function flappingPrimaryTests(storeName: string, target: SharedStore): vo
     const store = target.open(await created(target));
     try {
       const runs: Ran[] = [];
+      const blocked: (number | undefined)[] = [];
       for (let k = 0; k < RUNS; k++) {
+        blocked.push(await primaryBlockedUntil(store, k * GAP));
         const out = await flappingRun(clock, e, store, k);
         runs.push({
           status: out.status,
@@ -78,7 +91,7 @@ export function flappingPrimaryTests(storeName: string, target: SharedStore): vo
           attempts: out.attempts.map((a) => ({ provider: a.provider, startedAt: a.startedAt, failed: a.outcome === 'failed' })),
         });
       }
-      expectCircuit(runs);
+      expectCircuit(runs, blocked);
       // the emulator saw what the attempts say
       expect(e.requests().filter((r) => r.provider === 'a' && r.outcome === 'error').length).toBe(
         runs.flatMap((r) => r.attempts).filter((a) => a.provider === 'a' && a.failed).length,
@@ -91,20 +104,25 @@ export function flappingPrimaryTests(storeName: string, target: SharedStore): vo
   it(`two processes on ${storeName}, taking turns: the circuit holds across them`, async () => {
     const dbPath = await created(target);
     const workers = [0, 1].map((worker) => spawnWorker('flapping-runs.ts', { dbPath, worker }));
+    // the test's own look at the store, as a third host
+    const observer = target.open(dbPath);
     try {
       for (const w of workers) await w.waitFor((l) => l.type === 'ready');
       const runs: Ran[] = [];
+      const blocked: (number | undefined)[] = [];
       for (let k = 0; k < RUNS; k++) {
+        blocked.push(await primaryBlockedUntil(observer, k * GAP));
         const w = workers[k % 2]!;
         w.child.stdin!.write(`${JSON.stringify({ k })}\n`);
         const line = (await w.waitFor((l) => l.type === 'flap' && l.k === k)) as Extract<WorkerLine, { type: 'flap' }>;
         runs.push(line);
       }
-      expectCircuit(runs);
+      expectCircuit(runs, blocked);
       // both processes probed: the circuit is the store's, not a process's memory
       const probers = new Set(runs.flatMap((r, k) => (r.attempts.some((a) => a.provider === 'a' && a.failed) ? [k % 2] : [])));
       expect(probers).toEqual(new Set([0, 1]));
     } finally {
+      await observer.close();
       for (const w of workers) w.child.stdin!.end();
       const exits = await Promise.all(workers.map((w) => w.exited));
       expect(exits, workers.map((w) => w.stderr.join('')).join('\n')).toEqual([0, 0]);
