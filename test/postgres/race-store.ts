@@ -4,10 +4,10 @@ import type { RaceStore, RaceStoreFactory } from '../property/harness/run-race.j
 import { dropSchemas, freshSchemaName } from './schemas.js';
 
 /**
- * A PostgreSQL store for one race, in a schema of its own that closing drops. Its pool tells
- * whether a statement is still on its way (a connection in use or being made).
+ * A PostgreSQL store for one race (or one world's run), in a schema of its own that closing
+ * drops. Its pool tells whether a statement is still on its way (a connection in use or being made).
  */
-export function postgresRaceStore(url: string): RaceStoreFactory {
+export function postgresRaceStore(url: string): RaceStoreFactory & (() => RaceStore) {
   return () => {
     const schema = freshSchemaName('race');
     const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });

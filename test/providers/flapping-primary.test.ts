@@ -1,114 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedClock } from 'xstate';
+import { describe } from 'vitest';
 import { openSqliteStore } from '../../src/index.js';
-import type { Emulator } from '../../src/providers/emulator/index.js';
 import { tempDbPath } from '../store/helpers.js';
-import { spawnWorker } from '../store/workers/spawn-worker.js';
-import type { WorkerLine } from '../store/workers/worker-io.js';
-import { DOWN_FROM, DOWN_UNTIL, flappingRun, RUNS, startFlappingEmulator } from './helpers/flapping.js';
+import { flappingPrimaryTests, oneProbeTest, type SharedStore } from './helpers/flapping-suites.js';
 
-// A primary down for 60 s, runs every 4 s over real HTTP, one store, simulated clocks (the
-// emulator's outage window runs on the engine's clock): every run is served, the primary gets
-// one call per cooldown window (the circuit's probe, claimed through the store), and serves
-// again within 30 s of recovering. Once in one process, once in two sharing a SQLite file.
+// The flapping-primary acceptance (helpers/flapping-suites.ts) on SQLite: processes share a file.
+// flapping-primary-postgres.test.ts runs the same tests with hosts sharing a PostgreSQL schema.
+const sqlite: SharedStore = { fresh: tempDbPath, open: (path) => openSqliteStore({ path }) };
 
-let emu: Emulator | undefined;
-afterEach(async () => {
-  await emu?.close();
-  emu = undefined;
-});
+describe('a flapping primary across runs sharing one store', () => flappingPrimaryTests('one SQLite file', sqlite));
 
-interface Ran {
-  status: string;
-  servedBy: string;
-  attempts: { provider: string; startedAt: number; failed: boolean }[];
-}
-
-function expectCircuit(runs: readonly Ran[]): void {
-  expect(runs.map((r) => r.status)).toEqual(Array(RUNS).fill('succeeded'));
-  const inOutage = (a: Ran['attempts'][number]) => a.provider === 'a' && a.startedAt >= DOWN_FROM && a.startedAt < DOWN_UNTIL;
-  const probes = runs.flatMap((r) => r.attempts.filter(inOutage).map((a) => a.startedAt));
-  // one primary call per run that calls it, and most runs keep off it (without the circuit: every run, 2-3 calls)
-  for (const r of runs) expect(r.attempts.filter(inOutage).length).toBeLessThanOrEqual(1);
-  expect(probes.length).toBeLessThanOrEqual(8);
-  // the backoff grows across runs (and processes): the gaps between probes never shrink
-  const gaps = probes.slice(1).map((t, i) => t - probes[i]!);
-  for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThanOrEqual(gaps[i - 1]!);
-  // back on the primary within 30 s of its recovery, with one call, and it stays there
-  const back = runs.findIndex((r) => r.servedBy === 'a' && r.attempts[0]!.startedAt >= DOWN_UNTIL);
-  expect(back).toBeGreaterThan(0);
-  expect(runs[back]!.attempts.map((a) => [a.provider, a.failed])).toEqual([['a', false]]);
-  expect(runs[back]!.attempts[0]!.startedAt).toBeLessThanOrEqual(DOWN_UNTIL + 30_000);
-  for (const r of runs.slice(back)) expect(r.servedBy).toBe('a');
-}
-
-describe('a flapping primary across runs sharing one store', () => {
-  it('one process: every run served, one primary call per cooldown window, the primary back within 30 s', async () => {
-    const clock = new SimulatedClock();
-    const e = (emu = await startFlappingEmulator(clock));
-    const store = openSqliteStore();
-    const runs: Ran[] = [];
-    for (let k = 0; k < RUNS; k++) {
-      const out = await flappingRun(clock, e, store, k);
-      runs.push({
-        status: out.status,
-        servedBy: out.status === 'succeeded' ? out.servedBy.provider : '',
-        attempts: out.attempts.map((a) => ({ provider: a.provider, startedAt: a.startedAt, failed: a.outcome === 'failed' })),
-      });
-    }
-    expectCircuit(runs);
-    // the emulator saw what the attempts say
-    expect(e.requests().filter((r) => r.provider === 'a' && r.outcome === 'error').length).toBe(
-      runs.flatMap((r) => r.attempts).filter((a) => a.provider === 'a' && a.failed).length,
-    );
-  });
-
-  it('two processes on one SQLite file, taking turns: the circuit holds across them', async () => {
-    const dbPath = tempDbPath();
-    await openSqliteStore({ path: dbPath }).close();
-    const workers = [0, 1].map((worker) => spawnWorker('flapping-runs.ts', { dbPath, worker }));
-    try {
-      for (const w of workers) await w.waitFor((l) => l.type === 'ready');
-      const runs: Ran[] = [];
-      for (let k = 0; k < RUNS; k++) {
-        const w = workers[k % 2]!;
-        w.child.stdin!.write(`${JSON.stringify({ k })}\n`);
-        const line = (await w.waitFor((l) => l.type === 'flap' && l.k === k)) as Extract<WorkerLine, { type: 'flap' }>;
-        runs.push(line);
-      }
-      expectCircuit(runs);
-      // both processes probed: the circuit is the store's, not a process's memory
-      const probers = new Set(runs.flatMap((r, k) => (r.attempts.some((a) => a.provider === 'a' && a.failed) ? [k % 2] : [])));
-      expect(probers).toEqual(new Set([0, 1]));
-    } finally {
-      for (const w of workers) w.child.stdin!.end();
-      const exits = await Promise.all(workers.map((w) => w.exited));
-      expect(exits, workers.map((w) => w.stderr.join('')).join('\n')).toEqual([0, 0]);
-    }
-  });
-});
-
-describe('one probe across processes', () => {
-  it('four processes start a run together on an ended cooldown: exactly one probes the primary, the others are served by the fallback', async () => {
-    const dbPath = tempDbPath();
-    const seed = openSqliteStore({ path: dbPath });
-    await seed.putCooldown({ provider: 'primary', until: Date.now() - 1_000, reason: 'overloaded', failures: 2 });
-    await seed.close();
-    const goPath = path.join(path.dirname(dbPath), 'go');
-    // the primary answers after 3 s: every run takes its look at the store while the probe is under way
-    const workers = [0, 1, 2, 3].map((worker) => spawnWorker('probe-race.ts', { dbPath, worker, goPath, primaryMs: 3_000 }));
-    for (const w of workers) await w.waitFor((l) => l.type === 'ready');
-    fs.writeFileSync(goPath, '');
-    const exits = await Promise.all(workers.map((w) => w.exited));
-    expect(exits, workers.map((w) => w.stderr.join('')).join('\n')).toEqual([0, 0, 0, 0]);
-    const runs = workers.flatMap((w) => w.lines).filter((l): l is Extract<WorkerLine, { type: 'run' }> => l.type === 'run');
-    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
-    expect(runs.map((r) => r.message).sort()).toEqual(['fallback', 'fallback', 'fallback', 'primary']);
-    // the probe served: the key is cleared for the runs after it
-    const store = openSqliteStore({ path: dbPath });
-    expect(await store.activeCooldowns(['primary'], Date.now())).toEqual([]);
-    await store.close();
-  });
-});
+describe('one probe across processes', () => oneProbeTest(4, sqlite));

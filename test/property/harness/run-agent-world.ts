@@ -3,6 +3,7 @@ import type { AgentWorld } from '../../arbitraries/agent-worlds.js';
 import { createRunActor, openSqliteStore, ToolAbortError, type AgentTool, type Message, type RunOutput } from '../../../src/index.js';
 import type { Classification } from '../../../src/classify/types.js';
 import type { CallFn, CallRequest } from '../../../src/types.js';
+import type { RaceStore } from './run-race.js';
 import { driveToEnd } from './sim-driver.js';
 
 /** One call the world's model received, and what it answered when it served the step. */
@@ -88,9 +89,12 @@ function worldTools(executions: Map<string, number>): Record<string, AgentTool> 
   };
 }
 
-/** Runs an agent world through createRunActor on an in-memory SQLite store and a simulated clock. */
-export async function runAgentWorld(world: AgentWorld): Promise<AgentTrace> {
-  const store = openSqliteStore();
+/**
+ * Runs an agent world through createRunActor on a fresh store (in-memory SQLite unless
+ * `openStore`, as runWorld's) and a simulated clock.
+ */
+export async function runAgentWorld(world: AgentWorld, o: { openStore?: () => RaceStore } = {}): Promise<AgentTrace> {
+  const store: RaceStore = o.openStore ? o.openStore() : openSqliteStore();
   const sessionId = 'agent-session';
   try {
     const prior: Message[] = Array.from({ length: world.prior }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: `prior ${i}` }));
@@ -119,7 +123,7 @@ export async function runAgentWorld(world: AgentWorld): Promise<AgentTrace> {
       policy: { maxAttemptsPerCandidate: world.maxAttemptsPerCandidate, attemptTimeoutMs: 1_000, backoffBaseMs: 10, maxRetryWaitMs: 1_000, deadlineMs: 3_600_000 },
     });
     actor.start();
-    const { hung } = await driveToEnd(actor, clock, 3_600_000 + 2_000, () => calls.length > 500);
+    const { hung } = await driveToEnd(actor, clock, 3_600_000 + 2_000, () => calls.length > 500, undefined, store.busy);
     const output = actor.getSnapshot().output;
     if (hung) actor.stop();
     return { calls, executions, output, hung, prior, user, turnsBefore, turnsAfter: (await store.listTurns(sessionId)).map(stripTurn) };

@@ -4,6 +4,7 @@ import type { Classifier } from '../../../src/classify/types.js';
 import type { RunStore } from '../../../src/store/types.js';
 import type { CallFn, Message, Turn } from '../../../src/types.js';
 import { classificationOf, type World } from '../../arbitraries/world-types.js';
+import type { RaceStore } from './run-race.js';
 import { driveToEnd } from './sim-driver.js';
 import { worldCall, type ServedCall } from './world-call.js';
 
@@ -16,6 +17,8 @@ export interface RunWorldOptions {
   classify?: 'pinned' | 'library';
   sessionId?: string;
   runId?: string;
+  /** A fresh store for the run (default: in-memory SQLite); closing it disposes of it. One over a network says when a statement is on its way (`busy`). */
+  openStore?: () => RaceStore;
 }
 
 /** Far more calls than any world allows (8 candidates × 4 profiles × 4 attempts = 128): the engine is looping. */
@@ -41,14 +44,14 @@ async function seedHistory(store: RunStore, sessionId: string, prior: readonly M
   await store.commitRun(lease, { runId: 'seed', messages: prior.slice(0, -1), reply: last, servedBy: served, attempts: [], now: 0 });
 }
 
-/** Runs a world through createRunActor on a fresh in-memory SQLite store and a simulated clock. */
+/** Runs a world through createRunActor on a fresh store (in-memory SQLite unless `openStore`) and a simulated clock. */
 export async function runWorld(world: World, o: RunWorldOptions = {}): Promise<Trace> {
   const sessionId = o.sessionId ?? 'session-1';
-  const sqlite = openSqliteStore();
+  const opened: RaceStore = o.openStore ? o.openStore() : openSqliteStore();
   try {
-    await seedHistory(sqlite, sessionId, world.prior);
-    for (const c of world.cooldowns) await sqlite.putCooldown(c);
-    const store = o.wrapStore ? o.wrapStore(sqlite) : sqlite;
+    await seedHistory(opened, sessionId, world.prior);
+    for (const c of world.cooldowns) await opened.putCooldown(c);
+    const store = o.wrapStore ? o.wrapStore(opened) : opened;
     const clock = new SimulatedClock();
     const provider = worldCall(world, clock);
     const controller = new AbortController();
@@ -58,7 +61,7 @@ export async function runWorld(world: World, o: RunWorldOptions = {}): Promise<T
         const tagged = typeof err === 'object' && err !== null ? provider.tags.get(err) : undefined;
         return tagged && classificationOf(tagged.pinned, tagged.payload, ctx.now?.() ?? 0);
       };
-    const turnsBefore = await sqlite.listTurns(sessionId);
+    const turnsBefore = await opened.listTurns(sessionId);
     const actor = createRunActor({
       sessionId,
       runId: o.runId ?? 'run-1',
@@ -78,11 +81,11 @@ export async function runWorld(world: World, o: RunWorldOptions = {}): Promise<T
     actor.subscribe({ complete: () => (endedAt = clock.now()), error: () => (endedAt = clock.now()) });
     actor.start();
     // A run may not outlive its deadline; a margin past it tells a late end from a hang.
-    const { hung } = await driveToEnd(actor, clock, world.policy.deadlineMs + world.policy.attemptTimeoutMs + 1, () => provider.calls.length > RUNAWAY_CALLS);
+    const { hung } = await driveToEnd(actor, clock, world.policy.deadlineMs + world.policy.attemptTimeoutMs + 1, () => provider.calls.length > RUNAWAY_CALLS, undefined, opened.busy);
     const snap = actor.getSnapshot();
     if (hung) actor.stop();
-    return { calls: provider.calls, events, output: snap.output, endedAt, hung, turnsBefore, turnsAfter: await sqlite.listTurns(sessionId) };
+    return { calls: provider.calls, events, output: snap.output, endedAt, hung, turnsBefore, turnsAfter: await opened.listTurns(sessionId) };
   } finally {
-    await sqlite.close();
+    await opened.close();
   }
 }

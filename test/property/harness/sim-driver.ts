@@ -23,7 +23,8 @@ export interface DriveResult {
 /**
  * Runs an actor to its end on simulated time: let promises settle, then jump the clock to the
  * next timer only (SimulatedClock.increment would fire several timers at the final time, before
- * the promises between them settle), and again, until the actor is done.
+ * the promises between them settle), and again, until the actor is done. `busy` tells of work
+ * the settle step cannot see finish (a statement on its way to a server).
  */
 export async function driveToEnd(
   actor: AnyActorRef,
@@ -31,9 +32,15 @@ export async function driveToEnd(
   giveUpAt: number,
   runaway: () => boolean = () => false,
   maxSteps = 20_000,
+  busy: () => boolean = () => false,
 ): Promise<DriveResult> {
   for (let steps = 0; steps < maxSteps; steps++) {
     await settle();
+    // a store over a network (PostgreSQL) answers in real time: simulated time waits for it
+    while (busy()) {
+      await new Promise((r) => setTimeout(r, 1));
+      await settle();
+    }
     if (actor.getSnapshot().status !== 'active') return { hung: false, steps };
     // A broken engine can loop without time passing; stop it long before it gets slow.
     if (runaway()) return { hung: true, steps };

@@ -25,18 +25,47 @@ export function startFlappingEmulator(clock: SimulatedClock): Promise<Emulator> 
   });
 }
 
-/** Run k, started at k·GAP: the clock moves only while the run waits on a timer, never while HTTP is under way. */
-export async function flappingRun(clock: SimulatedClock, emu: Emulator, store: RunStore, k: number, runId?: string): Promise<RunOutput> {
+/**
+ * The store as the run sees it, with a count of its calls under way. A PostgreSQL round trip
+ * takes real time; if the simulated clock moved meanwhile, the run's times would drift by the
+ * server's latency.
+ */
+function counted(store: RunStore): { store: RunStore; busy: () => boolean } {
+  let underWay = 0;
+  const done = () => void underWay--;
+  const proxy = new Proxy(store, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const out: unknown = value.apply(target, args);
+        if (out instanceof Promise) {
+          underWay++;
+          out.then(done, done);
+        }
+        return out;
+      };
+    },
+  });
+  return { store: proxy, busy: () => underWay > 0 };
+}
+
+/** Run k, started at k·GAP: the clock moves only while the run waits on a timer, never while HTTP or a store call is under way. */
+export async function flappingRun(clock: SimulatedClock, emu: Emulator, shared: RunStore, k: number, runId?: string): Promise<RunOutput> {
   if (clock.now() < k * GAP) clock.increment(k * GAP - clock.now());
   const call = fromAiSdk((provider, model) => openAiCompatibleModel(emu, provider, model));
+  const { store, busy } = counted(shared);
   const actor = createRunActor({ ...(runId ? { runId } : {}), sessionId: `s${k}`, messages: [{ role: 'user', content: 'hi' }], chain: ['a/m1', 'b/m2'], call, store, clock });
   let out: RunOutput | undefined;
   actor.subscribe({ complete: () => (out = actor.getSnapshot().output) });
   actor.start();
   for (let i = 0; i < 10_000 && !out; i++) {
     await new Promise((r) => setTimeout(r, 2));
-    if (!out && emu.openConnections() === 0) clock.increment(50);
+    if (!out && emu.openConnections() === 0 && !busy()) clock.increment(50);
   }
   if (!out) throw new Error(`run ${k} did not end`);
+  // The run shares its cooldowns without waiting for the writes (they must not fail it); runs
+  // are 4 s apart, so they have landed before the next one looks, on this host or another.
+  for (let i = 0; i < 5_000 && busy(); i++) await new Promise((r) => setTimeout(r, 2));
   return out;
 }
