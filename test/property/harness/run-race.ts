@@ -10,6 +10,9 @@ import { nextDue, settle } from './sim-driver.js';
 
 export const RACE_SESSION = 'shared-session';
 
+/** How many 10 ms waits of real time a race on a network store gets to wake a waiter by itself (3 s). */
+const NETWORK_WAKE_GRACE_STEPS = 300;
+
 export interface RaceRunTrace {
   runId: string;
   messages: readonly Message[];
@@ -110,6 +113,7 @@ export async function runRace(race: Race, s: fc.Scheduler, makeStore: RaceStoreF
       return actor;
     });
     let hung = true;
+    let idleWaits = 0;
     for (let step = 0; step < 5_000; step++) {
       await s.waitIdle();
       await settle();
@@ -123,7 +127,14 @@ export async function runRace(race: Race, s: fc.Scheduler, makeStore: RaceStoreF
       }
       if (s.count() > 0) continue;
       const due = nextDue(clock);
-      if (due === undefined) break;
+      if (due === undefined) {
+        // Nothing scheduled and no timer: on SQLite the race is stuck. A network store may still
+        // wake a waiter on its own (a NOTIFY, a poll on the real clock): give it real time first.
+        if (store.busy === undefined || idleWaits++ >= NETWORK_WAKE_GRACE_STEPS) break;
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      idleWaits = 0;
       clock.set(Math.max(due, clock.now()));
     }
     for (const a of actors) if (a.getSnapshot().status === 'active') a.stop();
