@@ -20,7 +20,6 @@ import type { RunActorOptions } from './run-actor-options.js';
 import { HostSafeRunActor, type RunActor } from './run-actor.js';
 import type { RunEvent } from './events.js';
 import { createRunEffects, type RunEffects } from './run-effects.js';
-import { RunAbortedError } from './run-errors.js';
 import { bridgeRunEvents } from './run-events-bridge.js';
 import { newRunId } from './run-id.js';
 import { systemClock } from './runtime.js';
@@ -66,8 +65,6 @@ export function createRunActor(options: RunActorOptions): RunActor {
   const providers = [...new Set(chain.map((c) => c.provider))];
   const logger = options.logger?.child ? options.logger.child({ runId, sessionId }) : options.logger;
   const startedAt = clock.now();
-  // Set when the run is stopped or aborted before it started: it then ends without opening a session.
-  let abortedBeforeStart = false;
 
   const effects = createRunEffects({
     runId,
@@ -116,22 +113,18 @@ export function createRunActor(options: RunActorOptions): RunActor {
       // Only a started run listens to the signal: actors created and never started hold nothing.
       starting: () => {
         if (options.signal?.aborted) {
-          abortedBeforeStart = true;
+          effects.abortBeforeStart();
           onAbort();
         } else options.signal?.addEventListener('abort', onAbort, { once: true });
       },
       stoppingUnstarted: () => {
-        abortedBeforeStart = true;
+        effects.abortBeforeStart();
       },
       listenerThrew,
     },
   );
 
-  effectsBySystem.set(actor.system, {
-    ...effects,
-    openSession: (signal) =>
-      abortedBeforeStart ? Promise.reject(new RunAbortedError(runId, [], 'aborted before it started')) : effects.openSession(signal),
-  });
+  effectsBySystem.set(actor.system, effects);
 
   const forward = bridgeRunEvents(options.events, logger, listenerThrew);
   actor.on('*', (event) => {
