@@ -190,7 +190,7 @@ export class RunEffects {
         send({ type: 'reply.delta', text, at: clock.now() });
       };
     }
-    const settle = lease.calling(signal);
+    lease.calling(signal);
     try {
       const answer = options.call(req);
       // Checked and made canonical here (a lone surrogate made well-formed, as SQLite would store
@@ -241,7 +241,7 @@ export class RunEffects {
       };
     } finally {
       watchdog?.stop();
-      settle();
+      lease.settled(signal);
     }
   }
 
