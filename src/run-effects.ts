@@ -31,6 +31,8 @@ import { storeCall } from './store-call.js';
 import type { RunStore, UncommittedTurns } from './store/types.js';
 import { turnMessage } from './store/turn-rows.js';
 import { createToolRunner } from './tool-execution.js';
+import { forwardRunEvent } from './run-events-bridge.js';
+import type { HostSafeRunActor, RunActorHooks } from './run-actor.js';
 import type { AttemptRecord, CallRequest, CooldownKey, Message, ToolChoice } from './types.js';
 
 export interface RunEffectsContext {
@@ -43,14 +45,10 @@ export interface RunEffectsContext {
   clock: RunClock;
   store: RunStore;
   logger: Logger | undefined;
-  options: Pick<RunActorOptions, 'call' | 'classify' | 'stream'>;
+  options: Pick<RunActorOptions, 'call' | 'classify' | 'stream' | 'signal' | 'events'>;
   /** The run's tools and tool choice, when it has tools. */
   tools: ParsedTools | undefined;
   toolChoice: ToolChoice | undefined;
-  /** Sends a command to the run's actor (lease lost, stream deltas). */
-  send: (command: EngineCommand) => void;
-  /** The run's end as the actor saw it, read once when the run finishes. */
-  end: () => { output: RunOutput | undefined; attempts: readonly AttemptRecord[] };
 }
 
 const settled = (p: Promise<unknown> | undefined): Promise<unknown> => (p ?? Promise.resolve()).then(
@@ -74,10 +72,11 @@ function isConfigError(err: unknown): boolean {
  * provider, persist, close a failed run), and letting go of the session when a host stops the
  * actor. Its lease is kept by run-lease.ts.
  *
+ * Also the hooks and observer of the run's actor (host signal, listeners, the end of the run).
  * A class, not a function returning closures: a run in flight holds one object whose methods
  * are on the prototype (closures per run were about 1.7 KB of each run's heap).
  */
-export class RunEffects {
+export class RunEffects implements RunActorHooks {
   readonly #c: RunEffectsContext;
   readonly #executeTools: ReturnType<typeof createToolRunner> | undefined;
   readonly #call: ReturnType<typeof storeCall>;
@@ -101,21 +100,76 @@ export class RunEffects {
   #probeClaims: readonly CooldownKey[] = [];
   /** The run was stopped or aborted before it started: it ends without opening a session. */
   #abortedBeforeStart = false;
+  #actor: HostSafeRunActor | undefined;
 
   constructor(c: RunEffectsContext) {
     this.#c = c;
-    const { runId, sessionId, policy, clock, store, logger, send, tools, options } = c;
-    this.#executeTools = tools ? createToolRunner({ runId, sessionId, tools: tools.byName, clock, logger, send }) : undefined;
+    const { runId, sessionId, policy, clock, store, logger, tools, options } = c;
+    this.#executeTools = tools ? createToolRunner({ runId, sessionId, tools: tools.byName, clock, logger, send: (command) => this.send(command) }) : undefined;
     const call = storeCall(store);
     this.#call = call;
-    this.#lease = createRunLease({ store, call, clock, leaseTtlMs: policy.leaseTtlMs, logger, send });
+    this.#lease = createRunLease({ store, call, clock, leaseTtlMs: policy.leaseTtlMs, logger, run: this });
     this.#failures = { runId, sessionId, store, call, clock, maxWaitMs: policy.lockWaitMs, logger };
     this.#classifier = options.classify ? createClassifier(options.classify) : classifyError;
   }
 
-  /** The run is stopped or aborted before it started. */
-  abortBeforeStart(): void {
+  /** The actor these effects serve (it is made with them as its hooks, so it comes after). */
+  attach(actor: HostSafeRunActor): void {
+    this.#actor = actor;
+  }
+
+  /** Sends a command to the run's actor (lease lost, stream deltas, an abort). */
+  send(command: EngineCommand): void {
+    this.#actor!.sendInternal(command);
+  }
+
+  /** Only a started run listens to the host's signal: actors created and never started hold nothing. */
+  starting(): void {
+    const signal = this.#c.options.signal;
+    if (signal?.aborted) {
+      this.#abortedBeforeStart = true;
+      this.handleEvent();
+    } else signal?.addEventListener('abort', this, { once: true });
+  }
+
+  /** `stop()` before `start()`: the run ends without opening a session. */
+  stoppingUnstarted(): void {
     this.#abortedBeforeStart = true;
+  }
+
+  /** The host's signal aborted (these effects are its listener object: no closure per run). */
+  handleEvent(): void {
+    this.send({ type: 'run.abort', reason: String(this.#c.options.signal?.reason ?? 'aborted') });
+  }
+
+  listenerThrew(err: unknown, where: string): void {
+    const message = `${where} threw (${err instanceof Error ? err.message : String(err)}); the run ignored it`;
+    const logger = this.#c.logger;
+    if (logger) logger.error({ err }, message);
+    else process.emitWarning(message, { code: 'LLM_FAILOVER_LISTENER_THREW' });
+  }
+
+  /** An event the machine emitted: to the host's logger and bus; cooldowns to the store. */
+  emitted(event: RunEvent): void {
+    forwardRunEvent(event, this.#c.options.events, this.#c.logger, this);
+    this.shareCooldowns(event);
+  }
+
+  /** The actor completed (as its observer). */
+  complete(): void {
+    this.#done();
+  }
+
+  /** The actor crashed (as its observer). */
+  error(err: unknown): void {
+    this.#done(err);
+  }
+
+  #done(error?: unknown): void {
+    const { options, logger, runId } = this.#c;
+    options.signal?.removeEventListener('abort', this);
+    if (error !== undefined) logger?.error({ err: error }, `run ${runId} crashed: ${error instanceof Error ? error.message : String(error)}`);
+    this.finish(error);
   }
 
   async openSession(signal: AbortSignal): Promise<OpenSessionOutput> {
@@ -167,7 +221,7 @@ export class RunEffects {
   }
 
   async callProvider(input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> {
-    const { runId, sessionId, policy, clock, store, logger, options, send, tools, toolChoice } = this.#c;
+    const { runId, sessionId, policy, clock, store, logger, options, tools, toolChoice } = this.#c;
     const lease = this.#lease;
     // The lease went while the run waited (a backoff): no new call for a session it no longer holds.
     const gone = lease.lost();
@@ -187,7 +241,7 @@ export class RunEffects {
         if (callSignal.aborted || typeof text !== 'string' || text === '') return;
         watchdog.activity();
         deltas++;
-        send({ type: 'reply.delta', text, at: clock.now() });
+        this.send({ type: 'reply.delta', text, at: clock.now() });
       };
     }
     lease.calling(signal);
@@ -339,7 +393,9 @@ export class RunEffects {
     const held = this.#lease.current();
     if (!held || this.#closed) return;
     this.#closed = true;
-    const { output, attempts } = this.#c.end();
+    const snapshot = this.#actor!.getSnapshot();
+    const output: RunOutput | undefined = snapshot.output;
+    const attempts: readonly AttemptRecord[] = snapshot.context.attempts;
     const failure = error ?? (output?.status === 'failed' ? output.error : new RunAbortedError(this.#c.runId, attempts, 'stopped by the host'));
     void recordRunFailure(this.#failures, held, { error: failure, attempts: output?.attempts ?? attempts, decisions: output?.decisions ?? [], uncommitted: this.#pendingReply });
   }

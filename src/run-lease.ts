@@ -11,7 +11,8 @@ export interface RunLeaseContext {
   clock: RunClock;
   leaseTtlMs: number;
   logger: Logger | undefined;
-  send: (command: EngineCommand) => void;
+  /** The run's actor, told when the lease is gone. */
+  run: { send(command: EngineCommand): void };
 }
 
 const codeOf = (e: unknown): string | undefined => (isLlmFailoverError(e) ? e.code : undefined);
@@ -43,7 +44,7 @@ export class RunLease {
   #tellIfIdle(): void {
     if (!this.#lost || this.#told || this.#liveCall || this.#ending) return;
     this.#told = true;
-    this.#c.send({ type: 'run.leaseLost', error: this.#lost });
+    this.#c.run.send({ type: 'run.leaseLost', error: this.#lost });
   }
 
   /** The store revoked the lease (it was closed). A bound function: the store calls it as given. */
