@@ -1,26 +1,36 @@
-import { assign, emit } from 'xstate';
+import { assign } from 'xstate';
 import type { RunEvent } from '../src/events.js';
 import type { RunContext, Step } from './run-types.js';
 
+interface EmitScope {
+  defer(fn: () => void): void;
+  emit(event: RunEvent): void;
+}
+
+/** Emits a step's events once the transition is done, in order, as XState's own `emit` does (one deferral for them all). */
+function emitAll(scope: EmitScope, events: readonly RunEvent[]): void {
+  if (events.length === 0) return;
+  scope.defer(() => {
+    for (const e of events) scope.emit(e);
+  });
+}
+
 /**
  * Turns a pure step into one action: the step runs once, its patch is assigned and its events
- * are emitted, in that order, exactly as `enqueueActions` with `enqueue.assign` and `enqueue.emit`
- * would. Written as an XState built-in action (an action with `resolve`, which XState resolves
- * like its own `assign` and `emit`) because `enqueueActions` builds an `enqueue` object of ten
- * closures on every step, and a run takes dozens of steps.
+ * are emitted after the transition, exactly as `enqueueActions` with `enqueue.assign` and
+ * `enqueue.emit` would. Written as an XState built-in action (an action with `resolve` and
+ * `execute`, which XState runs like its own `assign` and `emit`) because `enqueueActions` builds
+ * an `enqueue` object of ten closures on every step, and one `emit` action per event made a run
+ * that skips 127 candidates resolve and execute 127 actions.
  */
 export function stepAction(step: (ctx: RunContext, event: any) => Step): any {
   function runStep(): void {}
   runStep.type = 'llm-failover.step';
   runStep.resolve = (_scope: unknown, snapshot: { context: RunContext }, args: { event: unknown }) => {
     const { patch, events } = step(snapshot.context, args.event);
-    let actions: unknown[] | undefined;
-    for (const _ in patch) {
-      actions = [assign(patch as any)];
-      break;
-    }
-    for (const e of events) (actions ??= []).push(emit(e as RunEvent));
-    return [snapshot, undefined, actions];
+    for (const _ in patch) return [snapshot, events, [assign(patch as any)]];
+    return [snapshot, events, undefined];
   };
+  runStep.execute = emitAll;
   return runStep;
 }
