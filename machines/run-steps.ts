@@ -47,7 +47,8 @@ const keyOf = ({ provider, profileId, model }: CooldownEntry): CooldownKey => ({
 /** Guard of escalatingModel: the candidate it would enter has ended cooldowns, whose probe one run at a time may take. */
 export function nextNeedsClaim(ctx: RunContext): boolean {
   if (!hasCandidate(ctx)) return false;
-  const target = nextCandidate(ctx, ctx.candidateIndex).pick ?? probeTarget(ctx)!;
+  // the walk hasCandidate just made (and enterCandidate will use): one walk of the chain per step
+  const target = nextFrom(ctx).pick ?? probeTarget(ctx)!;
   const c = ctx.chain[target.candidateIndex]!;
   return recoveringCooldowns(ctx, c.provider, c.model, c.profiles[target.profileIndex]!).length > 0;
 }

@@ -64,7 +64,10 @@ export function candidateBlock(view: RunView, candidateIndex: number): Candidate
     const until = blocker.kind === 'cooldown' ? blocker.entry.until : blocker.kind === 'failed_in_run' ? blocker.block.until : Infinity;
     if (Number.isFinite(until) && (freeAt === undefined || until < freeAt)) freeAt = until;
   }
-  return first ? { blocker: first, ...(freeAt !== undefined ? { freeAt } : {}) } : undefined;
+  if (!first) return undefined;
+  const block: CandidateBlock = { blocker: first };
+  if (freeAt !== undefined) block.freeAt = freeAt;
+  return block;
 }
 
 export interface Pick {
