@@ -31,11 +31,20 @@ export function blockerText(b: Blocker): string {
 }
 
 type SkipEvent = Extract<RunEvent, { type: 'candidate.skipped' }>;
+type BlockKey = { provider: string; profileId?: string | undefined; model?: string | undefined; reason: NonNullable<SkipEvent['blockedBy']>['reason']; until: number };
+
+/** The key a skip was blocked by, as one literal of its exact shape (no spread of conditional literals). */
+function blockedBy(k: BlockKey): NonNullable<SkipEvent['blockedBy']> {
+  const { provider, profileId, model, reason, until } = k;
+  if (profileId !== undefined) return model !== undefined ? { provider, profileId, model, reason, until } : { provider, profileId, reason, until };
+  return model !== undefined ? { provider, model, reason, until } : { provider, reason, until };
+}
 
 /**
  * The event and the decision that say why each of these candidates is passed over without a call.
- * Optional fields are set on the object made, not spread in: a dead chain makes one of each per
- * candidate, and a spread of a conditional literal is V8's slow copy.
+ * Each object is one literal of its final shape, not a spread of conditional literals (V8's slow
+ * copy) nor a property added later (an out-of-object property store): a dead chain makes one of
+ * each per candidate, and a run holds its decisions to the end.
  */
 export function skipped(ctx: RunContext, indexes: readonly number[]): { events: RunEvent[]; decisions: Decision[] } {
   const events: RunEvent[] = [];
@@ -48,20 +57,16 @@ export function skipped(ctx: RunContext, indexes: readonly number[]): { events: 
     if (!block) continue;
     const b = block.blocker;
     const key = b.kind === 'cooldown' ? b.entry : b.kind === 'failed_in_run' ? b.block : undefined;
-    const detail = `skipped ${c.provider}/${c.model} without a call: ${blockerText(b)}`;
-    const event: SkipEvent = { type: 'candidate.skipped', runId, at, provider: c.provider, model: c.model, reason: b.kind, detail };
-    if (key) {
-      const blockedBy: NonNullable<SkipEvent['blockedBy']> = { provider: key.provider } as NonNullable<SkipEvent['blockedBy']>;
-      if (key.profileId !== undefined) blockedBy.profileId = key.profileId;
-      if (key.model !== undefined) blockedBy.model = key.model;
-      blockedBy.reason = key.reason;
-      blockedBy.until = key.until;
-      event.blockedBy = blockedBy;
-    }
-    events.push(event);
-    const decision: Decision = { kind: 'skip', at, provider: c.provider, model: c.model, reason: b.kind, detail };
-    if (block.freeAt !== undefined) decision.until = block.freeAt;
-    decisions.push(decision);
+    const { provider, model } = c;
+    const reason = b.kind;
+    const detail = `skipped ${provider}/${model} without a call: ${blockerText(b)}`;
+    events.push(
+      key
+        ? { type: 'candidate.skipped', runId, at, provider, model, reason, detail, blockedBy: blockedBy(key) }
+        : { type: 'candidate.skipped', runId, at, provider, model, reason, detail },
+    );
+    const until = block.freeAt;
+    decisions.push(until !== undefined ? { kind: 'skip', at, provider, model, reason, detail, until } : { kind: 'skip', at, provider, model, reason, detail });
   }
   return { events, decisions };
 }

@@ -65,9 +65,7 @@ export function candidateBlock(view: RunView, candidateIndex: number): Candidate
     if (Number.isFinite(until) && (freeAt === undefined || until < freeAt)) freeAt = until;
   }
   if (!first) return undefined;
-  const block: CandidateBlock = { blocker: first };
-  if (freeAt !== undefined) block.freeAt = freeAt;
-  return block;
+  return freeAt !== undefined ? { blocker: first, freeAt } : { blocker: first };
 }
 
 export interface Pick {
