@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, setup } from 'xstate';
-import { stepAction } from '../../machines/step-action.js';
+import { assignPatch, stepAction } from '../../machines/step-action.js';
 import type { RunContext, Step } from '../../machines/run-types.js';
 import type { RunEvent } from '../../src/events.js';
 
@@ -10,10 +10,10 @@ import type { RunEvent } from '../../src/events.js';
 type Ctx = Pick<RunContext, 'now' | 'candidateIndex'>;
 const event = (at: number, n: number): RunEvent => ({ type: 'candidate.skipped', runId: 'r', at, provider: `p${n}`, model: 'm', reason: 'attempt_budget', detail: `d${n}` });
 
-function machineWith(step: (ctx: RunContext, e: any) => Step) {
+function machineWith(step: (ctx: RunContext, e: any) => Step, register = true) {
   return setup({
     types: { context: {} as Ctx, events: {} as { type: 'go' }, emitted: {} as RunEvent },
-    actions: { step: stepAction(step) },
+    actions: { step: stepAction(step), ...(register ? { assignPatch: assignPatch as any } : {}) },
   }).createMachine({
     context: { now: 1, candidateIndex: -1 },
     initial: 'idle',
@@ -43,5 +43,15 @@ describe('a step as one action', () => {
     expect(calls).toBe(1);
     expect(actor.getSnapshot().context).toBe(before);
     expect(actor.getSnapshot().value).toBe('done');
+  });
+
+  it('fails loudly in a machine that does not register assignPatch, instead of losing the patch', () => {
+    const errors: unknown[] = [];
+    const actor = createActor(machineWith(() => ({ patch: { now: 5 }, events: [] }), false));
+    actor.subscribe({ error: (err) => errors.push(err) });
+    actor.start();
+    actor.send({ type: 'go' });
+    expect(actor.getSnapshot().status).toBe('error');
+    expect(String(errors[0])).toContain('must register assignPatch');
   });
 });
