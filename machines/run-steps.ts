@@ -89,8 +89,8 @@ export function probeTaken(ctx: RunContext, out: ClaimProbeOutput): Step {
 
 export function enterCandidate(ctx: RunContext): Step {
   const from = ctx.candidateIndex >= 0 ? ctx.chain[ctx.candidateIndex] : undefined;
-  const { pick, skipped: passed } = nextFrom(ctx);
-  const skips = skipped(ctx, passed);
+  const { pick, skipped: passed, blocks } = nextFrom(ctx);
+  const skips = skipped(ctx, passed, blocks);
   const probe = pick ? undefined : probeTarget(ctx)!;
   const target = pick ?? probe!;
   const c = ctx.chain[target.candidateIndex]!;
@@ -138,7 +138,8 @@ export function enterCandidate(ctx: RunContext): Step {
 
 /** escalatingModel found nothing: report the candidates passed over and end the run. */
 export function exhaust(ctx: RunContext): Step {
-  const skips = skipped(ctx, nextFrom(ctx).skipped);
+  const walk = nextFrom(ctx);
+  const skips = skipped(ctx, walk.skipped, walk.blocks);
   const failure: RunFailure = ctx.now >= ctx.deadlineAt ? { kind: 'deadline' } : { kind: 'exhausted' };
   return {
     patch: {

@@ -1,5 +1,5 @@
 import type { RunEvent } from '../src/events.js';
-import { candidateBlock, type Blocker } from '../src/policy/availability.js';
+import { candidateBlock, type Blocker, type CandidateBlock } from '../src/policy/availability.js';
 import type { Decision } from '../src/types.js';
 import type { RunContext } from './run-types.js';
 
@@ -41,19 +41,21 @@ function blockedBy(k: BlockKey): NonNullable<SkipEvent['blockedBy']> {
 }
 
 /**
- * The event and the decision that say why each of these candidates is passed over without a call.
+ * The event and the decision that say why each of these candidates is passed over without a call
+ * (`known`: their blocks, when the walk that passed them over found them already).
  * Each object is one literal of its final shape, not a spread of conditional literals (V8's slow
  * copy) nor a property added later (an out-of-object property store): a dead chain makes one of
  * each per candidate, and a run holds its decisions to the end.
  */
-export function skipped(ctx: RunContext, indexes: readonly number[]): { events: RunEvent[]; decisions: Decision[] } {
+export function skipped(ctx: RunContext, indexes: readonly number[], known?: readonly (CandidateBlock | undefined)[]): { events: RunEvent[]; decisions: Decision[] } {
   const events: RunEvent[] = [];
   const decisions: Decision[] = [];
   const runId = ctx.run.runId;
   const at = ctx.now;
-  for (const i of indexes) {
+  for (let k = 0; k < indexes.length; k++) {
+    const i = indexes[k]!;
     const c = ctx.chain[i]!;
-    const block = candidateBlock(ctx, i);
+    const block = known ? known[k] : candidateBlock(ctx, i);
     if (!block) continue;
     const b = block.blocker;
     const key = b.kind === 'cooldown' ? b.entry : b.kind === 'failed_in_run' ? b.block : undefined;
