@@ -47,7 +47,8 @@ const keyOf = ({ provider, profileId, model }: CooldownEntry): CooldownKey => ({
 /** Guard of escalatingModel: the candidate it would enter has ended cooldowns, whose probe one run at a time may take. */
 export function nextNeedsClaim(ctx: RunContext): boolean {
   if (!hasCandidate(ctx)) return false;
-  const target = nextCandidate(ctx, ctx.candidateIndex).pick ?? probeTarget(ctx)!;
+  // the walk hasCandidate just made (and enterCandidate will use): one walk of the chain per step
+  const target = nextFrom(ctx).pick ?? probeTarget(ctx)!;
   const c = ctx.chain[target.candidateIndex]!;
   return recoveringCooldowns(ctx, c.provider, c.model, c.profiles[target.profileIndex]!).length > 0;
 }
@@ -88,8 +89,8 @@ export function probeTaken(ctx: RunContext, out: ClaimProbeOutput): Step {
 
 export function enterCandidate(ctx: RunContext): Step {
   const from = ctx.candidateIndex >= 0 ? ctx.chain[ctx.candidateIndex] : undefined;
-  const { pick, skipped: passed } = nextFrom(ctx);
-  const skips = skipped(ctx, passed);
+  const { pick, skipped: passed, blocks } = nextFrom(ctx);
+  const skips = skipped(ctx, passed, blocks);
   const probe = pick ? undefined : probeTarget(ctx)!;
   const target = pick ?? probe!;
   const c = ctx.chain[target.candidateIndex]!;
@@ -137,7 +138,8 @@ export function enterCandidate(ctx: RunContext): Step {
 
 /** escalatingModel found nothing: report the candidates passed over and end the run. */
 export function exhaust(ctx: RunContext): Step {
-  const skips = skipped(ctx, nextFrom(ctx).skipped);
+  const walk = nextFrom(ctx);
+  const skips = skipped(ctx, walk.skipped, walk.blocks);
   const failure: RunFailure = ctx.now >= ctx.deadlineAt ? { kind: 'deadline' } : { kind: 'exhausted' };
   return {
     patch: {

@@ -1,4 +1,4 @@
-import { enqueueActions, fromPromise, setup } from 'xstate';
+import { fromPromise, setup } from 'xstate';
 import type { RunEvent } from '../src/events.js';
 import type {
   CallProviderInput,
@@ -23,18 +23,13 @@ import type {
 import * as steps from './run-steps.js';
 import * as agent from './agent-steps.js';
 import { buildOutput, failureError } from './run-output.js';
+import { assignPatch, stepAction } from './step-action.js';
 
 const notProvided = (name: string) => async (): Promise<never> => {
   throw new Error(`${name} is not provided: create runs with createRunActor()`);
 };
 
-/** Turns a pure step into an action: assign its patch, then emit its events. */
-const apply = (step: (ctx: RunContext, event: any) => Step) =>
-  enqueueActions<RunContext, any, undefined, any, any, any, any, any, RunEvent>(({ context, event, enqueue }) => {
-    const { patch, events } = step(context, event);
-    if (Object.keys(patch).length > 0) enqueue.assign(patch);
-    for (const e of events) enqueue.emit(e);
-  });
+const apply = stepAction;
 
 const failWith = (failure: (event: any) => RunFailure, reason: string, detail: (event: any) => string) =>
   apply((ctx, event) => steps.fail(ctx, failure(event), reason, detail(event)));
@@ -83,6 +78,8 @@ export const runMachine = setup({
     planIs: ({ context }, params: { action: 'fail' | 'retry' | 'rotate' | 'escalate' }) => context.plan?.action === params.action,
   },
   actions: {
+    // the steps' assignment (machines/step-action.ts)
+    assignPatch: assignPatch as any,
     applyOpened: apply((ctx, event) => steps.opened(ctx, event.output as OpenSessionOutput)),
     enterCandidate: apply(steps.enterCandidate),
     exhaust: apply(steps.exhaust),

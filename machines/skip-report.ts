@@ -1,5 +1,5 @@
 import type { RunEvent } from '../src/events.js';
-import { candidateBlock, type Blocker } from '../src/policy/availability.js';
+import { candidateBlock, type Blocker, type CandidateBlock } from '../src/policy/availability.js';
 import type { Decision } from '../src/types.js';
 import type { RunContext } from './run-types.js';
 
@@ -30,47 +30,45 @@ export function blockerText(b: Blocker): string {
   }
 }
 
-/** The event and the decision that say why each of these candidates is passed over without a call. */
-export function skipped(ctx: RunContext, indexes: readonly number[]): { events: RunEvent[]; decisions: Decision[] } {
+type SkipEvent = Extract<RunEvent, { type: 'candidate.skipped' }>;
+type BlockKey = { provider: string; profileId?: string | undefined; model?: string | undefined; reason: NonNullable<SkipEvent['blockedBy']>['reason']; until: number };
+
+/** The key a skip was blocked by, as one literal of its exact shape (no spread of conditional literals). */
+function blockedBy(k: BlockKey): NonNullable<SkipEvent['blockedBy']> {
+  const { provider, profileId, model, reason, until } = k;
+  if (profileId !== undefined) return model !== undefined ? { provider, profileId, model, reason, until } : { provider, profileId, reason, until };
+  return model !== undefined ? { provider, model, reason, until } : { provider, reason, until };
+}
+
+/**
+ * The event and the decision that say why each of these candidates is passed over without a call
+ * (`known`: their blocks, when the walk that passed them over found them already).
+ * Each object is one literal of its final shape, not a spread of conditional literals (V8's slow
+ * copy) nor a property added later (an out-of-object property store): a dead chain makes one of
+ * each per candidate, and a run holds its decisions to the end.
+ */
+export function skipped(ctx: RunContext, indexes: readonly number[], known?: readonly (CandidateBlock | undefined)[]): { events: RunEvent[]; decisions: Decision[] } {
   const events: RunEvent[] = [];
   const decisions: Decision[] = [];
-  for (const i of indexes) {
+  const runId = ctx.run.runId;
+  const at = ctx.now;
+  for (let k = 0; k < indexes.length; k++) {
+    const i = indexes[k]!;
     const c = ctx.chain[i]!;
-    const block = candidateBlock(ctx, i);
+    const block = known ? known[k] : candidateBlock(ctx, i);
     if (!block) continue;
     const b = block.blocker;
     const key = b.kind === 'cooldown' ? b.entry : b.kind === 'failed_in_run' ? b.block : undefined;
-    const detail = `skipped ${c.provider}/${c.model} without a call: ${blockerText(b)}`;
-    events.push({
-      type: 'candidate.skipped',
-      runId: ctx.run.runId,
-      at: ctx.now,
-      provider: c.provider,
-      model: c.model,
-      reason: b.kind,
-      detail,
-      ...(key
-        ? {
-            blockedBy: {
-              provider: key.provider,
-              ...(key.profileId !== undefined ? { profileId: key.profileId } : {}),
-              ...(key.model !== undefined ? { model: key.model } : {}),
-              reason: key.reason,
-              until: key.until,
-            },
-          }
-        : {}),
-    });
-    decisions.push({
-      kind: 'skip',
-      at: ctx.now,
-      provider: c.provider,
-      model: c.model,
-      reason: b.kind,
-      detail,
-      ...(block.freeAt !== undefined ? { until: block.freeAt } : {}),
-    });
+    const { provider, model } = c;
+    const reason = b.kind;
+    const detail = `skipped ${provider}/${model} without a call: ${blockerText(b)}`;
+    events.push(
+      key
+        ? { type: 'candidate.skipped', runId, at, provider, model, reason, detail, blockedBy: blockedBy(key) }
+        : { type: 'candidate.skipped', runId, at, provider, model, reason, detail },
+    );
+    const until = block.freeAt;
+    decisions.push(until !== undefined ? { kind: 'skip', at, provider, model, reason, detail, until } : { kind: 'skip', at, provider, model, reason, detail });
   }
   return { events, decisions };
 }
-

@@ -20,8 +20,6 @@ import type { RunActorOptions } from './run-actor-options.js';
 import { HostSafeRunActor, type RunActor } from './run-actor.js';
 import type { RunEvent } from './events.js';
 import { createRunEffects, type RunEffects } from './run-effects.js';
-import { RunAbortedError } from './run-errors.js';
-import { bridgeRunEvents } from './run-events-bridge.js';
 import { newRunId } from './run-id.js';
 import { systemClock } from './runtime.js';
 
@@ -66,36 +64,8 @@ export function createRunActor(options: RunActorOptions): RunActor {
   const providers = [...new Set(chain.map((c) => c.provider))];
   const logger = options.logger?.child ? options.logger.child({ runId, sessionId }) : options.logger;
   const startedAt = clock.now();
-  // Set when the run is stopped or aborted before it started: it then ends without opening a session.
-  let abortedBeforeStart = false;
 
-  const effects = createRunEffects({
-    runId,
-    sessionId,
-    messages,
-    policy,
-    providers,
-    startedAt,
-    clock,
-    store,
-    logger,
-    options,
-    tools,
-    toolChoice,
-    send: (command) => actor.sendInternal(command),
-    end: () => {
-      const snapshot = actor.getSnapshot();
-      return { output: snapshot.output, attempts: snapshot.context.attempts };
-    },
-  });
-
-  const listenerThrew = (err: unknown, where: string) => {
-    const message = `${where} threw (${err instanceof Error ? err.message : String(err)}); the run ignored it`;
-    if (logger) logger.error({ err }, message);
-    else process.emitWarning(message, { code: 'LLM_FAILOVER_LISTENER_THREW' });
-  };
-  const onAbort = () => actor.sendInternal({ type: 'run.abort', reason: String(options.signal?.reason ?? 'aborted') });
-
+  const effects = createRunEffects({ runId, sessionId, messages, policy, providers, startedAt, clock, store, logger, options, tools, toolChoice });
   const actor = new HostSafeRunActor(
     engineMachine,
     {
@@ -112,40 +82,13 @@ export function createRunActor(options: RunActorOptions): RunActor {
       clock,
       ...(options.inspect ? { inspect: options.inspect } : {}),
     },
-    {
-      // Only a started run listens to the signal: actors created and never started hold nothing.
-      starting: () => {
-        if (options.signal?.aborted) {
-          abortedBeforeStart = true;
-          onAbort();
-        } else options.signal?.addEventListener('abort', onAbort, { once: true });
-      },
-      stoppingUnstarted: () => {
-        abortedBeforeStart = true;
-      },
-      listenerThrew,
-    },
+    effects,
   );
-
-  effectsBySystem.set(actor.system, {
-    ...effects,
-    openSession: (signal) =>
-      abortedBeforeStart ? Promise.reject(new RunAbortedError(runId, [], 'aborted before it started')) : effects.openSession(signal),
-  });
-
-  const forward = bridgeRunEvents(options.events, logger, listenerThrew);
-  actor.on('*', (event) => {
-    forward(event as RunEvent);
-    effects.shareCooldowns(event as RunEvent);
-  });
-
-  const finish = (error?: unknown) => {
-    options.signal?.removeEventListener('abort', onAbort);
-    if (error !== undefined) logger?.error({ err: error }, `run ${runId} crashed: ${error instanceof Error ? error.message : String(error)}`);
-    effects.finish(error);
-  };
+  effects.attach(actor);
+  effectsBySystem.set(actor.system, effects);
+  actor.on('*', (event) => effects.emitted(event as RunEvent));
   // Always observed: an unobserved actor error is rethrown from a timer and would crash the host.
-  actor.observeInternal({ complete: () => finish(), error: (err) => finish(err) });
+  actor.observeInternal(effects);
   const runActor = actor as unknown as RunActor;
   if (options.stream) streaming.add(runActor);
   return runActor;

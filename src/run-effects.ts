@@ -17,7 +17,7 @@ import { classifyError, createClassifier } from './classify/index.js';
 import { isLlmFailoverError } from './errors.js';
 import type { RunEvent } from './events.js';
 import type { RunPolicy } from './policy/run-policy.js';
-import { recordRunFailure } from './record-run-failure.js';
+import { recordRunFailure, type FailureRecordContext } from './record-run-failure.js';
 import type { RunActorOptions } from './run-actor-options.js';
 import { readCallResult, usageOfError } from './call-result.js';
 import type { Classification } from './classify/types.js';
@@ -25,12 +25,14 @@ import { watchStream } from './stream-watchdog.js';
 import type { ParsedTools } from './config/parse-tools.js';
 import { readCallError } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
-import { createRunLease } from './run-lease.js';
+import { createRunLease, type RunLease } from './run-lease.js';
 import type { Logger, RunClock } from './runtime.js';
 import { storeCall } from './store-call.js';
 import type { RunStore, UncommittedTurns } from './store/types.js';
 import { turnMessage } from './store/turn-rows.js';
 import { createToolRunner } from './tool-execution.js';
+import { forwardRunEvent } from './run-events-bridge.js';
+import type { HostSafeRunActor, RunActorHooks } from './run-actor.js';
 import type { AttemptRecord, CallRequest, CooldownKey, Message, ToolChoice } from './types.js';
 
 export interface RunEffectsContext {
@@ -43,14 +45,10 @@ export interface RunEffectsContext {
   clock: RunClock;
   store: RunStore;
   logger: Logger | undefined;
-  options: Pick<RunActorOptions, 'call' | 'classify' | 'stream'>;
+  options: Pick<RunActorOptions, 'call' | 'classify' | 'stream' | 'signal' | 'events'>;
   /** The run's tools and tool choice, when it has tools. */
   tools: ParsedTools | undefined;
   toolChoice: ToolChoice | undefined;
-  /** Sends a command to the run's actor (lease lost, stream deltas). */
-  send: (command: EngineCommand) => void;
-  /** The run's end as the actor saw it, read once when the run finishes. */
-  end: () => { output: RunOutput | undefined; attempts: readonly AttemptRecord[] };
 }
 
 const settled = (p: Promise<unknown> | undefined): Promise<unknown> => (p ?? Promise.resolve()).then(
@@ -73,33 +71,113 @@ function isConfigError(err: unknown): boolean {
  * The I/O of one run: what the machine's invoked actors do (take the session, call the
  * provider, persist, close a failed run), and letting go of the session when a host stops the
  * actor. Its lease is kept by run-lease.ts.
+ *
+ * Also the hooks and observer of the run's actor (host signal, listeners, the end of the run).
+ * A class, not a function returning closures: a run in flight holds one object whose methods
+ * are on the prototype (closures per run were about 1.7 KB of each run's heap).
  */
-export function createRunEffects(c: RunEffectsContext) {
-  const { runId, sessionId, messages, policy, providers, startedAt, clock, store, logger, options, send, end, tools, toolChoice } = c;
-  const executeTools = tools ? createToolRunner({ runId, sessionId, tools: tools.byName, clock, logger, send }) : undefined;
-  const call = storeCall(store);
-  const lease = createRunLease({ store, call, clock, leaseTtlMs: policy.leaseTtlMs, logger, send });
-  const failures = { runId, sessionId, store, call, clock, maxWaitMs: policy.lockWaitMs, logger };
-  /** The machine is closing the run (or the host stopped it): no lease is kept past the grant. */
-  let ending = false;
-  /** The run's rows are closed (committed, or the failure recorded). */
-  let closed = false;
-  /** closeRun (or finish) has taken on closing the run. */
-  let closer = false;
-  /** The lease being taken, if it is: a run ending meanwhile hands it back once granted. */
-  let opening: Promise<unknown> | undefined;
-  /** The commit under way, if any: a run stopped meanwhile waits for it before closing its rows. */
-  let committing: Promise<unknown> | undefined;
-  /** The reply of a commit under way (or failed): kept as an orphan if the run is stopped. */
-  let pendingReply: UncommittedTurns | undefined;
-
+export class RunEffects implements RunActorHooks {
+  readonly #c: RunEffectsContext;
+  readonly #executeTools: ReturnType<typeof createToolRunner> | undefined;
+  readonly #call: ReturnType<typeof storeCall>;
+  readonly #lease: RunLease;
+  readonly #failures: FailureRecordContext;
   // A host classifier that throws or answers nonsense is skipped, never fatal.
-  const classifier = options.classify ? createClassifier(options.classify) : classifyError;
-  const now = () => clock.now();
+  readonly #classifier: typeof classifyError;
+  /** The machine is closing the run (or the host stopped it): no lease is kept past the grant. */
+  #ending = false;
+  /** The run's rows are closed (committed, or the failure recorded). */
+  #closed = false;
+  /** closeRun (or finish) has taken on closing the run. */
+  #closer = false;
+  /** The lease being taken, if it is: a run ending meanwhile hands it back once granted. */
+  #opening: Promise<unknown> | undefined;
+  /** The commit under way, if any: a run stopped meanwhile waits for it before closing its rows. */
+  #committing: Promise<unknown> | undefined;
+  /** The reply of a commit under way (or failed): kept as an orphan if the run is stopped. */
+  #pendingReply: UncommittedTurns | undefined;
+  /** The keys this run holds the probe of, until its probe call ends. */
+  #probeClaims: readonly CooldownKey[] = [];
+  /** The run was stopped or aborted before it started: it ends without opening a session. */
+  #abortedBeforeStart = false;
+  #actor: HostSafeRunActor | undefined;
 
-  const openSession = async (signal: AbortSignal): Promise<OpenSessionOutput> => {
+  constructor(c: RunEffectsContext) {
+    this.#c = c;
+    const { runId, sessionId, policy, clock, store, logger, tools, options } = c;
+    this.#executeTools = tools ? createToolRunner({ runId, sessionId, tools: tools.byName, clock, logger, send: (command) => this.send(command) }) : undefined;
+    const call = storeCall(store);
+    this.#call = call;
+    this.#lease = createRunLease({ store, call, clock, leaseTtlMs: policy.leaseTtlMs, logger, run: this });
+    this.#failures = { runId, sessionId, store, call, clock, maxWaitMs: policy.lockWaitMs, logger };
+    this.#classifier = options.classify ? createClassifier(options.classify) : classifyError;
+  }
+
+  /** The actor these effects serve (it is made with them as its hooks, so it comes after). */
+  attach(actor: HostSafeRunActor): void {
+    this.#actor = actor;
+  }
+
+  /** Sends a command to the run's actor (lease lost, stream deltas, an abort). */
+  send(command: EngineCommand): void {
+    this.#actor!.sendInternal(command);
+  }
+
+  /** Only a started run listens to the host's signal: actors created and never started hold nothing. */
+  starting(): void {
+    const signal = this.#c.options.signal;
+    if (signal?.aborted) {
+      this.#abortedBeforeStart = true;
+      this.handleEvent();
+    } else signal?.addEventListener('abort', this, { once: true });
+  }
+
+  /** `stop()` before `start()`: the run ends without opening a session. */
+  stoppingUnstarted(): void {
+    this.#abortedBeforeStart = true;
+  }
+
+  /** The host's signal aborted (these effects are its listener object: no closure per run). */
+  handleEvent(): void {
+    this.send({ type: 'run.abort', reason: String(this.#c.options.signal?.reason ?? 'aborted') });
+  }
+
+  listenerThrew(err: unknown, where: string): void {
+    const message = `${where} threw (${err instanceof Error ? err.message : String(err)}); the run ignored it`;
+    const logger = this.#c.logger;
+    if (logger) logger.error({ err }, message);
+    else process.emitWarning(message, { code: 'LLM_FAILOVER_LISTENER_THREW' });
+  }
+
+  /** An event the machine emitted: to the host's logger and bus; cooldowns to the store. */
+  emitted(event: RunEvent): void {
+    forwardRunEvent(event, this.#c.options.events, this.#c.logger, this);
+    this.shareCooldowns(event);
+  }
+
+  /** The actor completed (as its observer). */
+  complete(): void {
+    this.#done();
+  }
+
+  /** The actor crashed (as its observer). */
+  error(err: unknown): void {
+    this.#done(err);
+  }
+
+  #done(error?: unknown): void {
+    const { options, logger, runId } = this.#c;
+    options.signal?.removeEventListener('abort', this);
+    if (error !== undefined) logger?.error({ err: error }, `run ${runId} crashed: ${error instanceof Error ? error.message : String(error)}`);
+    this.finish(error);
+  }
+
+  async openSession(signal: AbortSignal): Promise<OpenSessionOutput> {
+    const { runId, sessionId, policy, providers, startedAt, clock, store } = this.#c;
+    if (this.#abortedBeforeStart) throw new RunAbortedError(runId, [], 'aborted before it started');
+    const lease = this.#lease;
     const openedAt = clock.now();
-    const pending = call('taking the session lease', () =>
+    const pending = this.#call('taking the session lease', () =>
       store.openRun({
         runId,
         sessionId,
@@ -113,37 +191,38 @@ export function createRunEffects(c: RunEffectsContext) {
         onRevoked: lease.gone,
       }),
     );
-    opening = pending;
+    this.#opening = pending;
     let opened;
     try {
       opened = await pending;
     } finally {
-      opening = undefined;
+      this.#opening = undefined;
     }
     // The run ended (an abort) while the lease was being granted: closeRun (or finish) hands it back.
-    const aborted = signal.aborted || ending;
+    const aborted = signal.aborted || this.#ending;
     lease.granted(opened.lease, !aborted);
     if (aborted) throw new RunAbortedError(runId, [], 'aborted while taking the session lease');
     // Providers get { role, content } only; the SQLite store keeps those views ready per session.
     return { history: opened.messages ?? opened.history.map(turnMessage), cooldowns: opened.cooldowns, at: clock.now() };
-  };
+  }
 
-  /** The keys this run holds the probe of, until its probe call ends. */
-  let probeClaims: readonly CooldownKey[] = [];
   /**
    * The probe call failed: its claims end now (a claim held to zero), so the next run may probe
    * once the cooldown this failure set (if any) is over. A success clears the keys instead.
    */
-  const releaseProbe = (): void => {
-    const keys = probeClaims;
-    probeClaims = [];
+  #releaseProbe(): void {
+    const keys = this.#probeClaims;
+    this.#probeClaims = [];
+    const { store, runId, clock, logger } = this.#c;
     if (keys.length === 0 || !store.claimProbe) return;
-    call('releasing a probe', () => store.claimProbe!(keys, runId, clock.now(), 0, { maxWaitMs: COOLDOWN_READ_WAIT_MS })).catch((err: unknown) =>
+    this.#call('releasing a probe', () => store.claimProbe!(keys, runId, clock.now(), 0, { maxWaitMs: COOLDOWN_READ_WAIT_MS })).catch((err: unknown) =>
       logger?.warn({ err }, 'could not release a probe; it lapses on its own'),
     );
-  };
+  }
 
-  const callProvider = async (input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> => {
+  async callProvider(input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> {
+    const { runId, sessionId, policy, clock, store, logger, options, tools, toolChoice } = this.#c;
+    const lease = this.#lease;
     // The lease went while the run waited (a backoff): no new call for a session it no longer holds.
     const gone = lease.lost();
     if (gone) throw gone;
@@ -162,19 +241,19 @@ export function createRunEffects(c: RunEffectsContext) {
         if (callSignal.aborted || typeof text !== 'string' || text === '') return;
         watchdog.activity();
         deltas++;
-        send({ type: 'reply.delta', text, at: clock.now() });
+        this.send({ type: 'reply.delta', text, at: clock.now() });
       };
     }
-    const settle = lease.calling(signal);
+    lease.calling(signal);
     try {
       const answer = options.call(req);
       // Checked and made canonical here (a lone surrogate made well-formed, as SQLite would store
       // it), so the output, the session and every history cache hold the same messages.
       const output = readCallResult(await (watchdog ? watchdog.race(answer) : answer));
-      probeClaims = [];
+      this.#probeClaims = [];
       return { ok: true, ...output, at: clock.now(), durationMs: clock.now() - startedAt };
     } catch (err) {
-      releaseProbe();
+      this.#releaseProbe();
       // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
       if (isConfigError(err)) throw err;
       // The lease went during the call, which failed: nothing to keep, the run ends.
@@ -188,7 +267,8 @@ export function createRunEffects(c: RunEffectsContext) {
       } else {
         // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
         // a bug in the host's own code is a host_error, named as such, not an outage to retry.
-        failure = readCallError(err, () => classifier(err, { provider: input.provider, now, signal }));
+        const classifier = this.#classifier;
+        failure = readCallError(err, () => classifier(err, { provider: input.provider, now: () => clock.now(), signal }));
         // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
         if (deltas > 0 && failure.reason !== 'aborted') {
           failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
@@ -199,7 +279,7 @@ export function createRunEffects(c: RunEffectsContext) {
       // made a dead chain quadratic; the other providers' cooldowns are the ones read at open.
       let cooldowns;
       try {
-        cooldowns = await call('reading cooldowns', () => store.activeCooldowns([input.provider], clock.now(), { maxWaitMs: COOLDOWN_READ_WAIT_MS }));
+        cooldowns = await this.#call('reading cooldowns', () => store.activeCooldowns([input.provider], clock.now(), { maxWaitMs: COOLDOWN_READ_WAIT_MS }));
       } catch (readError) {
         logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
       }
@@ -215,19 +295,20 @@ export function createRunEffects(c: RunEffectsContext) {
       };
     } finally {
       watchdog?.stop();
-      settle();
+      lease.settled(signal);
     }
-  };
+  }
 
   /** Takes the probe of ended cooldowns for this run; a store that cannot say lets the run call. */
-  const claimProbe = async (input: ClaimProbeInput): Promise<ClaimProbeOutput> => {
+  async claimProbe(input: ClaimProbeInput): Promise<ClaimProbeOutput> {
+    const { store, runId, clock, policy, logger, providers } = this.#c;
     if (!store.claimProbe) return { claimed: true, at: clock.now() };
     const wait = { maxWaitMs: COOLDOWN_READ_WAIT_MS };
     try {
       // held for one call's length: a prober that dies frees the key for the next run after it
-      const claimed = await call('claiming a probe', () => store.claimProbe!(input.keys, runId, clock.now(), policy.attemptTimeoutMs, wait));
+      const claimed = await this.#call('claiming a probe', () => store.claimProbe!(input.keys, runId, clock.now(), policy.attemptTimeoutMs, wait));
       if (claimed) {
-        probeClaims = input.keys;
+        this.#probeClaims = input.keys;
         return { claimed, at: clock.now() };
       }
     } catch (err) {
@@ -235,18 +316,20 @@ export function createRunEffects(c: RunEffectsContext) {
       return { claimed: true, at: clock.now() };
     }
     try {
-      return { claimed: false, at: clock.now(), cooldowns: await call('reading cooldowns', () => store.activeCooldowns(providers, clock.now(), wait)) };
+      return { claimed: false, at: clock.now(), cooldowns: await this.#call('reading cooldowns', () => store.activeCooldowns(providers, clock.now(), wait)) };
     } catch {
       return { claimed: false, at: clock.now() };
     }
-  };
+  }
 
-  const persistTurn = async (input: PersistTurnInput): Promise<PersistTurnOutput> => {
+  async persistTurn(input: PersistTurnInput): Promise<PersistTurnOutput> {
+    const { runId, messages, policy, clock, store } = this.#c;
+    const lease = this.#lease;
     const at = clock.now();
     const reply = input.reply;
     const appended = [...messages, ...input.produced];
-    pendingReply = { messages: appended, reply, servedBy: input.servedBy };
-    const pending = call('committing the run', () =>
+    this.#pendingReply = { messages: appended, reply, servedBy: input.servedBy };
+    const pending = this.#call('committing the run', () =>
       store.commitRun(lease.current()!, {
         runId,
         messages: appended,
@@ -260,77 +343,83 @@ export function createRunEffects(c: RunEffectsContext) {
         maxWaitMs: policy.lockWaitMs,
       }),
     );
-    committing = pending;
+    this.#committing = pending;
     let turns;
     try {
       ({ turns } = await pending);
     } finally {
-      committing = undefined;
+      this.#committing = undefined;
     }
-    closed = true;
-    pendingReply = undefined;
+    this.#closed = true;
+    this.#pendingReply = undefined;
     lease.end();
     return { turns: turns.length, at };
-  };
+  }
 
-  const closeRun = async (input: CloseRunInput): Promise<CloseRunOutput> => {
-    ending = true;
-    closer = true;
+  async closeRun(input: CloseRunInput): Promise<CloseRunOutput> {
+    const { messages, clock } = this.#c;
+    const lease = this.#lease;
+    this.#ending = true;
+    this.#closer = true;
     lease.end();
     // A lease being granted right now is handed back here, not left behind.
-    await settled(opening);
+    await settled(this.#opening);
     const held = lease.current();
-    if (!held || closed) return { at: clock.now() };
-    closed = true;
+    if (!held || this.#closed) return { at: clock.now() };
+    this.#closed = true;
     const uncommitted = input.uncommitted && { messages: [...messages, ...input.uncommitted.produced], reply: input.uncommitted.reply, servedBy: input.uncommitted.servedBy };
     // A commit that found the lease taken over already kept the reply as an orphan.
     const keptByCommit = input.error.code === 'LEASE_LOST' && uncommitted !== undefined;
-    const kept = await recordRunFailure(failures, held, { error: input.error, attempts: input.attempts, decisions: input.decisions, uncommitted });
+    const kept = await recordRunFailure(this.#failures, held, { error: input.error, attempts: input.attempts, decisions: input.decisions, uncommitted });
     return { at: clock.now(), ...(uncommitted ? { replyKeptIn: keptByCommit ? 'orphan' : (kept ?? 'output') } : {}) };
-  };
+  }
 
   /**
    * The actor is done. Normally closeRun or the commit closed the run already; a host's stop()
    * mid-run skipped both, so the session is let go here, in the background (and a commit still
    * under way is let finish, its reply kept as an orphan if it fails).
    */
-  const finish = (error?: unknown) => {
-    ending = true;
-    lease.end();
-    if (closed || closer) return;
-    closer = true;
-    const release = () => {
-      const held = lease.current();
-      if (!held || closed) return;
-      closed = true;
-      const { output, attempts } = end();
-      const failure = error ?? (output?.status === 'failed' ? output.error : new RunAbortedError(runId, attempts, 'stopped by the host'));
-      void recordRunFailure(failures, held, { error: failure, attempts: output?.attempts ?? attempts, decisions: output?.decisions ?? [], uncommitted: pendingReply });
-    };
+  finish(error?: unknown): void {
+    this.#ending = true;
+    this.#lease.end();
+    if (this.#closed || this.#closer) return;
+    this.#closer = true;
     // Nothing under way: release in this very turn, so a run started right after finds the session free.
-    if (!opening && !committing) release();
-    else void Promise.all([settled(opening), settled(committing)]).then(release);
-  };
+    if (!this.#opening && !this.#committing) this.#release(error);
+    else void Promise.all([settled(this.#opening), settled(this.#committing)]).then(() => this.#release(error));
+  }
+
+  #release(error: unknown): void {
+    const held = this.#lease.current();
+    if (!held || this.#closed) return;
+    this.#closed = true;
+    const snapshot = this.#actor!.getSnapshot();
+    const output: RunOutput | undefined = snapshot.output;
+    const attempts: readonly AttemptRecord[] = snapshot.context.attempts;
+    const failure = error ?? (output?.status === 'failed' ? output.error : new RunAbortedError(this.#c.runId, attempts, 'stopped by the host'));
+    void recordRunFailure(this.#failures, held, { error: failure, attempts: output?.attempts ?? attempts, decisions: output?.decisions ?? [], uncommitted: this.#pendingReply });
+  }
 
   /** The machine declares cooldowns as events; every run and process learns them from the store. */
-  const shareCooldowns = (event: RunEvent): void => {
+  shareCooldowns(event: RunEvent): void {
+    const { store, policy, logger } = this.#c;
     const write =
       event.type === 'cooldown.set'
-        ? call('writing a cooldown', () => store.putCooldown(event.cooldown, { maxWaitMs: policy.lockWaitMs }))
+        ? this.#call('writing a cooldown', () => store.putCooldown(event.cooldown, { maxWaitMs: policy.lockWaitMs }))
         : event.type === 'cooldown.cleared'
-          ? call('clearing cooldowns', () => store.clearCooldowns(event.keys, { maxWaitMs: policy.lockWaitMs }))
+          ? this.#call('clearing cooldowns', () => store.clearCooldowns(event.keys, { maxWaitMs: policy.lockWaitMs }))
           : undefined;
     // Cooldowns speed up other runs; failing to share one must not fail this run.
     write?.catch((err: unknown) => logger?.warn({ err, eventType: event.type }, 'could not write cooldown'));
-  };
+  }
 
   /** Between steps: the tools the step asked for (the machine goes here only for a run with tools). */
-  const runTools = (input: ExecuteToolsInput, signal: AbortSignal): Promise<ExecuteToolsOutput> => {
-    if (!executeTools) return Promise.reject(new Error('executeTools: the run has no tools'));
-    return executeTools(input, signal);
-  };
-
-  return { openSession, callProvider, claimProbe, persistTurn, closeRun, executeTools: runTools, shareCooldowns, finish };
+  executeTools(input: ExecuteToolsInput, signal: AbortSignal): Promise<ExecuteToolsOutput> {
+    if (!this.#executeTools) return Promise.reject(new Error('executeTools: the run has no tools'));
+    return this.#executeTools(input, signal);
+  }
 }
 
-export type RunEffects = ReturnType<typeof createRunEffects>;
+export function createRunEffects(c: RunEffectsContext): RunEffects {
+  return new RunEffects(c);
+}

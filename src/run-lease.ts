@@ -11,7 +11,8 @@ export interface RunLeaseContext {
   clock: RunClock;
   leaseTtlMs: number;
   logger: Logger | undefined;
-  send: (command: EngineCommand) => void;
+  /** The run's actor, told when the lease is gone. */
+  run: { send(command: EngineCommand): void };
 }
 
 const codeOf = (e: unknown): string | undefined => (isLlmFailoverError(e) ? e.code : undefined);
@@ -21,27 +22,36 @@ const codeOf = (e: unknown): string | undefined => (isLlmFailoverError(e) ? e.co
  * is gone (taken over by another run, or revoked by a store that closed), the run is told to
  * end. Not while a provider call is out, though: a reply that arrives is worth keeping (the
  * commit then keeps it as an orphan), and the call is bounded by its timeout anyway.
+ *
+ * A class (methods on the prototype): every run in flight holds one.
  */
-export function createRunLease(c: RunLeaseContext) {
-  let lease: Lease | undefined;
-  let stopHeartbeat: (() => void) | undefined;
-  let lost: LlmFailoverError | undefined;
-  let told = false;
-  let ending = false;
+export class RunLease {
+  readonly #c: RunLeaseContext;
+  readonly #beatMs: number;
+  #lease: Lease | undefined;
+  #stopHeartbeat: (() => void) | undefined;
+  #lost: LlmFailoverError | undefined;
+  #told = false;
+  #ending = false;
   /** The provider call the run is waiting for. */
-  let liveCall: AbortSignal | undefined;
-  const beatMs = Math.max(1, Math.floor(c.leaseTtlMs / 3));
+  #liveCall: AbortSignal | undefined;
 
-  const tellIfIdle = () => {
-    if (!lost || told || liveCall || ending) return;
-    told = true;
-    c.send({ type: 'run.leaseLost', error: lost });
-  };
+  constructor(c: RunLeaseContext) {
+    this.#c = c;
+    this.#beatMs = Math.max(1, Math.floor(c.leaseTtlMs / 3));
+  }
 
-  const gone = (error: LlmFailoverError) => {
-    lost ??= error;
-    stopHeartbeat?.();
-    const out = liveCall;
+  #tellIfIdle(): void {
+    if (!this.#lost || this.#told || this.#liveCall || this.#ending) return;
+    this.#told = true;
+    this.#c.run.send({ type: 'run.leaseLost', error: this.#lost });
+  }
+
+  /** The store revoked the lease (it was closed). A bound function: the store calls it as given. */
+  readonly gone = (error: LlmFailoverError): void => {
+    this.#lost ??= error;
+    this.#stopHeartbeat?.();
+    const out = this.#liveCall;
     // A call that answers hands its outcome to the machine (a reply goes on to the commit, a
     // failure throws the lost lease). One the machine cuts has no outcome to wait for: the run
     // ends once the transition under way is done. (Listened to only now: rare, and not free.)
@@ -49,56 +59,65 @@ export function createRunLease(c: RunLeaseContext) {
       out.addEventListener(
         'abort',
         () => {
-          if (liveCall === out) liveCall = undefined;
-          queueMicrotask(tellIfIdle);
+          if (this.#liveCall === out) this.#liveCall = undefined;
+          queueMicrotask(() => this.#tellIfIdle());
         },
         { once: true },
       );
     }
-    tellIfIdle();
+    this.#tellIfIdle();
   };
 
-  const beat = async (): Promise<BeatResult> => {
+  async #beat(): Promise<BeatResult> {
+    const c = this.#c;
     try {
       // a busy database may hold the renewal up to the next beat, not beyond: the beats never overlap
-      lease = await c.call('renewing a lease', () => c.store.renewLease(lease!, c.clock.now(), c.leaseTtlMs, { maxWaitMs: beatMs }));
+      this.#lease = await c.call('renewing a lease', () => c.store.renewLease(this.#lease!, c.clock.now(), c.leaseTtlMs, { maxWaitMs: this.#beatMs }));
       return 'renewed';
     } catch (error) {
       if (codeOf(error) === 'LEASE_LOST' || codeOf(error) === 'STORE_CLOSED') {
-        gone(error as LlmFailoverError);
+        this.gone(error as LlmFailoverError);
         return 'stop';
       }
       // A busy or flaky database: the lease holds until it expires, so try again soon.
       c.logger?.warn({ err: error }, 'could not renew the session lease; retrying');
       return 'retry';
     }
-  };
+  }
 
-  return {
-    /** The lease as last granted or renewed (undefined until granted). */
-    current: (): Lease | undefined => lease,
-    /** The lease was granted: keep it alive from now on (unless the run is already ending). */
-    granted(granted: Lease, renew: boolean): void {
-      lease = granted;
-      if (renew) stopHeartbeat = startHeartbeat(c.clock, beatMs, beat);
-    },
-    /** The store revoked the lease (it was closed). */
-    gone,
-    /** Why the lease is gone, if it is. */
-    lost: (): LlmFailoverError | undefined => lost,
-    /** A provider call starts; returns what to call when it has settled. */
-    calling(signal: AbortSignal): () => void {
-      liveCall = signal;
-      return () => {
-        if (liveCall === signal) liveCall = undefined;
-      };
-    },
-    /** The run is ending (committed, closing, or stopped): no more renewals, no more commands. */
-    end(): void {
-      ending = true;
-      stopHeartbeat?.();
-    },
-  };
+  /** The lease as last granted or renewed (undefined until granted). */
+  current(): Lease | undefined {
+    return this.#lease;
+  }
+
+  /** The lease was granted: keep it alive from now on (unless the run is already ending). */
+  granted(granted: Lease, renew: boolean): void {
+    this.#lease = granted;
+    if (renew) this.#stopHeartbeat = startHeartbeat(this.#c.clock, this.#beatMs, () => this.#beat());
+  }
+
+  /** Why the lease is gone, if it is. */
+  lost(): LlmFailoverError | undefined {
+    return this.#lost;
+  }
+
+  /** A provider call starts; returns what to call when it has settled. */
+  calling(signal: AbortSignal): void {
+    this.#liveCall = signal;
+  }
+
+  /** The provider call given to `calling` has settled. */
+  settled(signal: AbortSignal): void {
+    if (this.#liveCall === signal) this.#liveCall = undefined;
+  }
+
+  /** The run is ending (committed, closing, or stopped): no more renewals, no more commands. */
+  end(): void {
+    this.#ending = true;
+    this.#stopHeartbeat?.();
+  }
 }
 
-export type RunLease = ReturnType<typeof createRunLease>;
+export function createRunLease(c: RunLeaseContext): RunLease {
+  return new RunLease(c);
+}

@@ -22,17 +22,20 @@ export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
   if (profiles !== undefined && !isObject(profiles)) throw new ConfigError('profiles', `must be an object of provider → profile ids, got ${kind(profiles)}`);
   const profileMap = (profiles ?? {}) as Record<string, unknown>;
   const seen = new Set<string>();
+  // One list per provider: a long chain names the same providers many times.
+  const listOf = new Map<string, readonly string[]>();
   const candidates = chain.map((entry, i) => {
-    const field = `chain[${i}]`;
-    if (typeof entry !== 'string') throw new ConfigError(field, `must be a "provider/model" string, got ${kind(entry)}`);
-    checkText(field, entry);
+    if (typeof entry !== 'string') throw new ConfigError(`chain[${i}]`, `must be a "provider/model" string, got ${kind(entry)}`);
+    checkText(`chain[${i}]`, entry);
     const slash = entry.indexOf('/');
     const provider = entry.slice(0, slash);
     const model = entry.slice(slash + 1);
-    if (slash <= 0 || model === '' || /\s/.test(entry)) throw new ConfigError(field, `must look like "provider/model", got ${JSON.stringify(entry.slice(0, 80))}`);
-    if (seen.has(entry)) throw new ConfigError(field, `duplicates candidate "${entry}"`);
+    if (slash <= 0 || model === '' || /\s/.test(entry)) throw new ConfigError(`chain[${i}]`, `must look like "provider/model", got ${JSON.stringify(entry.slice(0, 80))}`);
+    if (seen.has(entry)) throw new ConfigError(`chain[${i}]`, `duplicates candidate "${entry}"`);
     seen.add(entry);
-    return { provider, model, profiles: profileList(provider, profileMap[provider]) };
+    let profiles = listOf.get(provider);
+    if (!profiles) listOf.set(provider, (profiles = profileList(provider, profileMap[provider])));
+    return { provider, model, profiles };
   });
   // Providers this chain does not use may be listed (a host keeps one map for all its chains):
   // they are unused, but a bad list is still a bad option.
@@ -41,7 +44,7 @@ export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
 }
 
 function profileList(provider: string, v: unknown): readonly string[] {
-  if (v === undefined) return [`${provider}:default`];
+  if (v === undefined) return Object.freeze([`${provider}:default`]);
   const field = `profiles.${provider}`;
   if (!Array.isArray(v) || v.length === 0) throw new ConfigError(field, 'must be a non-empty array of profile ids');
   const ids = v.map((id, i) => nonEmptyString(`${field}[${i}]`, id));

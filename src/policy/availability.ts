@@ -64,7 +64,8 @@ export function candidateBlock(view: RunView, candidateIndex: number): Candidate
     const until = blocker.kind === 'cooldown' ? blocker.entry.until : blocker.kind === 'failed_in_run' ? blocker.block.until : Infinity;
     if (Number.isFinite(until) && (freeAt === undefined || until < freeAt)) freeAt = until;
   }
-  return first ? { blocker: first, ...(freeAt !== undefined ? { freeAt } : {}) } : undefined;
+  if (!first) return undefined;
+  return freeAt !== undefined ? { blocker: first, freeAt } : { blocker: first };
 }
 
 export interface Pick {
@@ -72,15 +73,34 @@ export interface Pick {
   profileIndex: number;
 }
 
-/** The next candidate after `from` with a usable profile, and the candidates passed over on the way. */
-export function nextCandidate(view: RunView, from: number): { pick?: Pick; skipped: number[] } {
+/**
+ * The next candidate after `from` with a usable profile, the candidates passed over on the way,
+ * and why each was (`blocks[k]` is `candidateBlock(view, skipped[k])`, found by the same walk:
+ * a skipped candidate had every profile's blocker computed already).
+ */
+export function nextCandidate(view: RunView, from: number): { pick?: Pick; skipped: number[]; blocks: (CandidateBlock | undefined)[] } {
   const skipped: number[] = [];
+  const blocks: (CandidateBlock | undefined)[] = [];
   for (let i = from + 1; i < view.chain.length; i++) {
-    const p = usableProfile(view, i);
-    if (p !== undefined) return { pick: { candidateIndex: i, profileIndex: p }, skipped };
+    const profiles = view.chain[i]!.profiles;
+    let first: Blocker | undefined;
+    let freeAt: number | undefined;
+    let usable: number | undefined;
+    for (let p = 0; p < profiles.length; p++) {
+      const blocker = blockerOf(view, i, p);
+      if (!blocker) {
+        usable = p;
+        break;
+      }
+      first ??= blocker;
+      const until = blocker.kind === 'cooldown' ? blocker.entry.until : blocker.kind === 'failed_in_run' ? blocker.block.until : Infinity;
+      if (Number.isFinite(until) && (freeAt === undefined || until < freeAt)) freeAt = until;
+    }
+    if (usable !== undefined) return { pick: { candidateIndex: i, profileIndex: usable }, skipped, blocks };
     skipped.push(i);
+    blocks.push(!first ? undefined : freeAt !== undefined ? { blocker: first, freeAt } : { blocker: first });
   }
-  return { skipped };
+  return { skipped, blocks };
 }
 
 /**
