@@ -94,6 +94,8 @@ export class RunEffects implements RunActorHooks {
   #opening: Promise<unknown> | undefined;
   /** The commit under way, if any: a run stopped meanwhile waits for it before closing its rows. */
   #committing: Promise<unknown> | undefined;
+  /** This run's cooldown writes still on their way, chained in order. */
+  #sharing: Promise<void> | undefined;
   /** The reply of a commit under way (or failed): kept as an orphan if the run is stopped. */
   #pendingReply: UncommittedTurns | undefined;
   /** The keys this run holds the probe of, until its probe call ends. */
@@ -215,8 +217,10 @@ export class RunEffects implements RunActorHooks {
     this.#probeClaims = [];
     const { store, runId, clock, logger } = this.#c;
     if (keys.length === 0 || !store.claimProbe) return;
-    this.#call('releasing a probe', () => store.claimProbe!(keys, runId, clock.now(), 0, { maxWaitMs: COOLDOWN_READ_WAIT_MS })).catch((err: unknown) =>
-      logger?.warn({ err }, 'could not release a probe; it lapses on its own'),
+    const now = clock.now();
+    this.#writeInOrder(
+      () => this.#call('releasing a probe', () => store.claimProbe!(keys, runId, now, 0, { maxWaitMs: COOLDOWN_READ_WAIT_MS })),
+      (err) => logger?.warn({ err }, 'could not release a probe; it lapses on its own'),
     );
   }
 
@@ -279,6 +283,7 @@ export class RunEffects implements RunActorHooks {
       // made a dead chain quadratic; the other providers' cooldowns are the ones read at open.
       let cooldowns;
       try {
+        await this.#cooldownsShared();
         cooldowns = await this.#call('reading cooldowns', () => store.activeCooldowns([input.provider], clock.now(), { maxWaitMs: COOLDOWN_READ_WAIT_MS }));
       } catch (readError) {
         logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
@@ -305,6 +310,7 @@ export class RunEffects implements RunActorHooks {
     if (!store.claimProbe) return { claimed: true, at: clock.now() };
     const wait = { maxWaitMs: COOLDOWN_READ_WAIT_MS };
     try {
+      await this.#cooldownsShared();
       // held for one call's length: a prober that dies frees the key for the next run after it
       const claimed = await this.#call('claiming a probe', () => store.claimProbe!(input.keys, runId, clock.now(), policy.attemptTimeoutMs, wait));
       if (claimed) {
@@ -329,7 +335,7 @@ export class RunEffects implements RunActorHooks {
     const reply = input.reply;
     const appended = [...messages, ...input.produced];
     this.#pendingReply = { messages: appended, reply, servedBy: input.servedBy };
-    const pending = this.#call('committing the run', () =>
+    const pending = this.#commitAfterCooldowns(() =>
       store.commitRun(lease.current()!, {
         runId,
         messages: appended,
@@ -370,6 +376,7 @@ export class RunEffects implements RunActorHooks {
     const uncommitted = input.uncommitted && { messages: [...messages, ...input.uncommitted.produced], reply: input.uncommitted.reply, servedBy: input.uncommitted.servedBy };
     // A commit that found the lease taken over already kept the reply as an orphan.
     const keptByCommit = input.error.code === 'LEASE_LOST' && uncommitted !== undefined;
+    await this.#cooldownsShared();
     const kept = await recordRunFailure(this.#failures, held, { error: input.error, attempts: input.attempts, decisions: input.decisions, uncommitted });
     return { at: clock.now(), ...(uncommitted ? { replyKeptIn: keptByCommit ? 'orphan' : (kept ?? 'output') } : {}) };
   }
@@ -400,17 +407,46 @@ export class RunEffects implements RunActorHooks {
     void recordRunFailure(this.#failures, held, { error: failure, attempts: output?.attempts ?? attempts, decisions: output?.decisions ?? [], uncommitted: this.#pendingReply });
   }
 
-  /** The machine declares cooldowns as events; every run and process learns them from the store. */
+  /**
+   * The machine declares cooldowns as events; every run and process learns them from the store.
+   * The writes (and the release of a probe claim) go one after another (on a store over a network, a set and a clear of one key sent
+   * on two connections could land the wrong way round), and this run's own reads, claims and its
+   * end wait for them (`#cooldownsShared`): it sees what it wrote, and what it wrote is in the
+   * store when its output is.
+   */
   shareCooldowns(event: RunEvent): void {
     const { store, policy, logger } = this.#c;
+    const wait = { maxWaitMs: policy.lockWaitMs };
     const write =
       event.type === 'cooldown.set'
-        ? this.#call('writing a cooldown', () => store.putCooldown(event.cooldown, { maxWaitMs: policy.lockWaitMs }))
+        ? () => this.#call('writing a cooldown', () => store.putCooldown(event.cooldown, wait))
         : event.type === 'cooldown.cleared'
-          ? this.#call('clearing cooldowns', () => store.clearCooldowns(event.keys, { maxWaitMs: policy.lockWaitMs }))
+          ? () => this.#call('clearing cooldowns', () => store.clearCooldowns(event.keys, wait))
           : undefined;
+    if (!write) return;
     // Cooldowns speed up other runs; failing to share one must not fail this run.
-    write?.catch((err: unknown) => logger?.warn({ err, eventType: event.type }, 'could not write cooldown'));
+    this.#writeInOrder(write, (err) => logger?.warn({ err, eventType: event.type }, 'could not write cooldown'));
+  }
+
+  /** Queues a cooldown write behind this run's others (see shareCooldowns); a failure is only logged. */
+  #writeInOrder(write: () => Promise<unknown>, failed: (err: unknown) => void): void {
+    const before = this.#sharing;
+    const landed = (before ? before.then(write) : write()).then(() => undefined, failed);
+    this.#sharing = landed;
+    void landed.then(() => {
+      if (this.#sharing === landed) this.#sharing = undefined;
+    });
+  }
+
+  /** The commit, once this run's cooldown writes have landed (at once when none is on its way). */
+  #commitAfterCooldowns<T>(commit: () => Promise<T>): Promise<T> {
+    const commitNow = () => this.#call('committing the run', commit);
+    return this.#sharing ? this.#cooldownsShared().then(commitNow) : commitNow();
+  }
+
+  /** This run's cooldown writes, landed (or given up on). */
+  async #cooldownsShared(): Promise<void> {
+    while (this.#sharing) await this.#sharing;
   }
 
   /** Between steps: the tools the step asked for (the machine goes here only for a run with tools). */
