@@ -28,5 +28,8 @@ export function describePostgres(title: string, body: (url: string) => void, { e
         throw new Error(availability.failure);
       });
     });
-  } else describe.skip(title, () => undefined);
+  } else {
+    // no server and none required: the suite shows as skipped (the run printed why, once)
+    describe.skipIf(true)(title, () => undefined);
+  }
 }
