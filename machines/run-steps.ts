@@ -216,10 +216,12 @@ function withProviderRead(known: readonly CooldownEntry[], provider: string, rea
   return out;
 }
 
+/** As the store upserts: the later end is kept (a shorter block never shortens another run's), the rest is the new entry's. */
 function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | undefined): readonly CooldownEntry[] {
   if (!entry) return cooldowns;
-  const out = cooldowns.filter((c) => !sameKey(c, entry));
-  out.push(entry);
+  const old = cooldowns.find((c) => sameKey(c, entry));
+  const out = cooldowns.filter((c) => c !== old);
+  out.push(old && old.until > entry.until ? { ...entry, until: old.until } : entry);
   return out;
 }
 

@@ -159,7 +159,9 @@ export function simulate(world: World, read: ReadFailure = pinnedReading): Expec
     } else blocks.push({ key: blockKey, reason: f.reason, at: now, until: now + wait, shared });
     if (shared) {
       const entry = { ...blockKey, until: now + wait, reason: f.reason, failures: streak };
-      known = [...known.filter((e) => !sameKey(e, blockKey)), entry];
+      const old = known.find((e) => sameKey(e, blockKey));
+      // as the store keeps it: the later end wins
+      known = [...known.filter((e) => e !== old), old && old.until > entry.until ? { ...entry, until: old.until } : entry];
       book.put(entry);
     }
     if (now >= deadline) return fail('DEADLINE_EXCEEDED');
