@@ -44,13 +44,7 @@ export async function openStoreAt(location: string, { create = false }: OpenStor
     throw new StoreError('STORE_FAILED', location, `Cannot create a store at ${location}: directory ${dirname(resolve(location))} does not exist`);
   }
   const store = openSqliteStore({ path: location, busyWaitMs: CLI_WAIT_MS, openTimeoutMs: CLI_WAIT_MS });
-  try {
-    await store.ready;
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
-  return store;
+  return readyOrClosed(store);
 }
 
 async function openPostgresAt(url: string, create: boolean): Promise<SessionStore> {
@@ -62,6 +56,11 @@ async function openPostgresAt(url: string, create: boolean): Promise<SessionStor
     if (e instanceof ConfigError) throw new ConfigError('--db', e.message.replace(/^Invalid option `[^`]*`: /, ''));
     throw e;
   }
+  return readyOrClosed(store);
+}
+
+/** The store once it has opened; one that failed to open is closed, so nothing keeps the process alive. */
+async function readyOrClosed<S extends SessionStore & { ready: Promise<unknown> }>(store: S): Promise<S> {
   try {
     await store.ready;
   } catch (e) {
