@@ -5,7 +5,9 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median of no values');
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const m = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  // -0 and 0 sort as equals, so which one sits in the middle depends on the input's order: + 0 makes it one value
+  return m + 0;
 }
 
 /** Ratio of two paired series (round by round), then the median of the ratios and their range. */
