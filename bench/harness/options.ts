@@ -30,7 +30,7 @@ export const USAGE = `npm run bench -- [--quick] [--check] [--case <name>]... [-
   --check       exit 1 when a figure misses its target (the targets are in bench/targets.ts)
   --case name   run the cases whose name is, or starts with, name (repeatable)
   --list        list the cases and exit
-  --profile     after timing a case, profile its subject and print where the time goes
+  --profile     after timing a case, profile its subject: where the time, the in-flight heap and the allocations go
   --json        print the results as JSON instead of the table
   --cpu-time    time in CPU time of the process, not wall time (a machine shared with other work)
   --rounds n    interleaved rounds per case (default 15, quick 5)`;

@@ -34,6 +34,8 @@ export interface ProfileSummary {
   runs: number;
   /** Heap held by parked runs, by the code that allocated it, in bytes per run. */
   heap?: { functions: HeapLine[]; areas: HeapLine[] };
+  /** Everything a run allocates, kept or not (what the garbage collector works through), in bytes per run. */
+  allocated?: { functions: HeapLine[]; areas: HeapLine[] };
   /** Self time by function, largest first. */
   functions: ProfileLine[];
   /** Self time by area of the code (our folders, xstate, better-sqlite3, GC, ...). */
@@ -135,6 +137,31 @@ function heapLines(root: HeapNode, runs: number, top: number): { functions: Heap
       .slice(0, top)
       .map(([name, bytes]) => ({ name, bytesPerRun: bytes / runs }));
   return { functions: lines(fn), areas: lines(area) };
+}
+
+/**
+ * What runs allocate, kept or not (the garbage collector's work), by the code that allocated it:
+ * V8's sampling heap profiler, told to keep the samples of objects collected since, while the
+ * contender runs for `ms`.
+ */
+export async function allocationsPerRun(c: Contender, ms: number, top = 15): Promise<{ functions: HeapLine[]; areas: HeapLine[] }> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+    let units = 0;
+    const until = performance.now() + ms;
+    do {
+      await c.unit();
+      units++;
+    } while (performance.now() < until);
+    const { profile } = (await session.post('HeapProfiler.getSamplingProfile')) as unknown as { profile: { head: HeapNode } };
+    await session.post('HeapProfiler.stopSampling');
+    return heapLines(profile.head, units * (c.runsPerUnit ?? 1), top);
+  } finally {
+    session.disconnect();
+  }
 }
 
 /**

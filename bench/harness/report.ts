@@ -56,6 +56,9 @@ export function profileText(p: ProfileSummary, usPerRun: number): string {
     ...(p.heap
       ? ['    heap held by a parked run, by the code that allocated it (sampled), by area:', ...p.heap.areas.map(heapLine), '    by function:', ...p.heap.functions.map(heapLine)]
       : []),
+    ...(p.allocated
+      ? ['    allocated per run, kept or not (sampled), by area:', ...p.allocated.areas.map(heapLine), '    by function:', ...p.allocated.functions.map(heapLine)]
+      : []),
   ].join('\n');
 }
 

@@ -2,7 +2,7 @@ import { countStatements } from './count-statements.js';
 import { kbPerInFlightRun } from './in-flight-memory.js';
 import { timeInterleaved } from './interleave.js';
 import type { BenchOptions } from './options.js';
-import { heapOfParked, profileContender } from './profile.js';
+import { allocationsPerRun, heapOfParked, profileContender } from './profile.js';
 import { median, pairedRatio } from './stats.js';
 import type { BenchCase, CaseResult, Contender, ContenderResult } from './types.js';
 
@@ -48,6 +48,7 @@ export async function runCase(bc: BenchCase, o: BenchOptions): Promise<CaseOutco
       result.profile = await profileContender(prepared.subject, o.quick ? 1_000 : 3_000);
       const heap = await heapOfParked(prepared.subject, subject.inFlightRuns ?? inFlightCount(subject.usPerRun, o));
       if (heap) result.profile.heap = heap;
+      result.profile.allocated = await allocationsPerRun(prepared.subject, o.quick ? 1_000 : 3_000);
     }
     return { name: bc.name, title: bc.title, result };
   } finally {
