@@ -23,7 +23,7 @@ import type {
 import * as steps from './run-steps.js';
 import * as agent from './agent-steps.js';
 import { buildOutput, failureError } from './run-output.js';
-import { assignPatch, stepAction } from './step-action.js';
+import { stepAction } from './step-action.js';
 
 const notProvided = (name: string) => async (): Promise<never> => {
   throw new Error(`${name} is not provided: create runs with createRunActor()`);
@@ -78,8 +78,6 @@ export const runMachine = setup({
     planIs: ({ context }, params: { action: 'fail' | 'retry' | 'rotate' | 'escalate' }) => context.plan?.action === params.action,
   },
   actions: {
-    // the steps' assignment (machines/step-action.ts)
-    assignPatch: assignPatch as any,
     applyOpened: apply((ctx, event) => steps.opened(ctx, event.output as OpenSessionOutput)),
     enterCandidate: apply(steps.enterCandidate),
     exhaust: apply(steps.exhaust),

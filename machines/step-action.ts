@@ -1,4 +1,3 @@
-import { assign } from 'xstate';
 import type { RunEvent } from '../src/events.js';
 import type { RunContext, Step } from './run-types.js';
 
@@ -15,14 +14,8 @@ function emitAll(scope: EmitScope, events: readonly RunEvent[]): void {
   });
 }
 
-/** The name the run machine registers `assignPatch` under: one `assign` for every step, its patch given as params. */
-export const ASSIGN_PATCH = 'assignPatch';
-
-/** Assigns the patch it is given as params: made once, not one `assign` action per step. */
-export const assignPatch = assign((_: unknown, patch: Partial<RunContext>) => patch);
-
 /**
- * Turns a pure step into one action (its machine registers `assignPatch` under ASSIGN_PATCH): the step runs once, its patch is assigned and its events
+ * Turns a pure step into one action: the step runs once, its patch is assigned and its events
  * are emitted after the transition, exactly as `enqueueActions` with `enqueue.assign` and
  * `enqueue.emit` would. Written as an XState built-in action (an action with `resolve` and
  * `execute`, which XState runs like its own `assign` and `emit`) because `enqueueActions` builds
@@ -32,15 +25,20 @@ export const assignPatch = assign((_: unknown, patch: Partial<RunContext>) => pa
 export function stepAction(step: (ctx: RunContext, event: any) => Step): any {
   function runStep(): void {}
   runStep.type = 'llm-failover.step';
-  runStep.resolve = (_scope: unknown, snapshot: { context: RunContext; machine: { implementations: { actions: Record<string, unknown> } } }, args: { event: unknown }) => {
+  runStep.resolve = (_scope: unknown, snapshot: { context: RunContext }, args: { event: unknown }) => {
     const { patch, events } = step(snapshot.context, args.event);
-    for (const _ in patch) {
-      // XState skips an action it cannot find: a machine without it would lose every patch silently
-      if (!snapshot.machine.implementations.actions[ASSIGN_PATCH]) throw new Error(`a machine using stepAction() must register ${ASSIGN_PATCH}`);
-      return [snapshot, events, [{ type: ASSIGN_PATCH, params: patch }]];
-    }
+    for (const _ in patch) return [withContext(snapshot, Object.assign({}, snapshot.context, patch)), events, undefined];
     return [snapshot, events, undefined];
   };
   runStep.execute = emitAll;
   return runStep;
+}
+
+/**
+ * The snapshot with another context and nothing else changed: its state nodes, hence its value
+ * and tags, are the same, so they are kept rather than computed again as XState's `assign` does
+ * (a new tag set and state value per assignment, and a spawner and its closures per call).
+ */
+function withContext<S extends { context: RunContext }>(snapshot: S, context: RunContext): S {
+  return { ...snapshot, context };
 }

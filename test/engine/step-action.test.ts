@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, setup } from 'xstate';
-import { assignPatch, stepAction } from '../../machines/step-action.js';
+import { stepAction } from '../../machines/step-action.js';
 import type { RunContext, Step } from '../../machines/run-types.js';
 import type { RunEvent } from '../../src/events.js';
 
@@ -10,14 +10,17 @@ import type { RunEvent } from '../../src/events.js';
 type Ctx = Pick<RunContext, 'now' | 'candidateIndex'>;
 const event = (at: number, n: number): RunEvent => ({ type: 'candidate.skipped', runId: 'r', at, provider: `p${n}`, model: 'm', reason: 'attempt_budget', detail: `d${n}` });
 
-function machineWith(step: (ctx: RunContext, e: any) => Step, register = true) {
+function machineWith(step: (ctx: RunContext, e: any) => Step, onDone?: (ctx: RunContext, e: any) => Step) {
   return setup({
-    types: { context: {} as Ctx, events: {} as { type: 'go' }, emitted: {} as RunEvent },
-    actions: { step: stepAction(step), ...(register ? { assignPatch: assignPatch as any } : {}) },
+    types: { context: {} as Ctx, events: {} as { type: 'go' | 'again' }, emitted: {} as RunEvent },
+    actions: { step: stepAction(step), onDone: stepAction(onDone ?? (() => ({ patch: {}, events: [] }))) },
   }).createMachine({
     context: { now: 1, candidateIndex: -1 },
     initial: 'idle',
-    states: { idle: { on: { go: { target: 'done', actions: 'step' } } }, done: {} },
+    states: {
+      idle: { tags: ['waiting'], on: { go: { target: 'done', actions: 'step' } } },
+      done: { tags: ['finished'], entry: 'onDone', on: { again: { target: 'idle', actions: 'step' } } },
+    },
   });
 }
 
@@ -45,13 +48,23 @@ describe('a step as one action', () => {
     expect(actor.getSnapshot().value).toBe('done');
   });
 
-  it('fails loudly in a machine that does not register assignPatch, instead of losing the patch', () => {
-    const errors: unknown[] = [];
-    const actor = createActor(machineWith(() => ({ patch: { now: 5 }, events: [] }), false));
-    actor.subscribe({ error: (err) => errors.push(err) });
-    actor.start();
+  it('a later action of the same transition sees the patch; state value, tags and the snapshot before stay right', () => {
+    let seenByEntry: number | undefined;
+    const actor = createActor(
+      machineWith(
+        (ctx) => ({ patch: { now: ctx.now + 10 }, events: [] }),
+        (ctx) => ((seenByEntry = ctx.now), { patch: { candidateIndex: ctx.candidateIndex + 1 }, events: [] }),
+      ),
+    ).start();
+    const first = actor.getSnapshot();
     actor.send({ type: 'go' });
-    expect(actor.getSnapshot().status).toBe('error');
-    expect(String(errors[0])).toContain('must register assignPatch');
+    const second = actor.getSnapshot();
+    expect(seenByEntry).toBe(11);
+    expect(second.context).toEqual({ now: 11, candidateIndex: 0 });
+    expect([second.value, second.hasTag('finished'), second.hasTag('waiting'), second.matches('done'), second.can({ type: 'again' })]).toEqual(['done', true, false, true, true]);
+    // snapshots are values: the one before the step is untouched
+    expect([first.context, first.value, first.hasTag('waiting')]).toEqual([{ now: 1, candidateIndex: -1 }, 'idle', true]);
+    actor.send({ type: 'again' });
+    expect([actor.getSnapshot().value, actor.getSnapshot().context, actor.getSnapshot().hasTag('waiting')]).toEqual(['idle', { now: 21, candidateIndex: 0 }, true]);
   });
 });
