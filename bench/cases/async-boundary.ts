@@ -32,7 +32,7 @@ export function asyncBoundaryCase(): BenchCase {
       const history = new HistoryCache({ maxBytes: HISTORY_CACHE_BYTES, maxSessions: Number.MAX_SAFE_INTEGER });
       const taker = createLeaseTaker(db, s, cooldowns, history, Date.now);
       const endings = createRunEndings(db, s, history, () => undefined);
-      const decisions = JSON.parse(plan.decisionsJson) as Decision[];
+      const decisions = [...plan.decisions];
       const openArgs = (sessionId: string): OpenRunArgs => ({
         runId: newRunId(),
         sessionId,

@@ -38,7 +38,7 @@ export async function floorPlanOf(sc: Scenario): Promise<FloorPlan> {
       messages: sc.messages,
       reply: { role: 'assistant', content: REPLY },
       attempts: out.attempts,
-      decisionsJson: JSON.stringify(out.decisions),
+      decisions: out.decisions,
       servedBy: out.status === 'succeeded' ? out.servedBy : undefined,
       error: out.status === 'failed' ? { code: out.error.code, message: out.error.message } : undefined,
     };

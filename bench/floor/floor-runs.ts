@@ -36,11 +36,11 @@ export interface FloorRunsOptions {
  *   cooldowns of the failed call's provider (one read);
  * - a call's messages: the history followed by the run's new messages (one array per call);
  * - commit (one BEGIN IMMEDIATE): runStatus, getSession (the fencing check), lastSeq, one
- *   insertTurn per turn, markSucceeded with the decisions JSON, insertAttempt per attempt,
- *   releaseLease; or, for a failed run, runStatus, endRun, insertAttempt per attempt,
- *   releaseLease.
+ *   insertTurn per turn, markSucceeded with the run's decisions as JSON, insertAttempt per
+ *   attempt, releaseLease; or, for a failed run, runStatus, endRun, insertAttempt per attempt,
+ *   releaseLease. Turns, attempts and decisions are turned into their columns on every run.
  *
- * No events, decisions, classification, validation, logging or lease renewal timer.
+ * No events, making of decisions, classification, validation, logging or lease renewal timer.
  */
 export class FloorRuns extends BareRuns {
   readonly #db: FloorDatabase;
@@ -90,7 +90,7 @@ export class FloorRuns extends BareRuns {
       const base = s.lastSeq.get(sessionId) ?? 0;
       const turns = [...plan.messages, plan.reply];
       turns.forEach((m, index) => s.insertTurn.run({ session: sessionId, seq: base + index + 1, role: m.role, ...turnColumns(m), runId, index }));
-      s.markSucceeded.run({ runId, now, ...plan.servedBy!, decisions: plan.decisionsJson });
+      s.markSucceeded.run({ runId, now, ...plan.servedBy!, decisions: JSON.stringify(plan.decisions) });
       for (const a of plan.attempts) s.insertAttempt.run(attemptToRow(runId, a));
       s.releaseLease.run({ session: sessionId, owner: runId, token, turns: turns.length, now });
       return base + turns.length;
@@ -98,7 +98,7 @@ export class FloorRuns extends BareRuns {
     this.#fail = db.db.transaction((sessionId: string, runId: string, token: number, now: number) => {
       s.runStatus.get(runId);
       const { code, message } = plan.error!;
-      s.endRun.run({ runId, status: 'failed', now, code, message, decisions: plan.decisionsJson });
+      s.endRun.run({ runId, status: 'failed', now, code, message, decisions: JSON.stringify(plan.decisions) });
       for (const a of plan.attempts) s.insertAttempt.run(attemptToRow(runId, a));
       s.releaseLease.run({ session: sessionId, owner: runId, token, turns: 0, now });
     });

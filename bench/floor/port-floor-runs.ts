@@ -22,7 +22,7 @@ export class PortFloorRuns extends BareRuns {
     this.#store = store;
     this.#plan = plan;
     this.#now = now;
-    this.#decisions = JSON.parse(plan.decisionsJson) as Decision[];
+    this.#decisions = [...plan.decisions];
   }
 
   work(sessionId: string): BareWork {
