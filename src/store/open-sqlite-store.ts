@@ -54,7 +54,7 @@ interface InFlight {
 function assemble(db: Database.Database, o: ResolvedStoreOptions, wakeups: SessionWakeups, stopped: () => StoreError | undefined) {
   const s = prepareStatements(db);
   const cooldowns = createCooldownTable(db, o.cooldownCleanupIntervalMs);
-  const history = new HistoryCache({ maxBytes: o.historyCacheBytes, maxSessions: o.historyCacheSessions });
+  const history = new HistoryCache(o.historyCache);
   // an OpenedRun's turn records, read when asked for (lease.ts); a closed store says so, typed
   const turnsUpTo = (sessionId: string, lastSeq: number): Turn[] => {
     if (stopped() || !db.open) throw new StoreError('STORE_CLOSED', o.path, `Store ${o.path} is closed: reading the history of a run is no longer possible`);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { checkOpenArgs, checkWait } from '../port-arguments.js';
 import { ConfigError, StoreError } from '../../errors.js';
 import type { CooldownEntry, CooldownKey } from '../../types.js';
-import { PgTurnCache } from './turn-cache.js';
+import { HistoryCache } from '../history-cache.js';
 import { SessionWakeups } from '../session-wakeups.js';
 import type { Lease, OpenedRun, PruneResult, SessionStore, WaitOptions } from '../types.js';
 import { createPgCooldowns } from './cooldowns.js';
@@ -70,7 +70,8 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
   const q = pgStatements(o.schema);
   const channel = releaseChannel(o.schema);
   const wakeups = new SessionWakeups();
-  const history = new PgTurnCache(o.historyCacheSessions);
+  // with run ids: a run's turn records are built from the cache, as reading them later would be asynchronous
+  const history = new HistoryCache({ ...o.historyCache, keepRunIds: true });
   const cooldowns = createPgCooldowns(q, o.cooldownCleanupIntervalMs);
   const taker = createPgLeaseTaker(db, q, cooldowns, history);
   const endings = createPgRunEndings(db, q, history, channel);
