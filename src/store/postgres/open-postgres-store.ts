@@ -4,7 +4,8 @@ import { ConfigError, StoreError } from '../../errors.js';
 import type { CooldownEntry, CooldownKey } from '../../types.js';
 import { HistoryCache } from '../history-cache.js';
 import { SessionWakeups } from '../session-wakeups.js';
-import type { Lease, OpenedRun, PruneResult, SessionStore, WaitOptions } from '../types.js';
+import { revokeAll, RunsInFlight } from '../runs-in-flight.js';
+import type { OpenedRun, PruneResult, SessionStore, WaitOptions } from '../types.js';
 import { createPgCooldowns } from './cooldowns.js';
 import { Database, type Queryable } from './database.js';
 import { toStoreError } from './errors.js';
@@ -29,11 +30,6 @@ export interface PostgresSessionStore extends SessionStore {
   schemaVersion(): number | undefined;
   /** Deletes every cooldown that has ended at `now`; returns how many rows went. */
   deleteExpiredCooldowns(now: number): Promise<number>;
-}
-
-interface InFlight {
-  lease: Lease;
-  onRevoked: ((error: StoreError) => void) | undefined;
 }
 
 
@@ -81,7 +77,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
     : { ...(pool as unknown as { options: pg.ClientConfig }).options };
   const listener = new ReleaseListener(listenerConfig, channel, wakeups);
   const inOrder = createArrivalOrder();
-  const inFlight = new Map<string, InFlight>();
+  const inFlight = new RunsInFlight();
   const tickets = new Set<number>();
   let closedError: StoreError | undefined;
   let closing: Promise<void> | undefined;
@@ -131,20 +127,16 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
         }
         throw e;
       }
-      inFlight.set(a.runId, { lease: opened.lease, onRevoked: a.onRevoked });
+      inFlight.opened(a, opened.lease);
       return opened;
     },
 
     async renewLease(lease, now, ttlMs, w) {
       const maxWaitMs = bound(w);
       try {
-        const renewed = await call('renewing a lease', maxWaitMs, () => renewPgLease(db, q, lease, ttlMs, now));
-        const run = inFlight.get(lease.runId);
-        if (run) run.lease = renewed;
-        return renewed;
+        return inFlight.renewed(await call('renewing a lease', maxWaitMs, () => renewPgLease(db, q, lease, ttlMs, now)));
       } catch (e) {
-        if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(lease.runId);
-        throw e;
+        return inFlight.failed(lease.runId, e);
       }
     },
 
@@ -153,12 +145,10 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
       endings.checkCommit(lease, a);
       try {
         const out = await call('committing a run', maxWaitMs, () => endings.commitRun(lease, a, released));
-        inFlight.delete(a.runId);
+        inFlight.ended(a.runId);
         return out;
       } catch (e) {
-        // orphaned: the run no longer holds the session; any other failure leaves it to failRun (or close)
-        if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(a.runId);
-        throw e;
+        return inFlight.failed(a.runId, e); // orphaned when the lease was lost
       }
     },
 
@@ -166,7 +156,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
       const maxWaitMs = bound(a);
       endings.checkFail(lease, a);
       await call('recording a failed run', maxWaitMs, () => endings.failRun(lease, a, released));
-      inFlight.delete(a.runId);
+      inFlight.ended(a.runId);
     },
 
     async activeCooldowns(providers, now, w) {
@@ -219,8 +209,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
       if (closing) return closing;
       closedError = new StoreError('STORE_CLOSED', where, `Store ${where} is closed`);
       wakeups.wakeAll();
-      const runs = [...inFlight.values()];
-      inFlight.clear();
+      const runs = inFlight.takeAll();
       const waiting = [...tickets];
       tickets.clear();
       const now = o.now?.() ?? Date.now();
@@ -239,14 +228,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
         );
       };
       const finish = async () => {
-        const reason = new StoreError('STORE_CLOSED', where, `Store ${where} was closed while the run held its session; the run was closed as failed and the session released`);
-        for (const r of runs) {
-          try {
-            r.onRevoked?.(reason);
-          } catch {
-            // the caller's own bug must not stop the others from learning it
-          }
-        }
+        revokeAll(runs, new StoreError('STORE_CLOSED', where, `Store ${where} was closed while the run held its session; the run was closed as failed and the session released`));
         await listener.stop();
         if (!o.pool) await pool.end().catch(() => undefined);
       };
