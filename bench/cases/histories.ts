@@ -18,7 +18,7 @@ const label = (turns: number) => (turns >= 1000 ? `${turns / 1000}k` : String(tu
 
 /**
  * Sessions per case: enough that the history grows little while the case runs (each run
- * appends 2 turns to the session it uses), few enough to stay within the store's cache of 256.
+ * appends 2 turns to the session it uses), few enough to stay within the store's history cache.
  */
 function sessionCount(turns: number, cached: boolean, o: BenchOptions): number {
   if (!cached) return turns >= 10_000 ? 8 : turns >= 1_000 ? 20 : 50;
