@@ -240,7 +240,7 @@ export class HistoryCache {
     this.#bytes -= entry.bytes;
   }
 
-  /** Least recently used out until within the bounds (the session just used last of all, and only if it is alone too big). */
+  /** Least recently used out until within the bounds (the session just used last of all: it fits alone, or was not kept). */
   #evict(): void {
     const { maxBytes, maxSessions } = this.#limits;
     while (this.#sessions.size > 0 && (this.#bytes > maxBytes || this.#sessions.size > maxSessions)) {
