@@ -4,7 +4,7 @@ import { PortFloorRuns } from '../floor/port-floor-runs.js';
 import { collectGarbage, heapUsed } from '../harness/gc.js';
 import type { BenchCase, Figure } from '../harness/types.js';
 import { median } from '../harness/stats.js';
-import { engineContender, floorContender, type SessionSource } from './contenders.js';
+import { engineContender, floorContender, roundRobin } from './contenders.js';
 import { fillSession, meanTextBytes } from './history-fill.js';
 import { openPostgres, URL_VARIABLE } from './postgres.js';
 import { SUCCESS } from './scenarios.js';
@@ -12,18 +12,6 @@ import { freshSessions } from './storage.js';
 
 /** Turns a run of the filling commits: 8 parameters a turn, at most 65 535 per statement. */
 const FILL_PER_RUN = 5_000;
-
-/** Runs go round the sessions; parked runs take the first `count` of them. */
-function roundRobin(ids: readonly string[]): SessionSource {
-  let n = 0;
-  return {
-    next: () => ids[n++ % ids.length]!,
-    take: (count) => {
-      if (count > ids.length) throw new Error(`${count} runs in flight need ${count} sessions, the case has ${ids.length}`);
-      return ids.slice(0, count);
-    },
-  };
-}
 
 /**
  * Heap one cached turn takes in the PostgreSQL store's history cache (run ids included): a
