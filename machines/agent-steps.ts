@@ -5,7 +5,6 @@
  * the tool results) is kept, so a failure in a later step fails over at that step and no tool
  * runs twice.
  */
-import type { RunEvent } from '../src/events.js';
 import type { AttemptRecord, Message, ServedBy, StepRecord, ToolCallPart } from '../src/types.js';
 import type { AgentState, ExecuteToolsInput, ExecuteToolsOutput, RunContext, Step, StepOutput, ToolFinishedCommand, ToolStartedCommand } from './run-types.js';
 
@@ -126,20 +125,5 @@ export function beginStep(ctx: RunContext): Step {
 
 /** A tool call started or finished: announced as the run's event. */
 export function toolEvent(ctx: RunContext, cmd: ToolStartedCommand | ToolFinishedCommand): Step {
-  const { type, at, step, toolCallId, toolName } = cmd;
-  const event: RunEvent =
-    type === 'tool.started'
-      ? { type, runId: ctx.run.runId, at, step, toolCallId, toolName }
-      : {
-          type,
-          runId: ctx.run.runId,
-          at,
-          step,
-          toolCallId,
-          toolName,
-          outcome: cmd.outcome,
-          durationMs: cmd.durationMs,
-          ...(cmd.error !== undefined && { error: cmd.error }),
-        };
-  return { patch: {}, events: [event] };
+  return { patch: {}, events: [{ ...cmd, runId: ctx.run.runId }] };
 }

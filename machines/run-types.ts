@@ -4,7 +4,7 @@ import type { RunPolicy } from '../src/policy/run-policy.js';
 import type { RunView } from '../src/policy/run-view.js';
 import type { AssistantMessage, AttemptRecord, Candidate, CooldownEntry, CooldownKey, Decision, Message, ServedBy, StepRecord, ToolCallPart, ToolMessage, Usage } from '../src/types.js';
 import type { LlmFailoverError } from '../src/errors.js';
-import type { RunEvent } from '../src/events.js';
+import type { RunEvent, RunEventOf } from '../src/events.js';
 import type { RunError } from '../src/run-errors.js';
 
 export interface RunInput {
@@ -208,26 +208,12 @@ export type EngineCommand =
   | ToolStartedCommand
   | ToolFinishedCommand;
 
-/** Sent by the tool execution so the machine can announce it (events are the machine's to emit). */
-export interface ToolStartedCommand {
-  type: 'tool.started';
-  at: number;
-  step: number;
-  toolCallId: string;
-  toolName: string;
-}
-export interface ToolFinishedCommand {
-  type: 'tool.finished';
-  at: number;
-  step: number;
-  toolCallId: string;
-  toolName: string;
-  /** `error`: the tool threw or its input was refused; the model sees that as the result. */
-  outcome: 'ok' | 'error';
-  durationMs: number;
-  /** For `error`: the message the model sees. */
-  error?: string;
-}
+/**
+ * Sent by the tool execution so the machine can announce it (events are the machine's to emit):
+ * the run's event itself (src/events.ts), without the run id the machine adds.
+ */
+export type ToolStartedCommand = Omit<RunEventOf<'tool.started'>, 'runId'>;
+export type ToolFinishedCommand = Omit<RunEventOf<'tool.finished'>, 'runId'>;
 
 interface RunOutputBase {
   /** The run's id, as in `store.getRun(runId)` and every event. */

@@ -65,6 +65,7 @@ export type RunEvent =
       /** `error`: the tool threw (or its input was refused); the model gets the message as the result. */
       outcome: 'ok' | 'error';
       durationMs: number;
+      /** For `error`: the message the model sees. */
       error?: string;
     })
   | (RunEventBase & RunDecisionDetail & { type: 'session.persisted'; sessionId: string; turns: number })

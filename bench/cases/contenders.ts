@@ -8,6 +8,18 @@ export interface SessionSource {
   take(count: number): string[];
 }
 
+/** Runs go round the sessions; parked runs take the first `count` of them (one run per session at a time). */
+export function roundRobin(ids: readonly string[]): SessionSource {
+  let n = 0;
+  return {
+    next: () => ids[n++ % ids.length]!,
+    take: (count) => {
+      if (count > ids.length) throw new Error(`${count} runs in flight need ${count} sessions, the case has ${ids.length}`);
+      return ids.slice(0, count);
+    },
+  };
+}
+
 /** One engine run per unit, on the next session; parked runs on new ones. */
 export function engineContender(label: string, runs: EngineRuns, sessions: SessionSource, fresh: SessionSource = sessions): Contender {
   return {

@@ -6,7 +6,7 @@ import { collectGarbage, heapUsed } from '../harness/gc.js';
 import type { BenchOptions } from '../harness/options.js';
 import { median } from '../harness/stats.js';
 import type { BenchCase, Contender, Figure } from '../harness/types.js';
-import { engineContender, floorContender, type SessionSource } from './contenders.js';
+import { engineContender, floorContender, roundRobin } from './contenders.js';
 import { fillFloorSession, fillSession, meanTextBytes } from './history-fill.js';
 import { SUCCESS } from './scenarios.js';
 import { freshSessions, openCaseStorage } from './storage.js';
@@ -18,24 +18,12 @@ const label = (turns: number) => (turns >= 1000 ? `${turns / 1000}k` : String(tu
 
 /**
  * Sessions per case: enough that the history grows little while the case runs (each run
- * appends 2 turns to the session it uses), few enough to stay within the store's cache of 256.
+ * appends 2 turns to the session it uses), few enough to stay within the store's history cache.
  */
 function sessionCount(turns: number, cached: boolean, o: BenchOptions): number {
   if (!cached) return turns >= 10_000 ? 8 : turns >= 1_000 ? 20 : 50;
   if (o.quick) return turns >= 10_000 ? 4 : turns >= 1_000 ? 10 : 50;
   return turns >= 10_000 ? 20 : turns >= 1_000 ? 100 : 200;
-}
-
-/** Runs go round the sessions; parked runs take the first `count` of them (one run per session at a time). */
-function roundRobin(ids: readonly string[]): SessionSource {
-  let n = 0;
-  return {
-    next: () => ids[n++ % ids.length]!,
-    take: (count) => {
-      if (count > ids.length) throw new Error(`${count} runs in flight need ${count} sessions, the case has ${ids.length}`);
-      return ids.slice(0, count);
-    },
-  };
 }
 
 /** The success scenario, noting how many messages each call carried. */

@@ -23,20 +23,26 @@ export function meanTextBytes(count: number): number {
   return sum / count;
 }
 
-/** Gives `sessionId` `turns` turns through the store's port: one run committing them all. */
-export async function fillSession(store: SessionStore, sessionId: string, turns: number): Promise<void> {
-  const runId = newRunId();
-  const now = Date.now();
-  const { lease } = await store.openRun({ runId, sessionId, now, leaseTtlMs: 30_000, lockWaitMs: 0, providers: [] });
-  const messages = Array.from({ length: turns - 1 }, (_, i) => ({ role: roleOf(i), content: turnText(i) }));
-  await store.commitRun(lease, {
-    runId,
-    messages,
-    reply: { role: roleOf(turns - 1), content: turnText(turns - 1) },
-    servedBy: { provider: 'fill', model: 'fill', profileId: 'fill:default' },
-    attempts: [],
-    now,
-  });
+/**
+ * Gives `sessionId` `turns` turns through the store's port: runs committing at most `perRun`
+ * each (one run by default; PostgreSQL takes at most 65 535 parameters, 8 a turn, per statement).
+ */
+export async function fillSession(store: SessionStore, sessionId: string, turns: number, perRun = turns): Promise<void> {
+  for (let from = 0; from < turns; from += perRun) {
+    const to = Math.min(turns, from + perRun);
+    const runId = newRunId();
+    const now = Date.now();
+    const { lease } = await store.openRun({ runId, sessionId, now, leaseTtlMs: 30_000, lockWaitMs: 0, providers: [] });
+    const messages = Array.from({ length: to - from - 1 }, (_, i) => ({ role: roleOf(from + i), content: turnText(from + i) }));
+    await store.commitRun(lease, {
+      runId,
+      messages,
+      reply: { role: roleOf(to - 1), content: turnText(to - 1) },
+      servedBy: { provider: 'fill', model: 'fill', profileId: 'fill:default' },
+      attempts: [],
+      now,
+    });
+  }
 }
 
 /** The same turns in the floor's database, with the store's own statements. */

@@ -5,6 +5,7 @@ import { concurrentCases } from './concurrent.js';
 import { coreCases } from './core.js';
 import { historyCases } from './histories.js';
 import { postgresCases } from './postgres.js';
+import { postgresHistoryCases } from './postgres-histories.js';
 
 /** Every case, in the order the table shows them. */
 export const ALL_CASES: readonly BenchCase[] = [
@@ -15,6 +16,7 @@ export const ALL_CASES: readonly BenchCase[] = [
   ...concurrentCases(),
   asyncBoundaryCase(),
   ...postgresCases(),
+  ...postgresHistoryCases(),
 ];
 
 /** The cases a --case filter selects: those whose name starts with one of the filters (`dead-chain` selects all four). */

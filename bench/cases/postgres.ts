@@ -10,7 +10,7 @@ import { engineContender, floorContender } from './contenders.js';
 import { ONE_FAILURE, QUOTA_INCIDENT, SUCCESS } from './scenarios.js';
 import { freshSessions } from './storage.js';
 
-const URL_VARIABLE = 'LLM_FAILOVER_PG_URL';
+export const URL_VARIABLE = 'LLM_FAILOVER_PG_URL';
 
 /**
  * Opens the PostgreSQL store if this version has one, in a schema of this process's own, one per
@@ -18,11 +18,11 @@ const URL_VARIABLE = 'LLM_FAILOVER_PG_URL';
  * their clocks apart: one's cooldowns would reach the other's runs), dropped again by `drop`. The one place that knows its
  * opening signature: adjust here when it differs.
  */
-async function openPostgres(url: string, label: string): Promise<(SessionStore & { drop(): Promise<void> }) | string> {
+export async function openPostgres(url: string, label: string, options: Record<string, unknown> = {}): Promise<(SessionStore & { drop(): Promise<void> }) | string> {
   const open = (library as Record<string, unknown>).openPostgresStore;
   if (typeof open !== 'function') return 'this version has no PostgreSQL store (openPostgresStore is not exported)';
   const schema = `llmf_bench_${label}_${process.pid}_${Date.now().toString(36)}`;
-  const store = (await open({ connectionString: url, schema })) as SessionStore & { ready?: Promise<void> };
+  const store = (await open({ ...options, connectionString: url, schema })) as SessionStore & { ready?: Promise<void> };
   await store.ready;
   const drop = async () => {
     await store.close();

@@ -13,6 +13,11 @@ export interface CachedHistory {
   messages: readonly Message[];
   /** Seq of the last turn read (0 for an empty session). */
   lastSeq: number;
+  /**
+   * The run id of every turn, by seq (turn `seq` at index `seq - 1`), when the cache keeps them
+   * (`keepRunIds`); only its first `lastSeq` entries belong to this read: the array only grows.
+   */
+  runIds?: readonly string[];
 }
 
 /**
@@ -22,6 +27,13 @@ export interface CachedHistory {
  * really takes (about 70 bytes beyond its text, array growth included).
  */
 export const TURN_OVERHEAD_BYTES = 64;
+
+/**
+ * What a kept run id counts: its array slot per turn, and the string (header plus text) once
+ * per run, since a run's turns share one string.
+ */
+export const RUN_ID_SLOT_BYTES = 8;
+const STRING_HEADER_BYTES = 16;
 
 /** The `holder` of an array given to more than one run. */
 const SHARED = '\u0000shared';
@@ -41,11 +53,43 @@ function rowMessage(row: TurnRow, sessionId: string): Message {
   return Object.freeze(turnMessage(turnFromRow(row, sessionId)));
 }
 
+/**
+ * Appends the run ids of `of` to `runIds`, one string per run (a run's turns are consecutive),
+ * and answers the bytes they add.
+ */
+function keepRunIds(runIds: string[], of: readonly { runId: string }[]): number {
+  let bytes = RUN_ID_SLOT_BYTES * of.length;
+  let last = runIds.at(-1);
+  for (const { runId } of of) {
+    if (runId !== last) {
+      last = runId;
+      bytes += STRING_HEADER_BYTES + runId.length;
+    }
+    runIds.push(last);
+  }
+  return bytes;
+}
+
+/**
+ * A run's `Turn` records (frozen, in a new array), built from what the cache gave it: turn seqs
+ * run from 1 without a gap (each commit appends at the last seq + 1, under the session's lock,
+ * and turns are never deleted), so the message at index i is turn i + 1.
+ */
+export function turnRecords(history: CachedHistory): Turn[] {
+  const { messages, runIds, lastSeq } = history;
+  if (!runIds) throw new TypeError('turnRecords needs a cache that keeps run ids (keepRunIds)');
+  const turns: Turn[] = new Array(lastSeq);
+  for (let i = 0; i < lastSeq; i++) turns[i] = Object.freeze({ seq: i + 1, ...messages[i]!, runId: runIds[i]! }) as Turn;
+  return turns;
+}
+
 const turnToMessage = (t: Turn): Message =>
   Object.freeze(t.providerOptions === undefined && typeof t.content === 'string' ? { role: ROLES[t.role] ?? t.role, content: t.content } : turnMessage(t)) as Message;
 
 interface Entry {
   messages: Message[];
+  /** The run id of each turn (only with `keepRunIds`): appended to in place, never changed. */
+  runIds: string[] | undefined;
   lastSeq: number;
   bytes: number;
   /**
@@ -62,6 +106,12 @@ export interface HistoryCacheLimits {
   maxBytes: number;
   /** Sessions kept at most, if bounded. */
   maxSessions: number;
+  /**
+   * Keep each turn's run id too, so a run's `Turn` records can be built without a read (see
+   * turnRecords): for a store whose reads are asynchronous (PostgreSQL), which cannot read them
+   * when a caller asks for `OpenedRun.history`. The SQLite store reads them then instead.
+   */
+  keepRunIds?: boolean;
 }
 
 /**
@@ -72,9 +122,12 @@ export interface HistoryCacheLimits {
  * Sound because turns are append-only and seq only grows under the write lock: reading
  * `seq > last cached seq` inside the run's transaction sees every turn any process added.
  * Bounded in bytes (and optionally in sessions): least recently used sessions go first, and a
- * session bigger than the whole bound is read afresh each time rather than cached. Only messages
- * are kept (one frozen `{ role, content }` per turn): a run's `Turn` records are read from the
- * database only if something asks for them (open-sqlite-store.ts).
+ * session bigger than the whole bound is read afresh each time rather than cached (the others
+ * stay). Only messages are kept (one frozen `{ role, content }` per turn), and with `keepRunIds`
+ * each turn's run id: the SQLite store reads a run's `Turn` records from the database only if
+ * something asks for them (open-sqlite-store.ts); the PostgreSQL store builds them from the
+ * cache (turnRecords). One cache serves both: the SQLite store reads synchronously (`read`),
+ * PostgreSQL inside its run's transaction, asynchronously (`readAsync`).
  */
 export class HistoryCache {
   readonly #limits: HistoryCacheLimits;
@@ -85,7 +138,7 @@ export class HistoryCache {
     this.#limits = limits;
   }
 
-  /** Bytes of history held now (the sum of cachedBytes of every cached message). */
+  /** Bytes of history held now (the sum of cachedBytes of every cached message, and of the run ids kept). */
   get bytes(): number {
     return this.#bytes;
   }
@@ -99,18 +152,33 @@ export class HistoryCache {
   read(sessionId: string, runId: string, readAfter: (sessionId: string, afterSeq: number) => TurnRow[]): CachedHistory {
     const cached = this.#sessions.get(sessionId);
     const rows = readAfter(sessionId, cached?.lastSeq ?? 0);
-    if (this.#limits.maxBytes === 0) {
-      return { messages: rows.map((r) => rowMessage(r, sessionId)), lastSeq: rows.at(-1)?.seq ?? 0 };
-    }
-    const entry = cached ?? { messages: [], lastSeq: 0, bytes: 0, holder: undefined, held: false };
+    const entry = cached ?? { messages: [], runIds: this.#limits.keepRunIds ? [] : undefined, lastSeq: 0, bytes: 0, holder: undefined, held: false };
     if (rows.length > 0) {
-      const added = rows.map((r) => rowMessage(r, sessionId));
-      this.#extend(entry, added, undefined);
+      this.#extend(entry, rows.map((r) => rowMessage(r, sessionId)), rows, undefined);
       entry.lastSeq = rows[rows.length - 1]!.seq;
     }
-    this.#touch(sessionId, entry);
-    entry.holder = entry.holder === undefined || entry.holder === runId ? runId : SHARED;
-    return { messages: entry.messages, lastSeq: entry.lastSeq };
+    if (entry.bytes > this.#limits.maxBytes || entry.lastSeq === 0) {
+      // too big to keep (or the cache is off): read whole each time, without pushing others out;
+      // an empty session saves no read, and would be an entry that counts no bytes
+      if (entry.held) this.#drop(sessionId, entry);
+    } else {
+      this.#touch(sessionId, entry);
+      entry.holder = entry.holder === undefined || entry.holder === runId ? runId : SHARED;
+    }
+    return entry.runIds ? { messages: entry.messages, lastSeq: entry.lastSeq, runIds: entry.runIds } : { messages: entry.messages, lastSeq: entry.lastSeq };
+  }
+
+  /**
+   * `read` for a reader whose reads are asynchronous (PostgreSQL, inside the run's transaction):
+   * fetches the rows after the cached part, then hands them over, unless the cached part moved
+   * meanwhile (a commit of this process landed, or the session was evicted): then fetches again.
+   */
+  async readAsync(sessionId: string, runId: string, readAfter: (sessionId: string, afterSeq: number) => Promise<TurnRow[]>): Promise<CachedHistory> {
+    for (;;) {
+      const after = this.lastSeq(sessionId);
+      const rows = await readAfter(sessionId, after);
+      if (this.lastSeq(sessionId) === after) return this.read(sessionId, runId, () => rows);
+    }
   }
 
   /** A commit of run `runId` landed: extend the cached history if it was up to date. */
@@ -121,9 +189,10 @@ export class HistoryCache {
       this.#drop(sessionId, entry); // another process wrote in between: re-read next time
       return;
     }
-    this.#extend(entry, turns.map(turnToMessage), runId);
+    this.#extend(entry, turns.map(turnToMessage), turns, runId);
     entry.lastSeq = turns[turns.length - 1]!.seq;
-    this.#evict();
+    if (entry.bytes > this.#limits.maxBytes) this.#drop(sessionId, entry);
+    else this.#evict();
   }
 
   /**
@@ -132,7 +201,7 @@ export class HistoryCache {
    * which is done with it; otherwise the session moves to a new array, made in one copy of
    * exactly the right size, and what the holders were given stays as it was.
    */
-  #extend(entry: Entry, added: Message[], committer: string | undefined): void {
+  #extend(entry: Entry, added: Message[], of: readonly { runId: string }[], committer: string | undefined): void {
     const inPlace = entry.holder === undefined || (committer !== undefined && entry.holder === committer);
     if (entry.messages.length === 0) entry.messages = added;
     else if (!inPlace) entry.messages = entry.messages.concat(added);
@@ -140,6 +209,7 @@ export class HistoryCache {
     entry.holder = undefined;
     let bytes = 0;
     for (const m of added) bytes += cachedBytes(m);
+    if (entry.runIds) bytes += keepRunIds(entry.runIds, of);
     this.#grow(entry, bytes);
   }
 
@@ -170,7 +240,7 @@ export class HistoryCache {
     this.#bytes -= entry.bytes;
   }
 
-  /** Least recently used out until within the bounds (the session just used last of all). */
+  /** Least recently used out until within the bounds (the session just used last of all: it fits alone, or was not kept). */
   #evict(): void {
     const { maxBytes, maxSessions } = this.#limits;
     while (this.#sessions.size > 0 && (this.#bytes > maxBytes || this.#sessions.size > maxSessions)) {

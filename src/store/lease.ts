@@ -3,7 +3,8 @@ import { ConfigError, LeaseLostError } from '../errors.js';
 import type { CooldownTable } from './cooldown-table.js';
 import type { HistoryCache } from './history-cache.js';
 import type { SessionRow, Statements } from './statements.js';
-import type { CooldownEntry, Message, Turn } from '../types.js';
+import type { Turn } from '../types.js';
+import { openedRun } from './opened-run.js';
 import { turnFromRow } from './turn-rows.js';
 import type { Lease, OpenedRun, OpenRunArgs } from './types.js';
 
@@ -42,19 +43,6 @@ const isHeld = (row: SessionRow | undefined, now: number): boolean =>
  * history and cooldowns are one BEGIN IMMEDIATE transaction, so what the run reads is exactly
  * the state its lease protects.
  */
-/**
- * What openRun gives: `history` (seq and run id of every turn) is read from the database the
- * first time something asks for it: the engine never does (it sends `messages`), so a run of a
- * long session builds no turn records. Reading later is exact: turns are append-only, and the
- * read stops at the last turn the run's transaction saw.
- */
-function openedRun(lease: Lease, messages: readonly Message[], cooldowns: CooldownEntry[], readTurns: () => Turn[]): OpenedRun {
-  let turns: Turn[] | undefined;
-  const opened = { lease, messages, cooldowns } as OpenedRun;
-  Object.defineProperty(opened, 'history', { get: () => (turns ??= readTurns()), enumerable: true, configurable: true });
-  return opened;
-}
-
 export function createLeaseTaker(
   db: Database.Database,
   s: Statements,

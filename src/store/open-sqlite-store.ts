@@ -16,7 +16,8 @@ import { isBusy, isCorruption, sqliteCode, toStoreError } from './sqlite-errors.
 import { prepareStatements } from './statements.js';
 import { checkText } from './text-checks.js';
 import { turnFromRow } from './turn-rows.js';
-import type { Lease, OpenedRun, OpenRunArgs, PruneResult, SessionStore, WaitOptions } from './types.js';
+import { revokeAll, RunsInFlight, type InFlight } from './runs-in-flight.js';
+import type { OpenedRun, OpenRunArgs, PruneResult, SessionStore, WaitOptions } from './types.js';
 import { waitForLease, type FirstTry } from './wait-for-lease.js';
 
 const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
@@ -46,15 +47,10 @@ export interface SqliteSessionStore extends SessionStore {
   deleteExpiredCooldowns(now: number): Promise<number>;
 }
 
-interface InFlight {
-  lease: Lease;
-  onRevoked: ((error: StoreError) => void) | undefined;
-}
-
 function assemble(db: Database.Database, o: ResolvedStoreOptions, wakeups: SessionWakeups, stopped: () => StoreError | undefined) {
   const s = prepareStatements(db);
   const cooldowns = createCooldownTable(db, o.cooldownCleanupIntervalMs);
-  const history = new HistoryCache({ maxBytes: o.historyCacheBytes, maxSessions: o.historyCacheSessions });
+  const history = new HistoryCache(o.historyCache);
   // an OpenedRun's turn records, read when asked for (lease.ts); a closed store says so, typed
   const turnsUpTo = (sessionId: string, lastSeq: number): Turn[] => {
     if (stopped() || !db.open) throw new StoreError('STORE_CLOSED', o.path, `Store ${o.path} is closed: reading the history of a run is no longer possible`);
@@ -103,7 +99,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
   const o = resolveStoreOptions(options);
   const path = o.path;
   const wakeups = new SessionWakeups();
-  const inFlight = new Map<string, InFlight>();
+  const inFlight = new RunsInFlight();
   const tickets = new Set<number>();
   let closedError: StoreError | undefined;
   let closing: Promise<void> | undefined;
@@ -172,7 +168,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
   const storeWait = () => o.busyWaitMs;
 
   const register = (a: OpenRunArgs, opened: OpenedRun): OpenedRun => {
-    inFlight.set(a.runId, { lease: opened.lease, onRevoked: a.onRevoked });
+    inFlight.opened(a, opened.lease);
     return opened;
   };
   const waitContext = () => ({
@@ -209,13 +205,9 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
     renewLease: (lease, now, ttlMs, w?: WaitOptions) =>
       call('renewing a lease', bound(w), (p) => {
         try {
-          const renewed = p.renew(lease, now, ttlMs);
-          const run = inFlight.get(lease.runId);
-          if (run) run.lease = renewed;
-          return renewed;
+          return inFlight.renewed(p.renew(lease, now, ttlMs));
         } catch (e) {
-          if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(lease.runId);
-          throw e;
+          return inFlight.failed(lease.runId, e);
         }
       }),
 
@@ -223,19 +215,17 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
       call('committing a run', bound(a), (p) => {
         try {
           const out = p.endings.commitRun(lease, a);
-          inFlight.delete(a.runId);
+          inFlight.ended(a.runId);
           return out;
         } catch (e) {
-          // orphaned: the run no longer holds the session; any other failure leaves it to failRun (or close)
-          if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(a.runId);
-          throw e;
+          return inFlight.failed(a.runId, e); // orphaned when the lease was lost
         }
       }),
 
     failRun: (lease, a) =>
       call('recording a failed run', bound(a), (p) => {
         p.endings.failRun(lease, a);
-        inFlight.delete(a.runId);
+        inFlight.ended(a.runId);
       }),
 
     activeCooldowns: (providers, now, w?: WaitOptions) => call('reading cooldowns', bound(w), (p) => p.cooldowns.active(providers, now)),
@@ -296,17 +286,9 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
       if (closing) return closing;
       closedError = new StoreError('STORE_CLOSED', path, `Store ${path} is closed`);
       wakeups.wakeAll();
-      const runs = [...inFlight.values()];
+      const runs = inFlight.takeAll();
       const finish = () => {
-        const reason = new StoreError('STORE_CLOSED', path, `Store ${path} was closed while the run held its session; the run was closed as failed and the session released`);
-        for (const r of runs) {
-          try {
-            r.onRevoked?.(reason);
-          } catch {
-            // the caller's own bug must not stop the others from learning it
-          }
-        }
-        inFlight.clear();
+        revokeAll(runs, new StoreError('STORE_CLOSED', path, `Store ${path} was closed while the run held its session; the run was closed as failed and the session released`));
         if (db.open) db.close();
       };
       const message = 'the store was closed while the run was in flight';

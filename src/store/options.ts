@@ -1,9 +1,11 @@
 import { ConfigError } from '../errors.js';
 import { MAX_TIMER_MS } from '../timer-bounds.js';
+import type { HistoryCacheLimits } from './history-cache.js';
+import { HISTORY_CACHE_DEFAULTS, resolveHistoryCacheLimits, type HistoryCacheOptions } from './history-cache-options.js';
 
 export type SynchronousMode = 'NORMAL' | 'FULL';
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends HistoryCacheOptions {
   /** Database file; `':memory:'` (the default) keeps everything in this process. */
   path?: string;
   /**
@@ -34,14 +36,6 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** Expired cooldown rows are deleted at most once per this interval (store clock). */
   cooldownCleanupIntervalMs?: number;
-  /**
-   * Bytes of session history kept in memory, so a run reads only the turns added since: each
-   * turn counts its text plus 64 bytes; least recently used sessions go first. Default
-   * 64 MiB; 0 turns the cache off.
-   */
-  historyCacheBytes?: number;
-  /** At most this many sessions in the history cache as well (default: no bound but the bytes); 0 turns it off. */
-  historyCacheSessions?: number;
 }
 
 export interface ResolvedStoreOptions {
@@ -53,8 +47,7 @@ export interface ResolvedStoreOptions {
   quickCheck: boolean;
   now: (() => number) | undefined;
   cooldownCleanupIntervalMs: number;
-  historyCacheBytes: number;
-  historyCacheSessions: number;
+  historyCache: HistoryCacheLimits;
 }
 
 /** The longest synchronous wait a statement may make: beyond it the process visibly stalls. */
@@ -68,8 +61,7 @@ const DEFAULTS = {
   openTimeoutMs: 30_000,
   quickCheck: true,
   cooldownCleanupIntervalMs: 60_000,
-  historyCacheBytes: 64 * 1024 * 1024,
-  historyCacheSessions: Number.MAX_SAFE_INTEGER,
+  ...HISTORY_CACHE_DEFAULTS,
 } as const;
 
 const KNOWN_OPTIONS = new Set([...Object.keys(DEFAULTS), 'now']);
@@ -101,10 +93,6 @@ export function resolveStoreOptions(options: SqliteStoreOptions = {}): ResolvedS
     throw new ConfigError('now', 'must be a function returning the current time in ms');
   }
   if (typeof o.quickCheck !== 'boolean') throw new ConfigError('quickCheck', 'must be a boolean');
-  for (const field of ['historyCacheBytes', 'historyCacheSessions'] as const) {
-    const v = o[field];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ConfigError(field, `must be a non-negative integer, got ${String(v)}`);
-  }
   return {
     path: o.path,
     synchronous: o.synchronous,
@@ -114,8 +102,6 @@ export function resolveStoreOptions(options: SqliteStoreOptions = {}): ResolvedS
     quickCheck: o.quickCheck,
     now: o.now,
     cooldownCleanupIntervalMs: checkMs('cooldownCleanupIntervalMs', o.cooldownCleanupIntervalMs, Number.MAX_SAFE_INTEGER),
-    // either bound at 0 turns the cache off
-    historyCacheBytes: o.historyCacheSessions === 0 ? 0 : o.historyCacheBytes,
-    historyCacheSessions: o.historyCacheSessions,
+    historyCache: resolveHistoryCacheLimits(o),
   };
 }

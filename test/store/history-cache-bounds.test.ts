@@ -1,26 +1,33 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cachedBytes, HistoryCache, TURN_OVERHEAD_BYTES } from '../../src/store/history-cache.js';
+import { cachedBytes, HistoryCache, RUN_ID_SLOT_BYTES, turnRecords, TURN_OVERHEAD_BYTES } from '../../src/store/history-cache.js';
 import type { TurnRow } from '../../src/store/turn-rows.js';
 import type { Turn } from '../../src/types.js';
-import { commitArgs, completeRun, openArgs, openStore } from './helpers.js';
+import { completeRun, openArgs, openStore } from './helpers.js';
 
 /** Sessions as rows, and the reads the cache made of them: what the turns table would answer. */
 function table() {
   const sessions = new Map<string, TurnRow[]>();
   const reads: [string, number][] = [];
-  const add = (sessionId: string, content: string): Turn => {
+  const add = (sessionId: string, content: string, runId = 'r'): Turn => {
     const rows = sessions.get(sessionId) ?? [];
     sessions.set(sessionId, rows);
-    const row: TurnRow = { seq: rows.length + 1, role: 'user', content, runId: 'r', parts: null, providerOptions: null };
+    const row: TurnRow = { seq: rows.length + 1, role: 'user', content, runId, parts: null, providerOptions: null };
     rows.push(row);
-    return { seq: row.seq, role: 'user', content, runId: 'r' } as Turn;
+    return { seq: row.seq, role: 'user', content, runId } as Turn;
   };
   const readAfter = (sessionId: string, afterSeq: number): TurnRow[] => {
     reads.push([sessionId, afterSeq]);
     return (sessions.get(sessionId) ?? []).filter((r) => r.seq > afterSeq);
   };
-  return { add, readAfter, reads, sessions };
+  /** The same read as PostgreSQL makes it: the rows arrive a tick later. */
+  const readAfterAsync = async (sessionId: string, afterSeq: number): Promise<TurnRow[]> => {
+    await new Promise((r) => setImmediate(r));
+    return readAfter(sessionId, afterSeq);
+  };
+  /** The stored turns of a session, as a store lists them. */
+  const turns = (sessionId: string): Turn[] => (sessions.get(sessionId) ?? []).map((r) => ({ seq: r.seq, role: r.role, content: r.content, runId: r.runId }) as Turn);
+  return { add, readAfter, readAfterAsync, reads, sessions, turns };
 }
 
 describe('the history cache, bounded in bytes', () => {
@@ -101,28 +108,121 @@ describe('the history cache, bounded in bytes', () => {
   });
 });
 
-describe('openRun with a history cache bound', () => {
-  it('refuses a bound that is not a non-negative integer, naming it', () => {
-    expect(() => openStore({ historyCacheBytes: -1 })).toThrow(/historyCacheBytes/);
+describe('the history cache as the PostgreSQL store uses it (asynchronous reads, run ids kept)', () => {
+  /** What a turn of `text` characters counts, run ids included, when its run has `turnsPerRun` turns of id `runId`. */
+  const turnBytes = (text: number, runId: string, turnsPerRun: number) => TURN_OVERHEAD_BYTES + text + RUN_ID_SLOT_BYTES + (16 + runId.length) / turnsPerRun;
+
+  it('counts the run ids in its bytes: one slot per turn, one string per run', async () => {
+    const t = table();
+    const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER, keepRunIds: true });
+    t.add('s', 'x'.repeat(10), 'run-1');
+    t.add('s', 'x'.repeat(10), 'run-1');
+    await cache.readAsync('s', 'r', t.readAfterAsync);
+    expect(cache.bytes).toBe(2 * turnBytes(10, 'run-1', 2));
+    // a commit of another run: its id counted once more
+    cache.appended('s', 'run-2', [t.add('s', 'y'.repeat(5), 'run-2')]);
+    expect(cache.bytes).toBe(2 * turnBytes(10, 'run-1', 2) + turnBytes(5, 'run-2', 1));
   });
 
-  it('gives the same history whether the session is cached, too big to cache or the cache is off', async () => {
-    for (const historyCacheBytes of [0, 100, 64 * 1024 * 1024]) {
-      const store = openStore({ historyCacheBytes });
-      await completeRun(store, 'r1', 's1');
-      await completeRun(store, 'r2', 's1');
-      const opened = await store.openRun(openArgs('r3', 's1'));
-      expect(opened.messages?.map((m) => m.content)).toEqual(['question of r1', 'answer to r1', 'question of r2', 'answer to r2']);
-      await store.commitRun(opened.lease, commitArgs('r3'));
-      // the turn records, first asked for after the run committed, stop where its opening did
-      expect(opened.history.map((h) => [h.seq, h.runId])).toEqual([
-        [1, 'r1'],
-        [2, 'r1'],
-        [3, 'r2'],
-        [4, 'r2'],
-      ]);
-      expect(Object.isFrozen(opened.history[0])).toBe(true);
-    }
+  it('keeps no session bigger than its bound, and the sessions it keeps stay', async () => {
+    const t = table();
+    const turn = turnBytes(60, 'r', 1);
+    const cache = new HistoryCache({ maxBytes: 2 * turn, maxSessions: Number.MAX_SAFE_INTEGER, keepRunIds: true });
+    t.add('a', 'a'.repeat(60));
+    t.add('b', 'b'.repeat(60));
+    for (let i = 0; i < 3; i++) t.add('big', 'c'.repeat(60), `big-${i}`);
+    await cache.readAsync('a', 'run', t.readAfterAsync);
+    await cache.readAsync('b', 'run', t.readAfterAsync);
+    const big = await cache.readAsync('big', 'run', t.readAfterAsync);
+    expect(big.messages.map((m) => m.content)).toEqual(t.turns('big').map((x) => x.content));
+    expect(turnRecords(big)).toEqual(t.turns('big'));
+    expect(cache.sessions).toBe(2);
+    expect(cache.bytes).toBe(2 * turn);
+    t.reads.length = 0;
+    await cache.readAsync('a', 'run', t.readAfterAsync);
+    await cache.readAsync('b', 'run', t.readAfterAsync);
+    await cache.readAsync('big', 'run', t.readAfterAsync);
+    expect(t.reads).toEqual([
+      ['a', 1],
+      ['b', 1],
+      ['big', 0],
+    ]);
+    // grown past the bound by a commit: dropped, the other one stays
+    cache.appended('a', 'run', [t.add('a', 'a'.repeat(200), 'run')]);
+    expect(cache.sessions).toBe(1);
+    t.reads.length = 0;
+    await cache.readAsync('b', 'run', t.readAfterAsync);
+    expect(t.reads).toEqual([['b', 1]]);
+  });
+
+  it('drops the least recently used session first', async () => {
+    const t = table();
+    const turn = turnBytes(60, 'r', 1);
+    const cache = new HistoryCache({ maxBytes: 2 * turn, maxSessions: Number.MAX_SAFE_INTEGER, keepRunIds: true });
+    for (const id of ['a', 'b', 'c']) t.add(id, id.repeat(60));
+    await cache.readAsync('a', 'run', t.readAfterAsync);
+    await cache.readAsync('b', 'run', t.readAfterAsync);
+    await cache.readAsync('a', 'run', t.readAfterAsync); // a is now the younger
+    await cache.readAsync('c', 'run', t.readAfterAsync); // b goes
+    t.reads.length = 0;
+    await cache.readAsync('a', 'run', t.readAfterAsync);
+    await cache.readAsync('b', 'run', t.readAfterAsync);
+    expect(t.reads).toEqual([
+      ['a', 1],
+      ['b', 0],
+    ]);
+  });
+
+  it('reads again when a commit landed while it read, and answers the whole session', async () => {
+    const t = table();
+    const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER, keepRunIds: true });
+    t.add('s', 'one', 'r1');
+    await cache.readAsync('s', 'r1', t.readAfterAsync);
+    t.reads.length = 0;
+    const reading = cache.readAsync('s', 'r3', t.readAfterAsync);
+    // a commit of this process lands between the read's query and its answer
+    cache.appended('s', 'r2', [t.add('s', 'two', 'r2')]);
+    const got = await reading;
+    expect(turnRecords(got)).toEqual(t.turns('s'));
+    expect(t.reads).toEqual([
+      ['s', 1],
+      ['s', 2],
+    ]);
+  });
+
+  it('a commit whose answer comes after the next run read its turns is not added twice', async () => {
+    const t = table();
+    const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER, keepRunIds: true });
+    t.add('s', 'one', 'r1');
+    await cache.readAsync('s', 'r2', t.readAfterAsync);
+    // r2's commit is in the database (its lease released) before its own code hears back...
+    const committed = [t.add('s', 'two', 'r2')];
+    // ...and r3, in this process, takes the session and reads it first
+    await cache.readAsync('s', 'r3', t.readAfterAsync);
+    cache.appended('s', 'r2', committed);
+    const next = await cache.readAsync('s', 'r4', t.readAfterAsync);
+    expect(next.messages.map((m) => m.content)).toEqual(['one', 'two']);
+    expect(turnRecords(next)).toEqual(t.turns('s'));
+  });
+
+  it('property: within its bound, and every read answers the stored turns, run ids included', async () => {
+    const op = fc.record({ session: fc.constantFrom('a', 'b', 'c'), turns: fc.integer({ min: 0, max: 3 }), size: fc.integer({ min: 0, max: 200 }), sameRun: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 25 }), fc.integer({ min: 0, max: 2_000 }), async (ops, maxBytes) => {
+        const t = table();
+        const cache = new HistoryCache({ maxBytes, maxSessions: Number.MAX_SAFE_INTEGER, keepRunIds: true });
+        for (const [i, o] of ops.entries()) {
+          const runId = `run-${i}`;
+          const got = await cache.readAsync(o.session, runId, t.readAfterAsync);
+          expect(got.messages.map((m) => m.content)).toEqual(t.turns(o.session).map((x) => x.content));
+          expect(turnRecords(got)).toEqual(t.turns(o.session));
+          const committer = o.sameRun ? runId : `other-${i}`;
+          const added = Array.from({ length: o.turns }, () => t.add(o.session, 'x'.repeat(o.size), committer));
+          cache.appended(o.session, committer, added);
+          expect(cache.bytes).toBeLessThanOrEqual(maxBytes);
+        }
+      }),
+    );
   });
 });
 

@@ -4,24 +4,6 @@ import { openSqliteStore } from '../../src/store/index.js';
 import { commitArgs, completeRun, openArgs, openStore, tempDbPath } from './helpers.js';
 
 describe('history read by openRun', () => {
-  it('includes what another store (process) appended after this store cached the session', async () => {
-    const p = tempDbPath();
-    const a = openStore({ path: p });
-    const b = openStore({ path: p });
-    await completeRun(a, 'a1', 's1');
-    await completeRun(b, 'b1', 's1');
-    const { history, lease } = await a.openRun(openArgs('a2', 's1'));
-    expect(history.map((t) => [t.seq, t.runId])).toEqual([
-      [1, 'a1'],
-      [2, 'a1'],
-      [3, 'b1'],
-      [4, 'b1'],
-    ]);
-    await a.commitRun(lease, commitArgs('a2'));
-    await completeRun(b, 'b2', 's1');
-    expect((await a.openRun(openArgs('a3', 's1'))).history.map((t) => t.runId)).toEqual(['a1', 'a1', 'b1', 'b1', 'a2', 'a2', 'b2', 'b2']);
-  });
-
   it('gives each run its own array, and turns a caller cannot change', async () => {
     const store = openStore();
     await completeRun(store, 'r1', 's1');

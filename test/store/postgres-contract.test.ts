@@ -3,6 +3,7 @@ import type { SessionStore } from '../../src/store/types.js';
 import { describePostgres } from '../postgres/describe-postgres.js';
 import { dropSchemas, freshSchemaName } from '../postgres/schemas.js';
 import { cooldownsContract } from './contract/cooldowns.contract.js';
+import { historyContract } from './contract/history.contract.js';
 import { leasesContract } from './contract/leases.contract.js';
 import { operationsContract } from './contract/operations.contract.js';
 import { runsContract } from './contract/runs.contract.js';
@@ -46,4 +47,5 @@ describePostgres('PostgreSQL store contract', (url) => {
   cooldownsContract(postgres);
   operationsContract(postgres);
   turnsContract(postgres);
+  historyContract(postgres);
 });

@@ -1,6 +1,7 @@
 import { ConfigError, LeaseLostError } from '../../errors.js';
-import type { PgTurnCache } from './turn-cache.js';
-import { turnFromRow, type TurnRow } from '../turn-rows.js';
+import { turnRecords, type HistoryCache } from '../history-cache.js';
+import { openedRun } from '../opened-run.js';
+import type { TurnRow } from '../turn-rows.js';
 import type { Lease, OpenedRun, OpenRunArgs } from '../types.js';
 import type { PgCooldowns } from './cooldowns.js';
 import type { Database, Queryable } from './database.js';
@@ -42,7 +43,7 @@ const isHeld = (row: SessionLook, now: number): boolean =>
  * reads of history and cooldowns are one transaction: what the run reads is what its lease
  * protects.
  */
-export function createPgLeaseTaker(db: Database, q: PgStatements, cooldowns: PgCooldowns, history: PgTurnCache) {
+export function createPgLeaseTaker(db: Database, q: PgStatements, cooldowns: PgCooldowns, history: HistoryCache) {
   const keepTicket = async (tx: Queryable, a: OpenRunArgs, ticket: PgTicket | undefined): Promise<PgTicket> => {
     if (ticket && (await tx.query(q.refreshTicket, [ticket.id, TICKET_TTL_MS])).rowCount! > 0) return { id: ticket.id, refreshedAt: performance.now() };
     // a ticket that lapsed (this host was frozen) was deleted: queue again at the back
@@ -50,14 +51,10 @@ export function createPgLeaseTaker(db: Database, q: PgStatements, cooldowns: PgC
     return { id: rows[0]!.ticket, refreshedAt: performance.now() };
   };
 
-  const readHistory = async (tx: Queryable, sessionId: string) => {
-    // The cache reads synchronously: fetch the turns after its last seq, then hand them over,
-    // unless another session's read evicted this one meanwhile (then fetch again).
-    for (;;) {
-      const after = history.lastSeq(sessionId);
-      const fresh = (await tx.query<TurnRow>(q.turnsAfter, [sessionId, after])).rows;
-      if (history.lastSeq(sessionId) === after) return history.read(sessionId, (id, seq) => fresh.filter((r) => r.seq > seq).map((r) => turnFromRow(r, id)));
-    }
+  /** The history and cooldowns a granted run starts from, read in its transaction. */
+  const opened = async (tx: Queryable, a: OpenRunArgs, lease: Lease, now: number): Promise<OpenedRun> => {
+    const read = await history.readAsync(a.sessionId, a.runId, async (sessionId, afterSeq) => (await tx.query<TurnRow>(q.turnsAfter, [sessionId, afterSeq])).rows);
+    return openedRun(lease, read.messages, await cooldowns.active(tx, a.providers, now), () => turnRecords(read));
   };
 
   const take = (a: OpenRunArgs, now: number, ticket: PgTicket | undefined, queue: boolean) =>
@@ -69,8 +66,7 @@ export function createPgLeaseTaker(db: Database, q: PgStatements, cooldowns: PgC
         const { rows } = await tx.query<{ status: string }>(q.runStatus, [a.runId]);
         if (rows[0]?.status === 'running') {
           const lease: Lease = { sessionId: a.sessionId, runId: a.runId, token: row.lease_token!, expiresAt: row.lease_expires_at! };
-          const { turns, messages } = await readHistory(tx, a.sessionId);
-          return { acquired: true, opened: { lease, history: turns, messages, cooldowns: await cooldowns.active(tx, a.providers, now) } };
+          return { acquired: true, opened: await opened(tx, a, lease, now) };
         }
       }
       if (held || (row.head !== null && row.head !== ticket?.id)) {
@@ -95,8 +91,7 @@ export function createPgLeaseTaker(db: Database, q: PgStatements, cooldowns: PgC
         await tx.query(q.deleteExpiredTickets, [a.sessionId]);
       }
       await cooldowns.maybeCleanup(tx, now);
-      const { turns, messages } = await readHistory(tx, a.sessionId);
-      return { acquired: true, opened: { lease, history: turns, messages, cooldowns: await cooldowns.active(tx, a.providers, now) } };
+      return { acquired: true, opened: await opened(tx, a, lease, now) };
     });
 
   return {

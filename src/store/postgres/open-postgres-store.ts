@@ -2,9 +2,10 @@ import pg from 'pg';
 import { checkOpenArgs, checkWait } from '../port-arguments.js';
 import { ConfigError, StoreError } from '../../errors.js';
 import type { CooldownEntry, CooldownKey } from '../../types.js';
-import { PgTurnCache } from './turn-cache.js';
+import { HistoryCache } from '../history-cache.js';
 import { SessionWakeups } from '../session-wakeups.js';
-import type { Lease, OpenedRun, PruneResult, SessionStore, WaitOptions } from '../types.js';
+import { revokeAll, RunsInFlight } from '../runs-in-flight.js';
+import type { OpenedRun, PruneResult, SessionStore, WaitOptions } from '../types.js';
 import { createPgCooldowns } from './cooldowns.js';
 import { Database, type Queryable } from './database.js';
 import { toStoreError } from './errors.js';
@@ -29,11 +30,6 @@ export interface PostgresSessionStore extends SessionStore {
   schemaVersion(): number | undefined;
   /** Deletes every cooldown that has ended at `now`; returns how many rows went. */
   deleteExpiredCooldowns(now: number): Promise<number>;
-}
-
-interface InFlight {
-  lease: Lease;
-  onRevoked: ((error: StoreError) => void) | undefined;
 }
 
 
@@ -70,7 +66,8 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
   const q = pgStatements(o.schema);
   const channel = releaseChannel(o.schema);
   const wakeups = new SessionWakeups();
-  const history = new PgTurnCache(o.historyCacheSessions);
+  // with run ids: a run's turn records are built from the cache, as reading them later would be asynchronous
+  const history = new HistoryCache({ ...o.historyCache, keepRunIds: true });
   const cooldowns = createPgCooldowns(q, o.cooldownCleanupIntervalMs);
   const taker = createPgLeaseTaker(db, q, cooldowns, history);
   const endings = createPgRunEndings(db, q, history, channel);
@@ -80,7 +77,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
     : { ...(pool as unknown as { options: pg.ClientConfig }).options };
   const listener = new ReleaseListener(listenerConfig, channel, wakeups);
   const inOrder = createArrivalOrder();
-  const inFlight = new Map<string, InFlight>();
+  const inFlight = new RunsInFlight();
   const tickets = new Set<number>();
   let closedError: StoreError | undefined;
   let closing: Promise<void> | undefined;
@@ -130,20 +127,16 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
         }
         throw e;
       }
-      inFlight.set(a.runId, { lease: opened.lease, onRevoked: a.onRevoked });
+      inFlight.opened(a, opened.lease);
       return opened;
     },
 
     async renewLease(lease, now, ttlMs, w) {
       const maxWaitMs = bound(w);
       try {
-        const renewed = await call('renewing a lease', maxWaitMs, () => renewPgLease(db, q, lease, ttlMs, now));
-        const run = inFlight.get(lease.runId);
-        if (run) run.lease = renewed;
-        return renewed;
+        return inFlight.renewed(await call('renewing a lease', maxWaitMs, () => renewPgLease(db, q, lease, ttlMs, now)));
       } catch (e) {
-        if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(lease.runId);
-        throw e;
+        return inFlight.failed(lease.runId, e);
       }
     },
 
@@ -152,12 +145,10 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
       endings.checkCommit(lease, a);
       try {
         const out = await call('committing a run', maxWaitMs, () => endings.commitRun(lease, a, released));
-        inFlight.delete(a.runId);
+        inFlight.ended(a.runId);
         return out;
       } catch (e) {
-        // orphaned: the run no longer holds the session; any other failure leaves it to failRun (or close)
-        if ((e as { code?: string }).code === 'LEASE_LOST') inFlight.delete(a.runId);
-        throw e;
+        return inFlight.failed(a.runId, e); // orphaned when the lease was lost
       }
     },
 
@@ -165,7 +156,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
       const maxWaitMs = bound(a);
       endings.checkFail(lease, a);
       await call('recording a failed run', maxWaitMs, () => endings.failRun(lease, a, released));
-      inFlight.delete(a.runId);
+      inFlight.ended(a.runId);
     },
 
     async activeCooldowns(providers, now, w) {
@@ -218,8 +209,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
       if (closing) return closing;
       closedError = new StoreError('STORE_CLOSED', where, `Store ${where} is closed`);
       wakeups.wakeAll();
-      const runs = [...inFlight.values()];
-      inFlight.clear();
+      const runs = inFlight.takeAll();
       const waiting = [...tickets];
       tickets.clear();
       const now = o.now?.() ?? Date.now();
@@ -238,14 +228,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
         );
       };
       const finish = async () => {
-        const reason = new StoreError('STORE_CLOSED', where, `Store ${where} was closed while the run held its session; the run was closed as failed and the session released`);
-        for (const r of runs) {
-          try {
-            r.onRevoked?.(reason);
-          } catch {
-            // the caller's own bug must not stop the others from learning it
-          }
-        }
+        revokeAll(runs, new StoreError('STORE_CLOSED', where, `Store ${where} was closed while the run held its session; the run was closed as failed and the session released`));
         await listener.stop();
         if (!o.pool) await pool.end().catch(() => undefined);
       };

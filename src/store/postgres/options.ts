@@ -1,8 +1,10 @@
 import pg from 'pg';
 import { ConfigError } from '../../errors.js';
 import { MAX_TIMER_MS } from '../../timer-bounds.js';
+import type { HistoryCacheLimits } from '../history-cache.js';
+import { HISTORY_CACHE_DEFAULTS, resolveHistoryCacheLimits, type HistoryCacheOptions } from '../history-cache-options.js';
 
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions extends HistoryCacheOptions {
   /**
    * `postgres://user:password@host:port/database`; a `schema` query parameter picks the schema
    * (`?schema=tenant_a`). Either this or `pool`.
@@ -25,8 +27,6 @@ export interface PostgresStoreOptions {
   now?: () => number;
   /** Expired cooldown rows are deleted at most once per this interval (store clock). */
   cooldownCleanupIntervalMs?: number;
-  /** Sessions whose history is kept in memory, so a run reads only the turns added since; 0 turns it off. */
-  historyCacheSessions?: number;
   /**
    * Create the schema and tables when the schema holds no store (default true). false: opening
    * such a schema fails (`STORE_FAILED`, "No store in schema …") and writes nothing, as the
@@ -44,13 +44,13 @@ export interface ResolvedPostgresOptions {
   busyWaitMs: number;
   now: (() => number) | undefined;
   cooldownCleanupIntervalMs: number;
-  historyCacheSessions: number;
+  historyCache: HistoryCacheLimits;
   createSchema: boolean;
   /** Where the store is, for messages: host, port, database and schema, never user or password. */
   where: string;
 }
 
-const DEFAULTS = { poolSize: 10, connectTimeoutMs: 5_000, busyWaitMs: 30_000, cooldownCleanupIntervalMs: 60_000, historyCacheSessions: 256 };
+const DEFAULTS = { poolSize: 10, connectTimeoutMs: 5_000, busyWaitMs: 30_000, cooldownCleanupIntervalMs: 60_000, ...HISTORY_CACHE_DEFAULTS };
 const KNOWN = new Set(['connectionString', 'pool', 'schema', 'now', 'createSchema', ...Object.keys(DEFAULTS)]);
 export const DEFAULT_SCHEMA = 'llm_failover';
 
@@ -115,7 +115,7 @@ export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedP
     busyWaitMs: checkInt('busyWaitMs', o.busyWaitMs, 0, MAX_TIMER_MS),
     now: options.now,
     cooldownCleanupIntervalMs: checkInt('cooldownCleanupIntervalMs', o.cooldownCleanupIntervalMs, 0, Number.MAX_SAFE_INTEGER),
-    historyCacheSessions: checkInt('historyCacheSessions', o.historyCacheSessions, 0, Number.MAX_SAFE_INTEGER),
+    historyCache: resolveHistoryCacheLimits(o),
     createSchema: options.createSchema ?? true,
     where: describe(url, options.pool, schema),
   };

@@ -1,6 +1,6 @@
 import { ConfigError, LeaseLostError } from '../../errors.js';
 import type { AttemptRecord, Decision, Message, Turn } from '../../types.js';
-import type { PgTurnCache } from './turn-cache.js';
+import type { HistoryCache } from '../history-cache.js';
 import { attemptToRow } from '../row-mapping.js';
 import { turnColumns, turnFromRow, type TurnRow } from '../turn-rows.js';
 import type { CommitRunArgs, FailRunArgs, Lease, RunStatus, UncommittedTurns } from '../types.js';
@@ -21,7 +21,7 @@ const valuesList = (rows: number, width: number): string =>
  * lease (owner + fencing token) before touching session data; a run whose lease is gone only
  * ever writes its own row. The release notifies the session's waiters on every host.
  */
-export function createPgRunEndings(db: Database, q: PgStatements, history: PgTurnCache, channel: string) {
+export function createPgRunEndings(db: Database, q: PgStatements, history: HistoryCache, channel: string) {
   const insertAttempts = async (tx: Queryable, runId: string, attempts: readonly AttemptRecord[]): Promise<void> => {
     if (attempts.length === 0) return;
     const values = attempts.flatMap((a) => {
@@ -110,7 +110,7 @@ export function createPgRunEndings(db: Database, q: PgStatements, history: PgTur
       const out = await commit(lease, a);
       if (out.kind === 'lost') throw new LeaseLostError(lease.sessionId, a.runId, 'another run took the session over; the reply is kept on the run as orphaned');
       if (out.kind === 'committed') {
-        history.appended(lease.sessionId, out.turns);
+        history.appended(lease.sessionId, a.runId, out.turns);
         onReleased(lease.sessionId);
       }
       return { turns: out.turns };

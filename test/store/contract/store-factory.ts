@@ -4,6 +4,8 @@ import type { SessionStore } from '../../../src/store/types.js';
 export interface StoreOpenOptions {
   /** The store clock while a run waits for a busy session (a test moves it by hand). */
   now?: () => number;
+  /** The history cache's bound (the same option on every store); 0 turns the cache off. */
+  historyCacheBytes?: number;
 }
 
 /**
