@@ -21,7 +21,7 @@ const named = (...names: string[]) => (name: string) => names.includes(name);
 const startsWith = (...prefixes: string[]) => (name: string) => prefixes.some((p) => name.startsWith(p));
 
 /** Runs whose shape is ordinary (a fresh session, a short chain): what one in-flight run may weigh. */
-const ORDINARY = startsWith('success/', 'one-failure/', 'quota-incident/', 'concurrent/');
+const ORDINARY = startsWith('success/', 'one-failure/', 'quota-incident/', 'concurrent/', 'postgres/success', 'postgres/one-failure', 'postgres/quota-incident');
 
 export const TARGETS: readonly Target[] = [
   {
@@ -48,14 +48,14 @@ export const TARGETS: readonly Target[] = [
   {
     id: 'history-cached',
     text: 'a cached session of any length costs at most 1.3x a fresh session',
-    applies: startsWith('history/'),
+    applies: startsWith('history/', 'postgres/history/'),
     read: figure('vs-fresh-session'),
     max: 1.3,
   },
   {
     id: 'history-cache-bytes',
     text: 'memory per cached turn is its text plus at most 48 bytes',
-    applies: startsWith('history/'),
+    applies: startsWith('history/', 'postgres/history/'),
     read: figure('cache-bytes-beyond-text'),
     max: 48,
   },
