@@ -86,7 +86,7 @@ export function createRunActor(options: RunActorOptions): RunActor {
   );
   effects.attach(actor);
   effectsBySystem.set(actor.system, effects);
-  actor.on('*', (event) => effects.emitted(event as RunEvent));
+  actor.onEveryEventInternal((event) => effects.emitted(event as RunEvent));
   // Always observed: an unobserved actor error is rethrown from a timer and would crash the host.
   actor.observeInternal(effects);
   const runActor = actor as unknown as RunActor;

@@ -102,6 +102,14 @@ export class HostSafeRunActor extends Actor<RunMachine> {
     return super.on(type, guard(this.#hooks, `a listener of actor.on('${String(type)}')`, handler)!);
   }
 
+  /**
+   * The wiring's own listener of every emitted event: called as given (it does not throw), not
+   * wrapped, so a run holds no guard closure and label for it.
+   */
+  onEveryEventInternal(listener: (event: Parameters<Parameters<EngineActor['on']>[1]>[0]) => void): Subscription {
+    return super.on('*', listener);
+  }
+
   /** The wiring's own observer: called as given (it does not throw), not wrapped. */
   observeInternal(observer: Observer<Snapshot>): Subscription {
     return super.subscribe(observer);

@@ -151,9 +151,16 @@ export class RunEffects implements RunActorHooks {
     else process.emitWarning(message, { code: 'LLM_FAILOVER_LISTENER_THREW' });
   }
 
-  /** An event the machine emitted: to the host's logger and bus; cooldowns to the store. */
+  /**
+   * An event the machine emitted: to the host's logger and bus; cooldowns to the store. Never
+   * throws: XState would rethrow from a timer and crash the host.
+   */
   emitted(event: RunEvent): void {
-    forwardRunEvent(event, this.#c.options.events, this.#c.logger, this);
+    try {
+      forwardRunEvent(event, this.#c.options.events, this.#c.logger, this);
+    } catch (err) {
+      this.listenerThrew(err, `the logger (on '${event.type}')`);
+    }
     this.shareCooldowns(event);
   }
 
