@@ -56,13 +56,18 @@ function guard<A extends unknown[]>(hooks: RunActorHooks, where: string, fn: ((.
  * A subclass rather than methods assigned per instance: a run in flight then holds no bound
  * copies and wrappers of start/send/on/subscribe (about a kilobyte per run).
  */
-export class HostSafeRunActor extends Actor<RunMachine> {
-  readonly #hooks: RunActorHooks;
+export class HostSafeRunActor<H extends RunActorHooks = RunActorHooks> extends Actor<RunMachine> {
+  readonly #hooks: H;
   #started = false;
 
-  constructor(logic: RunMachine, options: ActorOptions<RunMachine>, hooks: RunActorHooks) {
+  constructor(logic: RunMachine, options: ActorOptions<RunMachine>, hooks: H) {
     super(logic, options);
     this.#hooks = hooks;
+  }
+
+  /** What the run's invoked actors do and what this actor tells (the run's effects). */
+  get hooks(): H {
+    return this.#hooks;
   }
 
   override start(): this {
