@@ -7,6 +7,7 @@
  */
 import type { AttemptRecord, Message, ServedBy, StepRecord, ToolCallPart } from '../src/types.js';
 import type { AgentState, ExecuteToolsInput, ExecuteToolsOutput, RunContext, Step, StepOutput, ToolFinishedCommand, ToolStartedCommand } from './run-types.js';
+import { appended, flat } from './held-values.js';
 
 export interface ToolCallsOfStep {
   /** Calls the run answers: of its executable tools, and of names it does not know (an error result). */
@@ -61,7 +62,7 @@ export function stepServed(ctx: RunContext, out: StepOutput, attempt: AttemptRec
     ...(out.finishReason !== undefined && { finishReason: out.finishReason }),
     ...(out.responseModel !== undefined && { responseModel: out.responseModel }),
   };
-  return { agent: { ...agent, produced: [...agent.produced, ...out.messages], steps: [...agent.steps, record] }, reply: out.messages.at(-1) };
+  return { agent: { ...agent, produced: agent.produced.concat(out.messages), steps: appended(agent.steps, record) }, reply: out.messages.at(-1) };
 }
 
 /** Guard of attempting's success: the step asked for tool calls the run answers. */
@@ -102,13 +103,13 @@ export function toolsExecuted(ctx: RunContext, out: ExecuteToolsOutput): Step {
       : agent.steps.length >= agent.maxSteps
         ? `; maxSteps (${agent.maxSteps}) reached, so the run ends here`
         : `; step ${agent.steps.length + 1} follows`;
-  const detail = `step ${step.n}: executed ${calls.length} tool call(s) (${names}) in ${out.durationMs} ms${next}`;
+  const detail = flat`step ${step.n}: executed ${calls.length} tool call(s) (${names}) in ${out.durationMs} ms${next}`;
   return {
     patch: {
       now: out.at,
-      agent: { ...agent, produced: [...agent.produced, out.message], steps: [...agent.steps.slice(0, -1), { ...step, toolCalls: calls.length }] },
+      agent: { ...agent, produced: appended(agent.produced, out.message), steps: appended(agent.steps.slice(0, -1), { ...step, toolCalls: calls.length }) },
       reply: out.message,
-      decisions: [...ctx.decisions, { kind: 'tools', at: out.at, reason: 'tool_calls', detail }],
+      decisions: appended(ctx.decisions, { kind: 'tools', at: out.at, reason: 'tool_calls', detail }),
     },
     events: [],
   };

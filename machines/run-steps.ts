@@ -13,6 +13,7 @@ import type { CallProviderOutput, ClaimProbeOutput, CloseRunOutput, OpenSessionO
 import { failureError } from './run-output.js';
 import { iso, skipped } from './skip-report.js';
 import { stepServed } from './agent-steps.js';
+import { appended, flat } from './held-values.js';
 
 
 function current(ctx: RunContext) {
@@ -80,9 +81,9 @@ export function probeTaken(ctx: RunContext, out: ClaimProbeOutput): Step {
   const cooldowns =
     out.cooldowns ??
     ctx.cooldowns.map((e) => (claims.some((k) => sameKey(k, e)) ? { ...e, probeRunId: 'another run', probeUntil: out.at + ctx.policy.attemptTimeoutMs } : e));
-  const detail = `another run is probing ${at.provider}/${at.model} on ${at.profileId} after its cooldown ended: keeping off it until that probe decides`;
+  const detail = flat`another run is probing ${at.provider}/${at.model} on ${at.profileId} after its cooldown ended: keeping off it until that probe decides`;
   return {
-    patch: { now: Math.max(ctx.now, out.at), cooldowns, probing: false, decisions: [...ctx.decisions, { kind: 'skip', at: out.at, ...at, reason: 'probe_taken', detail }] },
+    patch: { now: Math.max(ctx.now, out.at), cooldowns, probing: false, decisions: appended(ctx.decisions, { kind: 'skip', at: out.at, ...at, reason: 'probe_taken', detail }) },
     events: [],
   };
 }
@@ -98,10 +99,10 @@ export function enterCandidate(ctx: RunContext): Step {
   const lastReason = ctx.attempts.at(-1)?.reason;
   const reason = probe ? 'all_cooling_down' : from ? (lastReason ?? 'escalate') : 'first_usable';
   const detail = probe
-    ? `every candidate is cooling down: probing ${c.provider}/${c.model} on ${profileId}, the first to free up (${iso(probe.until)})`
+    ? flat`every candidate is cooling down: probing ${c.provider}/${c.model} on ${profileId}, the first to free up (${iso(probe.until)})`
     : from
-      ? `escalating from ${from.provider}/${from.model} to ${c.provider}/${c.model} on ${profileId}${lastReason ? ` after ${lastReason}` : ''}`
-      : `starting on ${c.provider}/${c.model} with ${profileId}`;
+      ? flat`escalating from ${from.provider}/${from.model} to ${c.provider}/${c.model} on ${profileId}${lastReason ? ` after ${lastReason}` : ''}`
+      : flat`starting on ${c.provider}/${c.model} with ${profileId}`;
   const decision: Decision = {
     kind: probe ? 'probe' : from ? 'escalate' : 'select',
     at: ctx.now,
@@ -130,7 +131,7 @@ export function enterCandidate(ctx: RunContext): Step {
       profileIndex: target.profileIndex,
       probing: probe !== undefined,
       probed: ctx.probed || probe !== undefined,
-      decisions: [...ctx.decisions, ...skips.decisions, decision],
+      decisions: ctx.decisions.concat(skips.decisions, [decision]),
     },
     events,
   };
@@ -144,11 +145,9 @@ export function exhaust(ctx: RunContext): Step {
   return {
     patch: {
       failure,
-      decisions: [
-        ...ctx.decisions,
-        ...skips.decisions,
+      decisions: ctx.decisions.concat(skips.decisions, [
         { kind: 'fail', at: ctx.now, reason: failure.kind, detail: failure.kind === 'deadline' ? 'the run deadline passed' : 'no candidate left to call' },
-      ],
+      ]),
     },
     events: skips.events,
   };
@@ -198,7 +197,7 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
   return {
     patch: {
       now: out.at,
-      attempts: [...ctx.attempts, attempt],
+      attempts: appended(ctx.attempts, attempt),
       ...stepServed(ctx, out, attempt, at),
       servedBy: at,
       probing: false,
@@ -210,19 +209,17 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
 
 /** The known cooldowns with one provider's replaced by what the store holds for it now. */
 function withProviderRead(known: readonly CooldownEntry[], provider: string, read: readonly CooldownEntry[]): readonly CooldownEntry[] {
-  const out: CooldownEntry[] = [];
-  for (const c of known) if (c.provider !== provider) out.push(c);
-  for (const c of read) if (c.provider === provider) out.push(c);
-  return out;
+  return known.filter((c) => c.provider !== provider).concat(read.filter((c) => c.provider === provider));
 }
 
 /** As the store upserts: the later end is kept (a shorter block never shortens another run's), the rest is the new entry's. */
 function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | undefined): readonly CooldownEntry[] {
   if (!entry) return cooldowns;
   const old = cooldowns.find((c) => sameKey(c, entry));
-  const out = cooldowns.filter((c) => c !== old);
-  out.push(old && old.until > entry.until ? { ...entry, until: old.until } : entry);
-  return out;
+  return appended(
+    cooldowns.filter((c) => c !== old),
+    old && old.until > entry.until ? { ...entry, until: old.until } : entry,
+  );
 }
 
 /**
@@ -238,9 +235,9 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const failure = out.failure;
   const attempt = record(ctx, out.at, out.durationMs, failure, out);
   const known = out.cooldowns ? withProviderRead(ctx.cooldowns, call.provider, out.cooldowns) : ctx.cooldowns;
-  const seen: RunView = { ...ctx, now: out.at, cooldowns: known, attempts: [...ctx.attempts, attempt] };
+  const seen: RunView = { ...ctx, now: out.at, cooldowns: known, attempts: appended(ctx.attempts, attempt) };
   const block = blockForFailure(seen, failure, call);
-  const after: RunView = { ...seen, cooldowns: upsert(seen.cooldowns, block.shared), ownBlocks: [...ctx.ownBlocks, block.own] };
+  const after: RunView = { ...seen, cooldowns: upsert(seen.cooldowns, block.shared), ownBlocks: appended(ctx.ownBlocks, block.own) };
   const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call));
   const events: RunEvent[] = [
     {
@@ -263,7 +260,7 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   if (plan.action === 'fail') {
     failed =
       plan.why === 'request_rejected' ? { kind: 'rejected', failure } : plan.why === 'aborted' ? { kind: 'aborted' } : { kind: plan.why };
-    decisions = [...decisions, { kind: 'fail', at: out.at, ...call, reason: failure.reason, detail: `stopping after ${failure.reason}: ${plan.why.replace('_', ' ')}` }];
+    decisions = appended(decisions, { kind: 'fail', at: out.at, ...call, reason: failure.reason, detail: flat`stopping after ${failure.reason}: ${plan.why.replace('_', ' ')}` });
   }
   return {
     patch: {
@@ -312,10 +309,10 @@ export function scheduleRetry(ctx: RunContext): Step {
   const call = current(moved ? { ...ctx, ...moved } : ctx);
   const reason = ctx.attempts.at(-1)?.reason ?? 'unknown';
   const detail = moved
-    ? `waiting ${delayMs} ms for ${call.provider}/${call.model} on ${call.profileId}, the first key to free up, after ${reason}`
-    : `retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}`;
+    ? flat`waiting ${delayMs} ms for ${call.provider}/${call.model} on ${call.profileId}, the first key to free up, after ${reason}`
+    : flat`retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}`;
   return {
-    patch: { ...(moved ?? {}), decisions: [...ctx.decisions, { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail }] },
+    patch: { ...(moved ?? {}), decisions: appended(ctx.decisions, { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail }) },
     events: [{ type: 'retry.scheduled', runId: ctx.run.runId, at: ctx.now, ...call, reason, delayMs, detail }],
   };
 }
@@ -330,11 +327,11 @@ export function rotateProfile(ctx: RunContext): Step {
   const profileIndex = ctx.plan?.action === 'rotate' ? ctx.plan.profileIndex : usableProfile(ctx, ctx.candidateIndex, ctx.profileIndex)!;
   const toProfileId = ctx.chain[ctx.candidateIndex]!.profiles[profileIndex]!;
   const reason = ctx.attempts.at(-1)?.reason ?? 'unknown';
-  const detail = `rotating ${from.provider}/${from.model} from ${from.profileId} to ${toProfileId} after ${reason}`;
+  const detail = flat`rotating ${from.provider}/${from.model} from ${from.profileId} to ${toProfileId} after ${reason}`;
   return {
     patch: {
       profileIndex,
-      decisions: [...ctx.decisions, { kind: 'rotate', at: ctx.now, provider: from.provider, model: from.model, profileId: toProfileId, reason, detail }],
+      decisions: appended(ctx.decisions, { kind: 'rotate', at: ctx.now, provider: from.provider, model: from.model, profileId: toProfileId, reason, detail }),
     },
     events: [
       { type: 'profile.rotated', runId: ctx.run.runId, at: ctx.now, provider: from.provider, model: from.model, fromProfileId: from.profileId, toProfileId, reason, detail },
@@ -345,13 +342,13 @@ export function rotateProfile(ctx: RunContext): Step {
 /** The decision to append the reply, taken when it arrives; committed with the run's other decisions. */
 export function persistDecision(ctx: RunContext): Decision {
   const turns = ctx.run.messages.length + ctx.agent.produced.length;
-  return { kind: 'persist', at: ctx.now, reason: 'committed', detail: `appended ${turns} turn(s) to session ${ctx.run.sessionId}` };
+  return { kind: 'persist', at: ctx.now, reason: 'committed', detail: flat`appended ${turns} turn(s) to session ${ctx.run.sessionId}` };
 }
 
 export function persisted(ctx: RunContext, out: PersistTurnOutput): Step {
   const decision = persistDecision(ctx);
   return {
-    patch: { now: out.at, decisions: [...ctx.decisions, decision] },
+    patch: { now: out.at, decisions: appended(ctx.decisions, decision) },
     events: [{ type: 'session.persisted', runId: ctx.run.runId, at: out.at, sessionId: ctx.run.sessionId, turns: out.turns, detail: decision.detail }],
   };
 }
@@ -367,7 +364,7 @@ export function closed(_ctx: RunContext, out: CloseRunOutput): Step {
 }
 
 export function fail(ctx: RunContext, failure: RunFailure, reason: string, detail: string): Step {
-  return { patch: { failure, decisions: [...ctx.decisions, { kind: 'fail', at: ctx.now, reason, detail }] }, events: [] };
+  return { patch: { failure, decisions: appended(ctx.decisions, { kind: 'fail', at: ctx.now, reason, detail }) }, events: [] };
 }
 
 /** A text delta of the streaming call in flight, passed on to the host. */

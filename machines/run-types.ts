@@ -118,7 +118,16 @@ export interface CallProviderInput {
   attempt: number;
   /** 1-based step of the run. */
   step: number;
+  /**
+   * The call's messages are `history`, then `messages` (the run's own), then `produced` (what
+   * its steps produced so far): the effect makes that one copy for the call. Not made here: an
+   * input is held by XState's objects for the child actor, which V8 may allocate straight in the
+   * old generation (allocation-site pretenuring), and a young array they point to survives every
+   * minor collection until a full one: the copy of a 10,000-turn history was promoted each run.
+   */
+  history: readonly Message[];
   messages: readonly Message[];
+  produced: readonly Message[];
 }
 /** What a served call produced: checked and canonical, as the run will store it. */
 export interface StepOutput {

@@ -185,8 +185,10 @@ export const runMachine = setup({
             profileId: c.profiles[context.profileIndex]!,
             attempt: context.attempts.length + 1,
             step: context.agent.steps.length + 1,
-            // one copy of exactly the right size: the history of a long session is most of it
-            messages: context.history.concat(context.run.messages, context.agent.produced),
+            // The arrays as they are: the call's copy is made by the effect (see CallProviderInput)
+            history: context.history,
+            messages: context.run.messages,
+            produced: context.agent.produced,
           };
         },
         onDone: [

@@ -1,4 +1,5 @@
 import type { RunEvent } from '../src/events.js';
+import { flat } from './held-values.js';
 import { candidateBlock, type Blocker, type CandidateBlock } from '../src/policy/availability.js';
 import type { Decision } from '../src/types.js';
 import type { RunContext } from './run-types.js';
@@ -61,7 +62,7 @@ export function skipped(ctx: RunContext, indexes: readonly number[], known?: rea
     const key = b.kind === 'cooldown' ? b.entry : b.kind === 'failed_in_run' ? b.block : undefined;
     const { provider, model } = c;
     const reason = b.kind;
-    const detail = `skipped ${provider}/${model} without a call: ${blockerText(b)}`;
+    const detail = flat`skipped ${provider}/${model} without a call: ${blockerText(b)}`;
     events.push(
       key
         ? { type: 'candidate.skipped', runId, at, provider, model, reason, detail, blockedBy: blockedBy(key) }

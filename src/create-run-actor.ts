@@ -27,12 +27,17 @@ export type { RunActorOptions } from './run-actor-options.js';
 export type { RunActor } from './run-actor.js';
 
 // A run's effects are found through its actor system, so the machine is provided once, not per
-// run (provide() rebuilds the whole state-node tree).
-const effectsBySystem = new WeakMap<ActorSystem<any>, RunEffects>();
+// run (provide() rebuilds the whole state-node tree): the run's actor is registered in its own
+// system under this id, and holds its effects. Not a WeakMap from system to effects: the effects
+// reach the system again (through the actor), and V8's young-generation collector keeps the
+// value of a WeakMap entry alive while it runs, so every finished run (its actors, snapshots, the
+// history given to each call) survived every minor collection and was promoted to the old
+// generation, to be found dead only by a full one: most of a long-history run's GC time.
+const RUN_SYSTEM_ID = 'llm-failover.run';
 const effectsOf = (system: ActorSystem<any>): RunEffects => {
-  const effects = effectsBySystem.get(system);
-  if (!effects) throw new Error('run effects missing: create runs with createRunActor()');
-  return effects;
+  const actor = system.get(RUN_SYSTEM_ID) as HostSafeRunActor<RunEffects> | undefined;
+  if (!actor) throw new Error('run effects missing: create runs with createRunActor()');
+  return actor.hooks;
 };
 
 const engineMachine = runMachine.provide({
@@ -80,13 +85,13 @@ export function createRunActor(options: RunActorOptions): RunActor {
         ...(tools && { agent: { tools: tools.names, executableTools: tools.executable, maxSteps } }),
       },
       clock,
+      systemId: RUN_SYSTEM_ID,
       ...(options.inspect ? { inspect: options.inspect } : {}),
     },
     effects,
   );
   effects.attach(actor);
-  effectsBySystem.set(actor.system, effects);
-  actor.on('*', (event) => effects.emitted(event as RunEvent));
+  actor.onEveryEventInternal((event) => effects.emitted(event as RunEvent));
   // Always observed: an unobserved actor error is rethrown from a timer and would crash the host.
   actor.observeInternal(effects);
   const runActor = actor as unknown as RunActor;

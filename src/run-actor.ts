@@ -56,13 +56,18 @@ function guard<A extends unknown[]>(hooks: RunActorHooks, where: string, fn: ((.
  * A subclass rather than methods assigned per instance: a run in flight then holds no bound
  * copies and wrappers of start/send/on/subscribe (about a kilobyte per run).
  */
-export class HostSafeRunActor extends Actor<RunMachine> {
-  readonly #hooks: RunActorHooks;
+export class HostSafeRunActor<H extends RunActorHooks = RunActorHooks> extends Actor<RunMachine> {
+  readonly #hooks: H;
   #started = false;
 
-  constructor(logic: RunMachine, options: ActorOptions<RunMachine>, hooks: RunActorHooks) {
+  constructor(logic: RunMachine, options: ActorOptions<RunMachine>, hooks: H) {
     super(logic, options);
     this.#hooks = hooks;
+  }
+
+  /** What the run's invoked actors do and what this actor tells (the run's effects). */
+  get hooks(): H {
+    return this.#hooks;
   }
 
   override start(): this {
@@ -100,6 +105,14 @@ export class HostSafeRunActor extends Actor<RunMachine> {
 
   override on<TType extends Parameters<EngineActor['on']>[0]>(type: TType, handler: (event: any) => void): Subscription {
     return super.on(type, guard(this.#hooks, `a listener of actor.on('${String(type)}')`, handler)!);
+  }
+
+  /**
+   * The wiring's own listener of every emitted event: called as given (it does not throw), not
+   * wrapped, so a run holds no guard closure and label for it.
+   */
+  onEveryEventInternal(listener: (event: Parameters<Parameters<EngineActor['on']>[1]>[0]) => void): Subscription {
+    return super.on('*', listener);
   }
 
   /** The wiring's own observer: called as given (it does not throw), not wrapped. */

@@ -151,9 +151,16 @@ export class RunEffects implements RunActorHooks {
     else process.emitWarning(message, { code: 'LLM_FAILOVER_LISTENER_THREW' });
   }
 
-  /** An event the machine emitted: to the host's logger and bus; cooldowns to the store. */
+  /**
+   * An event the machine emitted: to the host's logger and bus; cooldowns to the store. Never
+   * throws: XState would rethrow from a timer and crash the host.
+   */
   emitted(event: RunEvent): void {
-    forwardRunEvent(event, this.#c.options.events, this.#c.logger, this);
+    try {
+      forwardRunEvent(event, this.#c.options.events, this.#c.logger, this);
+    } catch (err) {
+      this.listenerThrew(err, `the logger (on '${event.type}')`);
+    }
     this.shareCooldowns(event);
   }
 
@@ -235,7 +242,18 @@ export class RunEffects implements RunActorHooks {
     // A streamed call has its own limits (first token, idle), on the run's clock.
     const watchdog = options.stream ? watchStream(clock, signal, policy.firstTokenTimeoutMs, policy.streamIdleTimeoutMs) : undefined;
     const callSignal = watchdog?.signal ?? signal;
-    const req: CallRequest = { runId, sessionId, ...input, signal: callSignal };
+    const req: CallRequest = {
+      runId,
+      sessionId,
+      provider: input.provider,
+      model: input.model,
+      profileId: input.profileId,
+      attempt: input.attempt,
+      step: input.step,
+      // one copy of exactly the right size: the history of a long session is most of it
+      messages: input.history.concat(input.messages, input.produced),
+      signal: callSignal,
+    };
     if (tools) req.tools = await tools.definitions();
     if (toolChoice !== undefined) req.toolChoice = toolChoice;
     if (watchdog) {

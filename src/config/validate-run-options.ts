@@ -16,6 +16,29 @@ function nonEmptyString(field: string, v: unknown): string {
   return v;
 }
 
+/** Distinct entries remembered at most: a host uses a few chains; a bound keeps a host that makes up entries from growing the table. */
+const MAX_REMEMBERED = 4096;
+
+/**
+ * Candidates of chain entries already parsed, for entries whose provider has the default profile
+ * list: a host passes the same chain run after run, and every run in flight held its own copies
+ * (its candidates, their `provider:default` lists and strings: about half a kilobyte a run).
+ * Frozen, so sharing them between runs is safe.
+ */
+const defaultCandidates = new Map<string, Candidate>();
+const defaultLists = new Map<string, readonly string[]>();
+
+function remember<V>(table: Map<string, V>, key: string, value: V): V {
+  if (table.size >= MAX_REMEMBERED) table.clear();
+  table.set(key, value);
+  return value;
+}
+
+/** A provider's default profile list (`provider:default`), one frozen array per provider. */
+function defaultList(provider: string): readonly string[] {
+  return defaultLists.get(provider) ?? remember(defaultLists, provider, Object.freeze([`${provider}:default`]));
+}
+
 /** `"provider/model"` entries (the model part may itself hold slashes) plus each provider's profiles. */
 export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
   if (!Array.isArray(chain) || chain.length === 0) throw new ConfigError('chain', 'must be a non-empty array of "provider/model" strings');
@@ -24,27 +47,32 @@ export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
   const seen = new Set<string>();
   // One list per provider: a long chain names the same providers many times.
   const listOf = new Map<string, readonly string[]>();
-  const candidates = chain.map((entry, i) => {
+  const candidates = chain.map((entry, i): Candidate => {
     if (typeof entry !== 'string') throw new ConfigError(`chain[${i}]`, `must be a "provider/model" string, got ${kind(entry)}`);
+    if (seen.has(entry)) throw new ConfigError(`chain[${i}]`, `duplicates candidate "${entry}"`);
+    seen.add(entry);
+    const known = defaultCandidates.get(entry);
+    // a remembered entry was checked when it was first parsed; its provider may have a list now
+    if (known && profileMap[known.provider] === undefined) return known;
     checkText(`chain[${i}]`, entry);
     const slash = entry.indexOf('/');
     const provider = entry.slice(0, slash);
     const model = entry.slice(slash + 1);
     if (slash <= 0 || model === '' || /\s/.test(entry)) throw new ConfigError(`chain[${i}]`, `must look like "provider/model", got ${JSON.stringify(entry.slice(0, 80))}`);
-    if (seen.has(entry)) throw new ConfigError(`chain[${i}]`, `duplicates candidate "${entry}"`);
-    seen.add(entry);
-    let profiles = listOf.get(provider);
-    if (!profiles) listOf.set(provider, (profiles = profileList(provider, profileMap[provider])));
-    return { provider, model, profiles };
+    const listed = profileMap[provider];
+    if (listed === undefined) return remember(defaultCandidates, entry, Object.freeze({ provider, model, profiles: defaultList(provider) }));
+    let list = listOf.get(provider);
+    if (!list) listOf.set(provider, (list = profileList(provider, listed)));
+    return { provider, model, profiles: list };
   });
   // Providers this chain does not use may be listed (a host keeps one map for all its chains):
   // they are unused, but a bad list is still a bad option.
-  for (const [provider, list] of Object.entries(profileMap)) profileList(provider, list);
+  for (const provider in profileMap) if (Object.hasOwn(profileMap, provider) && !listOf.has(provider)) profileList(provider, profileMap[provider]);
   return candidates;
 }
 
 function profileList(provider: string, v: unknown): readonly string[] {
-  if (v === undefined) return Object.freeze([`${provider}:default`]);
+  if (v === undefined) return defaultList(provider);
   const field = `profiles.${provider}`;
   if (!Array.isArray(v) || v.length === 0) throw new ConfigError(field, 'must be a non-empty array of profile ids');
   const ids = v.map((id, i) => nonEmptyString(`${field}[${i}]`, id));
