@@ -58,13 +58,14 @@ export function parseMessages(v: unknown, field = 'messages'): Message[] {
 
 export function parseProviderOptions(v: unknown, field: string): ProviderOptions {
   if (!isPlainObject(v)) throw new ConfigError(field, `must be an object of provider → options, got ${kindOf(v)}`);
-  const out: Record<string, JsonObject> = {};
+  const entries: [string, JsonObject][] = [];
   for (const [provider, options] of Object.entries(v)) {
     if (options === undefined) continue;
     if (!isPlainObject(options)) throw new ConfigError(`${field}.${provider}`, `must be an object of options, got ${kindOf(options)}`);
-    out[provider] = toJsonObject(options, `${field}.${provider}`);
+    entries.push([provider, toJsonObject(options, `${field}.${provider}`)]);
   }
-  return out;
+  // own properties whatever the name: an assignment to "__proto__" would set the prototype instead
+  return Object.fromEntries(entries);
 }
 
 function text(v: unknown, field: string): string {

@@ -44,6 +44,8 @@ export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
   if (!Array.isArray(chain) || chain.length === 0) throw new ConfigError('chain', 'must be a non-empty array of "provider/model" strings');
   if (profiles !== undefined && !isObject(profiles)) throw new ConfigError('profiles', `must be an object of provider → profile ids, got ${kind(profiles)}`);
   const profileMap = (profiles ?? {}) as Record<string, unknown>;
+  // own keys only: a provider named "constructor" or "toString" has no list unless one is given
+  const listedFor = (provider: string): unknown => (Object.hasOwn(profileMap, provider) ? profileMap[provider] : undefined);
   const seen = new Set<string>();
   // One list per provider: a long chain names the same providers many times.
   const listOf = new Map<string, readonly string[]>();
@@ -53,13 +55,13 @@ export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
     seen.add(entry);
     const known = defaultCandidates.get(entry);
     // a remembered entry was checked when it was first parsed; its provider may have a list now
-    if (known && profileMap[known.provider] === undefined) return known;
+    if (known && listedFor(known.provider) === undefined) return known;
     checkText(`chain[${i}]`, entry);
     const slash = entry.indexOf('/');
     const provider = entry.slice(0, slash);
     const model = entry.slice(slash + 1);
     if (slash <= 0 || model === '' || /\s/.test(entry)) throw new ConfigError(`chain[${i}]`, `must look like "provider/model", got ${JSON.stringify(entry.slice(0, 80))}`);
-    const listed = profileMap[provider];
+    const listed = listedFor(provider);
     if (listed === undefined) return remember(defaultCandidates, entry, Object.freeze({ provider, model, profiles: defaultList(provider) }));
     let list = listOf.get(provider);
     if (!list) listOf.set(provider, (list = profileList(provider, listed)));

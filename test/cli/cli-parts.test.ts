@@ -35,6 +35,12 @@ describe('parseProfiles', () => {
     expect(parseProfiles([])).toEqual({});
   });
 
+  it('takes providers named like Object properties as providers', () => {
+    const out = parseProfiles(['constructor=c1;__proto__=p1']);
+    expect(Object.keys(out)).toEqual(['constructor', '__proto__']);
+    expect([out['constructor'], Object.getOwnPropertyDescriptor(out, '__proto__')?.value]).toEqual([['c1'], ['p1']]);
+  });
+
   it.each([['nobody'], ['=x'], ['a=x', 'a=y']])('refuses %j', (...specs) => {
     expect(() => parseProfiles(specs)).toThrow(ConfigError);
   });

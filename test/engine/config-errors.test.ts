@@ -71,4 +71,16 @@ describe('one profile map for every chain of a host', () => {
     expect(out.status).toBe('succeeded');
     expect(provider.served()).toEqual(['deepseek/v4@deepseek:team']);
   });
+
+  it('a provider named like an Object property ("constructor", "toString") gets its default profile', async () => {
+    const served: string[] = [];
+    const call: RunActorOptions['call'] = async (req) => (served.push(`${req.provider}/${req.model}@${req.profileId}`), { content: 'ok' });
+    for (const profiles of [undefined, { openai: ['openai:main'] }]) {
+      const actor = createRunActor({ ...valid, chain: ['constructor/m1', 'toString/m2'], ...(profiles ? { profiles } : {}), call, store: openSqliteStore() });
+      actor.start();
+      const out = await toPromise(actor);
+      expect(out.status).toBe('succeeded');
+    }
+    expect(served).toEqual(['constructor/m1@constructor:default', 'constructor/m1@constructor:default']);
+  });
 });

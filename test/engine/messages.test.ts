@@ -65,6 +65,13 @@ describe('messages in the AI SDK shape', () => {
     expect(() => parseMessage({ role: 'user', content: 'hi', name: 'bob' }, 'm')).toThrow(/m\.name/);
   });
 
+  it('keeps provider options of a provider named "__proto__" as its own entry', () => {
+    const given = JSON.parse('{"role":"user","content":"x","providerOptions":{"__proto__":{"k":1},"openai":{"k":2}}}') as Message;
+    const m = parseMessage(given, 'messages[0]') as { providerOptions: Record<string, unknown> };
+    expect(Object.keys(m.providerOptions)).toEqual(['__proto__', 'openai']);
+    expect(Object.getPrototypeOf(m.providerOptions)).toBe(Object.prototype);
+  });
+
   it('keeps the fields a newer SDK adds to a part, when they are JSON', () => {
     const m = parseMessage({ role: 'assistant', content: [{ type: 'text', text: 'x', futureField: { a: 1 } }] }, 'm');
     expect(m.content).toEqual([{ type: 'text', text: 'x', futureField: { a: 1 } }]);

@@ -12,16 +12,17 @@ import { collect } from './options.js';
 
 /** `provider=id1,id2`, several per value with `;` or several `--profiles`. */
 export function parseProfiles(specs: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = new Map<string, string[]>();
   for (const spec of specs.flatMap((s) => s.split(';'))) {
     if (spec.trim() === '') continue;
     const eq = spec.indexOf('=');
     const provider = spec.slice(0, eq).trim();
     if (eq <= 0 || provider === '') throw new ConfigError('--profiles', `must look like provider=id1,id2, got ${JSON.stringify(spec.slice(0, 60))}`);
-    if (out[provider]) throw new ConfigError('--profiles', `names provider ${provider} twice`);
-    out[provider] = spec.slice(eq + 1).split(',').map((id) => id.trim());
+    if (out.has(provider)) throw new ConfigError('--profiles', `names provider ${provider} twice`);
+    out.set(provider, spec.slice(eq + 1).split(',').map((id) => id.trim()));
   }
-  return out;
+  // own properties whatever the name ("constructor", "__proto__")
+  return Object.fromEntries(out);
 }
 
 function cooldownTable(cooldowns: readonly CooldownEntry[], now: number): string[] {
