@@ -91,6 +91,17 @@ function summarize(profile: CpuProfile, runs: number, top: number): ProfileSumma
 }
 
 /** Samples the CPU while `c` runs for about `ms` (at least one unit) and summarizes where the time went. */
+/** Runs the contender's units for `ms` (at least one); returns how many runs that was. */
+async function runFor(c: Contender, ms: number): Promise<number> {
+  let units = 0;
+  const until = performance.now() + ms;
+  do {
+    await c.unit();
+    units++;
+  } while (performance.now() < until);
+  return units * (c.runsPerUnit ?? 1);
+}
+
 export async function profileContender(c: Contender, ms: number, top = 15): Promise<ProfileSummary> {
   const session = new Session();
   session.connect();
@@ -98,14 +109,9 @@ export async function profileContender(c: Contender, ms: number, top = 15): Prom
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 100 });
     await session.post('Profiler.start');
-    let units = 0;
-    const until = performance.now() + ms;
-    do {
-      await c.unit();
-      units++;
-    } while (performance.now() < until);
+    const runs = await runFor(c, ms);
     const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
-    return summarize(profile, units * (c.runsPerUnit ?? 1), top);
+    return summarize(profile, runs, top);
   } finally {
     session.disconnect();
   }
@@ -150,15 +156,10 @@ export async function allocationsPerRun(c: Contender, ms: number, top = 15): Pro
   try {
     await session.post('HeapProfiler.enable');
     await session.post('HeapProfiler.startSampling', { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
-    let units = 0;
-    const until = performance.now() + ms;
-    do {
-      await c.unit();
-      units++;
-    } while (performance.now() < until);
+    const runs = await runFor(c, ms);
     const { profile } = (await session.post('HeapProfiler.getSamplingProfile')) as unknown as { profile: { head: HeapNode } };
     await session.post('HeapProfiler.stopSampling');
-    return heapLines(profile.head, units * (c.runsPerUnit ?? 1), top);
+    return heapLines(profile.head, runs, top);
   } finally {
     session.disconnect();
   }
