@@ -128,6 +128,8 @@ export function enterCandidate(ctx: RunContext): Step {
     patch: {
       candidateIndex: target.candidateIndex,
       profileIndex: target.profileIndex,
+      // the attempt it enters starts now: startAttempt then has nothing to assign (one context copy less per candidate)
+      attemptStartedAt: ctx.now,
       probing: probe !== undefined,
       probed: ctx.probed || probe !== undefined,
       decisions: [...ctx.decisions, ...skips.decisions, decision],
@@ -160,7 +162,11 @@ export function startAttempt(ctx: RunContext): Step {
   // The host already showed a failed attempt's text (a break, a stall, a timeout): tell it to drop that before new text arrives.
   if (last?.outcome === 'failed' && last.streamed) events.push({ type: 'reply.reset', runId: ctx.run.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' });
   events.push({ type: 'attempt.started', runId: ctx.run.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing });
-  return { patch: { attemptStartedAt: ctx.now, ...(ctx.agent.shownText ? { agent: { ...ctx.agent, shownText: false } } : {}) }, events };
+  // an empty patch assigns nothing: after enterCandidate (which set attemptStartedAt) the context is not copied again
+  const patch: Partial<RunContext> = {};
+  if (ctx.attemptStartedAt !== ctx.now) patch.attemptStartedAt = ctx.now;
+  if (ctx.agent.shownText) patch.agent = { ...ctx.agent, shownText: false };
+  return { patch, events };
 }
 
 function record(ctx: RunContext, at: number, durationMs: number, failure?: Classification, extra?: Pick<AttemptRecord, 'streamed' | 'usage'>): AttemptRecord {
@@ -233,14 +239,29 @@ function recovering(ctx: RunContext, call: { provider: string; model: string; pr
   return recoveringCooldowns(ctx, call.provider, call.model, call.profileId).length > 0;
 }
 
+/**
+ * The policy's view of the run after a failure: only the RunView fields, not a spread of the whole
+ * context (a copy of its 16 to 19 fields, twice per failure, for the policy to read a few).
+ * `runId` stays out, as it is in the context (the run's id is `run.runId`).
+ */
+function policyView(
+  ctx: RunContext,
+  now: number,
+  attempts: readonly AttemptRecord[],
+  cooldowns: readonly CooldownEntry[],
+  ownBlocks: RunView['ownBlocks'],
+): RunView {
+  return { chain: ctx.chain, policy: ctx.policy, now, deadlineAt: ctx.deadlineAt, attempts, agent: ctx.agent, cooldowns, ownBlocks, probed: ctx.probed };
+}
+
 export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { ok: false }>): Step {
   const call = current(ctx);
   const failure = out.failure;
   const attempt = record(ctx, out.at, out.durationMs, failure, out);
   const known = out.cooldowns ? withProviderRead(ctx.cooldowns, call.provider, out.cooldowns) : ctx.cooldowns;
-  const seen: RunView = { ...ctx, now: out.at, cooldowns: known, attempts: [...ctx.attempts, attempt] };
-  const block = blockForFailure(seen, failure, call);
-  const after: RunView = { ...seen, cooldowns: upsert(seen.cooldowns, block.shared), ownBlocks: [...ctx.ownBlocks, block.own] };
+  const attempts = [...ctx.attempts, attempt];
+  const block = blockForFailure(policyView(ctx, out.at, attempts, known, ctx.ownBlocks), failure, call);
+  const after = policyView(ctx, out.at, attempts, upsert(known, block.shared), [...ctx.ownBlocks, block.own]);
   const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call));
   const events: RunEvent[] = [
     {
@@ -268,7 +289,7 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   return {
     patch: {
       now: out.at,
-      attempts: after.attempts as AttemptRecord[],
+      attempts,
       cooldowns: after.cooldowns,
       ownBlocks: after.ownBlocks,
       plan,
