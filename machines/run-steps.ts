@@ -170,19 +170,20 @@ export function startAttempt(ctx: RunContext): Step {
 }
 
 function record(ctx: RunContext, at: number, durationMs: number, failure?: Classification, extra?: Pick<AttemptRecord, 'streamed' | 'usage'>): AttemptRecord {
-  return {
-    n: ctx.attempts.length + 1,
-    ...current(ctx),
-    outcome: failure ? 'failed' : 'succeeded',
-    ...(failure
-      ? { reason: failure.reason, scope: failure.scope, message: failure.message, ...(failure.status !== undefined ? { status: failure.status } : {}) }
-      : {}),
-    startedAt: ctx.attemptStartedAt,
-    durationMs,
-    ...(ctx.probing ? { probe: true } : {}),
-    ...(extra?.streamed || ctx.agent.shownText ? { streamed: true } : {}),
-    ...(extra?.usage ? { usage: extra.usage } : {}),
-  };
+  const n = ctx.attempts.length + 1;
+  const { provider, model, profileId } = current(ctx);
+  const startedAt = ctx.attemptStartedAt;
+  // Literals of the record's usual shapes, the rare flags added after: spreading conditional
+  // literals into one made V8 copy each part in the slow, generic way (one record per call).
+  const a: AttemptRecord = !failure
+    ? { n, provider, model, profileId, outcome: 'succeeded', startedAt, durationMs }
+    : failure.status !== undefined
+      ? { n, provider, model, profileId, outcome: 'failed', reason: failure.reason, scope: failure.scope, message: failure.message, status: failure.status, startedAt, durationMs }
+      : { n, provider, model, profileId, outcome: 'failed', reason: failure.reason, scope: failure.scope, message: failure.message, startedAt, durationMs };
+  if (ctx.probing) a.probe = true;
+  if (extra?.streamed || ctx.agent.shownText) a.streamed = true;
+  if (extra?.usage) a.usage = extra.usage;
+  return a;
 }
 
 export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, { ok: true }>): Step {
