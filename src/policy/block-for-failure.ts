@@ -1,4 +1,4 @@
-import type { Classification } from '../classify/types.js';
+import type { Classification, FailureReason } from '../classify/types.js';
 import type { CooldownEntry, CooldownKey } from '../types.js';
 import { REASON_RULES } from './reason-rules.js';
 import { covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
@@ -76,8 +76,21 @@ export function blockForFailure(view: RunView, failure: Classification, call: Fa
   if (rule.cooldown === 'run') waitMs = Infinity;
 
   const until = now + waitMs;
-  const own: OwnBlock = leavesProvider(view, failure, call.provider, until) ?? { ...key, until, reason: failure.reason };
+  const own: OwnBlock = leavesProvider(view, failure, call.provider, until) ?? ownBlock(key, until, failure.reason);
   // A request-scoped failure is about this input, and a run-only block about this run: nothing to share.
   const shareable = rule.cooldown !== 'run' && failure.scope !== 'request' && waitMs > 0;
-  return shareable ? { own, shared: { ...key, until, reason: failure.reason, failures }, waitMs } : { own, waitMs };
+  return shareable ? { own, shared: sharedEntry(key, until, failure.reason, failures), waitMs } : { own, waitMs };
+}
+
+// The block and the cooldown as one literal of their exact shape each, as `{ ...key, until, ... }`
+// would make them (same keys, same order), without V8's generic copy of a spread followed by
+// added properties (every failure makes both).
+function ownBlock({ provider, profileId, model }: CooldownKey, until: number, reason: FailureReason): OwnBlock {
+  if (profileId !== undefined) return model !== undefined ? { provider, profileId, model, until, reason } : { provider, profileId, until, reason };
+  return model !== undefined ? { provider, model, until, reason } : { provider, until, reason };
+}
+
+function sharedEntry({ provider, profileId, model }: CooldownKey, until: number, reason: FailureReason, failures: number): CooldownEntry {
+  if (profileId !== undefined) return model !== undefined ? { provider, profileId, model, until, reason, failures } : { provider, profileId, until, reason, failures };
+  return model !== undefined ? { provider, model, until, reason, failures } : { provider, until, reason, failures };
 }
