@@ -7,7 +7,7 @@ import type { RunEvent } from '../src/events.js';
 import { nextCandidate, probeTarget, usableProfile } from '../src/policy/availability.js';
 import { blockForFailure } from '../src/policy/block-for-failure.js';
 import { decideAfterFailure } from '../src/policy/decide-after-failure.js';
-import { covers, recoveringCooldowns, sameKey, type RunView } from '../src/policy/run-view.js';
+import { covers, hasRecoveringCooldown, recoveringCooldowns, sameKey, type RunView } from '../src/policy/run-view.js';
 import type { AttemptRecord, CooldownEntry, CooldownKey, Decision } from '../src/types.js';
 import type { CallProviderOutput, ClaimProbeOutput, CloseRunOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
 import { failureError } from './run-output.js';
@@ -50,20 +50,20 @@ export function nextNeedsClaim(ctx: RunContext): boolean {
   // the walk hasCandidate just made (and enterCandidate will use): one walk of the chain per step
   const target = nextFrom(ctx).pick ?? probeTarget(ctx)!;
   const c = ctx.chain[target.candidateIndex]!;
-  return recoveringCooldowns(ctx, c.provider, c.model, c.profiles[target.profileIndex]!).length > 0;
+  return hasRecoveringCooldown(ctx, c.provider, c.model, c.profiles[target.profileIndex]!);
 }
 
 /** Guard of backingOff: the key called after the wait (scheduleRetry set it) is recovering once the wait is over. */
 export function retryNeedsClaim(ctx: RunContext): boolean {
   const at = current(ctx);
-  return recoveringCooldowns({ ...ctx, now: ctx.now + retryDelayMs(ctx) }, at.provider, at.model, at.profileId).length > 0;
+  return hasRecoveringCooldown({ ...ctx, now: ctx.now + retryDelayMs(ctx) }, at.provider, at.model, at.profileId);
 }
 
 /** Guard of rotatingProfile: the profile the policy chose is recovering. */
 export function rotationNeedsClaim(ctx: RunContext): boolean {
   if (ctx.plan?.action !== 'rotate') return false;
   const c = ctx.chain[ctx.candidateIndex]!;
-  return recoveringCooldowns(ctx, c.provider, c.model, c.profiles[ctx.plan.profileIndex]!).length > 0;
+  return hasRecoveringCooldown(ctx, c.provider, c.model, c.profiles[ctx.plan.profileIndex]!);
 }
 
 /** The keys the current (model, profile) must claim the probe of. */
@@ -237,7 +237,7 @@ function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | unde
  * recovering key, which gets one call, never a retry, so a flapping provider is not hammered.
  */
 function recovering(ctx: RunContext, call: { provider: string; model: string; profileId: string }): boolean {
-  return recoveringCooldowns(ctx, call.provider, call.model, call.profileId).length > 0;
+  return hasRecoveringCooldown(ctx, call.provider, call.model, call.profileId);
 }
 
 /**
