@@ -161,7 +161,8 @@ export function startAttempt(ctx: RunContext): Step {
   const last = ctx.attempts.at(-1);
   // The host already showed a failed attempt's text (a break, a stall, a timeout): tell it to drop that before new text arrives.
   if (last?.outcome === 'failed' && last.streamed) events.push({ type: 'reply.reset', runId: ctx.run.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' });
-  events.push({ type: 'attempt.started', runId: ctx.run.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing });
+  const { provider, model, profileId } = current(ctx);
+  events.push({ type: 'attempt.started', runId: ctx.run.runId, at: ctx.now, provider, model, profileId, attempt: ctx.attempts.length + 1, probe: ctx.probing });
   // an empty patch assigns nothing: after enterCandidate (which set attemptStartedAt) the context is not copied again
   const patch: Partial<RunContext> = {};
   if (ctx.attemptStartedAt !== ctx.now) patch.attemptStartedAt = ctx.now;
@@ -255,6 +256,27 @@ function policyView(
   return { chain: ctx.chain, policy: ctx.policy, now, deadlineAt: ctx.deadlineAt, attempts, agent: ctx.agent, cooldowns, ownBlocks, probed: ctx.probed };
 }
 
+type AttemptFailedEvent = Extract<RunEvent, { type: 'attempt.failed' }>;
+
+/**
+ * The attempt.failed event as one literal of its exact shape (the keys and their order of the
+ * spread it replaces: status and retryAfterMs only when known), not conditional literals spread
+ * into one, which V8 copies the slow, generic way: every failure makes one.
+ */
+function attemptFailed(runId: string, out: Extract<CallProviderOutput, { ok: false }>, call: { provider: string; model: string; profileId: string }, attempt: number): AttemptFailedEvent {
+  const { at, failure, durationMs } = out;
+  const { provider, model, profileId } = call;
+  const { reason, scope, status, retryAfterMs, message } = failure;
+  if (status !== undefined) {
+    return retryAfterMs !== undefined
+      ? { type: 'attempt.failed', runId, at, provider, model, profileId, attempt, reason, scope, status, retryAfterMs, message, durationMs }
+      : { type: 'attempt.failed', runId, at, provider, model, profileId, attempt, reason, scope, status, message, durationMs };
+  }
+  return retryAfterMs !== undefined
+    ? { type: 'attempt.failed', runId, at, provider, model, profileId, attempt, reason, scope, retryAfterMs, message, durationMs }
+    : { type: 'attempt.failed', runId, at, provider, model, profileId, attempt, reason, scope, message, durationMs };
+}
+
 export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { ok: false }>): Step {
   const call = current(ctx);
   const failure = out.failure;
@@ -264,21 +286,7 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const block = blockForFailure(policyView(ctx, out.at, attempts, known, ctx.ownBlocks), failure, call);
   const after = policyView(ctx, out.at, attempts, upsert(known, block.shared), [...ctx.ownBlocks, block.own]);
   const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call));
-  const events: RunEvent[] = [
-    {
-      type: 'attempt.failed',
-      runId: ctx.run.runId,
-      at: out.at,
-      ...call,
-      attempt: attempt.n,
-      reason: failure.reason,
-      scope: failure.scope,
-      ...(failure.status !== undefined ? { status: failure.status } : {}),
-      ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
-      message: failure.message,
-      durationMs: out.durationMs,
-    },
-  ];
+  const events: RunEvent[] = [attemptFailed(ctx.run.runId, out, call, attempt.n)];
   if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.run.runId, at: out.at, cooldown: block.shared });
   let decisions = ctx.decisions;
   let failed: RunFailure | undefined;

@@ -235,7 +235,9 @@ export class RunEffects implements RunActorHooks {
     // A streamed call has its own limits (first token, idle), on the run's clock.
     const watchdog = options.stream ? watchStream(clock, signal, policy.firstTokenTimeoutMs, policy.streamIdleTimeoutMs) : undefined;
     const callSignal = watchdog?.signal ?? signal;
-    const req: CallRequest = { runId, sessionId, ...input, signal: callSignal };
+    // the machine's input field by field, in its order (a spread into a literal is V8's generic copy)
+    const { provider, model, profileId, attempt, step, messages } = input;
+    const req: CallRequest = { runId, sessionId, provider, model, profileId, attempt, step, messages, signal: callSignal };
     if (tools) req.tools = await tools.definitions();
     if (toolChoice !== undefined) req.toolChoice = toolChoice;
     if (watchdog) {
