@@ -415,15 +415,14 @@ export class RunEffects implements RunActorHooks {
    * store when its output is.
    */
   shareCooldowns(event: RunEvent): void {
+    // every event of the run comes here: most are not about cooldowns, and cost nothing more
+    if (event.type !== 'cooldown.set' && event.type !== 'cooldown.cleared') return;
     const { store, policy, logger } = this.#c;
     const wait = { maxWaitMs: policy.lockWaitMs };
     const write =
       event.type === 'cooldown.set'
         ? () => this.#call('writing a cooldown', () => store.putCooldown(event.cooldown, wait))
-        : event.type === 'cooldown.cleared'
-          ? () => this.#call('clearing cooldowns', () => store.clearCooldowns(event.keys, wait))
-          : undefined;
-    if (!write) return;
+        : () => this.#call('clearing cooldowns', () => store.clearCooldowns(event.keys, wait));
     // Cooldowns speed up other runs; failing to share one must not fail this run.
     this.#writeInOrder(write, (err) => logger?.warn({ err, eventType: event.type }, 'could not write cooldown'));
   }
