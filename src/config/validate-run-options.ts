@@ -26,11 +26,7 @@ export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
   const listOf = new Map<string, readonly string[]>();
   const candidates = chain.map((entry, i) => {
     if (typeof entry !== 'string') throw new ConfigError(`chain[${i}]`, `must be a "provider/model" string, got ${kind(entry)}`);
-    checkText(`chain[${i}]`, entry);
-    const slash = entry.indexOf('/');
-    const provider = entry.slice(0, slash);
-    const model = entry.slice(slash + 1);
-    if (slash <= 0 || model === '' || /\s/.test(entry)) throw new ConfigError(`chain[${i}]`, `must look like "provider/model", got ${JSON.stringify(entry.slice(0, 80))}`);
+    const { provider, model } = splitEntry(entry, i);
     if (seen.has(entry)) throw new ConfigError(`chain[${i}]`, `duplicates candidate "${entry}"`);
     seen.add(entry);
     let profiles = listOf.get(provider);
@@ -43,8 +39,33 @@ export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
   return candidates;
 }
 
+// A host sends the same chain run after run: its entries' parts and default profile lists are
+// shared by the runs (bounded, like any cache of caller input) instead of made again by each,
+// which kept its own copies of the same strings for as long as it was in flight.
+const SHARED_MAX = 1_000;
+const splitEntries = new Map<string, { provider: string; model: string }>();
+const defaultProfiles = new Map<string, readonly string[]>();
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (cache.size >= SHARED_MAX) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** An entry's provider and model; checking an entry depends on its text only, so a known entry is not checked again. */
+function splitEntry(entry: string, i: number): { provider: string; model: string } {
+  const known = splitEntries.get(entry);
+  if (known) return known;
+  checkText(`chain[${i}]`, entry);
+  const slash = entry.indexOf('/');
+  const provider = entry.slice(0, slash);
+  const model = entry.slice(slash + 1);
+  if (slash <= 0 || model === '' || /\s/.test(entry)) throw new ConfigError(`chain[${i}]`, `must look like "provider/model", got ${JSON.stringify(entry.slice(0, 80))}`);
+  return remember(splitEntries, entry, { provider, model });
+}
+
 function profileList(provider: string, v: unknown): readonly string[] {
-  if (v === undefined) return Object.freeze([`${provider}:default`]);
+  if (v === undefined) return defaultProfiles.get(provider) ?? remember(defaultProfiles, provider, Object.freeze([`${provider}:default`]));
   const field = `profiles.${provider}`;
   if (!Array.isArray(v) || v.length === 0) throw new ConfigError(field, 'must be a non-empty array of profile ids');
   const ids = v.map((id, i) => nonEmptyString(`${field}[${i}]`, id));
