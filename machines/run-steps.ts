@@ -7,7 +7,7 @@ import type { RunEvent } from '../src/events.js';
 import { nextCandidate, probeTarget, usableProfile } from '../src/policy/availability.js';
 import { blockForFailure } from '../src/policy/block-for-failure.js';
 import { decideAfterFailure } from '../src/policy/decide-after-failure.js';
-import { covers, recoveringCooldowns, sameKey, type RunView } from '../src/policy/run-view.js';
+import { covers, hasRecoveringCooldown, recoveringCooldowns, sameKey, type RunView } from '../src/policy/run-view.js';
 import type { AttemptRecord, CooldownEntry, CooldownKey, Decision } from '../src/types.js';
 import type { CallProviderOutput, ClaimProbeOutput, CloseRunOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
 import { failureError } from './run-output.js';
@@ -51,20 +51,20 @@ export function nextNeedsClaim(ctx: RunContext): boolean {
   // the walk hasCandidate just made (and enterCandidate will use): one walk of the chain per step
   const target = nextFrom(ctx).pick ?? probeTarget(ctx)!;
   const c = ctx.chain[target.candidateIndex]!;
-  return recoveringCooldowns(ctx, c.provider, c.model, c.profiles[target.profileIndex]!).length > 0;
+  return hasRecoveringCooldown(ctx, c.provider, c.model, c.profiles[target.profileIndex]!);
 }
 
 /** Guard of backingOff: the key called after the wait (scheduleRetry set it) is recovering once the wait is over. */
 export function retryNeedsClaim(ctx: RunContext): boolean {
   const at = current(ctx);
-  return recoveringCooldowns({ ...ctx, now: ctx.now + retryDelayMs(ctx) }, at.provider, at.model, at.profileId).length > 0;
+  return hasRecoveringCooldown({ ...ctx, now: ctx.now + retryDelayMs(ctx) }, at.provider, at.model, at.profileId);
 }
 
 /** Guard of rotatingProfile: the profile the policy chose is recovering. */
 export function rotationNeedsClaim(ctx: RunContext): boolean {
   if (ctx.plan?.action !== 'rotate') return false;
   const c = ctx.chain[ctx.candidateIndex]!;
-  return recoveringCooldowns(ctx, c.provider, c.model, c.profiles[ctx.plan.profileIndex]!).length > 0;
+  return hasRecoveringCooldown(ctx, c.provider, c.model, c.profiles[ctx.plan.profileIndex]!);
 }
 
 /** The keys the current (model, profile) must claim the probe of. */
@@ -129,6 +129,8 @@ export function enterCandidate(ctx: RunContext): Step {
     patch: {
       candidateIndex: target.candidateIndex,
       profileIndex: target.profileIndex,
+      // the attempt it enters starts now: startAttempt then has nothing to assign (one context copy less per candidate)
+      attemptStartedAt: ctx.now,
       probing: probe !== undefined,
       probed: ctx.probed || probe !== undefined,
       decisions: ctx.decisions.concat(skips.decisions, [decision]),
@@ -158,24 +160,30 @@ export function startAttempt(ctx: RunContext): Step {
   const last = ctx.attempts.at(-1);
   // The host already showed a failed attempt's text (a break, a stall, a timeout): tell it to drop that before new text arrives.
   if (last?.outcome === 'failed' && last.streamed) events.push({ type: 'reply.reset', runId: ctx.run.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' });
-  events.push({ type: 'attempt.started', runId: ctx.run.runId, at: ctx.now, ...current(ctx), attempt: ctx.attempts.length + 1, probe: ctx.probing });
-  return { patch: { attemptStartedAt: ctx.now, ...(ctx.agent.shownText ? { agent: { ...ctx.agent, shownText: false } } : {}) }, events };
+  const { provider, model, profileId } = current(ctx);
+  events.push({ type: 'attempt.started', runId: ctx.run.runId, at: ctx.now, provider, model, profileId, attempt: ctx.attempts.length + 1, probe: ctx.probing });
+  // an empty patch assigns nothing: after enterCandidate (which set attemptStartedAt) the context is not copied again
+  const patch: Partial<RunContext> = {};
+  if (ctx.attemptStartedAt !== ctx.now) patch.attemptStartedAt = ctx.now;
+  if (ctx.agent.shownText) patch.agent = { ...ctx.agent, shownText: false };
+  return { patch, events };
 }
 
 function record(ctx: RunContext, at: number, durationMs: number, failure?: Classification, extra?: Pick<AttemptRecord, 'streamed' | 'usage'>): AttemptRecord {
-  return {
-    n: ctx.attempts.length + 1,
-    ...current(ctx),
-    outcome: failure ? 'failed' : 'succeeded',
-    ...(failure
-      ? { reason: failure.reason, scope: failure.scope, message: failure.message, ...(failure.status !== undefined ? { status: failure.status } : {}) }
-      : {}),
-    startedAt: ctx.attemptStartedAt,
-    durationMs,
-    ...(ctx.probing ? { probe: true } : {}),
-    ...(extra?.streamed || ctx.agent.shownText ? { streamed: true } : {}),
-    ...(extra?.usage ? { usage: extra.usage } : {}),
-  };
+  const n = ctx.attempts.length + 1;
+  const { provider, model, profileId } = current(ctx);
+  const startedAt = ctx.attemptStartedAt;
+  // Literals of the record's usual shapes, the rare flags added after: spreading conditional
+  // literals into one made V8 copy each part in the slow, generic way (one record per call).
+  const a: AttemptRecord = !failure
+    ? { n, provider, model, profileId, outcome: 'succeeded', startedAt, durationMs }
+    : failure.status !== undefined
+      ? { n, provider, model, profileId, outcome: 'failed', reason: failure.reason, scope: failure.scope, message: failure.message, status: failure.status, startedAt, durationMs }
+      : { n, provider, model, profileId, outcome: 'failed', reason: failure.reason, scope: failure.scope, message: failure.message, startedAt, durationMs };
+  if (ctx.probing) a.probe = true;
+  if (extra?.streamed || ctx.agent.shownText) a.streamed = true;
+  if (extra?.usage) a.usage = extra.usage;
+  return a;
 }
 
 export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, { ok: true }>): Step {
@@ -227,7 +235,43 @@ function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | unde
  * recovering key, which gets one call, never a retry, so a flapping provider is not hammered.
  */
 function recovering(ctx: RunContext, call: { provider: string; model: string; profileId: string }): boolean {
-  return recoveringCooldowns(ctx, call.provider, call.model, call.profileId).length > 0;
+  return hasRecoveringCooldown(ctx, call.provider, call.model, call.profileId);
+}
+
+/**
+ * The policy's view of the run after a failure: only the RunView fields, not a spread of the whole
+ * context (a copy of its 16 to 19 fields, twice per failure, for the policy to read a few).
+ * `runId` stays out, as it is in the context (the run's id is `run.runId`).
+ */
+function policyView(
+  ctx: RunContext,
+  now: number,
+  attempts: readonly AttemptRecord[],
+  cooldowns: readonly CooldownEntry[],
+  ownBlocks: RunView['ownBlocks'],
+): RunView {
+  return { chain: ctx.chain, policy: ctx.policy, now, deadlineAt: ctx.deadlineAt, attempts, agent: ctx.agent, cooldowns, ownBlocks, probed: ctx.probed };
+}
+
+type AttemptFailedEvent = Extract<RunEvent, { type: 'attempt.failed' }>;
+
+/**
+ * The attempt.failed event as one literal of its exact shape (the keys and their order of the
+ * spread it replaces: status and retryAfterMs only when known), not conditional literals spread
+ * into one, which V8 copies the slow, generic way: every failure makes one.
+ */
+function attemptFailed(runId: string, out: Extract<CallProviderOutput, { ok: false }>, call: { provider: string; model: string; profileId: string }, attempt: number): AttemptFailedEvent {
+  const { at, failure, durationMs } = out;
+  const { provider, model, profileId } = call;
+  const { reason, scope, status, retryAfterMs, message } = failure;
+  if (status !== undefined) {
+    return retryAfterMs !== undefined
+      ? { type: 'attempt.failed', runId, at, provider, model, profileId, attempt, reason, scope, status, retryAfterMs, message, durationMs }
+      : { type: 'attempt.failed', runId, at, provider, model, profileId, attempt, reason, scope, status, message, durationMs };
+  }
+  return retryAfterMs !== undefined
+    ? { type: 'attempt.failed', runId, at, provider, model, profileId, attempt, reason, scope, retryAfterMs, message, durationMs }
+    : { type: 'attempt.failed', runId, at, provider, model, profileId, attempt, reason, scope, message, durationMs };
 }
 
 export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { ok: false }>): Step {
@@ -235,25 +279,11 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const failure = out.failure;
   const attempt = record(ctx, out.at, out.durationMs, failure, out);
   const known = out.cooldowns ? withProviderRead(ctx.cooldowns, call.provider, out.cooldowns) : ctx.cooldowns;
-  const seen: RunView = { ...ctx, now: out.at, cooldowns: known, attempts: appended(ctx.attempts, attempt) };
-  const block = blockForFailure(seen, failure, call);
-  const after: RunView = { ...seen, cooldowns: upsert(seen.cooldowns, block.shared), ownBlocks: appended(ctx.ownBlocks, block.own) };
+  const attempts = appended(ctx.attempts, attempt);
+  const block = blockForFailure(policyView(ctx, out.at, attempts, known, ctx.ownBlocks), failure, call);
+  const after = policyView(ctx, out.at, attempts, upsert(known, block.shared), appended(ctx.ownBlocks, block.own));
   const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call));
-  const events: RunEvent[] = [
-    {
-      type: 'attempt.failed',
-      runId: ctx.run.runId,
-      at: out.at,
-      ...call,
-      attempt: attempt.n,
-      reason: failure.reason,
-      scope: failure.scope,
-      ...(failure.status !== undefined ? { status: failure.status } : {}),
-      ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
-      message: failure.message,
-      durationMs: out.durationMs,
-    },
-  ];
+  const events: RunEvent[] = [attemptFailed(ctx.run.runId, out, call, attempt.n)];
   if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.run.runId, at: out.at, cooldown: block.shared });
   let decisions = ctx.decisions;
   let failed: RunFailure | undefined;
@@ -265,7 +295,7 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   return {
     patch: {
       now: out.at,
-      attempts: after.attempts as AttemptRecord[],
+      attempts,
       cooldowns: after.cooldowns,
       ownBlocks: after.ownBlocks,
       plan,

@@ -104,7 +104,18 @@ export class HostSafeRunActor<H extends RunActorHooks = RunActorHooks> extends A
   }
 
   override on<TType extends Parameters<EngineActor['on']>[0]>(type: TType, handler: (event: any) => void): Subscription {
-    return super.on(type, guard(this.#hooks, `a listener of actor.on('${String(type)}')`, handler)!);
+    // no handler: XState refuses it (a TypeError here), as before
+    if (!handler) return super.on(type, handler);
+    const hooks = this.#hooks;
+    const where = `a listener of actor.on('${String(type)}')`;
+    // one argument, as XState calls it: the generic guard's rest parameters made an array per event, and every run's events pass here
+    return super.on(type, (event: unknown) => {
+      try {
+        handler(event);
+      } catch (err) {
+        hooks.listenerThrew(err, where);
+      }
+    });
   }
 
   /**

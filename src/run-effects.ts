@@ -301,21 +301,19 @@ export class RunEffects implements RunActorHooks {
       // made a dead chain quadratic; the other providers' cooldowns are the ones read at open.
       let cooldowns;
       try {
-        await this.#cooldownsShared();
+        // no await when nothing is on its way: the common case, and each await is a turn of the microtask queue
+        if (this.#sharing) await this.#cooldownsShared();
         cooldowns = await this.#call('reading cooldowns', () => store.activeCooldowns([input.provider], clock.now(), { maxWaitMs: COOLDOWN_READ_WAIT_MS }));
       } catch (readError) {
         logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
       }
       const usage = usageOfError(err);
-      return {
-        ok: false,
-        failure,
-        at: clock.now(),
-        durationMs: clock.now() - startedAt,
-        ...(cooldowns ? { cooldowns } : {}),
-        ...(deltas > 0 ? { streamed: true } : {}),
-        ...(usage ? { usage } : {}),
-      };
+      const at = clock.now();
+      // one literal of the usual shape; the rare fields are added after (no spreads of conditional literals)
+      const failed: Extract<CallProviderOutput, { ok: false }> = cooldowns ? { ok: false, failure, at, durationMs: clock.now() - startedAt, cooldowns } : { ok: false, failure, at, durationMs: clock.now() - startedAt };
+      if (deltas > 0) failed.streamed = true;
+      if (usage) failed.usage = usage;
+      return failed;
     } finally {
       watchdog?.stop();
       lease.settled(signal);
@@ -433,15 +431,14 @@ export class RunEffects implements RunActorHooks {
    * store when its output is.
    */
   shareCooldowns(event: RunEvent): void {
+    // every event of the run comes here: most are not about cooldowns, and cost nothing more
+    if (event.type !== 'cooldown.set' && event.type !== 'cooldown.cleared') return;
     const { store, policy, logger } = this.#c;
     const wait = { maxWaitMs: policy.lockWaitMs };
     const write =
       event.type === 'cooldown.set'
         ? () => this.#call('writing a cooldown', () => store.putCooldown(event.cooldown, wait))
-        : event.type === 'cooldown.cleared'
-          ? () => this.#call('clearing cooldowns', () => store.clearCooldowns(event.keys, wait))
-          : undefined;
-    if (!write) return;
+        : () => this.#call('clearing cooldowns', () => store.clearCooldowns(event.keys, wait));
     // Cooldowns speed up other runs; failing to share one must not fail this run.
     this.#writeInOrder(write, (err) => logger?.warn({ err, eventType: event.type }, 'could not write cooldown'));
   }

@@ -245,16 +245,21 @@ function visit(w: Walk, { value, depth, inBody }: QueueItem): void {
   const steps: number[] = [];
   for (const key of f.keys()) {
     const at = STEP_AT.get(key);
-    if (at) steps.push(...at);
+    if (at) for (const i of at) insertSorted(steps, i);
   }
-  steps.sort(ascending);
   for (const at of steps) {
     const [key, step] = STEPS[at] ?? ['', Step.Nested];
     readStep(w, step, key, f.get(key), depth, inBody);
   }
 }
 
-const ascending = (a: number, b: number): number => a - b;
+/** Puts `n` in its place in the ascending `sorted`: an object has a handful of read keys, and `sort` allocated a work array per object. */
+function insertSorted(sorted: number[], n: number): void {
+  let i = sorted.length;
+  sorted.push(n);
+  for (; i > 0 && sorted[i - 1]! > n; i--) sorted[i] = sorted[i - 1]!;
+  sorted[i] = n;
+}
 
 /** What a key means to the walk. */
 const Step = {

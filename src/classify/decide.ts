@@ -133,7 +133,9 @@ const withoutLinkPaths = (text: string): string => (text.includes('://') ? text.
 /** The text the rules read: best sources first, each already cut to 10 kB, all together bounded. */
 function ruleText(signals: Signals): string {
   const parts: string[] = [];
-  for (const t of [...signals.texts].sort(byRank)) parts.push(withoutLinkPaths(t.text));
+  // most failures carry one text: no copy and sort (its work array) for nothing
+  const texts = signals.texts.length > 1 ? [...signals.texts].sort(byRank) : signals.texts;
+  for (const t of texts) parts.push(withoutLinkPaths(t.text));
   for (const c of signals.codes) parts.push(c.value);
   return parts.join('\n').slice(0, LIMITS.matchChars);
 }

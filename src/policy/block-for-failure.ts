@@ -73,7 +73,8 @@ export function blockForFailure(view: RunView, failure: Classification, call: Fa
   const { policy, now } = view;
   // Consecutive failures of this key: what the store remembers (its cooldown ended or not: only a
   // success clears the count, so backoff grows across runs) or what this run saw, whichever says more.
-  const inRun = view.attempts.filter((a) => a.outcome === 'failed' && covers(key, a.provider, a.model, a.profileId)).length;
+  let inRun = 0;
+  for (const a of view.attempts) if (a.outcome === 'failed' && covers(key, a.provider, a.model, a.profileId)) inRun++;
   const failures = Math.max((entriesOf(view.cooldowns, key.provider).find((c) => sameKey(c, key))?.failures ?? 0) + 1, inRun);
   const growth = 2 ** Math.min(failures - 1, 30);
   const given = providerWait(failure, now);

@@ -67,5 +67,17 @@ export function blockingUntil(view: Pick<RunView, 'now' | 'runId'>, entry: Coold
  * call of it is a probe, claimed first through the store (one run at a time) and never retried.
  */
 export function recoveringCooldowns(view: RunView, provider: string, model: string, profileId: string): CooldownEntry[] {
-  return view.cooldowns.filter((e) => e.until <= view.now && covers(e, provider, model, profileId) && !view.ownBlocks.some((b) => sameKey(b, e)));
+  return view.cooldowns.filter((e) => isRecovering(view, e, provider, model, profileId));
+}
+
+/** Whether (model, profile) has a recovering cooldown (see recoveringCooldowns), without collecting them: the guards ask every step. */
+export function hasRecoveringCooldown(view: RunView, provider: string, model: string, profileId: string): boolean {
+  for (const e of view.cooldowns) if (isRecovering(view, e, provider, model, profileId)) return true;
+  return false;
+}
+
+function isRecovering(view: RunView, e: CooldownEntry, provider: string, model: string, profileId: string): boolean {
+  if (e.until > view.now || !covers(e, provider, model, profileId)) return false;
+  for (const b of view.ownBlocks) if (sameKey(b, e)) return false;
+  return true;
 }

@@ -94,7 +94,8 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     checkText('cooldown.provider', e.provider);
     if (e.profileId !== undefined) checkText('cooldown.profileId', e.profileId);
     if (e.model !== undefined) checkText('cooldown.model', e.model);
-    s.upsert.run({ ...keyParams(e), until: e.until, reason: e.reason, failures: e.failures });
+    // one literal (not keyParams spread into another): a failing run writes one per failure
+    s.upsert.run({ provider: e.provider, profileId: e.profileId ?? '', model: e.model ?? '', until: e.until, reason: e.reason, failures: e.failures });
   };
 
   /**

@@ -31,7 +31,11 @@ function checkTurnText(a: { messages: readonly Message[]; reply: Message }): voi
  */
 export function createRunEndings(db: Database.Database, s: Statements, history: HistoryCache, onReleased: (sessionId: string) => void) {
   const insertAttempts = (runId: string, attempts: readonly AttemptRecord[]): void => {
-    for (const a of attempts) s.insertAttempt.run(attemptToRow(runId, a.message === undefined ? a : { ...a, message: wellFormed(a.message) }));
+    for (const a of attempts) {
+      // a copy only for a message wellFormed changed (almost never): not a spread of every failed attempt
+      const message = a.message === undefined ? undefined : wellFormed(a.message);
+      s.insertAttempt.run(attemptToRow(runId, message === a.message ? a : { ...a, message }));
+    }
   };
   const holds = (lease: Lease): boolean => {
     const row = s.getSession.get(lease.sessionId);
