@@ -250,7 +250,7 @@ function policyView(
   cooldowns: readonly CooldownEntry[],
   ownBlocks: RunView['ownBlocks'],
 ): RunView {
-  return { chain: ctx.chain, policy: ctx.policy, now, deadlineAt: ctx.deadlineAt, attempts, agent: ctx.agent, cooldowns, ownBlocks, probed: ctx.probed };
+  return { run: ctx.run, chain: ctx.chain, policy: ctx.policy, now, deadlineAt: ctx.deadlineAt, attempts, agent: ctx.agent, cooldowns, ownBlocks, probed: ctx.probed };
 }
 
 type AttemptFailedEvent = Extract<RunEvent, { type: 'attempt.failed' }>;

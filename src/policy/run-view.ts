@@ -14,8 +14,8 @@ export interface OwnBlock extends CooldownKey {
  * changed in place (a step makes new ones): the policy indexes each array once (view-index.ts).
  */
 export interface RunView {
-  /** The run's id: a probe claim of this run does not keep it off the key. */
-  runId?: string;
+  /** The run (its id): a probe claim of this run does not keep it off the key. The machine context's `run`. */
+  run?: { readonly runId: string };
   chain: readonly Candidate[];
   policy: Readonly<RunPolicy>;
   now: number;
@@ -56,9 +56,9 @@ export function attemptsOn(view: RunView, provider: string, model: string, profi
  * Until when a shared cooldown keeps this run off its key: its end while in force; once ended,
  * the end of another run's probe claim (that run finds out for everyone); else not at all (0).
  */
-export function blockingUntil(view: Pick<RunView, 'now' | 'runId'>, entry: CooldownEntry): number {
+export function blockingUntil(view: Pick<RunView, 'now' | 'run'>, entry: CooldownEntry): number {
   if (entry.until > view.now) return entry.until;
-  if (entry.probeUntil !== undefined && entry.probeUntil > view.now && entry.probeRunId !== view.runId) return entry.probeUntil;
+  if (entry.probeUntil !== undefined && entry.probeUntil > view.now && entry.probeRunId !== view.run?.runId) return entry.probeUntil;
   return 0;
 }
 
