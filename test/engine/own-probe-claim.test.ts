@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { candidateBlock } from '../../src/policy/availability.js';
-import { resolvePolicy } from '../../src/policy/run-policy.js';
 import { blockingUntil, type RunView } from '../../src/policy/run-view.js';
 import type { CooldownEntry } from '../../src/types.js';
+import { runView } from '../helpers/run-view.js';
 
 // An ended cooldown under a probe claim keeps the other runs off its key until the claim ends,
 // but not the run that holds the claim: it is the one meant to call.
@@ -10,17 +10,7 @@ const now = 10_000;
 const claimed = (probeRunId: string): CooldownEntry => ({ provider: 'openai', until: now - 1, reason: 'rate_limit', failures: 1, probeRunId, probeUntil: now + 5_000 });
 
 function view(runId: string | undefined, cooldowns: CooldownEntry[]): RunView {
-  return {
-    ...(runId ? { run: { runId } } : {}),
-    chain: [{ provider: 'openai', model: 'gpt-x', profiles: ['openai:default'] }],
-    policy: resolvePolicy(undefined),
-    now,
-    deadlineAt: now + 60_000,
-    attempts: [],
-    cooldowns,
-    ownBlocks: [],
-    probed: false,
-  };
+  return runView({ ...(runId ? { run: { runId } } : {}), chain: [{ provider: 'openai', model: 'gpt-x', profiles: ['openai:default'] }], now, cooldowns });
 }
 
 describe("a run's own probe claim", () => {

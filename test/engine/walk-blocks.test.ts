@@ -1,10 +1,9 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { candidateBlock, nextCandidate } from '../../src/policy/availability.js';
-import { resolvePolicy } from '../../src/policy/run-policy.js';
-import type { RunView } from '../../src/policy/run-view.js';
 import { chainArb } from '../arbitraries/chains.js';
 import { cooldownsArb } from '../arbitraries/cooldowns.js';
+import { runView } from '../helpers/run-view.js';
 
 // The skip report takes the blocks of the candidates it passes over from the chain walk itself
 // (machines/skip-report.ts): they must be exactly what candidateBlock says of each.
@@ -14,16 +13,11 @@ const views = chainArb().chain((world) =>
     now: fc.integer({ min: 0, max: 10_000 }),
     from: fc.integer({ min: -1, max: world.chain.length - 1 }),
   }).map(({ cooldowns, now, from }) => {
-    const view: RunView = {
+    const view = runView({
       chain: world.chain.map((c) => ({ provider: c.provider, model: c.model, profiles: world.profiles[c.provider]! })),
-      policy: resolvePolicy(undefined),
       now,
-      deadlineAt: now + 60_000,
-      attempts: [],
       cooldowns,
-      ownBlocks: [],
-      probed: false,
-    };
+    });
     return { view, from };
   }),
 );
