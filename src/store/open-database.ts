@@ -23,14 +23,20 @@ export interface OpeningDatabase {
  * this opening really needs (WAL switch, migration) waits for it.
  */
 function prepare(db: Database.Database, o: ResolvedStoreOptions): number {
-  const appId = db.pragma('application_id', { simple: true }) as number;
-  // reading the schema table parses every page of it, which is where a damaged header shows
-  const tables = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
+  // One statement, so one snapshot: read one by one, a new file could show application_id 0
+  // from before another process's first migration and its tables from after it, and look like
+  // another program's database. Reading the schema table parses every page of it, which is where
+  // a damaged header shows.
+  const { appId, tables, version } = db
+    .prepare(
+      `SELECT (SELECT application_id FROM pragma_application_id) AS appId, (SELECT count(*) FROM sqlite_schema) AS tables,
+         (SELECT user_version FROM pragma_user_version) AS version`,
+    )
+    .get() as { appId: number; tables: number; version: number };
   // the application id first: another program's user_version means nothing to us
   if (appId !== APPLICATION_ID && (appId !== 0 || tables > 0)) {
     throw new StoreError('STORE_FAILED', o.path, `Database ${o.path} belongs to another program (application_id ${appId}, ${tables} schema objects); refusing to write to it`);
   }
-  const version = db.pragma('user_version', { simple: true }) as number;
   if (version > LATEST_SCHEMA_VERSION) throw schemaTooNew(o.path, version);
   if (o.quickCheck && tables > 0 && o.path !== ':memory:') quickCheck(db, o.path);
   if (db.pragma('journal_mode', { simple: true }) !== 'wal' && o.path !== ':memory:') db.pragma('journal_mode = WAL');
