@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cachedBytes, HistoryCache, RUN_ID_SLOT_BYTES, turnRecords, TURN_OVERHEAD_BYTES } from '../../src/store/history-cache.js';
+import { cachedBytes, HistoryCache, RUN_BYTES, turnRecords, TURN_OVERHEAD_BYTES } from '../../src/store/history-cache.js';
 import type { TurnRow } from '../../src/store/turn-rows.js';
 import type { Turn } from '../../src/types.js';
 import { completeRun, openArgs, openStore } from './helpers.js';
@@ -110,9 +110,9 @@ describe('the history cache, bounded in bytes', () => {
 
 describe('the history cache as the PostgreSQL store uses it (asynchronous reads, run ids kept)', () => {
   /** What a turn of `text` characters counts, run ids included, when its run has `turnsPerRun` turns of id `runId`. */
-  const turnBytes = (text: number, runId: string, turnsPerRun: number) => TURN_OVERHEAD_BYTES + text + RUN_ID_SLOT_BYTES + (16 + runId.length) / turnsPerRun;
+  const turnBytes = (text: number, runId: string, turnsPerRun: number) => TURN_OVERHEAD_BYTES + text + (RUN_BYTES + runId.length) / turnsPerRun;
 
-  it('counts the run ids in its bytes: one slot per turn, one string per run', async () => {
+  it('counts the run ids in its bytes: once per run, however many turns it wrote', async () => {
     const t = table();
     const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER, keepRunIds: true });
     t.add('s', 'x'.repeat(10), 'run-1');

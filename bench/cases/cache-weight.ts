@@ -1,0 +1,42 @@
+import type { SessionStore } from '../../src/index.js';
+import { newRunId } from '../../src/run-id.js';
+import type { EngineRuns } from '../engine/engine-runs.js';
+import { collectGarbage, heapUsed } from '../harness/gc.js';
+
+/** The heap a session's turns take in a store's history cache, per turn. */
+export interface CacheWeight {
+  /** What the cache keeps (its compact tier): weighed after a full collection, no run holding the session's messages. */
+  kept: number;
+  /** The same while a run holds the session's messages (the collectable tier built): a run's view, not a cost the cache keeps. */
+  materialised: number;
+}
+
+/**
+ * A full collection once the current job is over: a weak reference read in a job keeps its
+ * target until the job ends, so a collection within it would weigh what nobody holds.
+ */
+async function settledCollection(): Promise<void> {
+  await new Promise((r) => setImmediate(r));
+  collectGarbage();
+}
+
+/**
+ * Weighs a session of `turns` turns read into the store's history cache: `read` is a run on
+ * the session (the store caching one session, a run on another has pushed it out first); then
+ * a run is opened on it and the heap weighed again while its messages are held.
+ */
+export async function weighCachedSession(store: SessionStore, runs: EngineRuns, sessionId: string, turns: number, pushOut: () => Promise<unknown>): Promise<CacheWeight> {
+  await pushOut();
+  await settledCollection();
+  const before = heapUsed();
+  await runs.one(sessionId);
+  await settledCollection();
+  const kept = (heapUsed() - before) / turns;
+  const runId = newRunId();
+  const opened = await store.openRun({ runId, sessionId, now: Date.now(), leaseTtlMs: 30_000, lockWaitMs: 0, providers: [] });
+  await settledCollection();
+  const materialised = (heapUsed() - before) / turns;
+  if ((opened.messages?.length ?? 0) < turns) throw new Error(`the weighed run was given ${opened.messages?.length} messages, not ${turns} or more`);
+  await store.failRun(opened.lease, { runId, sessionId, status: 'aborted', errorCode: 'ABORTED', errorMessage: 'weighed', attempts: [], now: Date.now() });
+  return { kept, materialised };
+}
