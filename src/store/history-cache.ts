@@ -130,6 +130,9 @@ interface Entry {
   held: boolean;
 }
 
+const NO_ROLES = new Uint8Array(0);
+const NO_RUNS: RunBoundaries = Object.freeze({ starts: Object.freeze([]), ids: Object.freeze([]) });
+
 /** The messages of an entry's compact tier, built afresh: objects only, the strings are shared. */
 function buildMessages(entry: Entry): Message[] {
   const { items, roles } = entry;
@@ -202,9 +205,11 @@ export class HistoryCache {
   read(sessionId: string, runId: string, readAfter: (sessionId: string, afterSeq: number) => TurnRow[]): CachedHistory {
     const cached = this.#sessions.get(sessionId);
     const rows = readAfter(sessionId, cached?.lastSeq ?? 0);
+    // an empty session: nothing to keep (an entry would count no bytes, and save no read)
+    if (cached === undefined && rows.length === 0) return this.#limits.keepRunIds ? { messages: [], lastSeq: 0, runs: NO_RUNS } : { messages: [], lastSeq: 0 };
     const entry: Entry = cached ?? {
       items: [],
-      roles: new Uint8Array(rows.length),
+      roles: NO_ROLES,
       runs: this.#limits.keepRunIds ? { starts: [], ids: [] } : undefined,
       lastSeq: 0,
       bytes: 0,
@@ -223,9 +228,8 @@ export class HistoryCache {
       entry.messages = weakHold.of(messages);
       entry.holder = undefined;
     }
-    if (entry.bytes > this.#limits.maxBytes || entry.lastSeq === 0) {
-      // too big to keep (or the cache is off): read whole each time, without pushing others out;
-      // an empty session saves no read, and would be an entry that counts no bytes
+    if (entry.bytes > this.#limits.maxBytes) {
+      // too big to keep (or the cache is off): read whole each time, without pushing others out
       if (entry.held) this.#drop(sessionId, entry);
     } else {
       this.#touch(sessionId, entry);
