@@ -3,6 +3,9 @@ import { newRunId } from '../../src/run-id.js';
 import type { EngineRuns } from '../engine/engine-runs.js';
 import { collectGarbage, heapUsed } from '../harness/gc.js';
 
+/** The heap, and the array buffers outside it (the cache keeps its roles in a byte array). */
+const weight = (): number => heapUsed() + process.memoryUsage().arrayBuffers;
+
 /** The heap a session's turns take in a store's history cache, per turn. */
 export interface CacheWeight {
   /** What the cache keeps (its compact tier): weighed after a full collection, no run holding the session's messages. */
@@ -28,14 +31,14 @@ async function settledCollection(): Promise<void> {
 export async function weighCachedSession(store: SessionStore, runs: EngineRuns, sessionId: string, turns: number, pushOut: () => Promise<unknown>): Promise<CacheWeight> {
   await pushOut();
   await settledCollection();
-  const before = heapUsed();
+  const before = weight();
   await runs.one(sessionId);
   await settledCollection();
-  const kept = (heapUsed() - before) / turns;
+  const kept = (weight() - before) / turns;
   const runId = newRunId();
   const opened = await store.openRun({ runId, sessionId, now: Date.now(), leaseTtlMs: 30_000, lockWaitMs: 0, providers: [] });
   await settledCollection();
-  const materialised = (heapUsed() - before) / turns;
+  const materialised = (weight() - before) / turns;
   if ((opened.messages?.length ?? 0) < turns) throw new Error(`the weighed run was given ${opened.messages?.length} messages, not ${turns} or more`);
   await store.failRun(opened.lease, { runId, sessionId, status: 'aborted', errorCode: 'ABORTED', errorMessage: 'weighed', attempts: [], now: Date.now() });
   return { kept, materialised };

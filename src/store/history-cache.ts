@@ -110,7 +110,7 @@ interface Entry {
    * committed, not a copy) when it is plain text, else its frozen message.
    */
   items: (string | Message)[];
-  /** The role code (ROLE_CODES) of each text turn in `items`; grown by doubling. */
+  /** The role code (ROLE_CODES) of each text turn in `items` (its first `items.length` bytes). */
   roles: Uint8Array;
   /** With `keepRunIds`: each run's first turn (index) and id. Appended to, never changed. */
   runs: { starts: number[]; ids: string[] } | undefined;
@@ -283,7 +283,9 @@ export class HistoryCache {
     const { items, runs } = entry;
     const start = items.length;
     if (entry.roles.length < start + added.length) {
-      const roles = new Uint8Array(Math.max(2 * entry.roles.length, start + added.length, 16));
+      // a quarter more: a session read whole then grown by a few turns a run does not pay for
+      // twice its length (copying bytes is cheap)
+      const roles = new Uint8Array(Math.max(entry.roles.length + (entry.roles.length >> 2), start + added.length) + 16);
       roles.set(entry.roles);
       entry.roles = roles;
     }
