@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cachedBytes, HistoryCache, RUN_BYTES, turnRecords, TURN_OVERHEAD_BYTES } from '../../src/store/history-cache.js';
@@ -224,6 +226,26 @@ describe('the history cache as the PostgreSQL store uses it (asynchronous reads,
         }
       }),
     );
+  });
+});
+
+describe('the history cache under a real collection', () => {
+  it('holds the messages runs were given only weakly: a full collection drops them once no run does, and the text stays', async () => {
+    // a collection of this process's own (vitest does not start node with --expose-gc)
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const t = table();
+    const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER });
+    t.add('s', 'one');
+    t.add('s', 'two');
+    const given = new WeakRef(cache.read('s', 'r1', t.readAfter).messages);
+    // a weak reference read in a job keeps its target until the job ends
+    await new Promise((r) => setImmediate(r));
+    gc();
+    expect(given.deref()).toBeUndefined();
+    t.reads.length = 0;
+    expect(cache.read('s', 'r2', t.readAfter).messages.map((m) => m.content)).toEqual(['one', 'two']);
+    expect(t.reads).toEqual([['s', 2]]);
   });
 });
 
