@@ -5,8 +5,8 @@ import type { HistoryCacheLimits } from './history-cache.js';
 export interface HistoryCacheOptions {
   /**
    * Bytes of session history kept in memory, so a run reads only the turns added since: each
-   * turn counts its text plus 32 bytes (PostgreSQL: plus 32 bytes and the id's text once per
-   * run); least recently used sessions go first. The `{ role, content }` objects runs are given
+   * turn counts its text plus 32 bytes (PostgreSQL: plus about 24 bytes once per run for its
+   * id); least recently used sessions go first. The `{ role, content }` objects runs are given
    * are not counted: built when a run needs them, they are dropped by a collection once no run
    * holds them. Default 64 MiB; 0 turns the cache off.
    */

@@ -1,5 +1,6 @@
 import type { Role } from '../message-types.js';
 import type { Message, Turn } from '../types.js';
+import { RunBoundaries } from './run-boundaries.js';
 import { turnFromRow, turnMessage, type TurnRow } from './turn-rows.js';
 
 /** A session's history as the cache gives it to a run. */
@@ -14,17 +15,10 @@ export interface CachedHistory {
   /** Seq of the last turn read (0 for an empty session). */
   lastSeq: number;
   /**
-   * The runs of the session's turns, when the cache keeps them (`keepRunIds`): run `r` wrote
-   * the turns from index `starts[r]` (turn `starts[r] + 1`) up to the next run's start. Only the
-   * runs starting before `lastSeq` belong to this read: both arrays only grow.
+   * Which run wrote each turn, when the cache keeps it (`keepRunIds`). Only the first `lastSeq`
+   * turns belong to this read: it only grows.
    */
   runs?: RunBoundaries;
-}
-
-/** Where each run's turns begin in a session, and its id: one entry per run, not per turn. */
-export interface RunBoundaries {
-  readonly starts: readonly number[];
-  readonly ids: readonly string[];
 }
 
 /**
@@ -42,12 +36,6 @@ export const TURN_OVERHEAD_BYTES = 32;
  * TURN_OVERHEAD_BYTES: the message object itself.
  */
 const MESSAGE_OBJECT_BYTES = 40;
-
-/**
- * What a kept run counts besides its id's text: its start and its id's slot (8 each), and the
- * id string's header (16). Once per run, however many turns it wrote.
- */
-export const RUN_BYTES = 32;
 
 /** The `holder` of an array given to more than one run. */
 const SHARED = '\u0000shared';
@@ -87,12 +75,9 @@ export const weakHold: { of: (messages: Message[]) => { deref(): Message[] | und
 export function turnRecords(history: CachedHistory): Turn[] {
   const { messages, runs, lastSeq } = history;
   if (!runs) throw new TypeError('turnRecords needs a cache that keeps run ids (keepRunIds)');
+  const ids = runs.idsUpTo(lastSeq);
   const turns: Turn[] = new Array(lastSeq);
-  let run = 0;
-  for (let i = 0; i < lastSeq; i++) {
-    while (run + 1 < runs.starts.length && runs.starts[run + 1]! <= i) run++;
-    turns[i] = Object.freeze({ seq: i + 1, ...messages[i]!, runId: runs.ids[run]! }) as Turn;
-  }
+  for (let i = 0; i < lastSeq; i++) turns[i] = Object.freeze({ seq: i + 1, ...messages[i]!, runId: ids[i]! }) as Turn;
   return turns;
 }
 
@@ -112,8 +97,8 @@ interface Entry {
   items: (string | Message)[];
   /** The role code (ROLE_CODES) of each text turn in `items` (its first `items.length` bytes). */
   roles: Uint8Array;
-  /** With `keepRunIds`: each run's first turn (index) and id. Appended to, never changed. */
-  runs: { starts: number[]; ids: string[] } | undefined;
+  /** With `keepRunIds`: which run wrote each turn. Appended to, never changed. */
+  runs: RunBoundaries | undefined;
   lastSeq: number;
   bytes: number;
   /**
@@ -131,7 +116,8 @@ interface Entry {
 }
 
 const NO_ROLES = new Uint8Array(0);
-const NO_RUNS: RunBoundaries = Object.freeze({ starts: Object.freeze([]), ids: Object.freeze([]) });
+/** The runs of an empty session (never added to). */
+const NO_RUNS = new RunBoundaries();
 
 /** The messages of an entry's compact tier, built afresh: objects only, the strings are shared. */
 function buildMessages(entry: Entry): Message[] {
@@ -210,7 +196,7 @@ export class HistoryCache {
     const entry: Entry = cached ?? {
       items: [],
       roles: NO_ROLES,
-      runs: this.#limits.keepRunIds ? { starts: [], ids: [] } : undefined,
+      runs: this.#limits.keepRunIds ? new RunBoundaries() : undefined,
       lastSeq: 0,
       bytes: 0,
       messages: undefined,
@@ -298,18 +284,7 @@ export class HistoryCache {
       } else items.push(m);
       bytes += cachedBytes(m);
     }
-    if (runs) {
-      // a run's turns are consecutive: one boundary per run, and its id string once
-      let last = runs.ids.at(-1);
-      for (let i = 0; i < of.length; i++) {
-        const { runId } = of[i]!;
-        if (runId === last) continue;
-        last = runId;
-        runs.starts.push(start + i);
-        runs.ids.push(runId);
-        bytes += RUN_BYTES + runId.length;
-      }
-    }
+    if (runs) for (let i = 0; i < of.length; i++) bytes += runs.add(start + i, of[i]!.runId);
     this.#grow(entry, bytes);
   }
 

@@ -2,7 +2,8 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cachedBytes, HistoryCache, RUN_BYTES, turnRecords, TURN_OVERHEAD_BYTES } from '../../src/store/history-cache.js';
+import { cachedBytes, HistoryCache, turnRecords, TURN_OVERHEAD_BYTES } from '../../src/store/history-cache.js';
+import { runBytes } from '../../src/store/run-boundaries.js';
 import type { TurnRow } from '../../src/store/turn-rows.js';
 import type { Message, Role, Turn } from '../../src/types.js';
 import { droppableMessages } from '../helpers/droppable-messages.js';
@@ -113,7 +114,7 @@ describe('the history cache, bounded in bytes', () => {
 
 describe('the history cache as the PostgreSQL store uses it (asynchronous reads, run ids kept)', () => {
   /** What a turn of `text` characters counts, run ids included, when its run has `turnsPerRun` turns of id `runId`. */
-  const turnBytes = (text: number, runId: string, turnsPerRun: number) => TURN_OVERHEAD_BYTES + text + (RUN_BYTES + runId.length) / turnsPerRun;
+  const turnBytes = (text: number, runId: string, turnsPerRun: number) => TURN_OVERHEAD_BYTES + text + runBytes(runId) / turnsPerRun;
 
   it('counts the run ids in its bytes: once per run, however many turns it wrote', async () => {
     const t = table();
