@@ -24,22 +24,33 @@ async function settledCollection(): Promise<void> {
 }
 
 /**
- * Weighs a session of `turns` turns read into the store's history cache: `read` is a run on
- * the session (the store caching one session, a run on another has pushed it out first); then
- * a run is opened on it and the heap weighed again while its messages are held.
+ * Weighs a session of `turns` turns read into the store's history cache by a run (the store
+ * caching one session, `pushOut` runs on another, which pushes it out): the heap with the
+ * session cached, then while a run opened on it holds its messages, each against the heap
+ * once it was pushed out again. Weighed by what leaving the cache frees rather than by what
+ * entering it takes: what the first read of a long session leaves behind outside the cache
+ * (compiled code, statement buffers) moved the figure by 5 to 30 bytes a turn from one store
+ * to the next.
  */
 export async function weighCachedSession(store: SessionStore, runs: EngineRuns, sessionId: string, turns: number, pushOut: () => Promise<unknown>): Promise<CacheWeight> {
   await pushOut();
-  await settledCollection();
-  const before = weight();
   await runs.one(sessionId);
   await settledCollection();
-  const kept = (weight() - before) / turns;
+  const cached = weight();
+  const held = await weighHeld(store, sessionId, turns);
+  await pushOut();
+  await settledCollection();
+  const out = weight();
+  return { kept: (cached - out) / turns, materialised: (held - out) / turns };
+}
+
+/** The heap while a run opened on the session holds its messages; the run is ended before this returns (no frame keeps them). */
+async function weighHeld(store: SessionStore, sessionId: string, turns: number): Promise<number> {
   const runId = newRunId();
   const opened = await store.openRun({ runId, sessionId, now: Date.now(), leaseTtlMs: 30_000, lockWaitMs: 0, providers: [] });
   await settledCollection();
-  const materialised = (weight() - before) / turns;
+  const held = weight();
   if ((opened.messages?.length ?? 0) < turns) throw new Error(`the weighed run was given ${opened.messages?.length} messages, not ${turns} or more`);
   await store.failRun(opened.lease, { runId, sessionId, status: 'aborted', errorCode: 'ABORTED', errorMessage: 'weighed', attempts: [], now: Date.now() });
-  return { kept, materialised };
+  return held;
 }
