@@ -43,8 +43,10 @@ const SHARED = '\u0000shared';
 // The roles of text turns as one byte each; every message built points at one of these four
 // strings, not at a copy of its own per row.
 const ROLE_NAMES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
-const ROLE_CODES: Readonly<Record<string, number>> = { system: 0, user: 1, assistant: 2, tool: 3 };
-const ROLES: Readonly<Record<string, Role>> = { system: 'system', user: 'user', assistant: 'assistant', tool: 'tool' };
+/** A role's index in ROLE_NAMES, -1 for any other string (no object lookup: a row's role is data). */
+const roleCode = (role: string): number => (role === 'user' ? 1 : role === 'assistant' ? 2 : role === 'system' ? 0 : role === 'tool' ? 3 : -1);
+/** The one string of a role, or the row's own for a role the cache does not know. */
+const shared = (role: Role): Role => ROLE_NAMES[roleCode(role)] ?? role;
 
 /** The bytes a cached message is counted for: its text (UTF-16 code units) plus the overhead. */
 export function cachedBytes(m: Message): number {
@@ -56,7 +58,7 @@ export function cachedBytes(m: Message): number {
 
 /** A message the compact tier keeps as its content string and a role byte. */
 const isText = (m: Message): m is Message & { content: string } =>
-  typeof m.content === 'string' && m.providerOptions === undefined && ROLE_CODES[m.role] !== undefined;
+  typeof m.content === 'string' && m.providerOptions === undefined && roleCode(m.role) >= 0;
 
 /**
  * How the cache holds a session's messages weakly (see HistoryCache). A seam for tests, which
@@ -82,12 +84,12 @@ export function turnRecords(history: CachedHistory): Turn[] {
 }
 
 function rowMessage(row: TurnRow, sessionId: string): Message {
-  if (row.parts === null && row.providerOptions === null) return Object.freeze({ role: ROLES[row.role] ?? row.role, content: row.content }) as Message;
+  if (row.parts === null && row.providerOptions === null) return Object.freeze({ role: shared(row.role), content: row.content }) as Message;
   return Object.freeze(turnMessage(turnFromRow(row, sessionId)));
 }
 
 const turnToMessage = (t: Turn): Message =>
-  Object.freeze(t.providerOptions === undefined && typeof t.content === 'string' ? { role: ROLES[t.role] ?? t.role, content: t.content } : turnMessage(t)) as Message;
+  Object.freeze(t.providerOptions === undefined && typeof t.content === 'string' ? { role: shared(t.role), content: t.content } : turnMessage(t)) as Message;
 
 interface Entry {
   /**
@@ -95,7 +97,7 @@ interface Entry {
    * committed, not a copy) when it is plain text, else its frozen message.
    */
   items: (string | Message)[];
-  /** The role code (ROLE_CODES) of each text turn in `items` (its first `items.length` bytes). */
+  /** The role code (roleCode) of each text turn in `items` (its first `items.length` bytes). */
   roles: Uint8Array;
   /** With `keepRunIds`: which run wrote each turn. Appended to, never changed. */
   runs: RunBoundaries | undefined;
@@ -279,7 +281,7 @@ export class HistoryCache {
     for (let i = 0; i < added.length; i++) {
       const m = added[i]!;
       if (isText(m)) {
-        entry.roles[start + i] = ROLE_CODES[m.role]!;
+        entry.roles[start + i] = roleCode(m.role);
         items.push(m.content);
       } else items.push(m);
       bytes += cachedBytes(m);

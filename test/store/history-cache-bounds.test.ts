@@ -274,6 +274,20 @@ describe('the history cache after a collection dropped its messages', () => {
     expect(dropped.built()).toBe(2);
   });
 
+  it('keeps a row of a role it has no code for (a foreign or damaged write) as its message, role and all', () => {
+    const t = table();
+    const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER });
+    for (const role of ['developer', 'constructor', 'user']) t.add('s', `said as ${role}`, 'r', role as Role);
+    const first = pairs(cache.read('s', 'r1', t.readAfter).messages);
+    dropped.collect();
+    expect(pairs(cache.read('s', 'r2', t.readAfter).messages)).toEqual(first);
+    expect(first).toEqual([
+      ['developer', 'said as developer'],
+      ['constructor', 'said as constructor'],
+      ['user', 'said as user'],
+    ]);
+  });
+
   it('a commit while they are gone builds nothing; the next read builds them with its turns', () => {
     const t = table();
     const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER });
