@@ -17,7 +17,7 @@ const FILL_PER_RUN = 5_000;
 
 /**
  * Heap one cached turn takes in the PostgreSQL store's history cache (run ids included): a
- * session of `turns` turns read in by one run, over `turns` (medians of three), kept and while
+ * session of `turns` turns read in by one run, over `turns` (medians of five), kept and while
  * a run holds its messages (see weighCachedSession). The store caches one session, so a run on
  * another (non-empty) session has pushed the weighed one out before it is read back in.
  */
@@ -29,7 +29,7 @@ async function cacheBytesPerTurn(url: string, turns: number): Promise<CacheWeigh
     await fillSession(store, 'other', 2);
     const runs = new EngineRuns(store, SUCCESS);
     const samples: CacheWeight[] = [];
-    for (let i = 0; i < 3; i++) samples.push(await weighCachedSession(store, runs, 'weighed', turns, () => runs.one('other')));
+    for (let i = 0; i < 5; i++) samples.push(await weighCachedSession(store, runs, 'weighed', turns, () => runs.one('other')));
     return { kept: median(samples.map((s) => s.kept)), materialised: median(samples.map((s) => s.materialised)) };
   } finally {
     await store.drop();
