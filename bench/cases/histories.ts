@@ -45,9 +45,10 @@ function measuredScenario(): { scenario: Scenario; meanHistory: () => number } {
 
 /**
  * Heap one cached turn takes: a session of `turns` turns read into the history cache by one
- * run, over `turns` (medians of nine weighings on three stores), kept and while a run holds its messages (see
- * weighCachedSession). The store caches one session, so a run on another session (which also
- * warms the code up) has pushed the weighed one out before it is read back in.
+ * run, over `turns` (medians of nine weighings on three stores), kept and while a run holds
+ * its messages (see weighCachedSession). The store caches one session, so a run on another
+ * session (which also warms the code up) has pushed the weighed one out before it is read
+ * back in.
  */
 async function cacheBytesPerTurn(turns: number): Promise<CacheWeight> {
   const samples: CacheWeight[] = [];
