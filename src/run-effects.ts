@@ -211,7 +211,7 @@ export class RunEffects implements RunActorHooks {
     const aborted = signal.aborted || this.#ending;
     lease.granted(opened.lease, !aborted);
     if (aborted) throw new RunAbortedError(runId, [], 'aborted while taking the session lease');
-    // Providers get { role, content } only; the SQLite store keeps those views ready per session.
+    // Providers get { role, content } only; both stores' history caches give those views ready, one array per session.
     return { history: opened.messages ?? opened.history.map(turnMessage), cooldowns: opened.cooldowns, at: clock.now() };
   }
 

@@ -5,9 +5,10 @@ import type { HistoryCacheLimits } from './history-cache.js';
 export interface HistoryCacheOptions {
   /**
    * Bytes of session history kept in memory, so a run reads only the turns added since: each
-   * turn counts its text plus 64 bytes (PostgreSQL: plus its run id, about 8 bytes a turn and
-   * the id's text once per run); least recently used sessions go first. Default 64 MiB; 0
-   * turns the cache off.
+   * turn counts its text plus 32 bytes (PostgreSQL: plus about 24 bytes once per run for its
+   * id); least recently used sessions go first. The `{ role, content }` objects runs are given
+   * are not counted: built when a run needs them, they are dropped by a collection once no run
+   * holds them. Default 64 MiB; 0 turns the cache off.
    */
   historyCacheBytes?: number;
   /** At most this many sessions in the history cache as well (default: no bound but the bytes); 0 turns it off. */

@@ -1,20 +1,24 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cachedBytes, HistoryCache, RUN_ID_SLOT_BYTES, turnRecords, TURN_OVERHEAD_BYTES } from '../../src/store/history-cache.js';
+import { cachedBytes, HistoryCache, turnRecords, TURN_OVERHEAD_BYTES } from '../../src/store/history-cache.js';
+import { runBytes } from '../../src/store/run-boundaries.js';
 import type { TurnRow } from '../../src/store/turn-rows.js';
-import type { Turn } from '../../src/types.js';
+import type { Message, Role, Turn } from '../../src/types.js';
+import { droppableMessages } from '../helpers/droppable-messages.js';
 import { completeRun, openArgs, openStore } from './helpers.js';
 
 /** Sessions as rows, and the reads the cache made of them: what the turns table would answer. */
 function table() {
   const sessions = new Map<string, TurnRow[]>();
   const reads: [string, number][] = [];
-  const add = (sessionId: string, content: string, runId = 'r'): Turn => {
+  const add = (sessionId: string, content: string, runId = 'r', role: Role = 'user'): Turn => {
     const rows = sessions.get(sessionId) ?? [];
     sessions.set(sessionId, rows);
-    const row: TurnRow = { seq: rows.length + 1, role: 'user', content, runId, parts: null, providerOptions: null };
+    const row: TurnRow = { seq: rows.length + 1, role, content, runId, parts: null, providerOptions: null };
     rows.push(row);
-    return { seq: row.seq, role: 'user', content, runId } as Turn;
+    return { seq: row.seq, role, content, runId } as Turn;
   };
   const readAfter = (sessionId: string, afterSeq: number): TurnRow[] => {
     reads.push([sessionId, afterSeq]);
@@ -110,9 +114,9 @@ describe('the history cache, bounded in bytes', () => {
 
 describe('the history cache as the PostgreSQL store uses it (asynchronous reads, run ids kept)', () => {
   /** What a turn of `text` characters counts, run ids included, when its run has `turnsPerRun` turns of id `runId`. */
-  const turnBytes = (text: number, runId: string, turnsPerRun: number) => TURN_OVERHEAD_BYTES + text + RUN_ID_SLOT_BYTES + (16 + runId.length) / turnsPerRun;
+  const turnBytes = (text: number, runId: string, turnsPerRun: number) => TURN_OVERHEAD_BYTES + text + runBytes(runId) / turnsPerRun;
 
-  it('counts the run ids in its bytes: one slot per turn, one string per run', async () => {
+  it('counts the run ids in its bytes: once per run, however many turns it wrote', async () => {
     const t = table();
     const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER, keepRunIds: true });
     t.add('s', 'x'.repeat(10), 'run-1');
@@ -220,6 +224,102 @@ describe('the history cache as the PostgreSQL store uses it (asynchronous reads,
           const added = Array.from({ length: o.turns }, () => t.add(o.session, 'x'.repeat(o.size), committer));
           cache.appended(o.session, committer, added);
           expect(cache.bytes).toBeLessThanOrEqual(maxBytes);
+        }
+      }),
+    );
+  });
+});
+
+describe('the history cache under a real collection', () => {
+  it('holds the messages runs were given only weakly: a full collection drops them once no run does, and the text stays', async () => {
+    // a collection of this process's own (vitest does not start node with --expose-gc)
+    v8.setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const t = table();
+    const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER });
+    t.add('s', 'one');
+    t.add('s', 'two');
+    const given = new WeakRef(cache.read('s', 'r1', t.readAfter).messages);
+    // a weak reference read in a job keeps its target until the job ends
+    await new Promise((r) => setImmediate(r));
+    gc();
+    expect(given.deref()).toBeUndefined();
+    t.reads.length = 0;
+    expect(cache.read('s', 'r2', t.readAfter).messages.map((m) => m.content)).toEqual(['one', 'two']);
+    expect(t.reads).toEqual([['s', 2]]);
+  });
+});
+
+describe('the history cache after a collection dropped its messages', () => {
+  const dropped = droppableMessages();
+  const pairs = (messages: readonly Message[]) => messages.map((m) => [m.role, m.content]);
+
+  it('builds them again on the next read, equal and frozen, and only then: its bytes are the same', () => {
+    const t = table();
+    const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER });
+    t.add('s', 'one');
+    t.add('s', 'two');
+    const first = cache.read('s', 'r1', t.readAfter).messages;
+    const bytes = cache.bytes;
+    expect(bytes).toBe(cachedBytes({ role: 'user', content: 'one' }) + cachedBytes({ role: 'user', content: 'two' }));
+    expect(cache.read('s', 'r2', t.readAfter).messages).toBe(first);
+    expect(dropped.built()).toBe(1);
+    dropped.collect();
+    const again = cache.read('s', 'r3', t.readAfter).messages;
+    expect(again).not.toBe(first);
+    expect(pairs(again)).toEqual(pairs(first));
+    expect(Object.isFrozen(again[0])).toBe(true);
+    expect(cache.bytes).toBe(bytes);
+    expect(cache.read('s', 'r4', t.readAfter).messages).toBe(again);
+    expect(dropped.built()).toBe(2);
+  });
+
+  it('keeps a row of a role it has no code for (a foreign or damaged write) as its message, role and all', () => {
+    const t = table();
+    const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER });
+    for (const role of ['developer', 'constructor', 'user']) t.add('s', `said as ${role}`, 'r', role as Role);
+    const first = pairs(cache.read('s', 'r1', t.readAfter).messages);
+    dropped.collect();
+    expect(pairs(cache.read('s', 'r2', t.readAfter).messages)).toEqual(first);
+    expect(first).toEqual([
+      ['developer', 'said as developer'],
+      ['constructor', 'said as constructor'],
+      ['user', 'said as user'],
+    ]);
+  });
+
+  it('a commit while they are gone builds nothing; the next read builds them with its turns', () => {
+    const t = table();
+    const cache = new HistoryCache({ maxBytes: 10_000, maxSessions: Number.MAX_SAFE_INTEGER });
+    t.add('s', 'one');
+    cache.read('s', 'r1', t.readAfter);
+    dropped.collect();
+    cache.appended('s', 'r1', [t.add('s', 'two')]);
+    expect(dropped.built()).toBe(1);
+    t.reads.length = 0;
+    expect(cache.read('s', 'r2', t.readAfter).messages.map((m) => m.content)).toEqual(['one', 'two']);
+    expect(t.reads).toEqual([['s', 2]]);
+  });
+
+  it('property: every read answers the stored turns, run ids included, and an array given to a run that did not commit never changes', async () => {
+    const op = fc.record({ session: fc.constantFrom('a', 'b'), turns: fc.integer({ min: 0, max: 3 }), role: fc.constantFrom('system', 'user', 'assistant', 'tool'), sameRun: fc.boolean(), collect: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 25 }), fc.integer({ min: 0, max: 2_000 }), async (ops, maxBytes) => {
+        const t = table();
+        const cache = new HistoryCache({ maxBytes, maxSessions: Number.MAX_SAFE_INTEGER, keepRunIds: true });
+        const given: { messages: readonly Message[]; seen: unknown[] }[] = [];
+        for (const [i, o] of ops.entries()) {
+          const runId = `run-${i}`;
+          const got = await cache.readAsync(o.session, runId, t.readAfterAsync);
+          expect(turnRecords(got)).toEqual(t.turns(o.session));
+          expect(pairs(got.messages)).toEqual(t.turns(o.session).map((x) => [x.role, x.content]));
+          if (!o.sameRun) given.push({ messages: got.messages, seen: pairs(got.messages) });
+          if (o.collect) dropped.collect();
+          const committer = o.sameRun ? runId : `other-${i}`;
+          const added = Array.from({ length: o.turns }, (_, k) => t.add(o.session, `${committer}.${k}`, committer, o.role));
+          cache.appended(o.session, committer, added);
+          expect(cache.bytes).toBeLessThanOrEqual(maxBytes);
+          for (const g of given) expect(pairs(g.messages)).toEqual(g.seen);
         }
       }),
     );

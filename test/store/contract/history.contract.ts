@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { POSTGRES_PROPERTY_TIMEOUT_MS, POSTGRES_RUNS } from '../../property/harness/num-runs.js';
 import type { SessionStore } from '../../../src/store/types.js';
+import { droppableMessages } from '../../helpers/droppable-messages.js';
 import { commitArgs, completeRun, openArgs } from './fixtures.js';
 import { useStores, type StoreFactory } from './store-factory.js';
 
@@ -81,6 +82,53 @@ export function historyContract(factory: StoreFactory): void {
       },
       POSTGRES_PROPERTY_TIMEOUT_MS,
     );
+
+    describe('after a collection dropped the messages runs were given (the cache keeps their text)', () => {
+      const dropped = droppableMessages();
+      const asPairs = (messages: readonly { role: string; content: unknown }[] | undefined) => messages?.map((m) => [m.role, m.content]);
+
+      it('a run reads the same messages and turn records again, and what other runs hold never changes', async () => {
+        const store = await stores.open();
+        await completeRun(store, 'r1', 's1');
+        // r2 holds the session's messages, then stalls: r3 takes its expired lease over
+        const stalled = await store.openRun(openArgs('r2', 's1', { now: 1_000, leaseTtlMs: 500 }));
+        const given = stalled.messages!;
+        const seen = asPairs(given);
+        dropped.collect();
+        const next = await store.openRun(openArgs('r3', 's1', { now: 1_600 }));
+        expect(next.messages).not.toBe(given);
+        expect(asPairs(next.messages)).toEqual(seen);
+        expect(Object.isFrozen(next.messages![0])).toBe(true);
+        await store.commitRun(next.lease, commitArgs('r3', { now: 1_700 }));
+        dropped.collect();
+        const last = await store.openRun(openArgs('r4', 's1', { now: 1_800 }));
+        const stored = await store.listTurns('s1');
+        expect(asPairs(last.messages)).toEqual(stored.map((t) => [t.role, t.content]));
+        expect(last.history).toEqual(stored);
+        // the stalled run's array is as it was given
+        expect(asPairs(given)).toEqual(seen);
+        expect(given.length).toBe(2);
+      });
+
+      it('keeps messages that are not plain text (parts, provider options) as they were stored', async () => {
+        const store = await stores.open();
+        const first = await store.openRun(openArgs('r1', 's1'));
+        const messages = [
+          { role: 'system' as const, content: 'be brief' },
+          { role: 'user' as const, content: [{ type: 'text' as const, text: 'with parts' }] },
+          { role: 'tool' as const, content: 'a tool said so', providerOptions: { deepseek: { cache: true } } },
+        ];
+        await store.commitRun(first.lease, commitArgs('r1', { messages }));
+        const read = await store.openRun(openArgs('r2', 's1'));
+        await store.commitRun(read.lease, commitArgs('r2'));
+        dropped.collect();
+        const again = await store.openRun(openArgs('r3', 's1'));
+        const stored = await store.listTurns('s1');
+        expect(again.messages).toEqual(stored.map(({ role, content, providerOptions }) => (providerOptions === undefined ? { role, content } : { role, content, providerOptions })));
+        expect(again.messages?.slice(0, 3)).toEqual([...messages]);
+        expect(again.history).toEqual(stored);
+      });
+    });
 
     it('refuses a cache bound that is not a non-negative integer, naming it', async () => {
       await expect(stores.open({ historyCacheBytes: -1 })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/historyCacheBytes/) });
