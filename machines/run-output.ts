@@ -11,6 +11,7 @@ import {
 } from '../src/run-errors.js';
 import { isLlmFailoverError, LlmFailoverError } from '../src/errors.js';
 import { messageText, type AssistantMessage } from '../src/message-types.js';
+import type { AttemptRecord } from '../src/types.js';
 import type { RunContext, RunOutput } from './run-types.js';
 
 // Errors that reach a run from its lease, its store or the host's `call`, passed on as they are.
@@ -30,23 +31,49 @@ const PASSED_ON: ReadonlySet<string> = new Set<RunErrorCode>([
 
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-function candidateReports(ctx: RunContext): CandidateReport[] {
+/** The calls of one (provider, model) in the failed step: how many, and the last. */
+interface CandidateCalls {
+  count: number;
+  last: AttemptRecord;
+}
+
+/**
+ * The failed step's calls by provider and model, in one pass: filtering the attempts once per
+ * candidate made the report of a long dead chain quadratic (chain × attempts).
+ */
+function callsByCandidate(ctx: RunContext): Map<string, Map<string, CandidateCalls>> {
+  const byProvider = new Map<string, Map<string, CandidateCalls>>();
+  const { attempts } = ctx;
   // the step that failed: earlier steps were served
-  const stepAttempts = ctx.attempts.slice(ctx.agent.stepStart);
+  for (let i = ctx.agent.stepStart; i < attempts.length; i++) {
+    const a = attempts[i]!;
+    let byModel = byProvider.get(a.provider);
+    if (!byModel) byProvider.set(a.provider, (byModel = new Map()));
+    const calls = byModel.get(a.model);
+    if (calls) {
+      calls.count++;
+      calls.last = a;
+    } else byModel.set(a.model, { count: 1, last: a });
+  }
+  return byProvider;
+}
+
+function candidateReports(ctx: RunContext): CandidateReport[] {
+  const byProvider = callsByCandidate(ctx);
   return ctx.chain.map((c, i) => {
-    const calls = stepAttempts.filter((a) => a.provider === c.provider && a.model === c.model);
+    const calls = byProvider.get(c.provider)?.get(c.model);
     const block = candidateBlock(ctx, i);
     const availableAt = block?.freeAt;
     const at = availableAt !== undefined ? { availableAt } : {};
-    const last = calls.at(-1);
-    if (last) {
+    if (calls) {
+      const last = calls.last;
       const status = last.status !== undefined ? ` (${last.status})` : '';
       return {
         provider: c.provider,
         model: c.model,
         outcome: 'failed',
         reason: last.reason ?? 'unknown',
-        detail: `${calls.length} call(s), last ${last.reason}${status} on ${last.profileId}: ${last.message ?? ''}`.trim(),
+        detail: `${calls.count} call(s), last ${last.reason}${status} on ${last.profileId}: ${last.message ?? ''}`.trim(),
         ...at,
       };
     }

@@ -4,13 +4,45 @@ import type { RunContext, Step } from './run-types.js';
 interface EmitScope {
   defer(fn: () => void): void;
   emit(event: RunEvent): void;
+  /** The actor: its `eventListeners` (type → listeners) are what XState's `emit` calls. */
+  self: { eventListeners?: unknown };
+}
+
+/** As XState reports a listener's throw: out of band, never into the transition. */
+const reportThrow = (err: unknown): void => {
+  setTimeout(() => {
+    throw err;
+  });
+};
+
+/**
+ * One event to the actor's listeners, as XState's `emit` does. With one listener and it a
+ * wildcard one (the wiring's own, when the host listens to nothing) it is called directly:
+ * XState's `emit` makes two iterators and an array of the listeners for every event.
+ */
+function emitOne(scope: EmitScope, event: RunEvent): void {
+  const listeners = scope.self.eventListeners;
+  if (listeners instanceof Map && listeners.size === 1) {
+    const all = listeners.get('*');
+    if (all instanceof Set && all.size === 1) {
+      for (const listener of all) {
+        try {
+          listener(event);
+        } catch (err) {
+          reportThrow(err);
+        }
+      }
+      return;
+    }
+  }
+  scope.emit(event);
 }
 
 /** Emits a step's events once the transition is done, in order, as XState's own `emit` does (one deferral for them all). */
 function emitAll(scope: EmitScope, events: readonly RunEvent[]): void {
   if (events.length === 0) return;
   scope.defer(() => {
-    for (const e of events) scope.emit(e);
+    for (const e of events) emitOne(scope, e);
   });
 }
 

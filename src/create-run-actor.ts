@@ -1,4 +1,4 @@
-import { fromPromise, type ActorSystem } from 'xstate';
+import type { ActorSystem } from 'xstate';
 import { runMachine } from '../machines/run.machine.js';
 import type {
   CallProviderInput,
@@ -19,6 +19,7 @@ import { defaultStore } from './default-store.js';
 import type { RunActorOptions } from './run-actor-options.js';
 import { HostSafeRunActor, type RunActor } from './run-actor.js';
 import type { RunEvent } from './events.js';
+import { fromEffect } from './effect-actor.js';
 import { createRunEffects, type RunEffects } from './run-effects.js';
 import { newRunId } from './run-id.js';
 import { systemClock } from './runtime.js';
@@ -40,14 +41,15 @@ const effectsOf = (system: ActorSystem<any>): RunEffects => {
   return actor.hooks;
 };
 
+// fromEffect, not fromPromise: an effect's abort signal is made only if something reads it.
 const engineMachine = runMachine.provide({
   actors: {
-    openSession: fromPromise<OpenSessionOutput, OpenSessionInput>(({ system, signal }) => effectsOf(system).openSession(signal)),
-    callProvider: fromPromise<CallProviderOutput, CallProviderInput>(({ input, system, signal }) => effectsOf(system).callProvider(input, signal)),
-    claimProbe: fromPromise<ClaimProbeOutput, ClaimProbeInput>(({ input, system }) => effectsOf(system).claimProbe(input)),
-    persistTurn: fromPromise<PersistTurnOutput, PersistTurnInput>(({ input, system }) => effectsOf(system).persistTurn(input)),
-    closeRun: fromPromise<CloseRunOutput, CloseRunInput>(({ input, system }) => effectsOf(system).closeRun(input)),
-    executeTools: fromPromise<ExecuteToolsOutput, ExecuteToolsInput>(({ input, system, signal }) => effectsOf(system).executeTools(input, signal)),
+    openSession: fromEffect<OpenSessionOutput, OpenSessionInput>(({ system, cut }) => effectsOf(system).openSession(cut)),
+    callProvider: fromEffect<CallProviderOutput, CallProviderInput>(({ input, system, cut }) => effectsOf(system).callProvider(input, cut)),
+    claimProbe: fromEffect<ClaimProbeOutput, ClaimProbeInput>(({ input, system }) => effectsOf(system).claimProbe(input)),
+    persistTurn: fromEffect<PersistTurnOutput, PersistTurnInput>(({ input, system }) => effectsOf(system).persistTurn(input)),
+    closeRun: fromEffect<CloseRunOutput, CloseRunInput>(({ input, system }) => effectsOf(system).closeRun(input)),
+    executeTools: fromEffect<ExecuteToolsOutput, ExecuteToolsInput>(({ input, system, cut }) => effectsOf(system).executeTools(input, cut.signal)),
   },
 });
 

@@ -26,6 +26,7 @@ import type { ParsedTools } from './config/parse-tools.js';
 import { readCallError } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
 import { createRunLease, type RunLease } from './run-lease.js';
+import type { EffectCut } from './effect-actor.js';
 import type { Logger, RunClock } from './runtime.js';
 import { storeCall } from './store-call.js';
 import type { RunStore, UncommittedTurns } from './store/types.js';
@@ -181,9 +182,11 @@ export class RunEffects implements RunActorHooks {
     this.finish(error);
   }
 
-  async openSession(signal: AbortSignal): Promise<OpenSessionOutput> {
+  async openSession(cut: EffectCut): Promise<OpenSessionOutput> {
     const { runId, sessionId, policy, providers, startedAt, clock, store } = this.#c;
     if (this.#abortedBeforeStart) throw new RunAbortedError(runId, [], 'aborted before it started');
+    // the store reads it at once (and listens to it while the session is busy)
+    const signal = cut.signal;
     const lease = this.#lease;
     const openedAt = clock.now();
     const pending = this.#call('taking the session lease', () =>
@@ -231,7 +234,7 @@ export class RunEffects implements RunActorHooks {
     );
   }
 
-  async callProvider(input: CallProviderInput, signal: AbortSignal): Promise<CallProviderOutput> {
+  async callProvider(input: CallProviderInput, cut: EffectCut): Promise<CallProviderOutput> {
     const { runId, sessionId, policy, clock, store, logger, options, tools, toolChoice } = this.#c;
     const lease = this.#lease;
     // The lease went while the run waited (a backoff): no new call for a session it no longer holds.
@@ -240,8 +243,7 @@ export class RunEffects implements RunActorHooks {
     const startedAt = clock.now();
     let deltas = 0;
     // A streamed call has its own limits (first token, idle), on the run's clock.
-    const watchdog = options.stream ? watchStream(clock, signal, policy.firstTokenTimeoutMs, policy.streamIdleTimeoutMs) : undefined;
-    const callSignal = watchdog?.signal ?? signal;
+    const watchdog = options.stream ? watchStream(clock, cut.signal, policy.firstTokenTimeoutMs, policy.streamIdleTimeoutMs) : undefined;
     const req: CallRequest = {
       runId,
       sessionId,
@@ -252,11 +254,16 @@ export class RunEffects implements RunActorHooks {
       step: input.step,
       // one copy of exactly the right size: the history of a long session is most of it
       messages: input.history.concat(input.messages, input.produced),
-      signal: callSignal,
+      // The attempt's signal is made when the host reads it (see EffectCut): a host that never
+      // aborts its call makes none. An own property, so a host's spread of `req` keeps it.
+      get signal(): AbortSignal {
+        return watchdog ? watchdog.signal : cut.signal;
+      },
     };
     if (tools) req.tools = await tools.definitions();
     if (toolChoice !== undefined) req.toolChoice = toolChoice;
     if (watchdog) {
+      const callSignal = watchdog.signal;
       req.onActivity = () => watchdog.activity();
       req.onDelta = (text: string) => {
         // A call already cut (timeout, abort) must not leak text into the next attempt.
@@ -266,7 +273,7 @@ export class RunEffects implements RunActorHooks {
         this.send({ type: 'reply.delta', text, at: clock.now() });
       };
     }
-    lease.calling(signal);
+    lease.calling(cut);
     try {
       const answer = options.call(req);
       // Checked and made canonical here (a lone surrogate made well-formed, as SQLite would store
@@ -290,7 +297,15 @@ export class RunEffects implements RunActorHooks {
         // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
         // a bug in the host's own code is a host_error, named as such, not an outage to retry.
         const classifier = this.#classifier;
-        failure = readCallError(err, () => classifier(err, { provider: input.provider, now: () => clock.now(), signal }));
+        failure = readCallError(err, () =>
+          classifier(err, {
+            provider: input.provider,
+            now: () => clock.now(),
+            get signal(): AbortSignal {
+              return cut.signal;
+            },
+          }),
+        );
         // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
         if (deltas > 0 && failure.reason !== 'aborted') {
           failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
@@ -316,7 +331,7 @@ export class RunEffects implements RunActorHooks {
       return failed;
     } finally {
       watchdog?.stop();
-      lease.settled(signal);
+      lease.settled(cut);
     }
   }
 

@@ -1,6 +1,7 @@
 import type { EngineCommand } from '../machines/run-types.js';
 import { isLlmFailoverError, type LlmFailoverError } from './errors.js';
 import { startHeartbeat, type BeatResult } from './lease-heartbeat.js';
+import type { EffectCut } from './effect-actor.js';
 import type { Logger, RunClock } from './runtime.js';
 import type { Lease, RunStore } from './store/types.js';
 import type { storeCall } from './store-call.js';
@@ -33,8 +34,8 @@ export class RunLease {
   #lost: LlmFailoverError | undefined;
   #told = false;
   #ending = false;
-  /** The provider call the run is waiting for. */
-  #liveCall: AbortSignal | undefined;
+  /** The provider call the run is waiting for (its cut). */
+  #liveCall: EffectCut | undefined;
 
   constructor(c: RunLeaseContext) {
     this.#c = c;
@@ -56,7 +57,7 @@ export class RunLease {
     // failure throws the lost lease). One the machine cuts has no outcome to wait for: the run
     // ends once the transition under way is done. (Listened to only now: rare, and not free.)
     if (out && !out.aborted) {
-      out.addEventListener(
+      out.signal.addEventListener(
         'abort',
         () => {
           if (this.#liveCall === out) this.#liveCall = undefined;
@@ -102,13 +103,13 @@ export class RunLease {
   }
 
   /** A provider call starts; returns what to call when it has settled. */
-  calling(signal: AbortSignal): void {
-    this.#liveCall = signal;
+  calling(cut: EffectCut): void {
+    this.#liveCall = cut;
   }
 
   /** The provider call given to `calling` has settled. */
-  settled(signal: AbortSignal): void {
-    if (this.#liveCall === signal) this.#liveCall = undefined;
+  settled(cut: EffectCut): void {
+    if (this.#liveCall === cut) this.#liveCall = undefined;
   }
 
   /** The run is ending (committed, closing, or stopped): no more renewals, no more commands. */

@@ -42,11 +42,14 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
     return row !== undefined && row.lease_owner === lease.runId && row.lease_token === lease.token;
   };
   const keepOrphan = (runId: string, sessionId: string, u: UncommittedTurns, now: number, decisions: string | null, error?: { code: string; message: string }) => {
+    const { provider, model, profileId } = u.servedBy;
     s.upsertOrphan.run({
       runId,
       session: sessionId,
       now,
-      ...u.servedBy,
+      provider,
+      model,
+      profileId,
       messages: JSON.stringify(u.messages),
       reply: JSON.stringify(u.reply),
       decisions,
@@ -65,12 +68,16 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
       return { kind: 'lost' };
     }
     const base = s.lastSeq.get(lease.sessionId) ?? 0;
+    // Parameter objects as one literal each (no spread of the columns or of servedBy into them:
+    // V8 copies a spread the slow, generic way), every commit writes them.
     const turns = [...a.messages, a.reply].map((m, index): Turn => {
       const seq = base + index + 1;
-      s.insertTurn.run({ session: lease.sessionId, seq, role: m.role, ...turnColumns(m), runId: a.runId, index });
+      const { content, parts, providerOptions } = turnColumns(m);
+      s.insertTurn.run({ session: lease.sessionId, seq, role: m.role, content, parts, providerOptions, runId: a.runId, index });
       return { ...m, seq, runId: a.runId };
     });
-    s.markSucceeded.run({ runId: a.runId, now: a.now, ...a.servedBy, decisions });
+    const { provider, model, profileId } = a.servedBy;
+    s.markSucceeded.run({ runId: a.runId, now: a.now, provider, model, profileId, decisions });
     insertAttempts(a.runId, a.attempts);
     s.releaseLease.run({ session: lease.sessionId, owner: lease.runId, token: lease.token, turns: turns.length, now: a.now });
     return { kind: 'committed', turns };
