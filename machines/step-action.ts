@@ -4,13 +4,24 @@ import type { RunContext, Step } from './run-types.js';
 interface EmitScope {
   defer(fn: () => void): void;
   emit(event: RunEvent): void;
+  /** The run's actor: a HostSafeRunActor has `soleListener` (src/run-actor.ts). */
+  self: { soleListener?: (event: RunEvent) => void };
 }
 
-/** Emits a step's events once the transition is done, in order, as XState's own `emit` does (one deferral for them all). */
+/**
+ * Emits a step's events once the transition is done, in order, as XState's own `emit` does (one
+ * deferral for them all). While the run's wiring is the only listener, it gets each event
+ * directly, which is all XState's emit would do, without a copy of the listeners per event;
+ * asked per event, so a listener the host adds meanwhile gets the events after it, as with XState.
+ */
 function emitAll(scope: EmitScope, events: readonly RunEvent[]): void {
   if (events.length === 0) return;
   scope.defer(() => {
-    for (const e of events) scope.emit(e);
+    for (let i = 0; i < events.length; i++) {
+      const sole = scope.self.soleListener;
+      if (sole) sole(events[i]!);
+      else scope.emit(events[i]!);
+    }
   });
 }
 
