@@ -12,6 +12,9 @@ import type { CooldownMatch } from './types.js';
  */
 export const ENDED_COOLDOWN_MEMORY_MS = 24 * 60 * 60_000;
 
+/** Keys whose last entry activeShared keeps, at most. */
+const MAX_SHARED_ENTRIES = 4096;
+
 interface KeyParams {
   provider: string;
   profileId: string;
@@ -79,11 +82,45 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
   };
 
   /** In key order (provider, profile, model); one statement whatever the number of providers. */
-  const active = (providers: readonly string[], now: number): CooldownEntry[] => {
+  const read = (providers: readonly string[], now: number): CooldownRow[] => {
     if (providers.length === 0) return [];
-    const rows = providers.length === 1 ? s.active.all({ provider: providers[0]!, now }) : s.activeOf.all({ providers: JSON.stringify(providers), now });
-    return rows.map(rowToCooldown);
+    return providers.length === 1 ? s.active.all({ provider: providers[0]!, now }) : s.activeOf.all({ providers: JSON.stringify(providers), now });
   };
+  const active = (providers: readonly string[], now: number): CooldownEntry[] => read(providers, now).map(rowToCooldown);
+
+  // The entries runs opened with, by key (provider, profile_id, model as stored). Every run in
+  // flight holds the cooldowns of its chain to its end: during an incident, each held its own
+  // copy of the same rows (a 128-candidate chain, 127 entries and their strings: ~15 KB a run).
+  // An unchanged row gives the entry the last run got, frozen, as it is shared.
+  const opened = new Map<string, Map<string, Map<string, CooldownEntry>>>();
+  let openedCount = 0;
+  const sharedEntry = (r: CooldownRow): CooldownEntry => {
+    const probed = r.probe_run_id != null && r.probe_until != null;
+    const probeRunId = probed ? r.probe_run_id! : undefined;
+    const probeUntil = probed ? r.probe_until! : undefined;
+    let profiles = opened.get(r.provider);
+    let models = profiles?.get(r.profile_id);
+    const known = models?.get(r.model);
+    if (known && known.until === r.until && known.reason === r.reason && known.failures === r.failures && known.probeRunId === probeRunId && known.probeUntil === probeUntil) {
+      return known;
+    }
+    const entry = Object.freeze(rowToCooldown(r));
+    if (!known) {
+      // a bound: rows deleted long ago (made-up providers) must not keep their entries forever
+      if (openedCount >= MAX_SHARED_ENTRIES) {
+        opened.clear();
+        openedCount = 0;
+        profiles = models = undefined;
+      }
+      if (!profiles) opened.set(r.provider, (profiles = new Map()));
+      if (!models) profiles.set(r.profile_id, (models = new Map()));
+      openedCount++;
+    }
+    models!.set(r.model, entry);
+    return entry;
+  };
+  /** As `active`, for a run that opens: equal entries shared between runs (frozen). */
+  const activeShared = (providers: readonly string[], now: number): CooldownEntry[] => read(providers, now).map(sharedEntry);
 
   const put = (e: CooldownEntry): void => {
     // caught here with the field named, rather than as a SQLite constraint message
@@ -122,6 +159,7 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
 
   return {
     active,
+    activeShared,
     maybeCleanup,
     put,
     /** Deletes every row expired at `now`, whatever the interval; returns how many. */
