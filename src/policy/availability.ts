@@ -1,6 +1,6 @@
 import type { CooldownEntry } from '../types.js';
 import { attemptsOn, blockingUntil, covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
-import { entriesOf } from './view-index.js';
+import { entriesOf, forgetGrouping } from './view-index.js';
 
 /**
  * Why a (model, profile) cannot be called now: a shared cooldown (`setByThisRun` when this run's
@@ -102,10 +102,14 @@ export function nextCandidate(view: RunView, from: number): { pick?: Pick; skipp
       const until = blocker.kind === 'cooldown' ? blocker.entry.until : blocker.kind === 'failed_in_run' ? blocker.block.until : Infinity;
       if (Number.isFinite(until) && (freeAt === undefined || until < freeAt)) freeAt = until;
     }
-    if (usable !== undefined) return { pick: { candidateIndex: i, profileIndex: usable }, skipped, blocks };
+    if (usable !== undefined) {
+      forgetGrouping(view.cooldowns);
+      return { pick: { candidateIndex: i, profileIndex: usable }, skipped, blocks };
+    }
     skipped.push(i);
     blocks.push(!first ? undefined : freeAt !== undefined ? { blocker: first, freeAt } : { blocker: first });
   }
+  forgetGrouping(view.cooldowns);
   return { skipped, blocks };
 }
 
