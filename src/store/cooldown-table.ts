@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { CooldownEntry, CooldownKey } from '../types.js';
 import { checkText } from './text-checks.js';
 import { rowToCooldown, type CooldownRow } from './row-mapping.js';
+import { SharedCooldowns } from './shared-cooldowns.js';
 import type { CooldownMatch } from './types.js';
 
 
@@ -11,9 +12,6 @@ import type { CooldownMatch } from './types.js';
  * backoff growing, and its key is probed by one run at a time. A success deletes it at once.
  */
 export const ENDED_COOLDOWN_MEMORY_MS = 24 * 60 * 60_000;
-
-/** Keys whose last entry activeShared keeps, at most. */
-const MAX_SHARED_ENTRIES = 4096;
 
 interface KeyParams {
   provider: string;
@@ -88,39 +86,9 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
   };
   const active = (providers: readonly string[], now: number): CooldownEntry[] => read(providers, now).map(rowToCooldown);
 
-  // The entries runs opened with, by key (provider, profile_id, model as stored). Every run in
-  // flight holds the cooldowns of its chain to its end: during an incident, each held its own
-  // copy of the same rows (a 128-candidate chain, 127 entries and their strings: ~15 KB a run).
-  // An unchanged row gives the entry the last run got, frozen, as it is shared.
-  const opened = new Map<string, Map<string, Map<string, CooldownEntry>>>();
-  let openedCount = 0;
-  const sharedEntry = (r: CooldownRow): CooldownEntry => {
-    const probed = r.probe_run_id != null && r.probe_until != null;
-    const probeRunId = probed ? r.probe_run_id! : undefined;
-    const probeUntil = probed ? r.probe_until! : undefined;
-    let profiles = opened.get(r.provider);
-    let models = profiles?.get(r.profile_id);
-    const known = models?.get(r.model);
-    if (known && known.until === r.until && known.reason === r.reason && known.failures === r.failures && known.probeRunId === probeRunId && known.probeUntil === probeUntil) {
-      return known;
-    }
-    const entry = Object.freeze(rowToCooldown(r));
-    if (!known) {
-      // a bound: rows deleted long ago (made-up providers) must not keep their entries forever
-      if (openedCount >= MAX_SHARED_ENTRIES) {
-        opened.clear();
-        openedCount = 0;
-        profiles = models = undefined;
-      }
-      if (!profiles) opened.set(r.provider, (profiles = new Map()));
-      if (!models) profiles.set(r.profile_id, (models = new Map()));
-      openedCount++;
-    }
-    models!.set(r.model, entry);
-    return entry;
-  };
+  const opened = new SharedCooldowns();
   /** As `active`, for a run that opens: equal entries shared between runs (frozen). */
-  const activeShared = (providers: readonly string[], now: number): CooldownEntry[] => read(providers, now).map(sharedEntry);
+  const activeShared = (providers: readonly string[], now: number): CooldownEntry[] => read(providers, now).map(opened.entry);
 
   const put = (e: CooldownEntry): void => {
     // caught here with the field named, rather than as a SQLite constraint message
