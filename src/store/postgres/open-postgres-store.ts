@@ -22,6 +22,86 @@ import { createArrivalOrder, waitForPgLease } from './wait-for-lease.js';
 /** How long close() tries to close the rows of the runs in flight before leaving their leases to expire. */
 const CLOSE_WAIT_MS = 5_000;
 
+/** Cooldown entries written in one statement, at most. */
+const COOLDOWN_BATCH = 500;
+
+interface QueuedWrite {
+  entry: CooldownEntry;
+  maxWaitMs: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Cooldown writes in arrival order, by one writer: what queued while a statement was on its
+ * way goes in the next one, together (`putMany`). A run shares its failure's cooldown without
+ * waiting for the write (run-effects), so under load (many runs failing over at once: an
+ * incident) writes pile up for the pool while their runs go on; each one queued in the pool held
+ * its whole chain (the store call and its retry loop, pg's query, its pending connection, a
+ * timer and their promises: ~2.6 KB per run in flight of postgres/one-failure), and took a
+ * round trip of its own. Queued here, a write holds its entry and its promise until the next
+ * statement takes it. Entries of one statement share its wait bound and retries (the writes of
+ * a batch have the same `maxWaitMs`: the next one with another starts the next batch); a batch
+ * the server refused for a reason of its own (STORE_FAILED) is written again entry by entry, so
+ * that a write fails only for itself.
+ */
+class CooldownWrites {
+  readonly #write: (entries: readonly CooldownEntry[], maxWaitMs: number) => Promise<void>;
+  #queue: (QueuedWrite | undefined)[] = [];
+  #head = 0;
+  #writing = false;
+
+  constructor(write: (entries: readonly CooldownEntry[], maxWaitMs: number) => Promise<void>) {
+    this.#write = write;
+  }
+
+  write(entry: CooldownEntry, maxWaitMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ entry, maxWaitMs, resolve, reject });
+      if (!this.#writing) {
+        this.#writing = true;
+        void this.#drain();
+      }
+    });
+  }
+
+  async #drain(): Promise<void> {
+    for (let batch = this.#take(); batch.length > 0; batch = this.#take()) {
+      const maxWaitMs = batch[0]!.maxWaitMs;
+      try {
+        await this.#write(
+          batch.map((w) => w.entry),
+          maxWaitMs,
+        );
+        for (const w of batch) w.resolve();
+      } catch (err) {
+        if (batch.length > 1 && (err as { code?: string }).code === 'STORE_FAILED') {
+          await Promise.all(batch.map((w) => this.#write([w.entry], w.maxWaitMs).then(w.resolve, w.reject)));
+        } else {
+          for (const w of batch) w.reject(err);
+        }
+      }
+    }
+    this.#writing = false;
+  }
+
+  /** The next writes of one wait bound, in order (none when the queue is empty). */
+  #take(): QueuedWrite[] {
+    const batch: QueuedWrite[] = [];
+    const queue = this.#queue;
+    while (this.#head < queue.length && batch.length < COOLDOWN_BATCH && (batch.length === 0 || queue[this.#head]!.maxWaitMs === batch[0]!.maxWaitMs)) {
+      batch.push(queue[this.#head]!);
+      queue[this.#head++] = undefined;
+    }
+    if (this.#head === queue.length) {
+      // drained: start the queue afresh rather than keep its taken slots
+      this.#queue = [];
+      this.#head = 0;
+    }
+    return batch;
+  }
+}
+
 /** The PostgreSQL store: the whole SessionStore contract, for many hosts sharing sessions, leases and cooldowns. */
 export interface PostgresSessionStore extends SessionStore {
   /** Settles when the schema is in place (created or migrated); every call waits for it. Rejects as opening failed. */
@@ -104,6 +184,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
   const bound = (w: WaitOptions | undefined) => checkWait('maxWaitMs', w?.maxWaitMs, o.busyWaitMs);
   const read = <T>(doing: string, fn: (c: Queryable) => Promise<T>): Promise<T> => call(doing, o.busyWaitMs, () => fn(db.direct));
   const released = (sessionId: string) => wakeups.wake(sessionId);
+  const cooldownWrites = new CooldownWrites((entries, maxWaitMs) => call('writing a cooldown', maxWaitMs, () => cooldowns.putMany(db.direct, entries)));
 
   const store: PostgresSessionStore = {
     path: where,
@@ -162,10 +243,14 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
     async activeCooldowns(providers, now, w) {
       return call('reading cooldowns', bound(w), () => cooldowns.active(db.direct, providers, now));
     },
-    async putCooldown(e: CooldownEntry, w?: WaitOptions) {
-      const maxWaitMs = bound(w);
-      cooldowns.check(e);
-      await call('writing a cooldown', maxWaitMs, () => cooldowns.put(db.direct, e));
+    putCooldown(e: CooldownEntry, w?: WaitOptions) {
+      try {
+        const maxWaitMs = bound(w);
+        cooldowns.check(e);
+        return cooldownWrites.write(e, maxWaitMs);
+      } catch (err) {
+        return Promise.reject(err);
+      }
     },
     async claimProbe(keys: readonly CooldownKey[], runId: string, now: number, holdMs: number, w?: WaitOptions) {
       return call('claiming a probe', bound(w), () => cooldowns.claimProbe(db.direct, keys, runId, now, holdMs));
