@@ -12,7 +12,8 @@ const MAX_SHARED_ENTRIES = 4096;
  * run got, frozen, as it is shared; a changed row a new one.
  */
 export class SharedCooldowns {
-  readonly #byKey = new Map<string, Map<string, Map<string, CooldownEntry>>>();
+  /** By provider: its keys' entries (one lookup per row: a read's strings are new, each lookup hashes one). */
+  readonly #byProvider = new Map<string, CooldownEntry[]>();
   #count = 0;
 
   /** The entry of `r`, as rowToCooldown makes it: the same object while the row is unchanged. */
@@ -20,24 +21,31 @@ export class SharedCooldowns {
     const probed = r.probe_run_id != null && r.probe_until != null;
     const probeRunId = probed ? r.probe_run_id! : undefined;
     const probeUntil = probed ? r.probe_until! : undefined;
-    let profiles = this.#byKey.get(r.provider);
-    let models = profiles?.get(r.profile_id);
-    const known = models?.get(r.model);
-    if (known && known.until === r.until && known.reason === r.reason && known.failures === r.failures && known.probeRunId === probeRunId && known.probeUntil === probeUntil) {
-      return known;
+    let entries = this.#byProvider.get(r.provider);
+    let at = -1;
+    if (entries) {
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i]!;
+        if ((e.profileId ?? '') === r.profile_id && (e.model ?? '') === r.model) {
+          if (e.until === r.until && e.reason === r.reason && e.failures === r.failures && e.probeRunId === probeRunId && e.probeUntil === probeUntil) return e;
+          at = i;
+          break;
+        }
+      }
     }
     const entry = Object.freeze(rowToCooldown(r));
-    if (!known) {
-      if (this.#count >= MAX_SHARED_ENTRIES) {
-        this.#byKey.clear();
-        this.#count = 0;
-        profiles = models = undefined;
-      }
-      if (!profiles) this.#byKey.set(r.provider, (profiles = new Map()));
-      if (!models) profiles.set(r.profile_id, (models = new Map()));
-      this.#count++;
+    if (at >= 0) {
+      entries![at] = entry;
+      return entry;
     }
-    models!.set(r.model, entry);
+    if (this.#count >= MAX_SHARED_ENTRIES) {
+      this.#byProvider.clear();
+      this.#count = 0;
+      entries = undefined;
+    }
+    if (entries) entries.push(entry);
+    else this.#byProvider.set(r.provider, [entry]);
+    this.#count++;
     return entry;
   };
 }
