@@ -67,6 +67,9 @@ function isConfigError(err: unknown): boolean {
   }
 }
 
+/** A cooldown write of a run (see shareCooldowns): a shared cooldown, cleared keys, or a probe claim released at `at`. */
+type CooldownWrite = { set: CooldownEntry } | { clear: readonly CooldownKey[] } | { release: readonly CooldownKey[]; at: number };
+
 /**
  * The I/O of one run: what the machine's invoked actors do (take the session, call the
  * provider, persist, close a failed run), and letting go of the session when a host stops the
@@ -76,9 +79,6 @@ function isConfigError(err: unknown): boolean {
  * A class, not a function returning closures: a run in flight holds one object whose methods
  * are on the prototype (closures per run were about 1.7 KB of each run's heap).
  */
-/** A cooldown write of a run (see shareCooldowns): a shared cooldown, cleared keys, or a probe claim released at `at`. */
-type CooldownWrite = { set: CooldownEntry } | { clear: readonly CooldownKey[] } | { release: readonly CooldownKey[]; at: number };
-
 export class RunEffects implements RunActorHooks {
   readonly #c: RunEffectsContext;
   readonly #executeTools: ReturnType<typeof createToolRunner> | undefined;
