@@ -146,6 +146,14 @@ export function cooldownsContract(factory: StoreFactory): void {
       const read = await store.activeCooldowns(['a', 'b'], 1_000);
       expect(read).toHaveLength(3);
       for (const e of read) expect(e).toEqual(expected.get(`${e.provider}/${e.profileId ?? ''}/${e.model ?? ''}`));
+      // a clear called after puts lands after them, and a put after it after the clear
+      await Promise.all([
+        store.putCooldown(entry({ provider: 'c', until: 9_000 })),
+        store.putCooldown(entry({ provider: 'd', until: 9_000 })),
+        store.clearCooldowns([{ provider: 'c' }, { provider: 'd' }]),
+        store.putCooldown(entry({ provider: 'd', until: 9_500 })),
+      ]);
+      expect((await store.activeCooldowns(['c', 'd'], 1_000)).map((e) => [e.provider, e.until])).toEqual([['d', 9_500]]);
     });
 
     it('clears exactly the given keys', async () => {
