@@ -50,14 +50,15 @@ function guard<A extends unknown[]>(hooks: RunActorHooks, where: string, fn: ((.
   );
 }
 
+/** An event the run's actor emits, as its listeners get it. */
+type EmittedEvent = Parameters<Parameters<EngineActor['on']>[1]>[0];
+
 /**
  * The engine's actor as the host gets it: an XState `Actor` (so `toPromise`, `waitFor` and the
  * inspector see the actor they know) whose host-facing methods are overridden on the prototype.
  * A subclass rather than methods assigned per instance: a run in flight then holds no bound
  * copies and wrappers of start/send/on/subscribe (about a kilobyte per run).
  */
-type EmittedEvent = Parameters<Parameters<EngineActor['on']>[1]>[0];
-
 export class HostSafeRunActor<H extends RunActorHooks = RunActorHooks> extends Actor<RunMachine> {
   readonly #hooks: H;
   #started = false;
@@ -65,6 +66,8 @@ export class HostSafeRunActor<H extends RunActorHooks = RunActorHooks> extends A
   #internal: ((event: EmittedEvent) => void) | undefined;
   /** Whether the host ever called `on`: from then on every event goes through XState's emit. */
   #hostListens = false;
+  /** The wiring's listener as registered with XState, once the host listens too. */
+  #registered: Subscription | undefined;
 
   constructor(logic: RunMachine, options: ActorOptions<RunMachine>, hooks: H) {
     super(logic, options);
@@ -138,8 +141,6 @@ export class HostSafeRunActor<H extends RunActorHooks = RunActorHooks> extends A
       },
     };
   }
-
-  #registered: Subscription | undefined;
 
   /** The host listens too: the wiring's listener joins XState's (first, as it was given first). */
   #listenThroughXState(): true {
