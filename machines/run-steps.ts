@@ -34,9 +34,18 @@ function nextFrom(ctx: RunContext): ReturnType<typeof nextCandidate> {
   return walk;
 }
 
+// Likewise the probe target when no candidate is usable: the guards and then the action asked
+// for it (each a walk of every candidate and profile) three times per step.
+const probes = new WeakMap<RunContext, ReturnType<typeof probeTarget> | null>();
+function probeFrom(ctx: RunContext): ReturnType<typeof probeTarget> {
+  let probe = probes.get(ctx);
+  if (probe === undefined) probes.set(ctx, (probe = probeTarget(ctx) ?? null));
+  return probe ?? undefined;
+}
+
 /** Guard of escalatingModel: a candidate is usable, or one may be probed, and time is left. */
 export function hasCandidate(ctx: RunContext): boolean {
-  return ctx.now < ctx.deadlineAt && (nextFrom(ctx).pick !== undefined || probeTarget(ctx) !== undefined);
+  return ctx.now < ctx.deadlineAt && (nextFrom(ctx).pick !== undefined || probeFrom(ctx) !== undefined);
 }
 
 const keyOf = ({ provider, profileId, model }: CooldownEntry): CooldownKey => ({
@@ -49,7 +58,7 @@ const keyOf = ({ provider, profileId, model }: CooldownEntry): CooldownKey => ({
 export function nextNeedsClaim(ctx: RunContext): boolean {
   if (!hasCandidate(ctx)) return false;
   // the walk hasCandidate just made (and enterCandidate will use): one walk of the chain per step
-  const target = nextFrom(ctx).pick ?? probeTarget(ctx)!;
+  const target = nextFrom(ctx).pick ?? probeFrom(ctx)!;
   const c = ctx.chain[target.candidateIndex]!;
   return hasRecoveringCooldown(ctx, c.provider, c.model, c.profiles[target.profileIndex]!);
 }
@@ -92,7 +101,7 @@ export function enterCandidate(ctx: RunContext): Step {
   const from = ctx.candidateIndex >= 0 ? ctx.chain[ctx.candidateIndex] : undefined;
   const { pick, skipped: passed, blocks } = nextFrom(ctx);
   const skips = skipped(ctx, passed, blocks);
-  const probe = pick ? undefined : probeTarget(ctx)!;
+  const probe = pick ? undefined : probeFrom(ctx)!;
   const target = pick ?? probe!;
   const c = ctx.chain[target.candidateIndex]!;
   const profileId = c.profiles[target.profileIndex]!;

@@ -20,6 +20,7 @@ import type {
   RunOutput,
   Step,
 } from './run-types.js';
+import { chainProviders } from '../src/policy/chain-providers.js';
 import * as steps from './run-steps.js';
 import * as agent from './agent-steps.js';
 import { buildOutput, failureError } from './run-output.js';
@@ -143,7 +144,7 @@ export const runMachine = setup({
         input: ({ context }) => ({
           runId: context.run.runId,
           sessionId: context.run.sessionId,
-          providers: [...new Set(context.chain.map((c) => c.provider))],
+          providers: chainProviders(context.chain),
         }),
         onDone: { target: 'escalatingModel', actions: 'applyOpened' },
         onError: { target: 'closing', actions: 'failOnError' },

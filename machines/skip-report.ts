@@ -42,11 +42,76 @@ function blockedBy(k: BlockKey): NonNullable<SkipEvent['blockedBy']> {
 }
 
 /**
+ * A skip's detail as last written for one candidate (provider, model), with what it was made of.
+ * Runs that skip the same candidate for the same block (every run during an incident, and a
+ * long chain's run skips dozens) get the very same string: nothing to build per skip, and the
+ * runs in flight, which hold their decisions to the end, hold one copy between them. A string
+ * is immutable, so sharing it changes nothing a host can see.
+ */
+interface SkipText {
+  kind: Blocker['kind'];
+  /** The blocking key and its reason and end (cooldown), or the block's reason and end (failed_in_run). */
+  provider: string | undefined;
+  profileId: string | undefined;
+  model: string | undefined;
+  reason: string | undefined;
+  until: number;
+  text: string;
+}
+
+/** Candidates whose last skip text is kept, at most: a host uses a few chains; the bound keeps made-up names from growing it. */
+const MAX_SKIP_TEXTS = 4096;
+const skipTexts = new Map<string, Map<string, SkipText>>();
+let skipTextCount = 0;
+
+/** Whether `t` was written for this candidate's blocker (every part the text is made of is the same). */
+function writtenFor(t: SkipText, b: Blocker): boolean {
+  if (t.kind !== b.kind) return false;
+  if (b.kind === 'cooldown') {
+    const e = b.entry;
+    return t.until === e.until && t.reason === e.reason && t.provider === e.provider && t.profileId === e.profileId && t.model === e.model;
+  }
+  if (b.kind === 'failed_in_run') return t.until === b.block.until && t.reason === b.block.reason;
+  return true;
+}
+
+/** `skipped <provider>/<model> without a call: <why>`, the same string as the last skip of this candidate for the same block. */
+export function skipDetail(provider: string, model: string, b: Blocker): string {
+  let models = skipTexts.get(provider);
+  const known = models?.get(model);
+  if (known && writtenFor(known, b)) return known.text;
+  const text = flat`skipped ${provider}/${model} without a call: ${blockerText(b)}`;
+  const key = b.kind === 'cooldown' ? b.entry : undefined;
+  const block = b.kind === 'failed_in_run' ? b.block : undefined;
+  const t: SkipText = {
+    kind: b.kind,
+    provider: key?.provider,
+    profileId: key?.profileId,
+    model: key?.model,
+    reason: key?.reason ?? block?.reason,
+    until: key?.until ?? block?.until ?? Number.NaN,
+    text,
+  };
+  if (!known) {
+    if (skipTextCount >= MAX_SKIP_TEXTS) {
+      skipTexts.clear();
+      skipTextCount = 0;
+      models = undefined;
+    }
+    if (!models) skipTexts.set(provider, (models = new Map()));
+    skipTextCount++;
+  }
+  models!.set(model, t);
+  return text;
+}
+
+/**
  * The event and the decision that say why each of these candidates is passed over without a call
  * (`known`: their blocks, when the walk that passed them over found them already).
  * Each object is one literal of its final shape, not a spread of conditional literals (V8's slow
  * copy) nor a property added later (an out-of-object property store): a dead chain makes one of
- * each per candidate, and a run holds its decisions to the end.
+ * each per candidate, and a run holds its decisions to the end. The detail text is shared (see
+ * skipDetail).
  */
 export function skipped(ctx: RunContext, indexes: readonly number[], known?: readonly (CandidateBlock | undefined)[]): { events: RunEvent[]; decisions: Decision[] } {
   const events: RunEvent[] = [];
@@ -62,7 +127,7 @@ export function skipped(ctx: RunContext, indexes: readonly number[], known?: rea
     const key = b.kind === 'cooldown' ? b.entry : b.kind === 'failed_in_run' ? b.block : undefined;
     const { provider, model } = c;
     const reason = b.kind;
-    const detail = flat`skipped ${provider}/${model} without a call: ${blockerText(b)}`;
+    const detail = skipDetail(provider, model, b);
     events.push(
       key
         ? { type: 'candidate.skipped', runId, at, provider, model, reason, detail, blockedBy: blockedBy(key) }

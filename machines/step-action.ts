@@ -4,45 +4,24 @@ import type { RunContext, Step } from './run-types.js';
 interface EmitScope {
   defer(fn: () => void): void;
   emit(event: RunEvent): void;
-  /** The actor: its `eventListeners` (type → listeners) are what XState's `emit` calls. */
-  self: { eventListeners?: unknown };
+  /** The run's actor: a HostSafeRunActor has `soleListener` (src/run-actor.ts). */
+  self: { soleListener?: (event: RunEvent) => void };
 }
-
-/** As XState reports a listener's throw: out of band, never into the transition. */
-const reportThrow = (err: unknown): void => {
-  setTimeout(() => {
-    throw err;
-  });
-};
 
 /**
- * One event to the actor's listeners, as XState's `emit` does. With one listener and it a
- * wildcard one (the wiring's own, when the host listens to nothing) it is called directly:
- * XState's `emit` makes two iterators and an array of the listeners for every event.
+ * Emits a step's events once the transition is done, in order, as XState's own `emit` does (one
+ * deferral for them all). While the run's wiring is the only listener, it gets each event
+ * directly, which is all XState's emit would do, without a copy of the listeners per event;
+ * asked per event, so a listener the host adds meanwhile gets the events after it, as with XState.
  */
-function emitOne(scope: EmitScope, event: RunEvent): void {
-  const listeners = scope.self.eventListeners;
-  if (listeners instanceof Map && listeners.size === 1) {
-    const all = listeners.get('*');
-    if (all instanceof Set && all.size === 1) {
-      for (const listener of all) {
-        try {
-          listener(event);
-        } catch (err) {
-          reportThrow(err);
-        }
-      }
-      return;
-    }
-  }
-  scope.emit(event);
-}
-
-/** Emits a step's events once the transition is done, in order, as XState's own `emit` does (one deferral for them all). */
 function emitAll(scope: EmitScope, events: readonly RunEvent[]): void {
   if (events.length === 0) return;
   scope.defer(() => {
-    for (const e of events) emitOne(scope, e);
+    for (let i = 0; i < events.length; i++) {
+      const sole = scope.self.soleListener;
+      if (sole) sole(events[i]!);
+      else scope.emit(events[i]!);
+    }
   });
 }
 

@@ -15,6 +15,7 @@ import type {
   PersistTurnOutput,
 } from '../machines/run-types.js';
 import { validateRunOptions } from './config/validate-run-options.js';
+import { chainProviders } from './policy/chain-providers.js';
 import { defaultStore } from './default-store.js';
 import type { RunActorOptions } from './run-actor-options.js';
 import { HostSafeRunActor, type RunActor } from './run-actor.js';
@@ -68,7 +69,7 @@ export function createRunActor(options: RunActorOptions): RunActor {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? defaultStore();
   const runId = options.runId ?? newRunId();
-  const providers = [...new Set(chain.map((c) => c.provider))];
+  const providers = chainProviders(chain);
   const logger = options.logger?.child ? options.logger.child({ runId, sessionId }) : options.logger;
   const startedAt = clock.now();
 

@@ -50,6 +50,9 @@ function guard<A extends unknown[]>(hooks: RunActorHooks, where: string, fn: ((.
   );
 }
 
+/** An event the run's actor emits, as its listeners get it. */
+type EmittedEvent = Parameters<Parameters<EngineActor['on']>[1]>[0];
+
 /**
  * The engine's actor as the host gets it: an XState `Actor` (so `toPromise`, `waitFor` and the
  * inspector see the actor they know) whose host-facing methods are overridden on the prototype.
@@ -59,6 +62,12 @@ function guard<A extends unknown[]>(hooks: RunActorHooks, where: string, fn: ((.
 export class HostSafeRunActor<H extends RunActorHooks = RunActorHooks> extends Actor<RunMachine> {
   readonly #hooks: H;
   #started = false;
+  /** The wiring's listener of every event (onEveryEventInternal). */
+  #internal: ((event: EmittedEvent) => void) | undefined;
+  /** Whether the host ever called `on`: from then on every event goes through XState's emit. */
+  #hostListens = false;
+  /** The wiring's listener as registered with XState, once the host listens too. */
+  #registered: Subscription | undefined;
 
   constructor(logic: RunMachine, options: ActorOptions<RunMachine>, hooks: H) {
     super(logic, options);
@@ -106,6 +115,7 @@ export class HostSafeRunActor<H extends RunActorHooks = RunActorHooks> extends A
   override on<TType extends Parameters<EngineActor['on']>[0]>(type: TType, handler: (event: any) => void): Subscription {
     // no handler: XState refuses it (a TypeError here), as before
     if (!handler) return super.on(type, handler);
+    this.#hostListens ||= this.#listenThroughXState();
     const hooks = this.#hooks;
     const where = `a listener of actor.on('${String(type)}')`;
     // one argument, as XState calls it: the generic guard's rest parameters made an array per event, and every run's events pass here
@@ -122,8 +132,30 @@ export class HostSafeRunActor<H extends RunActorHooks = RunActorHooks> extends A
    * The wiring's own listener of every emitted event: called as given (it does not throw), not
    * wrapped, so a run holds no guard closure and label for it.
    */
-  onEveryEventInternal(listener: (event: Parameters<Parameters<EngineActor['on']>[1]>[0]) => void): Subscription {
-    return super.on('*', listener);
+  onEveryEventInternal(listener: (event: EmittedEvent) => void): Subscription {
+    this.#internal = listener;
+    return {
+      unsubscribe: () => {
+        if (this.#internal === listener) this.#internal = undefined;
+        this.#registered?.unsubscribe();
+      },
+    };
+  }
+
+  /** The host listens too: the wiring's listener joins XState's (first, as it was given first). */
+  #listenThroughXState(): true {
+    if (this.#internal) this.#registered = super.on('*', this.#internal);
+    return true;
+  }
+
+  /**
+   * The one listener of the run's events while the host has none (most runs): the run's steps
+   * give their events to it directly (machines/step-action.ts). XState's emit copies its
+   * listeners into a new array for every event, to call this one listener (a run skipping 127
+   * candidates emits 128 events). Undefined once the host listens: then XState's emit, in order.
+   */
+  get soleListener(): ((event: EmittedEvent) => void) | undefined {
+    return this.#hostListens ? undefined : this.#internal;
   }
 
   /** The wiring's own observer: called as given (it does not throw), not wrapped. */

@@ -28,13 +28,13 @@ import { RunAbortedError } from './run-errors.js';
 import { createRunLease, type RunLease } from './run-lease.js';
 import type { EffectCut } from './effect-actor.js';
 import type { Logger, RunClock } from './runtime.js';
-import { storeCall } from './store-call.js';
+import { storeCall, storeWhere, toRunStoreError } from './store-call.js';
 import type { RunStore, UncommittedTurns } from './store/types.js';
 import { turnMessage } from './store/turn-rows.js';
 import { createToolRunner } from './tool-execution.js';
 import { forwardRunEvent } from './run-events-bridge.js';
 import type { HostSafeRunActor, RunActorHooks } from './run-actor.js';
-import type { AttemptRecord, CallRequest, CooldownKey, Message, ToolChoice } from './types.js';
+import type { AttemptRecord, CallRequest, CooldownEntry, CooldownKey, Message, ToolChoice } from './types.js';
 
 export interface RunEffectsContext {
   runId: string;
@@ -68,6 +68,9 @@ function isConfigError(err: unknown): boolean {
   }
 }
 
+/** A cooldown write of a run (see shareCooldowns): a shared cooldown, cleared keys, or a probe claim released at `at`. */
+type CooldownWrite = { set: CooldownEntry } | { clear: readonly CooldownKey[] } | { release: readonly CooldownKey[]; at: number };
+
 /**
  * The I/O of one run: what the machine's invoked actors do (take the session, call the
  * provider, persist, close a failed run), and letting go of the session when a host stops the
@@ -95,8 +98,10 @@ export class RunEffects implements RunActorHooks {
   #opening: Promise<unknown> | undefined;
   /** The commit under way, if any: a run stopped meanwhile waits for it before closing its rows. */
   #committing: Promise<unknown> | undefined;
-  /** This run's cooldown writes still on their way, chained in order. */
+  /** Settles when this run's cooldown writes have all landed (or been given up on), while any is on its way (#writeInOrder). */
   #sharing: Promise<void> | undefined;
+  /** The cooldown writes waiting for the one on its way, in order (made on the run's first write). */
+  #writes: CooldownWrite[] | undefined;
   /** The reply of a commit under way (or failed): kept as an orphan if the run is stopped. */
   #pendingReply: UncommittedTurns | undefined;
   /** The keys this run holds the probe of, until its probe call ends. */
@@ -225,13 +230,9 @@ export class RunEffects implements RunActorHooks {
   #releaseProbe(): void {
     const keys = this.#probeClaims;
     this.#probeClaims = [];
-    const { store, runId, clock, logger } = this.#c;
+    const { store, clock } = this.#c;
     if (keys.length === 0 || !store.claimProbe) return;
-    const now = clock.now();
-    this.#writeInOrder(
-      () => this.#call('releasing a probe', () => store.claimProbe!(keys, runId, now, 0, { maxWaitMs: COOLDOWN_READ_WAIT_MS })),
-      (err) => logger?.warn({ err }, 'could not release a probe; it lapses on its own'),
-    );
+    this.#writeInOrder({ release: keys, at: clock.now() });
   }
 
   async callProvider(input: CallProviderInput, cut: EffectCut): Promise<CallProviderOutput> {
@@ -447,25 +448,63 @@ export class RunEffects implements RunActorHooks {
    */
   shareCooldowns(event: RunEvent): void {
     // every event of the run comes here: most are not about cooldowns, and cost nothing more
-    if (event.type !== 'cooldown.set' && event.type !== 'cooldown.cleared') return;
-    const { store, policy, logger } = this.#c;
-    const wait = { maxWaitMs: policy.lockWaitMs };
-    const write =
-      event.type === 'cooldown.set'
-        ? () => this.#call('writing a cooldown', () => store.putCooldown(event.cooldown, wait))
-        : () => this.#call('clearing cooldowns', () => store.clearCooldowns(event.keys, wait));
-    // Cooldowns speed up other runs; failing to share one must not fail this run.
-    this.#writeInOrder(write, (err) => logger?.warn({ err, eventType: event.type }, 'could not write cooldown'));
+    if (event.type === 'cooldown.set') this.#writeInOrder({ set: event.cooldown });
+    else if (event.type === 'cooldown.cleared') this.#writeInOrder({ clear: event.keys });
   }
 
-  /** Queues a cooldown write behind this run's others (see shareCooldowns); a failure is only logged. */
-  #writeInOrder(write: () => Promise<unknown>, failed: (err: unknown) => void): void {
-    const before = this.#sharing;
-    const landed = (before ? before.then(write) : write()).then(() => undefined, failed);
-    this.#sharing = landed;
-    void landed.then(() => {
-      if (this.#sharing === landed) this.#sharing = undefined;
-    });
+  /**
+   * Queues a cooldown write behind this run's others (see shareCooldowns); a failure is only
+   * logged. They are made one after another, each started when the one before settles: a write
+   * on its way holds the store's promise and one reaction to it, not an async function or a
+   * chain of promises and closures per write (on a store over a network, writes wait for a
+   * connection while their run goes on: during an incident every run in flight holds one).
+   */
+  #writeInOrder(write: CooldownWrite): void {
+    (this.#writes ??= []).push(write);
+    if (this.#sharing) return;
+    this.#sharing = new Promise<void>((resolve) => (this.#allWritten = resolve));
+    this.#writeNext();
+  }
+
+  /** The write that is on its way (its failure is logged as that write's). */
+  #writing: CooldownWrite | undefined;
+  #allWritten: (() => void) | undefined;
+  /** The reactions to a write, made on the run's first write (most runs make none). */
+  #written: (() => void) | undefined;
+  #notWritten: ((e: unknown) => void) | undefined;
+
+  #writeNext(): void {
+    const w = (this.#writing = this.#writes!.shift());
+    if (!w) {
+      const done = this.#allWritten!;
+      this.#sharing = this.#allWritten = undefined;
+      done();
+      return;
+    }
+    const { store, policy, runId } = this.#c;
+    let pending: Promise<unknown>;
+    try {
+      if ('set' in w) pending = store.putCooldown(w.set, { maxWaitMs: policy.lockWaitMs });
+      else if ('clear' in w) pending = store.clearCooldowns(w.clear, { maxWaitMs: policy.lockWaitMs });
+      else pending = store.claimProbe!(w.release, runId, w.at, 0, { maxWaitMs: COOLDOWN_READ_WAIT_MS });
+    } catch (e) {
+      pending = Promise.reject(e);
+    }
+    Promise.resolve(pending).then((this.#written ??= () => this.#writeNext()), (this.#notWritten ??= (e) => this.#writeFailed(e)));
+  }
+
+  /** Cooldowns speed up other runs; failing to share one must not fail this run. */
+  #writeFailed(e: unknown): void {
+    const w = this.#writing!;
+    const { store, logger } = this.#c;
+    const doing = 'set' in w ? 'writing a cooldown' : 'clear' in w ? 'clearing cooldowns' : 'releasing a probe';
+    const err = toRunStoreError(e, storeWhere(store), doing);
+    try {
+      if ('release' in w) logger?.warn({ err }, 'could not release a probe; it lapses on its own');
+      else logger?.warn({ err, eventType: 'set' in w ? 'cooldown.set' : 'cooldown.cleared' }, 'could not write cooldown');
+    } finally {
+      this.#writeNext();
+    }
   }
 
   /** The commit, once this run's cooldown writes have landed (at once when none is on its way). */

@@ -12,9 +12,12 @@ export function toRunStoreError(e: unknown, where: string, doing: string): LlmFa
   return new StoreError('STORE_FAILED', where, `The session store (${where}) failed while ${doing}: ${detail}`, { cause: e });
 }
 
+/** How errors name the store: its path, or `custom store`. */
+export const storeWhere = (store: RunStore): string => (typeof store.path === 'string' && store.path !== '' ? store.path : 'custom store');
+
 /** Calls a store method, typing its errors (see toRunStoreError). */
 export function storeCall(store: RunStore) {
-  const where = typeof store.path === 'string' && store.path !== '' ? store.path : 'custom store';
+  const where = storeWhere(store);
   // not an async function: one derived promise per call, not a chain (a run makes several)
   return <T>(doing: string, fn: () => Promise<T>): Promise<T> => {
     let pending: Promise<T>;

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { shareProviders } from '../policy/chain-providers.js';
 import { resolvePolicy, type RunPolicy } from '../policy/run-policy.js';
 import type { RunActorOptions } from '../run-actor-options.js';
 import type { Candidate, Message } from '../types.js';
@@ -39,9 +40,49 @@ function defaultList(provider: string): readonly string[] {
   return defaultLists.get(provider) ?? remember(defaultLists, provider, Object.freeze([`${provider}:default`]));
 }
 
+/**
+ * Chains parsed lately without a profile map, with their entries as given: a host passes the same
+ * chain run after run (often the very array), and parsing it checked, split and looked up every
+ * entry and built a set of them, per run (a 128-candidate chain, ~128 of each). An equal chain
+ * (the same strings in the same order) gets the same frozen candidate list, and its providers.
+ */
+interface ParsedChain {
+  entries: readonly string[];
+  candidates: readonly Candidate[];
+}
+const RECENT_CHAINS = 8;
+const recentChains: ParsedChain[] = [];
+
+function recentChain(chain: readonly unknown[]): ParsedChain | undefined {
+  for (let k = 0; k < recentChains.length; k++) {
+    const known = recentChains[k]!;
+    const entries = known.entries;
+    if (entries.length !== chain.length) continue;
+    let i = 0;
+    while (i < entries.length && entries[i] === chain[i]) i++;
+    if (i === entries.length) return known;
+  }
+  return undefined;
+}
+
 /** `"provider/model"` entries (the model part may itself hold slashes) plus each provider's profiles. */
-export function parseChain(chain: unknown, profiles: unknown): Candidate[] {
+export function parseChain(chain: unknown, profiles: unknown): readonly Candidate[] {
   if (!Array.isArray(chain) || chain.length === 0) throw new ConfigError('chain', 'must be a non-empty array of "provider/model" strings');
+  if (profiles === undefined) {
+    const known = recentChain(chain);
+    if (known) return known.candidates;
+    // parsed (and checked) once; every candidate is a remembered default one (no profile map)
+    const candidates = Object.freeze(parseEntries(chain, undefined));
+    const providers = Object.freeze([...new Set(candidates.map((c) => c.provider))]);
+    if (recentChains.length >= RECENT_CHAINS) recentChains.pop();
+    recentChains.unshift({ entries: Object.freeze([...chain] as string[]), candidates });
+    shareProviders(candidates, providers);
+    return candidates;
+  }
+  return parseEntries(chain, profiles);
+}
+
+function parseEntries(chain: readonly unknown[], profiles: unknown): Candidate[] {
   if (profiles !== undefined && !isObject(profiles)) throw new ConfigError('profiles', `must be an object of provider → profile ids, got ${kind(profiles)}`);
   const profileMap = (profiles ?? {}) as Record<string, unknown>;
   // own keys only: a provider named "constructor" or "toString" has no list unless one is given
@@ -93,7 +134,7 @@ function requireMethods(field: string, v: unknown, methods: readonly string[]): 
 export interface ValidatedOptions {
   sessionId: string;
   messages: Message[];
-  chain: Candidate[];
+  chain: readonly Candidate[];
   policy: Readonly<RunPolicy>;
   tools: ParsedTools | undefined;
   toolChoice: ToolChoice | undefined;

@@ -72,12 +72,15 @@ export function recoveringCooldowns(view: RunView, provider: string, model: stri
 
 /** Whether (model, profile) has a recovering cooldown (see recoveringCooldowns), without collecting them: the guards ask every step. */
 export function hasRecoveringCooldown(view: RunView, provider: string, model: string, profileId: string): boolean {
-  for (const e of view.cooldowns) if (isRecovering(view, e, provider, model, profileId)) return true;
+  // indexed, not for-of (see blockerOf): a guard asks this of every cooldown the run knows, every step
+  const cooldowns = view.cooldowns;
+  for (let i = 0; i < cooldowns.length; i++) if (isRecovering(view, cooldowns[i]!, provider, model, profileId)) return true;
   return false;
 }
 
 function isRecovering(view: RunView, e: CooldownEntry, provider: string, model: string, profileId: string): boolean {
   if (e.until > view.now || !covers(e, provider, model, profileId)) return false;
-  for (const b of view.ownBlocks) if (sameKey(b, e)) return false;
+  const blocks = view.ownBlocks;
+  for (let i = 0; i < blocks.length; i++) if (sameKey(blocks[i]!, e)) return false;
   return true;
 }

@@ -40,6 +40,18 @@ export function entriesOf<T extends CooldownKey>(entries: readonly T[], provider
   return (g.groups.get(provider) as T[] | undefined) ?? EMPTY;
 }
 
+/**
+ * Drops the grouping of `entries` (the next questions scan, then group again). A chain walk asks
+ * about every candidate of the chain at once and is done: the grouping it made (a map and a list
+ * per provider, ~12 KB for 127 providers) would otherwise be held with the run's cooldowns to its end.
+ */
+export function forgetGrouping(entries: readonly CooldownKey[]): void {
+  groupingOf.delete(entries);
+}
+
+/** Whether `entries` has its grouping made (tests: a walk leaves none behind). */
+export const isGrouped = (entries: readonly CooldownKey[]): boolean => groupingOf.get(entries)?.groups !== undefined;
+
 interface CallCounts {
   from: number;
   asked: number;

@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { CooldownEntry, CooldownKey } from '../types.js';
 import { checkText } from './text-checks.js';
 import { rowToCooldown, type CooldownRow } from './row-mapping.js';
+import { SharedCooldowns } from './shared-cooldowns.js';
 import type { CooldownMatch } from './types.js';
 
 
@@ -79,11 +80,15 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
   };
 
   /** In key order (provider, profile, model); one statement whatever the number of providers. */
-  const active = (providers: readonly string[], now: number): CooldownEntry[] => {
+  const read = (providers: readonly string[], now: number): CooldownRow[] => {
     if (providers.length === 0) return [];
-    const rows = providers.length === 1 ? s.active.all({ provider: providers[0]!, now }) : s.activeOf.all({ providers: JSON.stringify(providers), now });
-    return rows.map(rowToCooldown);
+    return providers.length === 1 ? s.active.all({ provider: providers[0]!, now }) : s.activeOf.all({ providers: JSON.stringify(providers), now });
   };
+  const active = (providers: readonly string[], now: number): CooldownEntry[] => read(providers, now).map(rowToCooldown);
+
+  const opened = new SharedCooldowns();
+  /** As `active`, for a run that opens: equal entries shared between runs (frozen). */
+  const activeShared = (providers: readonly string[], now: number): CooldownEntry[] => read(providers, now).map(opened.entry);
 
   const put = (e: CooldownEntry): void => {
     // caught here with the field named, rather than as a SQLite constraint message
@@ -122,6 +127,7 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
 
   return {
     active,
+    activeShared,
     maybeCleanup,
     put,
     /** Deletes every row expired at `now`, whatever the interval; returns how many. */

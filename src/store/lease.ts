@@ -96,7 +96,7 @@ export function createLeaseTaker(
     }
     cooldowns.maybeCleanup(now);
     const { messages, lastSeq } = history.read(a.sessionId, a.runId, readAfter);
-    return { acquired: true, opened: openedRun(lease, messages, cooldowns.active(a.providers, now), () => turnsUpTo(a.sessionId, lastSeq)) };
+    return { acquired: true, opened: openedRun(lease, messages, cooldowns.activeShared(a.providers, now), () => turnsUpTo(a.sessionId, lastSeq)) };
   });
 
   return {

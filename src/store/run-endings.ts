@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { decisionsJson } from './decisions-json.js';
 import { ConfigError, LeaseLostError } from '../errors.js';
 import type { AttemptRecord, Decision, Message, Turn } from '../types.js';
 import type { HistoryCache } from './history-cache.js';
@@ -10,7 +11,6 @@ import type { CommitRunArgs, FailRunArgs, Lease, UncommittedTurns } from './type
 
 type CommitOutcome = { kind: 'committed'; turns: Turn[] } | { kind: 'repeated'; turns: Turn[] } | { kind: 'lost' };
 
-const decisionsJson = (decisions: readonly Decision[] | undefined): string | null => (decisions ? JSON.stringify(decisions) : null);
 
 /**
  * What goes into turns must come back exactly (see checkText); the rest is only informative.

@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { parseChain } from '../../src/config/validate-run-options.js';
+import { chainProviders } from '../../src/policy/chain-providers.js';
 import { appended, flat } from '../../machines/held-values.js';
 
 // What a run holds to its end is built compactly (machines/held-values.ts, the chain's candidates
@@ -57,5 +58,41 @@ describe('chain candidates shared between runs', () => {
   it('a bad list of a provider the chain does not use is still refused', () => {
     parseChain(['held-e/model-1'], undefined);
     expect(() => parseChain(['held-e/model-1'], { other: [] })).toThrow(/profiles\.other/);
+  });
+});
+
+describe('chains shared between runs', () => {
+  it('an equal chain without a profile map gets the same frozen candidate list', () => {
+    const chain = ['shared-a/m1', 'shared-b/m2', 'shared-a/m3'];
+    const first = parseChain(chain, undefined);
+    expect(parseChain(chain, undefined)).toBe(first);
+    // another array of the same entries
+    expect(parseChain([...chain], undefined)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first).toEqual([
+      { provider: 'shared-a', model: 'm1', profiles: ['shared-a:default'] },
+      { provider: 'shared-b', model: 'm2', profiles: ['shared-b:default'] },
+      { provider: 'shared-a', model: 'm3', profiles: ['shared-a:default'] },
+    ]);
+    expect(chainProviders(first)).toEqual(['shared-a', 'shared-b']);
+    expect(chainProviders(first)).toBe(chainProviders(first));
+  });
+
+  it('a chain that differs in one entry, in length, or comes with profiles is parsed as given', () => {
+    const chain = ['shared-c/m1', 'shared-d/m2'];
+    const first = parseChain(chain, undefined);
+    chain[1] = 'shared-e/m2';
+    expect(parseChain(chain, undefined)).toEqual([first[0], { provider: 'shared-e', model: 'm2', profiles: ['shared-e:default'] }]);
+    expect(parseChain(['shared-c/m1'], undefined)).toEqual([first[0]]);
+    expect(parseChain(['shared-c/m1', 'shared-d/m2', 'shared-d/m3'], undefined)).toHaveLength(3);
+    expect(parseChain(['shared-c/m1', 'shared-d/m2'], { 'shared-d': ['d1'] })[1]!.profiles).toEqual(['d1']);
+    // still checked: a bad chain is refused, however like a remembered one it looks
+    expect(() => parseChain(['shared-c/m1', 'shared-c/m1'], undefined)).toThrow(/duplicates/);
+    expect(() => parseChain(['shared-c/m1', 7], undefined)).toThrow(/chain\[1\]/);
+  });
+
+  it('providers of a chain not shared are still its distinct providers in order', () => {
+    const chain = parseChain(['solo-a/m1', 'solo-b/m1', 'solo-a/m2'], { 'solo-a': ['a1'] });
+    expect(chainProviders(chain)).toEqual(['solo-a', 'solo-b']);
   });
 });

@@ -1,6 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { callsOn, entriesOf } from '../../src/policy/view-index.js';
+import { nextCandidate } from '../../src/policy/availability.js';
+import { callsOn, entriesOf, forgetGrouping, isGrouped } from '../../src/policy/view-index.js';
+import { runView } from '../helpers/run-view.js';
 import type { AttemptRecord, CooldownKey } from '../../src/types.js';
 
 // The policy's per-provider grouping (src/policy/view-index.ts) must answer exactly what a scan
@@ -24,6 +26,31 @@ describe('the policy index', () => {
       }
     },
   );
+
+  test.prop([fc.array(key, { maxLength: 40 }), fc.array(fc.boolean(), { minLength: 21, maxLength: 21 })])(
+    'property: a grouping forgotten between questions changes no answer',
+    (entries: CooldownKey[], forget: boolean[]) => {
+      let k = 0;
+      for (let round = 0; round < 3; round++) {
+        for (const p of ['a', 'b', 'c', 'd', 'e', 'f', 'nobody']) {
+          if (forget[k++]) forgetGrouping(entries);
+          expect(entriesOf(entries, p).filter((e) => e.provider === p)).toEqual(entries.filter((e) => e.provider === p));
+        }
+      }
+    },
+  );
+
+  test.prop([fc.integer({ min: 10, max: 60 })])('a chain walk leaves no grouping of the cooldowns behind (the run holds them to its end)', (length) => {
+    const chain = Array.from({ length }, (_, i) => ({ provider: `p${i}`, model: 'm', profiles: [`p${i}:default`] }));
+    const cooldowns = chain.slice(0, -1).map((c) => ({ provider: c.provider, until: 5_000, reason: 'quota_exhausted' as const, failures: 1 }));
+    const walk = nextCandidate(runView({ chain, now: 1_000, cooldowns }), -1);
+    expect(walk.pick).toEqual({ candidateIndex: length - 1, profileIndex: 0 });
+    expect(walk.skipped).toHaveLength(length - 1);
+    expect(isGrouped(cooldowns)).toBe(false);
+    // asked again often enough, they are grouped again (more than 8 entries, more than 8 questions)
+    for (let i = 0; i < 12; i++) entriesOf(cooldowns, 'p0');
+    expect(isGrouped(cooldowns)).toBe(true);
+  });
 
   test.prop([fc.array(attempt, { maxLength: 40 }), fc.nat(45), provider, fc.constantFrom('m1', 'm2'), fc.constantFrom('k1', 'k2'), fc.nat(45)])(
     'property: calls on a (model, profile) from a step start are what a full count finds, whatever start was asked before',

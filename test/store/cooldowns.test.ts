@@ -71,3 +71,52 @@ describe('reading the cooldowns of a chain (SQLite)', () => {
     }
   });
 });
+
+describe('the cooldowns a run opens with (SQLite)', () => {
+  // Runs in flight hold their chain's cooldowns to their end: an unchanged row gives every run the
+  // same (frozen) entry (src/store/cooldown-table.ts); a changed one a new entry, as read.
+  it('are the entries activeCooldowns reads, the same objects while their rows do not change', async () => {
+    const store = openStore();
+    try {
+      const providers = ['a', 'b', 'c', 'd', 'e'];
+      await store.putCooldown(entry({ provider: 'a', until: 5_000 }));
+      await store.putCooldown(entry({ provider: 'd', until: 5_000 }));
+      // more keys of one provider: each row its own entry
+      await store.putCooldown(entry({ provider: 'e', until: 5_000 }));
+      await store.putCooldown(entry({ provider: 'e', model: 'm', until: 5_100 }));
+      await store.putCooldown(entry({ provider: 'e', profileId: 'e:k', until: 5_200 }));
+      await store.putCooldown(entry({ provider: 'e', profileId: 'e:k', model: 'm', until: 5_300 }));
+      await store.putCooldown(entry({ provider: 'b', profileId: 'b:k', model: 'm', until: 6_000, reason: 'rate_limit', failures: 2 }));
+      await store.putCooldown(entry({ provider: 'c', model: 'm', until: 400 }));
+      const opened = async (runId: string, now: number) => (await store.openRun(openArgs(runId, `s-${runId}`, { now, providers }))).cooldowns;
+      const first = await opened('r1', 1_000);
+      expect(first).toEqual(await store.activeCooldowns(providers, 1_000));
+      expect(first.every((e) => Object.isFrozen(e))).toBe(true);
+      const second = await opened('r2', 1_000);
+      expect(second).toEqual(first);
+      second.forEach((e, i) => expect(e).toBe(first[i]));
+
+      // each way a row can change: a later end, another reason, another count, a probe claimed
+      await store.putCooldown(entry({ provider: 'a', until: 7_000 }));
+      await store.putCooldown(entry({ provider: 'd', until: 5_000, failures: 3 }));
+      await store.putCooldown(entry({ provider: 'b', profileId: 'b:k', model: 'm', until: 6_000, reason: 'server_error', failures: 2 }));
+      expect(await store.claimProbe!([{ provider: 'c', model: 'm' }], 'prober', 1_000, 5_000)).toBe(true);
+      const third = await opened('r3', 1_000);
+      expect(third).toEqual(await store.activeCooldowns(providers, 1_000));
+      expect(third.map((e) => e.failures)).toEqual([1, 2, 1, 3, 1, 1, 1, 1]);
+      expect(third.slice(4).map((e) => e.until)).toEqual([5_000, 5_100, 5_200, 5_300]);
+      expect(third[0]!.until).toBe(7_000);
+      expect(third[1]!.reason).toBe('server_error');
+      expect(third[2]).toMatchObject({ probeRunId: 'prober', probeUntil: 6_000 });
+      third.slice(0, 4).forEach((e, i) => expect(e).not.toBe(first[i]));
+      // the rows that did not change: still the same entries
+      third.slice(4).forEach((e, i) => expect(e).toBe(first[4 + i]));
+      // the claim's end passes: read as no claim again
+      const fourth = await opened('r4', 7_000);
+      expect(fourth).toEqual(await store.activeCooldowns(providers, 7_000));
+      expect(fourth.find((e) => e.provider === 'c')).not.toHaveProperty('probeRunId');
+    } finally {
+      await store.close();
+    }
+  });
+});

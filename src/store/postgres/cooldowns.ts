@@ -1,6 +1,7 @@
 import { ConfigError } from '../../errors.js';
 import type { CooldownEntry, CooldownKey } from '../../types.js';
 import { rowToCooldown, type CooldownRow } from '../row-mapping.js';
+import { SharedCooldowns } from '../shared-cooldowns.js';
 import type { CooldownMatch } from '../types.js';
 import type { Queryable } from './database.js';
 import type { PgStatements } from './statements.js';
@@ -28,11 +29,18 @@ function checkEntry(e: CooldownEntry): void {
  */
 export function createPgCooldowns(q: PgStatements, cleanupIntervalMs: number) {
   let lastCleanupAt: number | undefined;
+  const read = async (c: Queryable, providers: readonly string[], now: number): Promise<CooldownRow[]> => {
+    if (providers.length === 0) return [];
+    return (await c.query<CooldownRow>(q.activeCooldowns, [[...new Set(providers)], now, now - ENDED_COOLDOWN_MEMORY_MS])).rows;
+  };
+  const opened = new SharedCooldowns();
   return {
     async active(c: Queryable, providers: readonly string[], now: number): Promise<CooldownEntry[]> {
-      if (providers.length === 0) return [];
-      const { rows } = await c.query<CooldownRow>(q.activeCooldowns, [[...new Set(providers)], now, now - ENDED_COOLDOWN_MEMORY_MS]);
-      return rows.map(rowToCooldown);
+      return (await read(c, providers, now)).map(rowToCooldown);
+    },
+    /** As `active`, for a run that opens: equal entries shared between runs (frozen; see SharedCooldowns). */
+    async activeShared(c: Queryable, providers: readonly string[], now: number): Promise<CooldownEntry[]> {
+      return (await read(c, providers, now)).map(opened.entry);
     },
     async maybeCleanup(c: Queryable, now: number): Promise<void> {
       if (lastCleanupAt !== undefined && now >= lastCleanupAt && now - lastCleanupAt < cleanupIntervalMs) return;
@@ -43,6 +51,34 @@ export function createPgCooldowns(q: PgStatements, cleanupIntervalMs: number) {
     check: checkEntry,
     async put(c: Queryable, e: CooldownEntry): Promise<void> {
       await c.query(q.upsertCooldown, [e.provider, e.profileId ?? '', e.model ?? '', e.until, e.reason, e.failures]);
+    },
+    /**
+     * The entries written in one statement, as `put` of each in their order would leave the rows:
+     * entries of one key are merged first (one statement cannot upsert a row twice), the later
+     * end of the two kept and the later entry's reason and count taken, as two upserts do.
+     */
+    async putMany(c: Queryable, entries: readonly CooldownEntry[]): Promise<void> {
+      if (entries.length === 1) {
+        const e = entries[0]!;
+        await c.query(q.upsertCooldown, [e.provider, e.profileId ?? '', e.model ?? '', e.until, e.reason, e.failures]);
+        return;
+      }
+      const byKey = new Map<string, CooldownEntry>();
+      for (const e of entries) {
+        // NUL never reaches a key (checkPgText refuses it): a safe separator
+        const key = `${e.provider}\u0000${e.profileId ?? ''}\u0000${e.model ?? ''}`;
+        const before = byKey.get(key);
+        byKey.set(key, before && before.until > e.until ? { ...e, until: before.until } : e);
+      }
+      const merged = [...byKey.values()];
+      await c.query(q.upsertCooldowns, [
+        merged.map((e) => e.provider),
+        merged.map((e) => e.profileId ?? ''),
+        merged.map((e) => e.model ?? ''),
+        merged.map((e) => e.until),
+        merged.map((e) => e.reason),
+        merged.map((e) => e.failures),
+      ]);
     },
     /** See RunStore.claimProbe: one statement, so it is atomic without a transaction of its own. */
     async claimProbe(c: Queryable, keys: readonly CooldownKey[], runId: string, now: number, holdMs: number): Promise<boolean> {

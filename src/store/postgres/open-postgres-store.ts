@@ -22,6 +22,102 @@ import { createArrivalOrder, waitForPgLease } from './wait-for-lease.js';
 /** How long close() tries to close the rows of the runs in flight before leaving their leases to expire. */
 const CLOSE_WAIT_MS = 5_000;
 
+/** Cooldown entries written in one statement, at most. */
+const COOLDOWN_BATCH = 500;
+
+interface QueuedWrite {
+  /** An entry to upsert, or keys to clear (`clear`). */
+  entry: CooldownEntry | undefined;
+  clear: readonly CooldownKey[] | undefined;
+  maxWaitMs: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+interface CooldownStatements {
+  put(entries: readonly CooldownEntry[], maxWaitMs: number): Promise<void>;
+  clear(keys: readonly CooldownKey[], maxWaitMs: number): Promise<void>;
+}
+
+/**
+ * A store's cooldown writes (puts and clears) in the order they were called, by one writer:
+ * puts that queued while a statement was on its way go in the next one, together (`putMany`).
+ * A run shares its failure's cooldown without waiting for the write (run-effects), so under
+ * load (many runs failing over at once: an incident) writes pile up for the pool while their
+ * runs go on; each one queued in the pool held its whole chain (the store call and its retry
+ * loop, pg's query, its pending connection, a timer and their promises: ~2.6 KB per run in
+ * flight of postgres/one-failure), and took a round trip of its own. Queued here, a write holds
+ * its entry and its promise until the next statement takes it. Clears go in the same queue, so
+ * that a success's clear never overtakes a put called before it. Puts of one statement share its
+ * wait bound and retries (a put with another `maxWaitMs` starts the next statement); a batch the
+ * server refused for a reason of its own (STORE_FAILED) is written again entry by entry, so
+ * that a put fails only for itself.
+ */
+class CooldownWrites {
+  readonly #s: CooldownStatements;
+  #queue: (QueuedWrite | undefined)[] = [];
+  #head = 0;
+  #writing = false;
+
+  constructor(s: CooldownStatements) {
+    this.#s = s;
+  }
+
+  put(entry: CooldownEntry, maxWaitMs: number): Promise<void> {
+    return this.#enqueue(entry, undefined, maxWaitMs);
+  }
+
+  clear(keys: readonly CooldownKey[], maxWaitMs: number): Promise<void> {
+    return this.#enqueue(undefined, keys, maxWaitMs);
+  }
+
+  #enqueue(entry: CooldownEntry | undefined, clear: readonly CooldownKey[] | undefined, maxWaitMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ entry, clear, maxWaitMs, resolve, reject });
+      if (!this.#writing) {
+        this.#writing = true;
+        void this.#drain();
+      }
+    });
+  }
+
+  async #drain(): Promise<void> {
+    for (let batch = this.#take(); batch.length > 0; batch = this.#take()) {
+      const first = batch[0]!;
+      try {
+        if (first.clear) await this.#s.clear(first.clear, first.maxWaitMs);
+        else await this.#s.put(batch.map((w) => w.entry!), first.maxWaitMs);
+        for (const w of batch) w.resolve();
+      } catch (err) {
+        if (batch.length > 1 && (err as { code?: string }).code === 'STORE_FAILED') {
+          await Promise.all(batch.map((w) => this.#s.put([w.entry!], w.maxWaitMs).then(w.resolve, w.reject)));
+        } else {
+          for (const w of batch) w.reject(err);
+        }
+      }
+    }
+    this.#writing = false;
+  }
+
+  /** The next statement's writes, in order: one clear, or puts of one wait bound (none when the queue is empty). */
+  #take(): QueuedWrite[] {
+    const batch: QueuedWrite[] = [];
+    const queue = this.#queue;
+    while (this.#head < queue.length && batch.length < COOLDOWN_BATCH) {
+      const next = queue[this.#head]!;
+      if (batch.length > 0 && (next.clear || batch[0]!.clear || next.maxWaitMs !== batch[0]!.maxWaitMs)) break;
+      batch.push(next);
+      queue[this.#head++] = undefined;
+    }
+    if (this.#head === queue.length) {
+      // drained: start the queue afresh rather than keep its taken slots
+      this.#queue = [];
+      this.#head = 0;
+    }
+    return batch;
+  }
+}
+
 /** The PostgreSQL store: the whole SessionStore contract, for many hosts sharing sessions, leases and cooldowns. */
 export interface PostgresSessionStore extends SessionStore {
   /** Settles when the schema is in place (created or migrated); every call waits for it. Rejects as opening failed. */
@@ -104,6 +200,10 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
   const bound = (w: WaitOptions | undefined) => checkWait('maxWaitMs', w?.maxWaitMs, o.busyWaitMs);
   const read = <T>(doing: string, fn: (c: Queryable) => Promise<T>): Promise<T> => call(doing, o.busyWaitMs, () => fn(db.direct));
   const released = (sessionId: string) => wakeups.wake(sessionId);
+  const cooldownWrites = new CooldownWrites({
+    put: (entries, maxWaitMs) => call('writing a cooldown', maxWaitMs, () => cooldowns.putMany(db.direct, entries)),
+    clear: (keys, maxWaitMs) => call('clearing cooldowns', maxWaitMs, () => cooldowns.clear(db.direct, keys)),
+  });
 
   const store: PostgresSessionStore = {
     path: where,
@@ -162,16 +262,21 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresSessio
     async activeCooldowns(providers, now, w) {
       return call('reading cooldowns', bound(w), () => cooldowns.active(db.direct, providers, now));
     },
-    async putCooldown(e: CooldownEntry, w?: WaitOptions) {
-      const maxWaitMs = bound(w);
-      cooldowns.check(e);
-      await call('writing a cooldown', maxWaitMs, () => cooldowns.put(db.direct, e));
+    putCooldown(e: CooldownEntry, w?: WaitOptions) {
+      try {
+        const maxWaitMs = bound(w);
+        cooldowns.check(e);
+        return cooldownWrites.put(e, maxWaitMs);
+      } catch (err) {
+        return Promise.reject(err);
+      }
     },
     async claimProbe(keys: readonly CooldownKey[], runId: string, now: number, holdMs: number, w?: WaitOptions) {
       return call('claiming a probe', bound(w), () => cooldowns.claimProbe(db.direct, keys, runId, now, holdMs));
     },
     async clearCooldowns(keys: readonly CooldownKey[], w?: WaitOptions) {
-      await call('clearing cooldowns', bound(w), () => cooldowns.clear(db.direct, keys));
+      // behind the puts called before it (CooldownWrites)
+      await cooldownWrites.clear(keys, bound(w));
     },
 
     listSessions: async (query) => {

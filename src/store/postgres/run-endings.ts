@@ -1,4 +1,5 @@
 import { ConfigError, LeaseLostError } from '../../errors.js';
+import { decisionsJson } from '../decisions-json.js';
 import type { AttemptRecord, Decision, Message, Turn } from '../../types.js';
 import type { HistoryCache } from '../history-cache.js';
 import { attemptToRow } from '../row-mapping.js';
@@ -10,7 +11,6 @@ import { checkTurnText, storableText } from './text.js';
 
 type CommitOutcome = { kind: 'committed'; turns: Turn[] } | { kind: 'repeated'; turns: Turn[] } | { kind: 'lost' };
 
-const decisionsJson = (decisions: readonly Decision[] | undefined): string | null => (decisions ? JSON.stringify(decisions) : null);
 
 /** `($1, $2, …), ($k, …)` for `rows` rows of `width` parameters. */
 const valuesList = (rows: number, width: number): string =>

@@ -123,6 +123,12 @@ export function pgStatements(schema: string) {
       ON CONFLICT (provider, profile_id, model) DO UPDATE SET
         until = greatest(c.until, excluded.until), reason = excluded.reason, failures = excluded.failures,
         probe_run_id = NULL, probe_until = NULL`,
+    /** upsertCooldown of several entries (distinct keys) in one statement: $1–$6 arrays of its six values, one entry per index. */
+    upsertCooldowns: `INSERT INTO ${cooldowns} AS c (${COOLDOWN_COLUMNS})
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::double precision[], $5::text[], $6::integer[])
+      ON CONFLICT (provider, profile_id, model) DO UPDATE SET
+        until = greatest(c.until, excluded.until), reason = excluded.reason, failures = excluded.failures,
+        probe_run_id = NULL, probe_until = NULL`,
     /** $1, $2, $3: arrays of provider, profile_id, model (one key per index). */
     deleteCooldowns: `DELETE FROM ${cooldowns} c USING unnest($1::text[], $2::text[], $3::text[]) AS k(provider, profile_id, model)
       WHERE c.provider = k.provider AND c.profile_id = k.profile_id AND c.model = k.model`,

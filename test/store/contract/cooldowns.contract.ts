@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CooldownEntry } from '../../../src/types.js';
+import { openArgs } from './fixtures.js';
 import { useStores, type StoreFactory } from './store-factory.js';
 
 const entry = (over: Partial<CooldownEntry> = {}): CooldownEntry => ({ provider: 'openai-codex', until: 2_000, reason: 'quota_exhausted', failures: 1, ...over });
@@ -96,6 +97,63 @@ export function cooldownsContract(factory: StoreFactory): void {
       const store = await stores.open();
       await expect(store.putCooldown(entry(bad))).rejects.toMatchObject({ code: 'CONFIG_INVALID', field });
       expect(await store.activeCooldowns(['openai-codex', ''], 0)).toEqual([]);
+    });
+
+    it('openRun reads each cooldown as it is now, however often its row was read unchanged before', async () => {
+      // the SQLite and PostgreSQL stores give runs the same entry while a row is unchanged (src/store/shared-cooldowns.ts)
+      const store = await stores.open();
+      const other = await stores.connect(store); // another host changes the rows
+      const providers = ['a', 'b', 'c', 'd'];
+      await store.putCooldown(entry({ provider: 'a', until: 5_000 }));
+      await store.putCooldown(entry({ provider: 'b', profileId: 'b:k', model: 'm', until: 6_000, reason: 'rate_limit', failures: 2 }));
+      await store.putCooldown(entry({ provider: 'c', model: 'm', until: 400 }));
+      await store.putCooldown(entry({ provider: 'd', until: 5_000 }));
+      const opened = async (runId: string, now: number) => (await store.openRun(openArgs(runId, `cd-${runId}`, { now, providers }))).cooldowns;
+      for (const runId of ['r1', 'r2']) expect(await opened(runId, 1_000)).toEqual(await store.activeCooldowns(providers, 1_000));
+      // each way a row can change: a later end, another reason, another count, a probe claimed
+      await other.putCooldown(entry({ provider: 'a', until: 7_000 }));
+      await other.putCooldown(entry({ provider: 'b', profileId: 'b:k', model: 'm', until: 6_000, reason: 'server_error', failures: 2 }));
+      await other.putCooldown(entry({ provider: 'd', until: 5_000, failures: 3 }));
+      const claimed = other.claimProbe ? await other.claimProbe([{ provider: 'c', model: 'm' }], 'prober', 1_000, 5_000) : false;
+      const third = await opened('r3', 1_000);
+      expect(third).toEqual(await store.activeCooldowns(providers, 1_000));
+      expect(third.map((e) => [e.until, e.reason, e.failures])).toEqual([
+        [7_000, 'quota_exhausted', 1],
+        [6_000, 'server_error', 2],
+        [400, 'quota_exhausted', 1],
+        [5_000, 'quota_exhausted', 3],
+      ]);
+      if (claimed) expect(third[2]).toMatchObject({ probeRunId: 'prober', probeUntil: 6_000 });
+      // the claim's end passes: no claim again
+      const fourth = await opened('r4', 7_000);
+      expect(fourth).toEqual(await store.activeCooldowns(providers, 7_000));
+      expect(fourth.find((e) => e.provider === 'c')).not.toHaveProperty('probeRunId');
+    });
+
+    it('puts made at once land as if made one after another, in the order they were called', async () => {
+      // the PostgreSQL store writes the puts that queued up in one statement (src/store/postgres/open-postgres-store.ts)
+      const store = await stores.open();
+      const keys = [{ provider: 'a' }, { provider: 'a', profileId: 'k' }, { provider: 'b', model: 'm' }];
+      const reasons = ['quota_exhausted', 'rate_limit', 'server_error'] as const;
+      const puts = Array.from({ length: 30 }, (_, i) => entry({ ...keys[i % 3]!, until: 10_000 + ((i * 7919) % 23) * 100, reason: reasons[(i * 5) % 3]!, failures: i }));
+      await Promise.all(puts.map((p) => store.putCooldown(p)));
+      const expected = new Map<string, CooldownEntry>();
+      for (const p of puts) {
+        const k = `${p.provider}/${p.profileId ?? ''}/${p.model ?? ''}`;
+        const before = expected.get(k);
+        expected.set(k, before && before.until > p.until ? { ...p, until: before.until } : p);
+      }
+      const read = await store.activeCooldowns(['a', 'b'], 1_000);
+      expect(read).toHaveLength(3);
+      for (const e of read) expect(e).toEqual(expected.get(`${e.provider}/${e.profileId ?? ''}/${e.model ?? ''}`));
+      // a clear called after puts lands after them, and a put after it after the clear
+      await Promise.all([
+        store.putCooldown(entry({ provider: 'c', until: 9_000 })),
+        store.putCooldown(entry({ provider: 'd', until: 9_000 })),
+        store.clearCooldowns([{ provider: 'c' }, { provider: 'd' }]),
+        store.putCooldown(entry({ provider: 'd', until: 9_500 })),
+      ]);
+      expect((await store.activeCooldowns(['c', 'd'], 1_000)).map((e) => [e.provider, e.until])).toEqual([['d', 9_500]]);
     });
 
     it('clears exactly the given keys', async () => {
