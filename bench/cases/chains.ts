@@ -55,7 +55,7 @@ export function skippedChainCases(): BenchCase[] {
         for (let i = 0; i < length - 1; i++) {
           const entry = { provider: coolingProvider(i), until, reason: 'quota_exhausted' as const, failures: 1 };
           await store.putCooldown(entry);
-          floor.cooldowns.put(entry);
+          floor?.cooldowns.put(entry);
         }
       },
       others: reference('the answering candidate alone', skippedChain(1)),

@@ -13,8 +13,11 @@ export interface PersistedRunSpec {
   title: string;
   scenario: Scenario;
   storage: Storage;
-  /** Puts the same state in both databases before anything runs (cooldowns known in advance). */
-  seed?: (store: SessionStore, floor: FloorDatabase) => Promise<void>;
+  /**
+   * Puts the same state in both databases before anything runs (cooldowns known in advance);
+   * also called without a floor database on the store the floor's plan is taken from.
+   */
+  seed?: (store: SessionStore, floor?: FloorDatabase) => Promise<void>;
   /** References timed in the same rounds, and what to close after. */
   others?: () => Promise<{ contenders: Contender[]; close: () => Promise<void> }>;
   figures?: (r: Omit<CaseResult, 'figures' | 'notes'>) => Figure[];
@@ -27,7 +30,8 @@ export function persistedRunCase(spec: PersistedRunSpec): BenchCase {
     name: spec.name,
     title: spec.title,
     async prepare() {
-      const plan = await floorPlanOf(spec.scenario);
+      const seed = spec.seed;
+      const plan = await floorPlanOf(spec.scenario, seed && ((store) => seed(store)));
       const storage = await openCaseStorage(spec.storage);
       await spec.seed?.(storage.store, storage.floor);
       const offsets = leapingOffsets();

@@ -1,5 +1,5 @@
 import { toPromise } from 'xstate';
-import { openSqliteStore } from '../../src/index.js';
+import { openSqliteStore, type SessionStore } from '../../src/index.js';
 import type { FloorCall, FloorPlan, SharedCooldown } from '../floor/floor-plan.js';
 import { REPLY } from './scripted-call.js';
 import { EngineRuns, type Scenario } from './engine-runs.js';
@@ -7,11 +7,15 @@ import { EngineRuns, type Scenario } from './engine-runs.js';
 /**
  * Runs the scenario once on a scratch store and writes down what the floor must do the same:
  * the calls and their outcomes, the cooldowns each failure shared, the attempts and decisions
- * the run recorded, how it ended.
+ * the run recorded, how it ended. `seed` puts the case's state in the scratch store first, as
+ * in the case's own: a run that skips candidates cooling down records its skips, and the floor
+ * must write the same decisions (without it, the plan of a skipped chain held one decision
+ * where the run writes one per skipped candidate).
  */
-export async function floorPlanOf(sc: Scenario): Promise<FloorPlan> {
+export async function floorPlanOf(sc: Scenario, seed?: (store: SessionStore) => Promise<void>): Promise<FloorPlan> {
   const store = openSqliteStore();
   try {
+    await seed?.(store);
     const runs = new EngineRuns(store, sc);
     const actor = runs.start('floor-plan');
     const shared = new Map<number, SharedCooldown>();
