@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { CooldownEntry, CooldownKey } from '../types.js';
 import { checkText } from './text-checks.js';
 import { rowToCooldown, type CooldownRow } from './row-mapping.js';
-import { SharedCooldowns } from './shared-cooldowns.js';
+import { CooldownEntryPool } from './cooldown-entry-pool.js';
 import type { CooldownMatch } from './types.js';
 
 
@@ -86,7 +86,7 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
   };
   const active = (providers: readonly string[], now: number): CooldownEntry[] => read(providers, now).map(rowToCooldown);
 
-  const opened = new SharedCooldowns();
+  const opened = new CooldownEntryPool();
   /** As `active`, for a run that opens: equal entries shared between runs (frozen). */
   const activeShared = (providers: readonly string[], now: number): CooldownEntry[] => read(providers, now).map(opened.entry);
 

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../errors.js';
 import type { CooldownEntry, CooldownKey } from '../../types.js';
 import { rowToCooldown, type CooldownRow } from '../row-mapping.js';
-import { SharedCooldowns } from '../shared-cooldowns.js';
+import { CooldownEntryPool } from '../cooldown-entry-pool.js';
 import type { CooldownMatch } from '../types.js';
 import type { Queryable } from './database.js';
 import type { PgStatements } from './statements.js';
@@ -33,12 +33,12 @@ export function createPgCooldowns(q: PgStatements, cleanupIntervalMs: number) {
     if (providers.length === 0) return [];
     return (await c.query<CooldownRow>(q.activeCooldowns, [[...new Set(providers)], now, now - ENDED_COOLDOWN_MEMORY_MS])).rows;
   };
-  const opened = new SharedCooldowns();
+  const opened = new CooldownEntryPool();
   return {
     async active(c: Queryable, providers: readonly string[], now: number): Promise<CooldownEntry[]> {
       return (await read(c, providers, now)).map(rowToCooldown);
     },
-    /** As `active`, for a run that opens: equal entries shared between runs (frozen; see SharedCooldowns). */
+    /** As `active`, for a run that opens: equal entries shared between runs (frozen; see CooldownEntryPool). */
     async activeShared(c: Queryable, providers: readonly string[], now: number): Promise<CooldownEntry[]> {
       return (await read(c, providers, now)).map(opened.entry);
     },

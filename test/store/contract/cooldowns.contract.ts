@@ -100,7 +100,7 @@ export function cooldownsContract(factory: StoreFactory): void {
     });
 
     it('openRun reads each cooldown as it is now, however often its row was read unchanged before', async () => {
-      // the SQLite and PostgreSQL stores give runs the same entry while a row is unchanged (src/store/shared-cooldowns.ts)
+      // the SQLite and PostgreSQL stores give runs the same entry while a row is unchanged (src/store/cooldown-entry-pool.ts)
       const store = await stores.open();
       const other = await stores.connect(store); // another host changes the rows
       const providers = ['a', 'b', 'c', 'd'];

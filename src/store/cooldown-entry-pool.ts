@@ -11,7 +11,7 @@ const MAX_SHARED_ENTRIES = 4096;
  * run). A row read again unchanged (end, reason, count, probe claim) gives the entry the last
  * run got, frozen, as it is shared; a changed row a new one.
  */
-export class SharedCooldowns {
+export class CooldownEntryPool {
   /** By provider: its keys' entries (one lookup per row: a read's strings are new, each lookup hashes one). */
   readonly #byProvider = new Map<string, CooldownEntry[]>();
   #count = 0;
