@@ -1,7 +1,7 @@
 import type { SessionStore } from '../../src/index.js';
 import { newRunId } from '../../src/run-id.js';
 import type { EngineRuns } from '../engine/engine-runs.js';
-import { collectGarbage, heapUsed } from '../harness/gc.js';
+import { heapUsed, settledCollection } from '../harness/gc.js';
 
 /** The heap, and the array buffers outside it (the cache keeps its roles in a byte array). */
 const weight = (): number => heapUsed() + process.memoryUsage().arrayBuffers;
@@ -12,15 +12,6 @@ export interface CacheWeight {
   kept: number;
   /** The same while a run holds the session's messages (the collectable tier built): a run's view, not a cost the cache keeps. */
   materialised: number;
-}
-
-/**
- * A full collection once the current job is over: a weak reference read in a job keeps its
- * target until the job ends, so a collection within it would weigh what nobody holds.
- */
-async function settledCollection(): Promise<void> {
-  await new Promise((r) => setImmediate(r));
-  collectGarbage();
 }
 
 /**

@@ -10,6 +10,15 @@ export function collectGarbage(): void {
   collect?.();
 }
 
+/**
+ * A full collection once the current job is over: a weak reference read in a job keeps its
+ * target until the job ends, so a collection within it would weigh what nobody holds.
+ */
+export async function settledCollection(): Promise<void> {
+  await new Promise((r) => setImmediate(r));
+  collectGarbage();
+}
+
 /** Empties the young generation only (about a millisecond): the next block does not pay for the last one's young garbage. */
 export function collectYoung(): void {
   collect?.({ type: 'minor' });

@@ -1,4 +1,4 @@
-import { collectGarbage, heapUsed } from './gc.js';
+import { heapUsed, settledCollection } from './gc.js';
 import type { Contender } from './types.js';
 
 /** Runs parked once before weighing, so code compiled on the way is not counted against the runs. */
@@ -12,10 +12,13 @@ const WARM_UP_RUNS = 20;
 export async function kbPerInFlightRun(c: Contender, count: number): Promise<number | undefined> {
   if (!c.park) return undefined;
   await (await c.park(Math.min(WARM_UP_RUNS, count))).release();
-  collectGarbage();
+  // collected once the job is over (see settledCollection): a collection inside the job of the
+  // warm-up runs kept what they had read through a WeakRef (a session's messages in the history
+  // cache's collectable tier), and the parked runs' rebuild of them went unweighed
+  await settledCollection();
   const before = heapUsed();
   const parked = await c.park(count);
-  collectGarbage();
+  await settledCollection();
   const held = heapUsed() - before;
   await parked.release();
   // less heap with the runs parked than without: something else shrank meanwhile (a store cache
