@@ -3,6 +3,7 @@ import { asyncBoundaryCase } from './async-boundary.js';
 import { deadChainCases, skippedChainCases } from './chains.js';
 import { concurrentCases } from './concurrent.js';
 import { coreCases } from './core.js';
+import { grownTablesCase } from './grown-tables.js';
 import { historyCases } from './histories.js';
 import { postgresCases } from './postgres.js';
 import { postgresHistoryCases } from './postgres-histories.js';
@@ -14,6 +15,7 @@ export const ALL_CASES: readonly BenchCase[] = [
   ...skippedChainCases(),
   ...historyCases(),
   ...concurrentCases(),
+  grownTablesCase(),
   asyncBoundaryCase(),
   ...postgresCases(),
   ...postgresHistoryCases(),

@@ -76,6 +76,18 @@ describe('targets', () => {
   });
 });
 
+describe('the grown-tables target', () => {
+  it('holds a run on a grown file to 1.3x the same run on an empty one, and weighs it as an ordinary run', () => {
+    const grown = (value: number) =>
+      result('grown-tables/wal', { figures: [{ id: 'vs-empty-database', label: '', value, unit: 'x' }], subject: { label: 'x', usPerRun: 400, rounds: [400], kbPerInFlightRun: 13 } });
+    const of = (value: number, id: string) => verdicts([grown(value)]).find((v) => v.target.id === id);
+    expect(of(1.31, 'grown-tables-flat')).toMatchObject({ value: 1.31, met: false });
+    expect(of(1.1, 'grown-tables-flat')).toMatchObject({ value: 1.1, met: true });
+    expect(of(1.1, 'in-flight-kb')).toMatchObject({ value: 13, met: true });
+    expect(verdicts([result('one-failure/wal', { figures: [{ id: 'vs-empty-database', label: '', value: 9, unit: 'x' }] })]).some((v) => v.target.id === 'grown-tables-flat')).toBe(false);
+  });
+});
+
 describe('options and case selection', () => {
   it('quick runs fewer, shorter rounds; --rounds must be a positive integer', () => {
     const quick = parseBenchArgs(['--quick', '--case', 'success', '--case', 'dead-chain/128']);
