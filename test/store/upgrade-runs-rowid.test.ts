@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION } from '../../src/store/index.js';
 import { applyMigrations } from '../../src/store/migrations/apply-migrations.js';
@@ -67,18 +68,71 @@ function writeRuns(db: Database.Database): string[] {
   return [...ids, 'dead-128', 'orphan-1', 'running-1', 'abandoned-1'];
 }
 
-/** A WAL database at `version`, holding writeRuns' runs. */
-function databaseAt(version: number): { path: string; ids: string[] } {
+/** A WAL database at `version`, holding what `write` wrote. */
+function databaseAt(version: number, write: (db: Database.Database) => string[] = writeRuns): { path: string; ids: string[] } {
   const path = tempDbPath();
   const db = new Database(path);
   try {
     db.pragma('journal_mode = WAL');
     expect(applyMigrations(db, path, MIGRATIONS.slice(0, version))).toBe(version);
-    return { path, ids: writeRuns(db) };
+    return { path, ids: write(db) };
   } finally {
     db.close();
   }
 }
+
+/** One run as the property writes it: how it ended, when it started, how large its texts are. */
+interface RunSpec {
+  id: string;
+  session: 'chat-1' | 'chat-2';
+  ending: 'succeeded' | 'failed' | 'orphaned' | 'running' | 'abandoned';
+  startedAt: number;
+  decisionCount: number;
+  detail: string;
+  messageLength: number;
+}
+
+const runSpec = fc.record({
+  id: fc.oneof(fc.uuid(), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 })),
+  session: fc.constantFrom('chat-1' as const, 'chat-2' as const),
+  ending: fc.constantFrom('succeeded' as const, 'failed' as const, 'orphaned' as const, 'running' as const, 'abandoned' as const),
+  // few distinct times, so runs often start together (listings then order them by id)
+  startedAt: fc.integer({ min: 1, max: 20 }),
+  decisionCount: fc.nat({ max: 40 }),
+  detail: fc.string({ unit: 'grapheme', maxLength: 300 }),
+  messageLength: fc.nat({ max: 20_000 }),
+});
+
+function writeSpecs(specs: readonly RunSpec[]) {
+  return (db: Database.Database): string[] => {
+    const s = prepareStatements(db);
+    db.transaction(() => {
+      for (const session of ['chat-1', 'chat-2']) s.ensureSession.run(session);
+      specs.forEach((r, i) => {
+        const now = r.startedAt;
+        const decisions = r.decisionCount === 0 ? null : decisionsJson(Array.from({ length: r.decisionCount }, (_, k) => decision('skip', { at: now + k, detail: r.detail })));
+        const message = 'e'.repeat(r.messageLength);
+        if (r.ending === 'failed') {
+          s.insertEndedRun.run({ runId: r.id, session: r.session, status: 'failed', now, code: 'FALLBACK_EXHAUSTED', message, decisions });
+          return;
+        }
+        s.insertRun.run({ runId: r.id, session: r.session, token: i + 1, now });
+        if (r.ending === 'succeeded') s.markSucceeded.run({ runId: r.id, now: now + 1, ...served(), decisions });
+        if (r.ending === 'abandoned') s.markAbandoned.run({ runId: r.id, now: now + 1 });
+        if (r.ending === 'orphaned') {
+          s.upsertOrphan.run({
+            runId: r.id, session: r.session, now: now + 1, ...served(), decisions, code: null, errorMessage: null,
+            messages: JSON.stringify([{ role: 'user', content: r.detail }]), reply: JSON.stringify({ role: 'assistant', content: message }),
+          });
+        }
+        s.insertAttempt.run(attemptToRow(r.id, attempt(1, { startedAt: now, message: r.detail })));
+      });
+    })();
+    return specs.map((r) => r.id);
+  };
+}
+
+const served = () => ({ provider: 'deepseek', model: 'deepseek-v4-pro', profileId: 'ds-main' });
 
 /** Everything the store's readers give about runs. */
 async function readBack(store: SqliteSessionStore, ids: readonly string[]) {
@@ -116,6 +170,19 @@ describe('a database written at schema 4, before runs was a rowid table', () => 
     expect(got.orphans[0]!.reply.content).toHaveLength(50_000);
     expect(got.listed).toHaveLength(304);
   });
+
+  test.prop([fc.uniqueArray(runSpec, { selector: (r) => r.id, maxLength: 25 })], { numRuns: Math.min(fc.readConfigureGlobal().numRuns ?? 100, 30) })(
+    'property: any runs written at schema 4 read back after the migration as the same runs written at the latest schema',
+    async (specs) => {
+      const old = databaseAt(VERSION_BEFORE, writeSpecs(specs));
+      const fresh = databaseAt(LATEST_SCHEMA_VERSION, writeSpecs(specs));
+      const migrated = openStore({ path: old.path });
+      const reference = openStore({ path: fresh.path });
+      expect(await readBack(migrated, old.ids)).toEqual(await readBack(reference, fresh.ids));
+      await migrated.close();
+      await reference.close();
+    },
+  );
 
   it('the migrated runs table is a rowid table with its indexes, its rows in start order, and the file is sound', async () => {
     const old = databaseAt(VERSION_BEFORE);
