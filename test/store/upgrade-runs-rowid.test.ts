@@ -14,7 +14,8 @@ import { attempt, commitArgs, decision, openArgs, openStore, tempDbPath } from '
 // Schema 5 rebuilds `runs` as a rowid table (its rows hold decisions, error messages and
 // orphaned replies: too large for WITHOUT ROWID). A database written at schema 4 migrates in
 // one transaction and reads back exactly what a database written at schema 5 with the same
-// writes reads; a damaged schema-4 file is refused before anything is migrated.
+// writes reads (a property over any runs, and a case with the largest values); a damaged
+// schema-4 file is refused before anything is migrated.
 
 const VERSION_BEFORE = 4;
 const NON_ASCII = 'é 😀 \u202E';
