@@ -25,14 +25,35 @@ export function opened(ctx: RunContext, out: OpenSessionOutput): Step {
   return { patch: { history: out.history, cooldowns: out.cooldowns, now: out.at }, events: [] };
 }
 
-// escalatingModel's guard and then its action walk the chain from the same context: the walk
-// is a pure function of that (never changed) object, so it is made once for both.
-const walks = new WeakMap<RunContext, ReturnType<typeof nextCandidate>>();
-function nextFrom(ctx: RunContext): ReturnType<typeof nextCandidate> {
-  let walk = walks.get(ctx);
-  if (!walk) walks.set(ctx, (walk = nextCandidate(ctx, ctx.candidateIndex)));
+type Walk = ReturnType<typeof nextCandidate>;
+
+/** A chain walk and what it read that changes within a run (the chain, policy and run do not). */
+interface KnownWalk {
+  from: number;
+  now: number;
+  cooldowns: RunView['cooldowns'];
+  ownBlocks: RunView['ownBlocks'];
+  agent: RunView['agent'];
+  walk: Walk;
+}
+
+// The chain is walked from the same state several times a step: by the policy deciding to
+// escalate after a failure, then by escalatingModel's guard and its action entering the
+// candidate. The walk is a pure function of arrays that are never changed in place, so it is
+// made once: kept by the run's attempts array (a new one per call) with what else it read.
+const walks = new WeakMap<RunView['attempts'], KnownWalk>();
+
+function walkOf(view: RunView, from: number): Walk {
+  const known = walks.get(view.attempts);
+  if (known && known.from === from && known.now === view.now && known.cooldowns === view.cooldowns && known.ownBlocks === view.ownBlocks && known.agent === view.agent) {
+    return known.walk;
+  }
+  const walk = nextCandidate(view, from);
+  walks.set(view.attempts, { from, now: view.now, cooldowns: view.cooldowns, ownBlocks: view.ownBlocks, agent: view.agent, walk });
   return walk;
 }
+
+const nextFrom = (ctx: RunContext): Walk => walkOf(ctx, ctx.candidateIndex);
 
 // Likewise the probe target when no candidate is usable: the guards and then the action asked
 // for it (each a walk of every candidate and profile) three times per step.
@@ -291,7 +312,7 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const attempts = appended(ctx.attempts, attempt);
   const block = blockForFailure(policyView(ctx, out.at, attempts, known, ctx.ownBlocks), failure, call);
   const after = policyView(ctx, out.at, attempts, upsert(known, block.shared), appended(ctx.ownBlocks, block.own));
-  const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call));
+  const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call), walkOf);
   const events: RunEvent[] = [attemptFailed(ctx.run.runId, out, call, attempt.n)];
   if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.run.runId, at: out.at, cooldown: block.shared });
   let decisions = ctx.decisions;
