@@ -37,7 +37,7 @@ const MAX_CHARS = 64 * 1024;
  * few hundred characters, and hashing a whole page (a proxy's HTML) on every call costs more
  * than the match it might save when the page is seen again.
  */
-const MAX_DESCRIPTION_CHARS = 4 * 1024;
+const MAX_DESCRIPTION_CHARS = 2 * 1024;
 
 // Per process: a digest of a provider's words cannot be matched against guesses made elsewhere.
 const SALT = crypto.randomBytes(32).toString('base64');
@@ -69,8 +69,9 @@ function describe(signals: Signals, family: RuleTable | undefined, status: numbe
 }
 
 /**
- * A bounded memo of time-free classifications by a salted SHA-256 digest of their signals. The
- * oldest entry goes first when full.
+ * A bounded memo of time-free classifications by a salted SHA-256 digest of their signals,
+ * emptied when full. Its entries are never changed once kept (every caller builds its own
+ * Classification from one).
  */
 export class ClassificationMemo {
   readonly #entries = new Map<string, TimelessClassification>();
@@ -89,14 +90,11 @@ export class ClassificationMemo {
   }
 
   #keep(key: string, entry: TimelessClassification): void {
-    Object.freeze(entry.prose);
-    this.#entries.set(key, Object.freeze(entry));
-    this.#chars += charsOf(entry);
-    while (this.#entries.size > MAX_ENTRIES || this.#chars > MAX_CHARS) {
-      const oldest = this.#entries.keys().next().value!;
-      this.#chars -= charsOf(this.#entries.get(oldest)!);
-      this.#entries.delete(oldest);
-    }
+    const chars = charsOf(entry);
+    // Full: start again (one map operation per miss; a working set this large is not repeating itself).
+    if (this.#entries.size >= MAX_ENTRIES || this.#chars + chars > MAX_CHARS) this.clear();
+    this.#entries.set(key, entry);
+    this.#chars += chars;
   }
 
   /** Entries and characters held (tests: the bounds hold). */
