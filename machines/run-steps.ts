@@ -27,33 +27,32 @@ export function opened(ctx: RunContext, out: OpenSessionOutput): Step {
 
 type Walk = ReturnType<typeof nextCandidate>;
 
-/** A chain walk and what it read that changes within a run (the chain, policy and run do not). */
-interface KnownWalk {
-  from: number;
-  now: number;
-  cooldowns: RunView['cooldowns'];
-  ownBlocks: RunView['ownBlocks'];
-  agent: RunView['agent'];
-  walk: Walk;
+// escalatingModel's guard and then its action walk the chain from the same context: the walk
+// is a pure function of that (never changed) object, so it is made once for both.
+const walks = new WeakMap<RunContext, Walk>();
+
+/**
+ * The walk the policy made after a failure to decide an escalation, handed to the step that
+ * enters the candidate (the same macrostep: deciding → escalatingModel), with what it read that
+ * changes within a run. One slot for the process, emptied when read: nothing of a run is kept in it.
+ */
+let handedOver: { from: number; view: RunView; walk: Walk } | undefined;
+
+function takeHandedOver(ctx: RunContext): Walk | undefined {
+  const h = handedOver;
+  handedOver = undefined;
+  if (!h) return undefined;
+  const v = h.view;
+  const same =
+    h.from === ctx.candidateIndex && v.attempts === ctx.attempts && v.cooldowns === ctx.cooldowns && v.ownBlocks === ctx.ownBlocks && v.now === ctx.now && v.agent === ctx.agent && v.chain === ctx.chain && v.policy === ctx.policy && v.run === ctx.run;
+  return same ? h.walk : undefined;
 }
 
-// The chain is walked from the same state several times a step: by the policy deciding to
-// escalate after a failure, then by escalatingModel's guard and its action entering the
-// candidate. The walk is a pure function of arrays that are never changed in place, so it is
-// made once: kept by the run's attempts array (a new one per call) with what else it read.
-const walks = new WeakMap<RunView['attempts'], KnownWalk>();
-
-function walkOf(view: RunView, from: number): Walk {
-  const known = walks.get(view.attempts);
-  if (known && known.from === from && known.now === view.now && known.cooldowns === view.cooldowns && known.ownBlocks === view.ownBlocks && known.agent === view.agent) {
-    return known.walk;
-  }
-  const walk = nextCandidate(view, from);
-  walks.set(view.attempts, { from, now: view.now, cooldowns: view.cooldowns, ownBlocks: view.ownBlocks, agent: view.agent, walk });
+function nextFrom(ctx: RunContext): Walk {
+  let walk = walks.get(ctx);
+  if (!walk) walks.set(ctx, (walk = takeHandedOver(ctx) ?? nextCandidate(ctx, ctx.candidateIndex)));
   return walk;
 }
-
-const nextFrom = (ctx: RunContext): Walk => walkOf(ctx, ctx.candidateIndex);
 
 // Likewise the probe target when no candidate is usable: the guards and then the action asked
 // for it (each a walk of every candidate and profile) three times per step.
@@ -312,7 +311,10 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const attempts = appended(ctx.attempts, attempt);
   const block = blockForFailure(policyView(ctx, out.at, attempts, known, ctx.ownBlocks), failure, call);
   const after = policyView(ctx, out.at, attempts, upsert(known, block.shared), appended(ctx.ownBlocks, block.own));
-  const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call), walkOf);
+  let walked: { from: number; view: RunView; walk: Walk } | undefined;
+  const walk = (view: RunView, from: number): Walk => (walked = { from, view, walk: nextCandidate(view, from) }).walk;
+  const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call), walk);
+  handedOver = plan.action === 'escalate' ? walked : undefined;
   const events: RunEvent[] = [attemptFailed(ctx.run.runId, out, call, attempt.n)];
   if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.run.runId, at: out.at, cooldown: block.shared });
   let decisions = ctx.decisions;
