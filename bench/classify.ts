@@ -3,6 +3,7 @@
 // only reads it to have real inputs to time.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { classifyErrorUnmemoised } from '../src/classify/classify-error.js';
 import { classifyError, type ClassifyContext } from '../src/classify/index.js';
 import { repositoryRoot } from './harness/repository-root.js';
 import { median } from './harness/stats.js';
@@ -44,10 +45,10 @@ const typical: Record<string, Input> = {
 };
 
 /** µs per classification: the inputs classified `passes` times per round, median of `rounds` rounds after a warm-up. */
-function usPerClassification(inputs: readonly Input[], passes: number, rounds: number): number {
+function usPerClassification(inputs: readonly Input[], passes: number, rounds: number, classify = classifyError): number {
   let sink = 0;
   const pass = () => {
-    for (const x of inputs) sink += classifyError(x.err, x.ctx).reason.length;
+    for (const x of inputs) sink += classify(x.err, x.ctx).reason.length;
   };
   for (let i = 0; i < passes; i++) pass();
   const samples: number[] = [];
@@ -64,5 +65,11 @@ const quick = process.argv.includes('--quick');
 const rounds = quick ? 3 : 11;
 const line = (label: string, us: number) => console.log(`${label.padEnd(52)} ${us.toFixed(2).padStart(8)} µs per classification`);
 console.log(`classifyError (node ${process.version}, median of ${rounds} rounds)`);
+// The same failure seen again is matched once (the memo): the first figure of each pair is a
+// failure seen before, the second the work of one never seen.
 line(`corpus: ${corpusInputs.length} payloads, one after another`, usPerClassification(corpusInputs, quick ? 2 : 20, rounds));
-for (const [label, input] of Object.entries(typical)) line(label, usPerClassification([input], quick ? 2_000 : 20_000, rounds));
+line(`  the same, unmemoised`, usPerClassification(corpusInputs, quick ? 2 : 20, rounds, classifyErrorUnmemoised));
+for (const [label, input] of Object.entries(typical)) {
+  line(label, usPerClassification([input], quick ? 2_000 : 20_000, rounds));
+  line(`  the same, unmemoised`, usPerClassification([input], quick ? 2_000 : 20_000, rounds, classifyErrorUnmemoised));
+}

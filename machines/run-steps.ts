@@ -25,12 +25,32 @@ export function opened(ctx: RunContext, out: OpenSessionOutput): Step {
   return { patch: { history: out.history, cooldowns: out.cooldowns, now: out.at }, events: [] };
 }
 
+type Walk = ReturnType<typeof nextCandidate>;
+
 // escalatingModel's guard and then its action walk the chain from the same context: the walk
 // is a pure function of that (never changed) object, so it is made once for both.
-const walks = new WeakMap<RunContext, ReturnType<typeof nextCandidate>>();
-function nextFrom(ctx: RunContext): ReturnType<typeof nextCandidate> {
+const walks = new WeakMap<RunContext, Walk>();
+
+/**
+ * The walk the policy made after a failure to decide an escalation, handed to the step that
+ * enters the candidate (the same macrostep: deciding → escalatingModel), with what it read that
+ * changes within a run. One slot for the process, emptied when read: nothing of a run is kept in it.
+ */
+let handedOver: { from: number; view: RunView; walk: Walk } | undefined;
+
+function takeHandedOver(ctx: RunContext): Walk | undefined {
+  const h = handedOver;
+  handedOver = undefined;
+  if (!h) return undefined;
+  const v = h.view;
+  const same =
+    h.from === ctx.candidateIndex && v.attempts === ctx.attempts && v.cooldowns === ctx.cooldowns && v.ownBlocks === ctx.ownBlocks && v.now === ctx.now && v.agent === ctx.agent && v.chain === ctx.chain && v.policy === ctx.policy && v.run === ctx.run;
+  return same ? h.walk : undefined;
+}
+
+function nextFrom(ctx: RunContext): Walk {
   let walk = walks.get(ctx);
-  if (!walk) walks.set(ctx, (walk = nextCandidate(ctx, ctx.candidateIndex)));
+  if (!walk) walks.set(ctx, (walk = takeHandedOver(ctx) ?? nextCandidate(ctx, ctx.candidateIndex)));
   return walk;
 }
 
@@ -291,7 +311,10 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const attempts = appended(ctx.attempts, attempt);
   const block = blockForFailure(policyView(ctx, out.at, attempts, known, ctx.ownBlocks), failure, call);
   const after = policyView(ctx, out.at, attempts, upsert(known, block.shared), appended(ctx.ownBlocks, block.own));
-  const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call));
+  let walked: { from: number; view: RunView; walk: Walk } | undefined;
+  const walk = (view: RunView, from: number): Walk => (walked = { from, view, walk: nextCandidate(view, from) }).walk;
+  const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call), walk);
+  handedOver = plan.action === 'escalate' ? walked : undefined;
   const events: RunEvent[] = [attemptFailed(ctx.run.runId, out, call, attempt.n)];
   if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.run.runId, at: out.at, cooldown: block.shared });
   let decisions = ctx.decisions;

@@ -1,7 +1,10 @@
+import { ClassificationMemo, type TimelessClassification } from './classification-memo.js';
 import { collectSignals, type Signals } from './collect-signals.js';
-import { decide, type Decision } from './decide.js';
+import { decideFor, decidingStatus } from './decide.js';
 import { LIMITS } from './limits.js';
-import { retryTiming } from './retry-timing.js';
+import { proseTiming, retryTiming, type ProseTiming } from './retry-timing.js';
+import { familyOf } from './rules/index.js';
+import type { RuleTable } from './rules/types.js';
 import { scrubSecrets } from './scrub-secrets.js';
 import type { Classification, ClassifyContext } from './types.js';
 
@@ -42,43 +45,78 @@ function messageOf(signals: Signals, err: unknown, status: number | undefined, c
  * own timeout (`AbortSignal.timeout`, a wrapper's controller) or a proxy cutting the call. That is
  * a timeout of this call, to retry or move on from, not the caller cancelling the run.
  */
-function hostTimeout(d: Decision, context: ClassifyContext | undefined): Decision {
-  if (d.reason !== 'aborted') return d;
-  let callerAborted = true;
+function callerAborted(context: ClassifyContext | undefined): boolean {
   try {
     const signal = context?.signal;
-    if (signal !== undefined) callerAborted = signal.aborted === true;
+    if (signal !== undefined) return signal.aborted === true;
   } catch {
     // An unreadable signal: keep the caller's word for it.
   }
-  return callerAborted ? d : { ...d, reason: 'timeout', scope: 'request', retryable: true };
+  return true;
 }
 
 const FALLBACK: Classification = { reason: 'unknown', scope: 'model', retryable: true, message: 'unclassifiable error' };
+const NO_PROSE: ProseTiming = Object.freeze({});
 
-/**
- * Classifies whatever a provider call threw: SDK errors, `{ status, headers, body }`, AI SDK
- * errors, Node network errors, aborts, HTML pages, strings, `null`, cyclic objects. Total (never
- * throws), pure apart from the injected clock, and linear in the size of the input.
- */
-export function classifyError(err: unknown, context?: ClassifyContext): Classification {
+/** What the rules, the message and the prose say: everything but the clock and the caller's signal. */
+function timeless(signals: Signals, family: RuleTable | undefined, err: unknown): TimelessClassification {
+  const d = decideFor(signals, family);
+  const code = d.code === undefined ? undefined : scrubSecrets(d.code).slice(0, 100);
+  return {
+    reason: d.reason,
+    scope: d.scope,
+    retryable: d.retryable,
+    status: d.status,
+    code,
+    message: messageOf(signals, err, d.status, code),
+    ignoresRetryHint: d.ignoresRetryHint,
+    prose: d.ignoresRetryHint ? NO_PROSE : proseTiming(d.text),
+    fromRoot: signals.texts.length === 0 && !code && d.status === undefined,
+  };
+}
+
+// One for the process: the same failure words classify the same for every run and store.
+const MEMO = new ClassificationMemo();
+/** The process's memo (tests: its bounds, what it holds). */
+export const classificationMemo = (): ClassificationMemo => MEMO;
+
+function classify(err: unknown, context: ClassifyContext | undefined, memo: ClassificationMemo | undefined): Classification {
   try {
     const signals = collectSignals(err);
-    const d = hostTimeout(decide(signals, typeof context?.provider === 'string' ? context.provider : undefined), context);
-    const limited = d.reason === 'rate_limit' || d.reason === 'quota_exhausted';
-    const timing = d.ignoresRetryHint ? {} : retryTiming(signals.headers, signals.timing, d.text, clockOf(context), limited);
-    const code = d.code === undefined ? undefined : scrubSecrets(d.code).slice(0, 100);
+    const family = familyOf(typeof context?.provider === 'string' ? context.provider : undefined, signals.headers.keys());
+    const t = memo ? memo.get(signals, family, decidingStatus(signals), () => timeless(signals, family, err)) : timeless(signals, family, err);
+    let { reason, scope, retryable } = t;
+    if (reason === 'aborted' && !callerAborted(context)) [reason, scope, retryable] = ['timeout', 'request', true];
+    const limited = reason === 'rate_limit' || reason === 'quota_exhausted';
+    const timing = t.ignoresRetryHint ? {} : retryTiming(signals.headers, signals.timing, t.prose, clockOf(context), limited);
+    const { status, code } = t;
     return {
-      reason: d.reason,
-      scope: d.scope,
-      retryable: d.retryable,
+      reason,
+      scope,
+      retryable,
       ...(timing.retryAfterMs !== undefined ? { retryAfterMs: timing.retryAfterMs } : {}),
       ...(timing.resetAt !== undefined ? { resetAt: timing.resetAt } : {}),
-      ...(d.status !== undefined ? { status: d.status } : {}),
+      ...(status !== undefined ? { status } : {}),
       ...(code !== undefined ? { code } : {}),
-      message: messageOf(signals, err, d.status, code),
+      message: t.message,
     };
   } catch {
     return { ...FALLBACK };
   }
+}
+
+/**
+ * Classifies whatever a provider call threw: SDK errors, `{ status, headers, body }`, AI SDK
+ * errors, Node network errors, aborts, HTML pages, strings, `null`, cyclic objects. Total (never
+ * throws), pure apart from the injected clock, and linear in the size of the input. The same
+ * failure words are matched against the rules once (ClassificationMemo); waits are turned into
+ * times on every call.
+ */
+export function classifyError(err: unknown, context?: ClassifyContext): Classification {
+  return classify(err, context, MEMO);
+}
+
+/** classifyError without the memo: what the memo must always agree with (tests). */
+export function classifyErrorUnmemoised(err: unknown, context?: ClassifyContext): Classification {
+  return classify(err, context, undefined);
 }

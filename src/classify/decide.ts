@@ -146,8 +146,17 @@ function ruleText(signals: Signals): string {
  * CODE_REFINEMENTS, and decides alone when nothing structured was found.
  */
 export function decide(signals: Signals, provider: string | undefined): Decision {
-  const status = firstError(signals.statuses) ?? firstError(signals.bodyStatuses) ?? firstError(signals.textStatuses);
-  const family = familyOf(provider, signals.headers.keys());
+  return decideFor(signals, familyOf(provider, signals.headers.keys()));
+}
+
+/** The HTTP error status the rules go by: a structured field's, else the body's, else one named in prose. */
+export function decidingStatus(signals: Signals): number | undefined {
+  return firstError(signals.statuses) ?? firstError(signals.bodyStatuses) ?? firstError(signals.textStatuses);
+}
+
+/** decide, for the provider's family already found (familyOf). */
+export function decideFor(signals: Signals, family: RuleTable | undefined): Decision {
+  const status = decidingStatus(signals);
   const tables = tablesFor(family);
   const text = ruleText(signals);
 

@@ -92,11 +92,28 @@ function settle(hint: TimingHint, now: number): RetryTiming | undefined {
 }
 
 /**
- * The provider's own wait, most precise source first: `retry-after-ms`, `retry-after`, body fields,
- * rate-limit window headers, then a wait named in the message. Window headers ride on every
- * response of OpenAI and Anthropic, so they only count when a limit is the failure (`limited`).
+ * A wait named in the failure's prose: a duration and an instant, each read without the clock
+ * (relative and absolute), so one reading serves every classification of the same words.
  */
-export function retryTiming(headers: HeaderMap, bodyHints: readonly TimingHint[], text: string, now: number, limited: boolean): RetryTiming {
+export interface ProseTiming {
+  relativeMs?: number;
+  absoluteMs?: number;
+}
+
+export function proseTiming(text: string): ProseTiming {
+  const relativeMs = durationFromText(text);
+  const absoluteMs = instantFromText(text);
+  if (relativeMs === undefined) return absoluteMs === undefined ? {} : { absoluteMs };
+  return absoluteMs === undefined ? { relativeMs } : { relativeMs, absoluteMs };
+}
+
+/**
+ * The provider's own wait, most precise source first: `retry-after-ms`, `retry-after`, body fields,
+ * rate-limit window headers, then a wait named in the message (`prose`, see proseTiming). Window
+ * headers ride on every response of OpenAI and Anthropic, so they only count when a limit is the
+ * failure (`limited`).
+ */
+export function retryTiming(headers: HeaderMap, bodyHints: readonly TimingHint[], prose: ProseTiming, now: number, limited: boolean): RetryTiming {
   const ms = headers.get('retry-after-ms');
   const fromMs = ms !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(ms) ? settle({ relativeMs: Number(ms) }, now) : undefined;
   if (fromMs) return fromMs;
@@ -111,9 +128,9 @@ export function retryTiming(headers: HeaderMap, bodyHints: readonly TimingHint[]
   const window = limited ? windowResets(headers, now) : undefined;
   const fromWindow = window && settle(window, now);
   if (fromWindow) return fromWindow;
-  const inProse = durationFromText(text);
+  const inProse = prose.relativeMs;
   const fromProse = inProse === undefined ? undefined : settle({ relativeMs: inProse }, now);
   if (fromProse) return fromProse;
-  const at = instantFromText(text);
+  const at = prose.absoluteMs;
   return (at === undefined ? undefined : settle({ absoluteMs: at }, now)) ?? {};
 }

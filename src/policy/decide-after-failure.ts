@@ -76,9 +76,18 @@ function soonestWait(view: RunView, current: Current, retryMs: number | undefine
 /**
  * What to do after a failed call. `view` already holds the failure's attempt record and block
  * (see blockForFailure), so "usable" below means usable after this failure. `probedRecovering`:
- * the call probed a key whose cooldown (another run's) had ended; it is not retried.
+ * the call probed a key whose cooldown (another run's) had ended; it is not retried. `walk` is
+ * nextCandidate, or a caller's memo of it: the walk that finds an escalation here is the one the
+ * run then makes to enter that candidate.
  */
-export function decideAfterFailure(view: RunView, current: Current, failure: Classification, waitMs: number, probedRecovering = false): Plan {
+export function decideAfterFailure(
+  view: RunView,
+  current: Current,
+  failure: Classification,
+  waitMs: number,
+  probedRecovering = false,
+  walk: typeof nextCandidate = nextCandidate,
+): Plan {
   const rule = REASON_RULES[failure.reason];
   if (failure.reason === 'aborted') return { action: 'fail', why: 'aborted' };
   // Only evidence that the request fails everywhere ends the run: a request-scoped verdict.
@@ -105,7 +114,7 @@ export function decideAfterFailure(view: RunView, current: Current, failure: Cla
       const profileIndex = usableProfile(view, current.candidateIndex, current.profileIndex);
       if (profileIndex !== undefined) return { action: 'rotate', profileIndex };
     }
-    if (move === 'escalate' && nextCandidate(view, current.candidateIndex).pick) return { action: 'escalate' };
+    if (move === 'escalate' && walk(view, current.candidateIndex).pick) return { action: 'escalate' };
   }
   if (canRetry) return soonestWait(view, current, delayMs, 'candidate', mayRotate)!;
   // Nothing to move to now: wait for whichever key of the chain frees up first (an earlier

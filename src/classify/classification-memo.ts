@@ -1,0 +1,118 @@
+import * as crypto from 'node:crypto';
+import type { Signals } from './collect-signals.js';
+import type { ProseTiming } from './retry-timing.js';
+import { FAMILY_TABLES } from './rules/index.js';
+import type { RuleTable } from './rules/types.js';
+import type { FailureReason, FailureScope } from './types.js';
+
+/**
+ * What a classification is apart from the clock and the caller's signal: everything the rules,
+ * the message and the prose of the failure say. A run that fails the same way on every candidate
+ * (a quota incident, a dead chain) meets the same words again and again; their rule matching,
+ * scrubbing and prose reading are done once.
+ *
+ * Holds no provider text: the message and the code are scrubbed (what logs get), the prose is
+ * read into numbers, and the memo's key is a salted digest of the signals, not the signals.
+ */
+export interface TimelessClassification {
+  readonly reason: FailureReason;
+  readonly scope: FailureScope;
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly message: string;
+  readonly ignoresRetryHint: boolean;
+  /** Waits named in the prose, unread (empty) when the provider's hint does not apply. */
+  readonly prose: ProseTiming;
+  /** The message was made from the thrown value itself (nothing else said anything): not for the memo. */
+  readonly fromRoot: boolean;
+}
+
+/** Entries kept; each holds at most a 500-character message and a 100-character code. */
+const MAX_ENTRIES = 256;
+/** Characters of messages and codes kept, together: with MAX_ENTRIES, the bound in bytes. */
+const MAX_CHARS = 64 * 1024;
+/**
+ * Signals described in more characters than this are not memoised: a failure's own words are a
+ * few hundred characters, and hashing a whole page (a proxy's HTML) on every call costs more
+ * than the match it might save when the page is seen again.
+ */
+const MAX_DESCRIPTION_CHARS = 2 * 1024;
+
+// Per process: a digest of a provider's words cannot be matched against guesses made elsewhere.
+const SALT = crypto.randomBytes(32).toString('base64');
+// crypto.hash (Node 20.12+) is the one-shot form, about half the cost of a Hash object.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64') => string }).hash;
+const digest = (text: string): string => (oneShot ? oneShot('sha256', text, 'base64') : crypto.createHash('sha256').update(text).digest('base64'));
+// A lone surrogate would be hashed as U+FFFD, like the character itself: such text is not memoised.
+const wellFormed = (text: string): boolean => (text as { isWellFormed?: () => boolean }).isWellFormed?.() ?? !/[\uD800-\uDFFF]/.test(text);
+
+const familyIndex = (family: RuleTable | undefined): number => (family === undefined ? -1 : FAMILY_TABLES.indexOf(family));
+
+const byRank = (a: { rank: number }, b: { rank: number }): number => a.rank - b.rank;
+
+/**
+ * Everything the time-free part of a classification reads, in a text that no two different
+ * inputs share: the family, the deciding status, whether the thrower said "not retryable", the
+ * codes in order (each marked as a code or an exception name) and the texts in the order the
+ * rules read them (by rank; the first is the message), each prefixed with its length.
+ */
+function describe(signals: Signals, family: RuleTable | undefined, status: number | undefined): string | undefined {
+  let text = `${SALT}|${familyIndex(family)}|${status ?? ''}|${signals.retryableFlags.includes(false) ? 1 : 0}|`;
+  for (const c of signals.codes) text += `${c.fromName ? 'n' : 'c'}${c.value.length}:${c.value}`;
+  const texts = signals.texts.length > 1 ? [...signals.texts].sort(byRank) : signals.texts;
+  for (const t of texts) {
+    if (text.length + t.text.length > MAX_DESCRIPTION_CHARS) return undefined;
+    text += `t${t.text.length}:${t.text}`;
+  }
+  return wellFormed(text) ? text : undefined;
+}
+
+/**
+ * A bounded memo of time-free classifications by a salted SHA-256 digest of their signals,
+ * emptied when full. Its entries are never changed once kept (every caller builds its own
+ * Classification from one).
+ */
+export class ClassificationMemo {
+  readonly #entries = new Map<string, TimelessClassification>();
+  #chars = 0;
+
+  /** The memoised classification of these signals, or `make`'s, kept for the next time. */
+  get(signals: Signals, family: RuleTable | undefined, status: number | undefined, make: () => TimelessClassification): TimelessClassification {
+    const description = describe(signals, family, status);
+    if (description === undefined) return make();
+    const key = digest(description);
+    const known = this.#entries.get(key);
+    if (known) return known;
+    const made = make();
+    if (!made.fromRoot) this.#keep(key, made);
+    return made;
+  }
+
+  #keep(key: string, entry: TimelessClassification): void {
+    const chars = charsOf(entry);
+    // Full: start again (one map operation per miss; a working set this large is not repeating itself).
+    if (this.#entries.size >= MAX_ENTRIES || this.#chars + chars > MAX_CHARS) this.clear();
+    this.#entries.set(key, entry);
+    this.#chars += chars;
+  }
+
+  /** Entries and characters held (tests: the bounds hold). */
+  get size(): { entries: number; chars: number } {
+    return { entries: this.#entries.size, chars: this.#chars };
+  }
+
+  /** Every string the memo holds, keys included (tests: no provider text among them). */
+  held(): string[] {
+    return [...this.#entries].flatMap(([key, e]) => [key, e.message, ...(e.code === undefined ? [] : [e.code])]);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+    this.#chars = 0;
+  }
+}
+
+const charsOf = (e: TimelessClassification): number => e.message.length + (e.code?.length ?? 0);
+
+export const MEMO_BOUNDS = { entries: MAX_ENTRIES, chars: MAX_CHARS } as const;
