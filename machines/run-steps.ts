@@ -14,6 +14,7 @@ import { failureError } from './run-output.js';
 import { iso, skipped } from './skip-report.js';
 import { stepServed } from './agent-steps.js';
 import { appended, flat } from './held-values.js';
+import { entryDetail } from './entry-text.js';
 
 
 function current(ctx: RunContext) {
@@ -109,9 +110,7 @@ export function enterCandidate(ctx: RunContext): Step {
   const reason = probe ? 'all_cooling_down' : from ? (lastReason ?? 'escalate') : 'first_usable';
   const detail = probe
     ? flat`every candidate is cooling down: probing ${c.provider}/${c.model} on ${profileId}, the first to free up (${iso(probe.until)})`
-    : from
-      ? flat`escalating from ${from.provider}/${from.model} to ${c.provider}/${c.model} on ${profileId}${lastReason ? ` after ${lastReason}` : ''}`
-      : flat`starting on ${c.provider}/${c.model} with ${profileId}`;
+    : entryDetail(from, c.provider, c.model, profileId, from ? lastReason : undefined);
   const decision: Decision = {
     kind: probe ? 'probe' : from ? 'escalate' : 'select',
     at: ctx.now,
