@@ -1,8 +1,8 @@
 import type { RunEvent } from '../src/events.js';
 import { flat } from './held-values.js';
 import { candidateBlock, type Blocker, type CandidateBlock } from '../src/policy/availability.js';
-import type { Decision } from '../src/types.js';
 import type { RunContext } from './run-types.js';
+import { SkipPart } from './decision-log.js';
 
 // The skips of one decision often name the same time (cooldowns set together): formatted once.
 let lastTime = Number.NaN;
@@ -105,17 +105,44 @@ export function skipDetail(provider: string, model: string, b: Blocker): string 
   return text;
 }
 
+/** Candidates whose last skip part is kept, at most (as MAX_SKIP_TEXTS). */
+const MAX_SKIP_PARTS = 4096;
+const skipParts = new Map<string, Map<string, SkipPart>>();
+let skipPartCount = 0;
+
+/**
+ * A skip decision without its time, the very same frozen part as the last skip of this candidate
+ * with the same reason, detail and end: runs in flight that skip a chain's candidates hold one
+ * part per candidate between them (machines/decision-log.ts).
+ */
+function skipPart(provider: string, model: string, reason: string, detail: string, until: number | undefined): SkipPart {
+  let models = skipParts.get(provider);
+  const known = models?.get(model);
+  if (known && known.detail === detail && known.reason === reason && known.until === until) return known;
+  const part = new SkipPart(provider, model, reason, detail, until);
+  if (!known) {
+    if (skipPartCount >= MAX_SKIP_PARTS) {
+      skipParts.clear();
+      skipPartCount = 0;
+      models = undefined;
+    }
+    if (!models) skipParts.set(provider, (models = new Map()));
+    skipPartCount++;
+  }
+  models!.set(model, part);
+  return part;
+}
+
 /**
  * The event and the decision that say why each of these candidates is passed over without a call
- * (`known`: their blocks, when the walk that passed them over found them already).
- * Each object is one literal of its final shape, not a spread of conditional literals (V8's slow
- * copy) nor a property added later (an out-of-object property store): a dead chain makes one of
- * each per candidate, and a run holds its decisions to the end. The detail text is shared (see
- * skipDetail).
+ * (`known`: their blocks, when the walk that passed them over found them already). The decisions
+ * are taken at the context's `now`; each is a part shared between runs (see skipPart), its time
+ * given to the run's log with them. Each event is one literal of its final shape, not a spread of
+ * conditional literals (V8's slow copy). The detail text is shared (see skipDetail).
  */
-export function skipped(ctx: RunContext, indexes: readonly number[], known?: readonly (CandidateBlock | undefined)[]): { events: RunEvent[]; decisions: Decision[] } {
+export function skipped(ctx: RunContext, indexes: readonly number[], known?: readonly (CandidateBlock | undefined)[]): { events: RunEvent[]; skips: SkipPart[] } {
   const events: RunEvent[] = [];
-  const decisions: Decision[] = [];
+  const skips: SkipPart[] = [];
   const runId = ctx.run.runId;
   const at = ctx.now;
   for (let k = 0; k < indexes.length; k++) {
@@ -133,8 +160,7 @@ export function skipped(ctx: RunContext, indexes: readonly number[], known?: rea
         ? { type: 'candidate.skipped', runId, at, provider, model, reason, detail, blockedBy: blockedBy(key) }
         : { type: 'candidate.skipped', runId, at, provider, model, reason, detail },
     );
-    const until = block.freeAt;
-    decisions.push(until !== undefined ? { kind: 'skip', at, provider, model, reason, detail, until } : { kind: 'skip', at, provider, model, reason, detail });
+    skips.push(skipPart(provider, model, reason, detail, block.freeAt));
   }
-  return { events, decisions };
+  return { events, skips };
 }

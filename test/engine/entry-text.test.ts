@@ -1,6 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { entryDetail } from '../../machines/entry-text.js';
+import { entryPart } from '../../machines/entry-text.js';
+
+const entryDetail = (...args: Parameters<typeof entryPart>) => entryPart(...args).detail;
 
 // The detail of a decision to enter a candidate is shared between runs that enter it the same way
 // (machines/entry-text.ts): it must always be the text made for this very entry, as it was when
