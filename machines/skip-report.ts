@@ -57,6 +57,11 @@ interface SkipText {
   reason: string | undefined;
   until: number;
   text: string;
+  /**
+   * The skip decision last made with this text, without its time (machines/decision-log.ts):
+   * the same frozen part for every run that skips the candidate for the same block.
+   */
+  part: SkipPart | undefined;
 }
 
 /** Candidates whose last skip text is kept, at most: a host uses a few chains; the bound keeps made-up names from growing it. */
@@ -75,11 +80,11 @@ function writtenFor(t: SkipText, b: Blocker): boolean {
   return true;
 }
 
-/** `skipped <provider>/<model> without a call: <why>`, the same string as the last skip of this candidate for the same block. */
-export function skipDetail(provider: string, model: string, b: Blocker): string {
+/** The text entry of this candidate for this blocker: the last one, or a new one that replaces it. */
+function skipText(provider: string, model: string, b: Blocker): SkipText {
   let models = skipTexts.get(provider);
   const known = models?.get(model);
-  if (known && writtenFor(known, b)) return known.text;
+  if (known && writtenFor(known, b)) return known;
   const text = flat`skipped ${provider}/${model} without a call: ${blockerText(b)}`;
   const key = b.kind === 'cooldown' ? b.entry : undefined;
   const block = b.kind === 'failed_in_run' ? b.block : undefined;
@@ -91,6 +96,7 @@ export function skipDetail(provider: string, model: string, b: Blocker): string 
     reason: key?.reason ?? block?.reason,
     until: key?.until ?? block?.until ?? Number.NaN,
     text,
+    part: undefined,
   };
   if (!known) {
     if (skipTextCount >= MAX_SKIP_TEXTS) {
@@ -102,35 +108,26 @@ export function skipDetail(provider: string, model: string, b: Blocker): string 
     skipTextCount++;
   }
   models!.set(model, t);
-  return text;
+  return t;
 }
 
-/** Candidates whose last skip part is kept, at most (as MAX_SKIP_TEXTS). */
-const MAX_SKIP_PARTS = 4096;
-const skipParts = new Map<string, Map<string, SkipPart>>();
-let skipPartCount = 0;
+/** `skipped <provider>/<model> without a call: <why>`, the same string as the last skip of this candidate for the same block. */
+export function skipDetail(provider: string, model: string, b: Blocker): string {
+  return skipText(provider, model, b).text;
+}
 
 /**
- * A skip decision without its time, the very same frozen part as the last skip of this candidate
- * with the same reason, detail and end: runs in flight that skip a chain's candidates hold one
- * part per candidate between them (machines/decision-log.ts).
+ * The skip decision of this candidate for this blocker, without its time: the very same frozen
+ * part as the last skip of the candidate for the same block and end (`freeAt`, its soonest
+ * profile's), so runs in flight that skip a chain's candidates hold one part per candidate
+ * between them (machines/decision-log.ts). Its detail is skipDetail's.
  */
-function skipPart(provider: string, model: string, reason: string, detail: string, until: number | undefined): SkipPart {
-  let models = skipParts.get(provider);
-  const known = models?.get(model);
-  if (known && known.detail === detail && known.reason === reason && known.until === until) return known;
-  const part = new SkipPart(provider, model, reason, detail, until);
-  if (!known) {
-    if (skipPartCount >= MAX_SKIP_PARTS) {
-      skipParts.clear();
-      skipPartCount = 0;
-      models = undefined;
-    }
-    if (!models) skipParts.set(provider, (models = new Map()));
-    skipPartCount++;
-  }
-  models!.set(model, part);
-  return part;
+function skipPart(provider: string, model: string, b: Blocker, freeAt: number | undefined): SkipPart {
+  const t = skipText(provider, model, b);
+  const known = t.part;
+  // its reason is the blocker's kind, which the text was written for
+  if (known && known.until === freeAt) return known;
+  return (t.part = new SkipPart(provider, model, b.kind, t.text, freeAt));
 }
 
 /**
@@ -154,13 +151,14 @@ export function skipped(ctx: RunContext, indexes: readonly number[], known?: rea
     const key = b.kind === 'cooldown' ? b.entry : b.kind === 'failed_in_run' ? b.block : undefined;
     const { provider, model } = c;
     const reason = b.kind;
-    const detail = skipDetail(provider, model, b);
+    const part = skipPart(provider, model, b, block.freeAt);
+    const detail = part.detail;
     events.push(
       key
         ? { type: 'candidate.skipped', runId, at, provider, model, reason, detail, blockedBy: blockedBy(key) }
         : { type: 'candidate.skipped', runId, at, provider, model, reason, detail },
     );
-    skips.push(skipPart(provider, model, reason, detail, block.freeAt));
+    skips.push(part);
   }
   return { events, skips };
 }
