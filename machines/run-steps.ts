@@ -13,7 +13,7 @@ import type { CallProviderOutput, ClaimProbeOutput, CloseRunOutput, OpenSessionO
 import { failureError } from './run-output.js';
 import { iso, skipped } from './skip-report.js';
 import { stepServed } from './agent-steps.js';
-import { appended, flat } from './held-values.js';
+import { appended, compactNumber, flat } from './held-values.js';
 import { entryPart } from './entry-text.js';
 import type { EntryPart } from './decision-log.js';
 
@@ -207,6 +207,7 @@ function record(ctx: RunContext, at: number, durationMs: number, failure?: Class
   const n = ctx.attempts.length + 1;
   const { provider, model, profileId } = current(ctx);
   const startedAt = ctx.attemptStartedAt;
+  durationMs = compactNumber(durationMs);
   // Literals of the record's usual shapes, the rare flags added after: spreading conditional
   // literals into one made V8 copy each part in the slow, generic way (one record per call).
   const a: AttemptRecord = !failure
