@@ -109,7 +109,7 @@ export function toolsExecuted(ctx: RunContext, out: ExecuteToolsOutput): Step {
       now: out.at,
       agent: { ...agent, produced: appended(agent.produced, out.message), steps: appended(agent.steps.slice(0, -1), { ...step, toolCalls: calls.length }) },
       reply: out.message,
-      decisions: appended(ctx.decisions, { kind: 'tools', at: out.at, reason: 'tool_calls', detail }),
+      decisions: ctx.decisions.append({ kind: 'tools', at: out.at, reason: 'tool_calls', detail }),
     },
     events: [],
   };

@@ -150,7 +150,7 @@ export function buildOutput(ctx: RunContext): RunOutput {
       ...(last?.finishReason !== undefined && { finishReason: last.finishReason }),
       ...(last?.responseModel !== undefined && { responseModel: last.responseModel }),
       attempts: ctx.attempts as RunOutput['attempts'],
-      decisions: ctx.decisions,
+      decisions: ctx.decisions.toArray(),
     };
   }
   const error = failureError(ctx);
@@ -163,5 +163,5 @@ export function buildOutput(ctx: RunContext): RunOutput {
       keptIn: ctx.replyKeptIn ?? 'output',
     };
   }
-  return { runId: ctx.run.runId, status: 'failed', error, attempts: [...ctx.attempts], decisions: ctx.decisions };
+  return { runId: ctx.run.runId, status: 'failed', error, attempts: [...ctx.attempts], decisions: ctx.decisions.toArray() };
 }

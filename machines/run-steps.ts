@@ -13,7 +13,9 @@ import type { CallProviderOutput, ClaimProbeOutput, CloseRunOutput, OpenSessionO
 import { failureError } from './run-output.js';
 import { iso, skipped } from './skip-report.js';
 import { stepServed } from './agent-steps.js';
-import { appended, flat } from './held-values.js';
+import { appended, compactNumber, flat } from './held-values.js';
+import { entryPart } from './entry-text.js';
+import type { EntryPart } from './decision-log.js';
 
 
 function current(ctx: RunContext) {
@@ -25,11 +27,25 @@ export function opened(ctx: RunContext, out: OpenSessionOutput): Step {
   return { patch: { history: out.history, cooldowns: out.cooldowns, now: out.at }, events: [] };
 }
 
+// escalatingModel's guards and then its action ask, from the same context and in one synchronous
+// transition, for the walk of the chain (and, when no candidate is usable, the probe target: a
+// walk of every candidate and profile): a pure function of that never-changed object, made once
+// for them. Kept in one slot, not a WeakMap by context: an ephemeron table takes an entry for
+// every step of every run, and its capacity, grown while runs are in flight, stays (about 1.6 KB
+// a run parked on a dead chain of 32). The action empties the slot, so no ended run's context
+// stays reachable through it.
 type Walk = ReturnType<typeof nextCandidate>;
+type Probe = ReturnType<typeof probeTarget> | null;
+let memoOf: RunContext | undefined;
+let memoWalk: Walk | undefined;
+let memoProbe: Probe | undefined;
 
-// escalatingModel's guard and then its action walk the chain from the same context: the walk
-// is a pure function of that (never changed) object, so it is made once for both.
-const walks = new WeakMap<RunContext, Walk>();
+function memoFor(ctx: RunContext): void {
+  if (memoOf === ctx) return;
+  memoOf = ctx;
+  memoWalk = undefined;
+  memoProbe = undefined;
+}
 
 /**
  * The walk the policy made after a failure to decide an escalation, handed to the step that
@@ -49,18 +65,21 @@ function takeHandedOver(ctx: RunContext): Walk | undefined {
 }
 
 function nextFrom(ctx: RunContext): Walk {
-  let walk = walks.get(ctx);
-  if (!walk) walks.set(ctx, (walk = takeHandedOver(ctx) ?? nextCandidate(ctx, ctx.candidateIndex)));
-  return walk;
+  memoFor(ctx);
+  return (memoWalk ??= takeHandedOver(ctx) ?? nextCandidate(ctx, ctx.candidateIndex));
 }
 
-// Likewise the probe target when no candidate is usable: the guards and then the action asked
-// for it (each a walk of every candidate and profile) three times per step.
-const probes = new WeakMap<RunContext, ReturnType<typeof probeTarget> | null>();
 function probeFrom(ctx: RunContext): ReturnType<typeof probeTarget> {
-  let probe = probes.get(ctx);
-  if (probe === undefined) probes.set(ctx, (probe = probeTarget(ctx) ?? null));
-  return probe ?? undefined;
+  memoFor(ctx);
+  if (memoProbe === undefined) memoProbe = probeTarget(ctx) ?? null;
+  return memoProbe ?? undefined;
+}
+
+/** The step's action has taken what it needed: the slot lets go of the context. */
+function forgetWalk(): void {
+  memoOf = undefined;
+  memoWalk = undefined;
+  memoProbe = undefined;
 }
 
 /** Guard of escalatingModel: a candidate is usable, or one may be probed, and time is left. */
@@ -112,7 +131,7 @@ export function probeTaken(ctx: RunContext, out: ClaimProbeOutput): Step {
     ctx.cooldowns.map((e) => (claims.some((k) => sameKey(k, e)) ? { ...e, probeRunId: 'another run', probeUntil: out.at + ctx.policy.attemptTimeoutMs } : e));
   const detail = flat`another run is probing ${at.provider}/${at.model} on ${at.profileId} after its cooldown ended: keeping off it until that probe decides`;
   return {
-    patch: { now: Math.max(ctx.now, out.at), cooldowns, probing: false, decisions: appended(ctx.decisions, { kind: 'skip', at: out.at, ...at, reason: 'probe_taken', detail }) },
+    patch: { now: Math.max(ctx.now, out.at), cooldowns, probing: false, decisions: ctx.decisions.append({ kind: 'skip', at: out.at, ...at, reason: 'probe_taken', detail }) },
     events: [],
   };
 }
@@ -122,26 +141,25 @@ export function enterCandidate(ctx: RunContext): Step {
   const { pick, skipped: passed, blocks } = nextFrom(ctx);
   const skips = skipped(ctx, passed, blocks);
   const probe = pick ? undefined : probeFrom(ctx)!;
+  forgetWalk();
   const target = pick ?? probe!;
   const c = ctx.chain[target.candidateIndex]!;
   const profileId = c.profiles[target.profileIndex]!;
   const lastReason = ctx.attempts.at(-1)?.reason;
-  const reason = probe ? 'all_cooling_down' : from ? (lastReason ?? 'escalate') : 'first_usable';
-  const detail = probe
-    ? flat`every candidate is cooling down: probing ${c.provider}/${c.model} on ${profileId}, the first to free up (${iso(probe.until)})`
-    : from
-      ? flat`escalating from ${from.provider}/${from.model} to ${c.provider}/${c.model} on ${profileId}${lastReason ? ` after ${lastReason}` : ''}`
-      : flat`starting on ${c.provider}/${c.model} with ${profileId}`;
-  const decision: Decision = {
-    kind: probe ? 'probe' : from ? 'escalate' : 'select',
-    at: ctx.now,
-    provider: c.provider,
-    model: c.model,
-    profileId,
-    reason,
-    detail,
-  };
-  const events: RunEvent[] = [...skips.events];
+  // a probe is rare and names its time: a decision of its own; an entry is a part shared between runs
+  const decision: Decision | EntryPart = probe
+    ? {
+        kind: 'probe',
+        at: ctx.now,
+        provider: c.provider,
+        model: c.model,
+        profileId,
+        reason: 'all_cooling_down',
+        detail: flat`every candidate is cooling down: probing ${c.provider}/${c.model} on ${profileId}, the first to free up (${iso(probe.until)})`,
+      }
+    : entryPart(from, c.provider, c.model, profileId, from ? lastReason : undefined);
+  const { reason, detail } = decision;
+  const events: RunEvent[] = skips.events;
   if (from || probe || passed.length > 0) {
     events.push({
       type: 'model.escalated',
@@ -162,7 +180,7 @@ export function enterCandidate(ctx: RunContext): Step {
       attemptStartedAt: ctx.now,
       probing: probe !== undefined,
       probed: ctx.probed || probe !== undefined,
-      decisions: ctx.decisions.concat(skips.decisions, [decision]),
+      decisions: ctx.decisions.appendAt(ctx.now, skips.skips, decision),
     },
     events,
   };
@@ -171,14 +189,18 @@ export function enterCandidate(ctx: RunContext): Step {
 /** escalatingModel found nothing: report the candidates passed over and end the run. */
 export function exhaust(ctx: RunContext): Step {
   const walk = nextFrom(ctx);
+  forgetWalk();
   const skips = skipped(ctx, walk.skipped, walk.blocks);
   const failure: RunFailure = ctx.now >= ctx.deadlineAt ? { kind: 'deadline' } : { kind: 'exhausted' };
   return {
     patch: {
       failure,
-      decisions: ctx.decisions.concat(skips.decisions, [
-        { kind: 'fail', at: ctx.now, reason: failure.kind, detail: failure.kind === 'deadline' ? 'the run deadline passed' : 'no candidate left to call' },
-      ]),
+      decisions: ctx.decisions.appendAt(ctx.now, skips.skips, {
+        kind: 'fail',
+        at: ctx.now,
+        reason: failure.kind,
+        detail: failure.kind === 'deadline' ? 'the run deadline passed' : 'no candidate left to call',
+      }),
     },
     events: skips.events,
   };
@@ -202,6 +224,7 @@ function record(ctx: RunContext, at: number, durationMs: number, failure?: Class
   const n = ctx.attempts.length + 1;
   const { provider, model, profileId } = current(ctx);
   const startedAt = ctx.attemptStartedAt;
+  durationMs = compactNumber(durationMs);
   // Literals of the record's usual shapes, the rare flags added after: spreading conditional
   // literals into one made V8 copy each part in the slow, generic way (one record per call).
   const a: AttemptRecord = !failure
@@ -322,7 +345,7 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   if (plan.action === 'fail') {
     failed =
       plan.why === 'request_rejected' ? { kind: 'rejected', failure } : plan.why === 'aborted' ? { kind: 'aborted' } : { kind: plan.why };
-    decisions = appended(decisions, { kind: 'fail', at: out.at, ...call, reason: failure.reason, detail: flat`stopping after ${failure.reason}: ${plan.why.replace('_', ' ')}` });
+    decisions = decisions.append({ kind: 'fail', at: out.at, ...call, reason: failure.reason, detail: flat`stopping after ${failure.reason}: ${plan.why.replace('_', ' ')}` });
   }
   return {
     patch: {
@@ -374,7 +397,7 @@ export function scheduleRetry(ctx: RunContext): Step {
     ? flat`waiting ${delayMs} ms for ${call.provider}/${call.model} on ${call.profileId}, the first key to free up, after ${reason}`
     : flat`retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}`;
   return {
-    patch: { ...(moved ?? {}), decisions: appended(ctx.decisions, { kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail }) },
+    patch: { ...(moved ?? {}), decisions: ctx.decisions.append({ kind: 'retry', at: ctx.now, ...call, reason, delayMs, detail }) },
     events: [{ type: 'retry.scheduled', runId: ctx.run.runId, at: ctx.now, ...call, reason, delayMs, detail }],
   };
 }
@@ -393,7 +416,7 @@ export function rotateProfile(ctx: RunContext): Step {
   return {
     patch: {
       profileIndex,
-      decisions: appended(ctx.decisions, { kind: 'rotate', at: ctx.now, provider: from.provider, model: from.model, profileId: toProfileId, reason, detail }),
+      decisions: ctx.decisions.append({ kind: 'rotate', at: ctx.now, provider: from.provider, model: from.model, profileId: toProfileId, reason, detail }),
     },
     events: [
       { type: 'profile.rotated', runId: ctx.run.runId, at: ctx.now, provider: from.provider, model: from.model, fromProfileId: from.profileId, toProfileId, reason, detail },
@@ -410,7 +433,7 @@ export function persistDecision(ctx: RunContext): Decision {
 export function persisted(ctx: RunContext, out: PersistTurnOutput): Step {
   const decision = persistDecision(ctx);
   return {
-    patch: { now: out.at, decisions: appended(ctx.decisions, decision) },
+    patch: { now: out.at, decisions: ctx.decisions.append(decision) },
     events: [{ type: 'session.persisted', runId: ctx.run.runId, at: out.at, sessionId: ctx.run.sessionId, turns: out.turns, detail: decision.detail }],
   };
 }
@@ -426,7 +449,7 @@ export function closed(_ctx: RunContext, out: CloseRunOutput): Step {
 }
 
 export function fail(ctx: RunContext, failure: RunFailure, reason: string, detail: string): Step {
-  return { patch: { failure, decisions: appended(ctx.decisions, { kind: 'fail', at: ctx.now, reason, detail }) }, events: [] };
+  return { patch: { failure, decisions: ctx.decisions.append({ kind: 'fail', at: ctx.now, reason, detail }) }, events: [] };
 }
 
 /** A text delta of the streaming call in flight, passed on to the host. */

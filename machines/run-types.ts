@@ -6,6 +6,7 @@ import type { AssistantMessage, AttemptRecord, Candidate, CooldownEntry, Cooldow
 import type { LlmFailoverError } from '../src/errors.js';
 import type { RunEvent, RunEventOf } from '../src/events.js';
 import type { RunError } from '../src/run-errors.js';
+import type { DecisionLog } from './decision-log.js';
 
 export interface RunInput {
   runId: string;
@@ -87,7 +88,8 @@ export interface RunContext extends RunView {
   attemptStartedAt: number;
   /** The call in flight probes a candidate that was cooling down. */
   probing: boolean;
-  decisions: Decision[];
+  /** Appended by the steps; read as plain decisions with `toArray()` (machines/decision-log.ts). */
+  decisions: DecisionLog;
   plan?: Plan;
   /** The last message the run produced (the reply, once the run is done): set when a step is served. */
   reply?: Message;

@@ -21,6 +21,7 @@ import type {
   Step,
 } from './run-types.js';
 import { chainProviders } from '../src/policy/chain-providers.js';
+import { DecisionLog } from './decision-log.js';
 import * as steps from './run-steps.js';
 import * as agent from './agent-steps.js';
 import { buildOutput, failureError } from './run-output.js';
@@ -131,7 +132,7 @@ export const runMachine = setup({
     ownBlocks: [],
     probed: false,
     probing: false,
-    decisions: [],
+    decisions: DecisionLog.EMPTY,
   }),
   initial: 'opening',
   states: {
@@ -278,7 +279,7 @@ export const runMachine = setup({
           produced: context.agent.produced.slice(0, -1),
           servedBy: context.servedBy!,
           attempts: context.attempts,
-          decisions: [...context.decisions, steps.persistDecision(context)],
+          decisions: [...context.decisions.toArray(), steps.persistDecision(context)],
         }),
         onDone: { target: 'succeeded', actions: 'recordPersisted' },
         onError: { target: 'closing', actions: 'failOnError' },
@@ -294,7 +295,7 @@ export const runMachine = setup({
         input: ({ context }) => ({
           error: failureError(context),
           attempts: context.attempts,
-          decisions: context.decisions,
+          decisions: context.decisions.toArray(),
           ...(context.reply !== undefined && context.servedBy
             ? { uncommitted: { reply: context.reply, produced: context.agent.produced.slice(0, -1), servedBy: context.servedBy } }
             : {}),

@@ -1,8 +1,8 @@
 import type { RunEvent } from '../src/events.js';
 import { flat } from './held-values.js';
 import { candidateBlock, type Blocker, type CandidateBlock } from '../src/policy/availability.js';
-import type { Decision } from '../src/types.js';
 import type { RunContext } from './run-types.js';
+import { SkipPart } from './decision-log.js';
 
 // The skips of one decision often name the same time (cooldowns set together): formatted once.
 let lastTime = Number.NaN;
@@ -57,6 +57,11 @@ interface SkipText {
   reason: string | undefined;
   until: number;
   text: string;
+  /**
+   * The skip decision last made with this text, without its time (machines/decision-log.ts):
+   * the same frozen part for every run that skips the candidate for the same block.
+   */
+  part: SkipPart | undefined;
 }
 
 /** Candidates whose last skip text is kept, at most: a host uses a few chains; the bound keeps made-up names from growing it. */
@@ -75,11 +80,11 @@ function writtenFor(t: SkipText, b: Blocker): boolean {
   return true;
 }
 
-/** `skipped <provider>/<model> without a call: <why>`, the same string as the last skip of this candidate for the same block. */
-export function skipDetail(provider: string, model: string, b: Blocker): string {
+/** The text entry of this candidate for this blocker: the last one, or a new one that replaces it. */
+function skipText(provider: string, model: string, b: Blocker): SkipText {
   let models = skipTexts.get(provider);
   const known = models?.get(model);
-  if (known && writtenFor(known, b)) return known.text;
+  if (known && writtenFor(known, b)) return known;
   const text = flat`skipped ${provider}/${model} without a call: ${blockerText(b)}`;
   const key = b.kind === 'cooldown' ? b.entry : undefined;
   const block = b.kind === 'failed_in_run' ? b.block : undefined;
@@ -91,6 +96,7 @@ export function skipDetail(provider: string, model: string, b: Blocker): string 
     reason: key?.reason ?? block?.reason,
     until: key?.until ?? block?.until ?? Number.NaN,
     text,
+    part: undefined,
   };
   if (!known) {
     if (skipTextCount >= MAX_SKIP_TEXTS) {
@@ -102,20 +108,38 @@ export function skipDetail(provider: string, model: string, b: Blocker): string 
     skipTextCount++;
   }
   models!.set(model, t);
-  return text;
+  return t;
+}
+
+/** `skipped <provider>/<model> without a call: <why>`, the same string as the last skip of this candidate for the same block. */
+export function skipDetail(provider: string, model: string, b: Blocker): string {
+  return skipText(provider, model, b).text;
+}
+
+/**
+ * The skip decision of this candidate for this blocker, without its time: the very same frozen
+ * part as the last skip of the candidate for the same block and end (`freeAt`, its soonest
+ * profile's), so runs in flight that skip a chain's candidates hold one part per candidate
+ * between them (machines/decision-log.ts). Its detail is skipDetail's.
+ */
+function skipPart(provider: string, model: string, b: Blocker, freeAt: number | undefined): SkipPart {
+  const t = skipText(provider, model, b);
+  const known = t.part;
+  // its reason is the blocker's kind, which the text was written for
+  if (known && known.until === freeAt) return known;
+  return (t.part = new SkipPart(provider, model, b.kind, t.text, freeAt));
 }
 
 /**
  * The event and the decision that say why each of these candidates is passed over without a call
- * (`known`: their blocks, when the walk that passed them over found them already).
- * Each object is one literal of its final shape, not a spread of conditional literals (V8's slow
- * copy) nor a property added later (an out-of-object property store): a dead chain makes one of
- * each per candidate, and a run holds its decisions to the end. The detail text is shared (see
- * skipDetail).
+ * (`known`: their blocks, when the walk that passed them over found them already). The decisions
+ * are taken at the context's `now`; each is a part shared between runs (see skipPart), its time
+ * given to the run's log with them. Each event is one literal of its final shape, not a spread of
+ * conditional literals (V8's slow copy). The detail text is shared (see skipDetail).
  */
-export function skipped(ctx: RunContext, indexes: readonly number[], known?: readonly (CandidateBlock | undefined)[]): { events: RunEvent[]; decisions: Decision[] } {
+export function skipped(ctx: RunContext, indexes: readonly number[], known?: readonly (CandidateBlock | undefined)[]): { events: RunEvent[]; skips: SkipPart[] } {
   const events: RunEvent[] = [];
-  const decisions: Decision[] = [];
+  const skips: SkipPart[] = [];
   const runId = ctx.run.runId;
   const at = ctx.now;
   for (let k = 0; k < indexes.length; k++) {
@@ -127,14 +151,14 @@ export function skipped(ctx: RunContext, indexes: readonly number[], known?: rea
     const key = b.kind === 'cooldown' ? b.entry : b.kind === 'failed_in_run' ? b.block : undefined;
     const { provider, model } = c;
     const reason = b.kind;
-    const detail = skipDetail(provider, model, b);
+    const part = skipPart(provider, model, b, block.freeAt);
+    const detail = part.detail;
     events.push(
       key
         ? { type: 'candidate.skipped', runId, at, provider, model, reason, detail, blockedBy: blockedBy(key) }
         : { type: 'candidate.skipped', runId, at, provider, model, reason, detail },
     );
-    const until = block.freeAt;
-    decisions.push(until !== undefined ? { kind: 'skip', at, provider, model, reason, detail, until } : { kind: 'skip', at, provider, model, reason, detail });
+    skips.push(part);
   }
-  return { events, decisions };
+  return { events, skips };
 }

@@ -91,8 +91,11 @@ export function blockForFailure(view: RunView, failure: Classification, call: Fa
   if (rule.cooldown === 'run') waitMs = Infinity;
 
   const until = now + waitMs;
-  const own: OwnBlock = leavesProvider(view, failure, call.provider, until) ?? ownBlock(key, until, failure.reason);
   // A request-scoped failure is about this input, and a run-only block about this run: nothing to share.
   const shareable = rule.cooldown !== 'run' && failure.scope !== 'request' && waitMs > 0;
-  return shareable ? { own, shared: sharedBlock(key, until, failure.reason, failures), waitMs } : { own, waitMs };
+  const shared = shareable ? sharedBlock(key, until, failure.reason, failures) : undefined;
+  // A shared block is also the run's own (same key, end and reason; its `failures` is read by no
+  // own-block check): one object, not two, held to the run's end for every failed candidate.
+  const own: OwnBlock = leavesProvider(view, failure, call.provider, until) ?? shared ?? ownBlock(key, until, failure.reason);
+  return shared ? { own, shared, waitMs } : { own, waitMs };
 }

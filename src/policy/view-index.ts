@@ -13,11 +13,47 @@ import type { AttemptRecord, CooldownKey } from '../types.js';
  */
 const SCANS_BEFORE_INDEX = 8;
 
+/**
+ * The arrays asked about last, with what was learned of each: two slots, most recent first, not
+ * a WeakMap by array. Every step of every run makes new arrays, and an ephemeron table takes an
+ * entry for each; its capacity, grown while many runs are in flight, stays (with the walk's
+ * cache, about 1.6 KB a run parked on a dead chain of 32). The questions about one array come
+ * together (a decision, a chain walk, in one synchronous step), two arrays in turn at most (a
+ * walk asks of the cooldowns and the own blocks of each candidate), so two slots keep what
+ * counts. A slot holds at most one array of one run until other arrays are asked about.
+ */
+class Slots<K extends object, V> {
+  #k0: K | undefined;
+  #v0: V | undefined;
+  #k1: K | undefined;
+  #v1: V | undefined;
+
+  /** The value kept for `key`, made by `make` (and kept, the older slot dropped) when there is none. */
+  get(key: K, make: () => V): V {
+    if (this.#k0 === key) return this.#v0!;
+    const value = this.#k1 === key ? this.#v1! : make();
+    this.#k1 = this.#k0;
+    this.#v1 = this.#v0;
+    this.#k0 = key;
+    this.#v0 = value;
+    return value;
+  }
+
+  peek(key: K): V | undefined {
+    return this.#k0 === key ? this.#v0 : this.#k1 === key ? this.#v1 : undefined;
+  }
+
+  forget(key: K): void {
+    if (this.#k0 === key) this.#k0 = this.#v0 = undefined;
+    if (this.#k1 === key) this.#k1 = this.#v1 = undefined;
+  }
+}
+
 interface Grouping {
   asked: number;
   groups?: Map<string, CooldownKey[]>;
 }
-const groupingOf = new WeakMap<readonly CooldownKey[], Grouping>();
+const groupingOf = new Slots<readonly CooldownKey[], Grouping>();
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
@@ -26,8 +62,7 @@ const EMPTY: readonly never[] = Object.freeze([]);
  */
 export function entriesOf<T extends CooldownKey>(entries: readonly T[], provider: string): readonly T[] {
   if (entries.length <= 8) return entries;
-  let g = groupingOf.get(entries);
-  if (!g) groupingOf.set(entries, (g = { asked: 0 }));
+  const g = groupingOf.get(entries, () => ({ asked: 0 }));
   if (!g.groups) {
     if (++g.asked <= SCANS_BEFORE_INDEX) return entries;
     g.groups = new Map();
@@ -46,11 +81,11 @@ export function entriesOf<T extends CooldownKey>(entries: readonly T[], provider
  * per provider, ~12 KB for 127 providers) would otherwise be held with the run's cooldowns to its end.
  */
 export function forgetGrouping(entries: readonly CooldownKey[]): void {
-  groupingOf.delete(entries);
+  groupingOf.forget(entries);
 }
 
 /** Whether `entries` has its grouping made (tests: a walk leaves none behind). */
-export const isGrouped = (entries: readonly CooldownKey[]): boolean => groupingOf.get(entries)?.groups !== undefined;
+export const isGrouped = (entries: readonly CooldownKey[]): boolean => groupingOf.peek(entries)?.groups !== undefined;
 
 interface CallCounts {
   from: number;
@@ -58,7 +93,7 @@ interface CallCounts {
   /** provider → model → profile → calls */
   counts?: Map<string, Map<string, Map<string, number>>>;
 }
-const callCountsOf = new WeakMap<readonly AttemptRecord[], CallCounts>();
+const callCountsOf = new Slots<readonly AttemptRecord[], CallCounts>();
 
 function scanCalls(attempts: readonly AttemptRecord[], from: number, provider: string, model: string, profileId: string): number {
   let n = 0;
@@ -72,8 +107,12 @@ function scanCalls(attempts: readonly AttemptRecord[], from: number, provider: s
 /** Calls on (model, profile) among `attempts` from index `from` on. */
 export function callsOn(attempts: readonly AttemptRecord[], from: number, provider: string, model: string, profileId: string): number {
   if (attempts.length - from <= 8) return scanCalls(attempts, from, provider, model, profileId);
-  let c = callCountsOf.get(attempts);
-  if (!c || c.from !== from) callCountsOf.set(attempts, (c = { from, asked: 0 }));
+  let c = callCountsOf.get(attempts, () => ({ from, asked: 0 }));
+  if (c.from !== from) {
+    // asked from another step's start: what was counted is of other calls
+    callCountsOf.forget(attempts);
+    c = callCountsOf.get(attempts, () => ({ from, asked: 0 }));
+  }
   if (!c.counts) {
     if (++c.asked <= SCANS_BEFORE_INDEX) return scanCalls(attempts, from, provider, model, profileId);
     c.counts = new Map();

@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { parseChain } from '../../src/config/validate-run-options.js';
 import { chainProviders } from '../../src/policy/chain-providers.js';
-import { appended, flat } from '../../machines/held-values.js';
+import { appended, compactNumber, flat } from '../../machines/held-values.js';
 
 // What a run holds to its end is built compactly (machines/held-values.ts, the chain's candidates
 // shared between runs): these pin that the compact forms say exactly what the plain ones said.
@@ -26,6 +26,10 @@ describe('held values', () => {
       return; // a value a template cannot print (an object without toString) is not a detail
     }
     expect(flat`${a}${vx}${b}${vy}!`).toBe(expected);
+  });
+
+  test.prop([fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, 2 ** 30, -(2 ** 30), 2 ** 31, Infinity, Number.NaN))])('property: compactNumber gives the very same number', (n) => {
+    expect(Object.is(compactNumber(n), n)).toBe(true);
   });
 
   it('flat prints undefined and null as a template does', () => {

@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { blockerText, skipDetail, skipped } from '../../machines/skip-report.js';
 import type { RunContext } from '../../machines/run-types.js';
+import { DecisionLog } from '../../machines/decision-log.js';
 import type { Blocker } from '../../src/policy/availability.js';
 import type { CooldownEntry } from '../../src/types.js';
 import { runView } from '../helpers/run-view.js';
@@ -96,7 +97,8 @@ describe('the detail of a skip', () => {
     const detail = `skipped cooling/m without a call: model m of cooling cooling down (quota_exhausted) until ${new Date(9_000).toISOString()}`;
     for (let round = 0; round < 2; round++) {
       const out = skipped(ctx, [0]);
-      expect(out.decisions).toEqual([{ kind: 'skip', at: 1_000, provider: 'cooling', model: 'm', reason: 'cooldown', detail, until: 9_000 }]);
+      const decisions = DecisionLog.EMPTY.appendAt(1_000, out.skips).toArray();
+      expect(decisions).toEqual([{ kind: 'skip', at: 1_000, provider: 'cooling', model: 'm', reason: 'cooldown', detail, until: 9_000 }]);
       expect(out.events).toEqual([
         {
           type: 'candidate.skipped',
@@ -109,7 +111,7 @@ describe('the detail of a skip', () => {
           blockedBy: { provider: 'cooling', model: 'm', reason: 'quota_exhausted', until: 9_000 },
         },
       ]);
-      expect(Object.keys(out.decisions[0]!)).toEqual(['kind', 'at', 'provider', 'model', 'reason', 'detail', 'until']);
+      expect(Object.keys(decisions[0]!)).toEqual(['kind', 'at', 'provider', 'model', 'reason', 'detail', 'until']);
     }
   });
 });

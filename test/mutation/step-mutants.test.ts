@@ -24,8 +24,8 @@ vi.mock('../../machines/run-steps.js', async (importOriginal) => {
     enterCandidate: (ctx: Ctx) => {
       const step = orig.enterCandidate(ctx);
       if (!m.unrecordedSkips.on || !step.patch.decisions) return step;
-      const fresh = step.patch.decisions.slice(ctx.decisions.length).filter((d) => d.kind !== 'skip');
-      return { ...step, patch: { ...step.patch, decisions: [...ctx.decisions, ...fresh] } };
+      const fresh = step.patch.decisions.toArray().slice(ctx.decisions.length).filter((d) => d.kind !== 'skip');
+      return { ...step, patch: { ...step.patch, decisions: ctx.decisions.append(...fresh) } };
     },
     // Backoff jitter from process-wide state: the same world waits differently on a second run.
     retryDelayMs: (ctx: Ctx) => orig.retryDelayMs(ctx) + (m.jitter.on ? (m.jitter.calls++ % 3) * 7 : 0),
