@@ -22,6 +22,7 @@ import type { RunActorOptions } from './run-actor-options.js';
 import { readCallResult, usageOfError } from './call-result.js';
 import type { Classification } from './classify/types.js';
 import { watchStream } from './stream-watchdog.js';
+import { defineCallSignal } from './call-signal.js';
 import type { ParsedTools } from './config/parse-tools.js';
 import { readCallError } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
@@ -245,7 +246,7 @@ export class RunEffects implements RunActorHooks {
     let deltas = 0;
     // A streamed call has its own limits (first token, idle), on the run's clock.
     const watchdog = options.stream ? watchStream(clock, cut.signal, policy.firstTokenTimeoutMs, policy.streamIdleTimeoutMs) : undefined;
-    const req: CallRequest = {
+    const fields: Omit<CallRequest, 'signal'> = {
       runId,
       sessionId,
       provider: input.provider,
@@ -255,12 +256,10 @@ export class RunEffects implements RunActorHooks {
       step: input.step,
       // one copy of exactly the right size: the history of a long session is most of it
       messages: input.history.concat(input.messages, input.produced),
-      // The attempt's signal is made when the host reads it (see EffectCut): a host that never
-      // aborts its call makes none. An own property, so a host's spread of `req` keeps it.
-      get signal(): AbortSignal {
-        return watchdog ? watchdog.signal : cut.signal;
-      },
     };
+    // The attempt's signal is made when the host reads it (see EffectCut): a host that never
+    // aborts its call makes none. An own property, so a host's spread of `req` keeps it.
+    const req: CallRequest = defineCallSignal(fields, watchdog ?? cut);
     if (tools) req.tools = await tools.definitions();
     if (toolChoice !== undefined) req.toolChoice = toolChoice;
     if (watchdog) {
