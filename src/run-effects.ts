@@ -484,7 +484,10 @@ export class RunEffects implements RunActorHooks {
   /** The write that is on its way (its failure is logged as that write's). */
   #writing: CooldownWrite | undefined;
   #allWritten: (() => void) | undefined;
-  /** The reactions to a write, made on the run's first write (most runs make none). */
+  /**
+   * The reactions to a write, made when the run writes and let go once its writes have landed
+   * (most runs make none; a run that failed over is then parked at its next call without them).
+   */
   #written: (() => void) | undefined;
   #notWritten: ((e: unknown) => void) | undefined;
 
@@ -492,7 +495,7 @@ export class RunEffects implements RunActorHooks {
     const w = (this.#writing = this.#writes!.shift());
     if (!w) {
       const done = this.#allWritten!;
-      this.#sharing = this.#allWritten = undefined;
+      this.#sharing = this.#allWritten = this.#written = this.#notWritten = undefined;
       done();
       return;
     }
