@@ -21,7 +21,8 @@ import { recordRunFailure, type FailureRecordContext } from './record-run-failur
 import type { RunActorOptions } from './run-actor-options.js';
 import { readCallResult, usageOfError } from './call-result.js';
 import type { Classification } from './classify/types.js';
-import { watchStream } from './stream-watchdog.js';
+import { watchStream, type StreamWatchdog } from './stream-watchdog.js';
+import { defineCallSignal, type SignalSource } from './call-signal.js';
 import type { ParsedTools } from './config/parse-tools.js';
 import { readCallError } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
@@ -235,105 +236,119 @@ export class RunEffects implements RunActorHooks {
     this.#writeInOrder({ release: keys, at: clock.now() });
   }
 
+  /*
+   * A run in flight is parked here, awaiting the host's answer, and everything this async
+   * function holds is kept meanwhile (its generator's register file: one slot per local and
+   * temporary of the whole function, 312 bytes when the failure's handling was written in it).
+   * So it holds little: the request's hooks and the failure's handling are functions of their own.
+   */
   async callProvider(input: CallProviderInput, cut: EffectCut): Promise<CallProviderOutput> {
-    const { runId, sessionId, policy, clock, store, logger, options, tools, toolChoice } = this.#c;
+    const c = this.#c;
     const lease = this.#lease;
     // The lease went while the run waited (a backoff): no new call for a session it no longer holds.
     const gone = lease.lost();
     if (gone) throw gone;
-    const startedAt = clock.now();
-    let deltas = 0;
+    const startedAt = c.clock.now();
     // A streamed call has its own limits (first token, idle), on the run's clock.
-    const watchdog = options.stream ? watchStream(clock, cut.signal, policy.firstTokenTimeoutMs, policy.streamIdleTimeoutMs) : undefined;
-    const req: CallRequest = {
-      runId,
-      sessionId,
-      provider: input.provider,
-      model: input.model,
-      profileId: input.profileId,
-      attempt: input.attempt,
-      step: input.step,
-      // one copy of exactly the right size: the history of a long session is most of it
-      messages: input.history.concat(input.messages, input.produced),
-      // The attempt's signal is made when the host reads it (see EffectCut): a host that never
-      // aborts its call makes none. An own property, so a host's spread of `req` keeps it.
-      get signal(): AbortSignal {
-        return watchdog ? watchdog.signal : cut.signal;
-      },
-    };
-    if (tools) req.tools = await tools.definitions();
-    if (toolChoice !== undefined) req.toolChoice = toolChoice;
-    if (watchdog) {
-      const callSignal = watchdog.signal;
-      req.onActivity = () => watchdog.activity();
-      req.onDelta = (text: string) => {
-        // A call already cut (timeout, abort) must not leak text into the next attempt.
-        if (callSignal.aborted || typeof text !== 'string' || text === '') return;
-        watchdog.activity();
-        deltas++;
-        this.send({ type: 'reply.delta', text, at: clock.now() });
-      };
-    }
+    const watchdog = c.options.stream ? this.#watchdog(cut) : undefined;
+    const req = callRequest(c, input, watchdog ?? cut);
+    if (c.tools) req.tools = await c.tools.definitions();
+    if (c.toolChoice !== undefined) req.toolChoice = c.toolChoice;
+    const stream = watchdog ? this.#streamHooks(req, watchdog) : undefined;
     lease.calling(cut);
     try {
-      const answer = options.call(req);
+      const answer = c.options.call(req);
       // Checked and made canonical here (a lone surrogate made well-formed, as SQLite would store
       // it), so the output, the session and every history cache hold the same messages.
       const output = readCallResult(await (watchdog ? watchdog.race(answer) : answer));
       this.#probeClaims = [];
-      return { ok: true, ...output, at: clock.now(), durationMs: clock.now() - startedAt };
+      return { ok: true, ...output, at: c.clock.now(), durationMs: c.clock.now() - startedAt };
     } catch (err) {
-      this.#releaseProbe();
-      // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
-      if (isConfigError(err)) throw err;
-      // The lease went during the call, which failed: nothing to keep, the run ends.
-      const lostMeanwhile = lease.lost();
-      if (lostMeanwhile) throw lostMeanwhile;
-      let failure: Classification;
-      const silence = watchdog?.silence;
-      if (silence !== undefined && err === silence) {
-        // A silent stream is a timeout whether or not text came first: the provider hangs, it did not break.
-        failure = { reason: 'timeout', scope: 'request', retryable: true, message: deltas > 0 ? `${silence.message} after ${deltas} delta(s)` : silence.message };
-      } else {
-        // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
-        // a bug in the host's own code is a host_error, named as such, not an outage to retry.
-        const classifier = this.#classifier;
-        failure = readCallError(err, () =>
-          classifier(err, {
-            provider: input.provider,
-            now: () => clock.now(),
-            get signal(): AbortSignal {
-              return cut.signal;
-            },
-          }),
-        );
-        // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
-        if (deltas > 0 && failure.reason !== 'aborted') {
-          failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
-        }
-      }
-      // Only the failed provider's rows: what other runs recorded on the key that just failed (its
-      // failure count) is what this decision needs. Re-reading the whole chain after every failure
-      // made a dead chain quadratic; the other providers' cooldowns are the ones read at open.
-      let cooldowns;
-      try {
-        // no await when nothing is on its way: the common case, and each await is a turn of the microtask queue
-        if (this.#sharing) await this.#cooldownsShared();
-        cooldowns = await this.#call('reading cooldowns', () => store.activeCooldowns([input.provider], clock.now(), { maxWaitMs: COOLDOWN_READ_WAIT_MS }));
-      } catch (readError) {
-        logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
-      }
-      const usage = usageOfError(err);
-      const at = clock.now();
-      // one literal of the usual shape; the rare fields are added after (no spreads of conditional literals)
-      const failed: Extract<CallProviderOutput, { ok: false }> = cooldowns ? { ok: false, failure, at, durationMs: clock.now() - startedAt, cooldowns } : { ok: false, failure, at, durationMs: clock.now() - startedAt };
-      if (deltas > 0) failed.streamed = true;
-      if (usage) failed.usage = usage;
-      return failed;
+      return await this.#callFailed(err, input, cut, startedAt, stream);
     } finally {
       watchdog?.stop();
       lease.settled(cut);
     }
+  }
+
+  #watchdog(cut: EffectCut): StreamWatchdog {
+    const { clock, policy } = this.#c;
+    return watchStream(clock, cut.signal, policy.firstTokenTimeoutMs, policy.streamIdleTimeoutMs);
+  }
+
+  /** A streamed call's hooks on its request; the deltas it let through are counted on what it returns. */
+  #streamHooks(req: CallRequest, watchdog: StreamWatchdog): StreamCall {
+    const clock = this.#c.clock;
+    const stream = { watchdog, deltas: 0 };
+    const callSignal = watchdog.signal;
+    req.onActivity = () => watchdog.activity();
+    req.onDelta = (text: string) => {
+      // A call already cut (timeout, abort) must not leak text into the next attempt.
+      if (callSignal.aborted || typeof text !== 'string' || text === '') return;
+      watchdog.activity();
+      stream.deltas++;
+      this.send({ type: 'reply.delta', text, at: clock.now() });
+    };
+    return stream;
+  }
+
+  /** The call failed (`err`, as the host's call threw it): what the run learns from it, or a throw when the run must end. */
+  async #callFailed(
+    err: unknown,
+    input: CallProviderInput,
+    cut: EffectCut,
+    startedAt: number,
+    stream: StreamCall | undefined,
+  ): Promise<Extract<CallProviderOutput, { ok: false }>> {
+    const { clock, store, logger } = this.#c;
+    this.#releaseProbe();
+    // The host's own wiring is wrong (e.g. no model for a chain entry): no provider state to learn, say so.
+    if (isConfigError(err)) throw err;
+    // The lease went during the call, which failed: nothing to keep, the run ends.
+    const lostMeanwhile = this.#lease.lost();
+    if (lostMeanwhile) throw lostMeanwhile;
+    let failure: Classification;
+    const silence = stream?.watchdog.silence;
+    const deltas = stream?.deltas ?? 0;
+    if (silence !== undefined && err === silence) {
+      // A silent stream is a timeout whether or not text came first: the provider hangs, it did not break.
+      failure = { reason: 'timeout', scope: 'request', retryable: true, message: deltas > 0 ? `${silence.message} after ${deltas} delta(s)` : silence.message };
+    } else {
+      // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
+      // a bug in the host's own code is a host_error, named as such, not an outage to retry.
+      const classifier = this.#classifier;
+      failure = readCallError(err, () =>
+        classifier(err, {
+          provider: input.provider,
+          now: () => clock.now(),
+          get signal(): AbortSignal {
+            return cut.signal;
+          },
+        }),
+      );
+      // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
+      if (deltas > 0 && failure.reason !== 'aborted') {
+        failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
+      }
+    }
+    // Only the failed provider's rows: what other runs recorded on the key that just failed (its
+    // failure count) is what this decision needs. Re-reading the whole chain after every failure
+    // made a dead chain quadratic; the other providers' cooldowns are the ones read at open.
+    let cooldowns;
+    try {
+      // no await when nothing is on its way: the common case, and each await is a turn of the microtask queue
+      if (this.#sharing) await this.#cooldownsShared();
+      cooldowns = await this.#call('reading cooldowns', () => store.activeCooldowns([input.provider], clock.now(), { maxWaitMs: COOLDOWN_READ_WAIT_MS }));
+    } catch (readError) {
+      logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
+    }
+    const usage = usageOfError(err);
+    const at = clock.now();
+    // one literal of the usual shape; the rare fields are added after (no spreads of conditional literals)
+    const failed: Extract<CallProviderOutput, { ok: false }> = cooldowns ? { ok: false, failure, at, durationMs: clock.now() - startedAt, cooldowns } : { ok: false, failure, at, durationMs: clock.now() - startedAt };
+    if ((stream?.deltas ?? 0) > 0) failed.streamed = true;
+    if (usage) failed.usage = usage;
+    return failed;
   }
 
   /** Takes the probe of ended cooldowns for this run; a store that cannot say lets the run call. */
@@ -469,7 +484,10 @@ export class RunEffects implements RunActorHooks {
   /** The write that is on its way (its failure is logged as that write's). */
   #writing: CooldownWrite | undefined;
   #allWritten: (() => void) | undefined;
-  /** The reactions to a write, made on the run's first write (most runs make none). */
+  /**
+   * The reactions to a write, made when the run writes and let go once its writes have landed
+   * (most runs make none; a run that failed over is then parked at its next call without them).
+   */
   #written: (() => void) | undefined;
   #notWritten: ((e: unknown) => void) | undefined;
 
@@ -477,7 +495,7 @@ export class RunEffects implements RunActorHooks {
     const w = (this.#writing = this.#writes!.shift());
     if (!w) {
       const done = this.#allWritten!;
-      this.#sharing = this.#allWritten = undefined;
+      this.#sharing = this.#allWritten = this.#written = this.#notWritten = undefined;
       done();
       return;
     }
@@ -527,4 +545,30 @@ export class RunEffects implements RunActorHooks {
 
 export function createRunEffects(c: RunEffectsContext): RunEffects {
   return new RunEffects(c);
+}
+
+/** A streamed call: its watchdog, and the deltas it let through so far. */
+interface StreamCall {
+  readonly watchdog: StreamWatchdog;
+  deltas: number;
+}
+
+/**
+ * The request of one call, its own `signal` read from `source` (see src/call-signal.ts). The
+ * attempt's signal is made when the host reads it (see EffectCut): a host that never aborts its
+ * call makes none. An own property, so a host's spread of `req` keeps it.
+ */
+function callRequest(c: RunEffectsContext, input: CallProviderInput, source: SignalSource): CallRequest {
+  const fields: Omit<CallRequest, 'signal'> = {
+    runId: c.runId,
+    sessionId: c.sessionId,
+    provider: input.provider,
+    model: input.model,
+    profileId: input.profileId,
+    attempt: input.attempt,
+    step: input.step,
+    // one copy of exactly the right size: the history of a long session is most of it
+    messages: input.history.concat(input.messages, input.produced),
+  };
+  return defineCallSignal(fields, source);
 }

@@ -1,0 +1,32 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { defineCallSignal } from '../../src/call-signal.js';
+
+// A call's request gets its signal through one shared getter (src/call-signal.ts): the host must
+// see what the getter of the request's literal gave it, an own enumerable `signal` read when read.
+
+describe('a call request signal', () => {
+  test.prop([fc.integer({ min: 1, max: 20 })])('each request reads the signal of its own source, whatever requests were made around it', (n) => {
+    const sources = Array.from({ length: n }, () => ({ signal: new AbortController().signal }));
+    const reqs = sources.map((s, i) => defineCallSignal({ attempt: i + 1 }, s));
+    reqs.forEach((req, i) => expect(req.signal).toBe(sources[i]!.signal));
+  });
+
+  it('is an own enumerable property after the others, kept by a spread, with nothing else visible', () => {
+    const signal = new AbortController().signal;
+    const req = defineCallSignal({ runId: 'r', attempt: 1 }, { signal });
+    expect(Object.keys(req)).toEqual(['runId', 'attempt', 'signal']);
+    expect(Reflect.ownKeys(req)).toEqual(['runId', 'attempt', 'signal']);
+    expect(Object.getPrototypeOf(req)).toBe(Object.prototype);
+    expect({ ...req }.signal).toBe(signal);
+  });
+
+  it('reads the source only when the host reads the signal', () => {
+    let reads = 0;
+    const signal = new AbortController().signal;
+    const req = defineCallSignal({ attempt: 1 }, { get signal() { reads++; return signal; } });
+    expect(reads).toBe(0);
+    expect(req.signal).toBe(signal);
+    expect(reads).toBe(1);
+  });
+});
