@@ -1,5 +1,6 @@
 import { EntryPart } from './decision-log.js';
 import { flat } from './held-values.js';
+import { PerCandidate } from './per-candidate.js';
 
 /**
  * The decision to start on or escalate to a candidate, the same for every run that enters that
@@ -20,27 +21,11 @@ interface EntryText {
   part: EntryPart;
 }
 
-/** Candidates whose last entry text is kept, at most: a host uses a few chains; the bound keeps made-up names from growing it. */
-const MAX_ENTRY_TEXTS = 4096;
-const entryTexts = new Map<string, Map<string, EntryText>>();
-let entryTextCount = 0;
+/** Candidates whose last entry text is kept, at most (machines/per-candidate.ts). */
+const entryTexts = new PerCandidate<EntryText>(4096);
 
 function written(t: EntryText, fromProvider: string | undefined, fromModel: string | undefined, profileId: string, reason: string | undefined): boolean {
   return t.fromProvider === fromProvider && t.fromModel === fromModel && t.profileId === profileId && t.reason === reason;
-}
-
-function remember(provider: string, model: string, t: EntryText): void {
-  let models = entryTexts.get(provider);
-  if (!models?.has(model)) {
-    if (entryTextCount >= MAX_ENTRY_TEXTS) {
-      entryTexts.clear();
-      entryTextCount = 0;
-      models = undefined;
-    }
-    if (!models) entryTexts.set(provider, (models = new Map()));
-    entryTextCount++;
-  }
-  models.set(model, t);
 }
 
 /**
@@ -51,11 +36,11 @@ function remember(provider: string, model: string, t: EntryText): void {
  * that entered this candidate from the same place, on the same profile, after the same failure.
  */
 export function entryPart(from: { provider: string; model: string } | undefined, provider: string, model: string, profileId: string, reason: string | undefined): EntryPart {
-  const known = entryTexts.get(provider)?.get(model);
+  const known = entryTexts.get(provider, model);
   if (known && written(known, from?.provider, from?.model, profileId, reason)) return known.part;
   const part = from
     ? new EntryPart('escalate', provider, model, profileId, reason ?? 'escalate', flat`escalating from ${from.provider}/${from.model} to ${provider}/${model} on ${profileId}${reason ? ` after ${reason}` : ''}`)
     : new EntryPart('select', provider, model, profileId, 'first_usable', flat`starting on ${provider}/${model} with ${profileId}`);
-  remember(provider, model, { fromProvider: from?.provider, fromModel: from?.model, profileId, reason, part });
+  entryTexts.set(provider, model, { fromProvider: from?.provider, fromModel: from?.model, profileId, reason, part });
   return part;
 }

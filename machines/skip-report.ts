@@ -3,6 +3,7 @@ import { flat } from './held-values.js';
 import { candidateBlock, type Blocker, type CandidateBlock } from '../src/policy/availability.js';
 import type { RunContext } from './run-types.js';
 import { SkipPart } from './decision-log.js';
+import { PerCandidate } from './per-candidate.js';
 
 // The skips of one decision often name the same time (cooldowns set together): formatted once.
 let lastTime = Number.NaN;
@@ -64,10 +65,8 @@ interface SkipText {
   part: SkipPart | undefined;
 }
 
-/** Candidates whose last skip text is kept, at most: a host uses a few chains; the bound keeps made-up names from growing it. */
-const MAX_SKIP_TEXTS = 4096;
-const skipTexts = new Map<string, Map<string, SkipText>>();
-let skipTextCount = 0;
+/** Candidates whose last skip text is kept, at most (machines/per-candidate.ts). */
+const skipTexts = new PerCandidate<SkipText>(4096);
 
 /** Whether `t` was written for this candidate's blocker (every part the text is made of is the same). */
 function writtenFor(t: SkipText, b: Blocker): boolean {
@@ -82,8 +81,7 @@ function writtenFor(t: SkipText, b: Blocker): boolean {
 
 /** The text entry of this candidate for this blocker: the last one, or a new one that replaces it. */
 function skipText(provider: string, model: string, b: Blocker): SkipText {
-  let models = skipTexts.get(provider);
-  const known = models?.get(model);
+  const known = skipTexts.get(provider, model);
   if (known && writtenFor(known, b)) return known;
   const text = flat`skipped ${provider}/${model} without a call: ${blockerText(b)}`;
   const key = b.kind === 'cooldown' ? b.entry : undefined;
@@ -98,16 +96,7 @@ function skipText(provider: string, model: string, b: Blocker): SkipText {
     text,
     part: undefined,
   };
-  if (!known) {
-    if (skipTextCount >= MAX_SKIP_TEXTS) {
-      skipTexts.clear();
-      skipTextCount = 0;
-      models = undefined;
-    }
-    if (!models) skipTexts.set(provider, (models = new Map()));
-    skipTextCount++;
-  }
-  models!.set(model, t);
+  skipTexts.set(provider, model, t);
   return t;
 }
 
