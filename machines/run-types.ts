@@ -101,7 +101,7 @@ export interface RunContext extends RunView {
   error?: LlmFailoverError;
 }
 
-// What the invoked actors (provided by createRunActor) take and give.
+// What the effects (entry actions createRunActor provides) take, and give back in their `<effect>.done` events.
 export interface OpenSessionInput {
   runId: string;
   sessionId: string;
@@ -123,9 +123,10 @@ export interface CallProviderInput {
   /**
    * The call's messages are `history`, then `messages` (the run's own), then `produced` (what
    * its steps produced so far): the effect makes that one copy for the call. Not made here: an
-   * input is held by XState's objects for the child actor, which V8 may allocate straight in the
-   * old generation (allocation-site pretenuring), and a young array they point to survives every
-   * minor collection until a full one: the copy of a 10,000-turn history was promoted each run.
+   * input is held by XState's objects (it was a child actor's; it is an action's parameters), which
+   * V8 may allocate straight in the old generation (allocation-site pretenuring), and a young array
+   * they point to survives every minor collection until a full one: the copy of a 10,000-turn
+   * history was promoted each run.
    */
   history: readonly Message[];
   messages: readonly Message[];
@@ -211,9 +212,26 @@ export interface CloseRunOutput {
 /** What a host may send to a run: `actor.send({ type: 'run.abort', reason })`. */
 export type RunCommand = { type: 'run.abort'; reason?: string };
 
-/** Everything the machine accepts: the host's commands and those of createRunActor's wiring. */
+/** The effects a run waits on, each started by the entry action of the same name. */
+export interface Effects {
+  openSession: { input: OpenSessionInput; output: OpenSessionOutput };
+  callProvider: { input: CallProviderInput; output: CallProviderOutput };
+  claimProbe: { input: ClaimProbeInput; output: ClaimProbeOutput };
+  persistTurn: { input: PersistTurnInput; output: PersistTurnOutput };
+  closeRun: { input: CloseRunInput; output: CloseRunOutput };
+  executeTools: { input: ExecuteToolsInput; output: ExecuteToolsOutput };
+}
+export type EffectName = keyof Effects;
+
+/** How an effect answers the machine: `<effect>.done` with its output, or `<effect>.error` with what it threw. */
+export type EffectEvent = {
+  [K in EffectName]: { type: `${K}.done`; output: Effects[K]['output'] } | { type: `${K}.error`; error: unknown };
+}[EffectName];
+
+/** Everything the machine accepts: the host's commands, those of createRunActor's wiring, and the effects' answers. */
 export type EngineCommand =
   | RunCommand
+  | EffectEvent
   | { type: 'run.leaseLost'; error: LlmFailoverError }
   | { type: 'reply.delta'; text: string; at?: number }
   | ToolStartedCommand

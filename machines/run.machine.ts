@@ -1,24 +1,19 @@
-import { fromPromise, setup } from 'xstate';
+import { setup } from 'xstate';
 import type { RunEvent } from '../src/events.js';
 import type {
-  CallProviderInput,
-  ClaimProbeInput,
-  ClaimProbeOutput,
   CallProviderOutput,
-  CloseRunInput,
+  ClaimProbeOutput,
   CloseRunOutput,
-  ExecuteToolsInput,
+  EffectName,
+  Effects,
   ExecuteToolsOutput,
-  OpenSessionInput,
   OpenSessionOutput,
-  PersistTurnInput,
   PersistTurnOutput,
   EngineCommand,
   RunContext,
   RunFailure,
   RunInput,
   RunOutput,
-  Step,
 } from './run-types.js';
 import { chainProviders } from '../src/policy/chain-providers.js';
 import { DecisionLog } from './decision-log.js';
@@ -27,9 +22,12 @@ import * as agent from './agent-steps.js';
 import { buildOutput, failureError } from './run-output.js';
 import { stepAction } from './step-action.js';
 
-const notProvided = (name: string) => async (): Promise<never> => {
-  throw new Error(`${name} is not provided: create runs with createRunActor()`);
-};
+// An effect is started by an entry action of its name, which createRunActor() provides (I/O is not the machine's).
+const notProvided =
+  <K extends EffectName>(name: K) =>
+  (_: unknown, _input: Effects[K]['input']): void => {
+    throw new Error(`the effect ${name} is not provided: create runs with createRunActor()`);
+  };
 
 const apply = stepAction;
 
@@ -44,8 +42,12 @@ const stoppers = {
 
 /**
  * One LLM run: from the session lease through attempts, rotations and escalations to a persisted
- * reply. Structure only: every decision is a named guard reading src/policy, every effect is an
- * invoked actor that createRunActor() provides.
+ * reply. Structure only: every decision is a named guard reading src/policy. Every effect (take
+ * the session, call a provider, claim a probe, run tools, commit, close) is started by the entry
+ * action of its name, which createRunActor() provides, is cut by `cutEffect` when its state is
+ * left, and answers with an `<effect>.done` or `<effect>.error` event. Not invoked actors: an
+ * invoked actor is a whole XState actor made, registered, started and stopped per effect, about
+ * 40 µs each, more than the machine's own work for a run (docs/architecture.md).
  */
 export const runMachine = setup({
   types: {
@@ -54,14 +56,6 @@ export const runMachine = setup({
     events: {} as EngineCommand,
     emitted: {} as RunEvent,
     output: {} as RunOutput,
-  },
-  actors: {
-    openSession: fromPromise<OpenSessionOutput, OpenSessionInput>(notProvided('openSession')),
-    callProvider: fromPromise<CallProviderOutput, CallProviderInput>(notProvided('callProvider')),
-    claimProbe: fromPromise<ClaimProbeOutput, ClaimProbeInput>(notProvided('claimProbe')),
-    persistTurn: fromPromise<PersistTurnOutput, PersistTurnInput>(notProvided('persistTurn')),
-    closeRun: fromPromise<CloseRunOutput, CloseRunInput>(notProvided('closeRun')),
-    executeTools: fromPromise<ExecuteToolsOutput, ExecuteToolsInput>(notProvided('executeTools')),
   },
   delays: {
     attemptTimeout: ({ context }) => steps.attemptTimeoutMs(context),
@@ -80,6 +74,14 @@ export const runMachine = setup({
     planIs: ({ context }, params: { action: 'fail' | 'retry' | 'rotate' | 'escalate' }) => context.plan?.action === params.action,
   },
   actions: {
+    openSession: notProvided('openSession'),
+    callProvider: notProvided('callProvider'),
+    claimProbe: notProvided('claimProbe'),
+    persistTurn: notProvided('persistTurn'),
+    closeRun: notProvided('closeRun'),
+    executeTools: notProvided('executeTools'),
+    /** Cuts the effect under way (its state is left: a timeout, an abort, the deadline); its late answer is dropped. */
+    cutEffect: () => undefined,
     applyOpened: apply((ctx, event) => steps.opened(ctx, event.output as OpenSessionOutput)),
     enterCandidate: apply(steps.enterCandidate),
     exhaust: apply(steps.exhaust),
@@ -137,18 +139,20 @@ export const runMachine = setup({
   initial: 'opening',
   states: {
     opening: {
-      on: stoppers,
       description: 'Take the session lease (held until the run ends), read history and cooldowns.',
-      invoke: {
-        id: 'openSession',
-        src: 'openSession',
-        input: ({ context }) => ({
+      entry: {
+        type: 'openSession',
+        params: ({ context }) => ({
           runId: context.run.runId,
           sessionId: context.run.sessionId,
           providers: chainProviders(context.chain),
         }),
-        onDone: { target: 'escalatingModel', actions: 'applyOpened' },
-        onError: { target: 'closing', actions: 'failOnError' },
+      },
+      exit: 'cutEffect',
+      on: {
+        ...stoppers,
+        'openSession.done': { target: 'escalatingModel', actions: 'applyOpened' },
+        'openSession.error': { target: 'closing', actions: 'failOnError' },
       },
     },
     escalatingModel: {
@@ -161,39 +165,46 @@ export const runMachine = setup({
     },
     claimingProbe: {
       description: "The key's cooldown (another run's) ended: claim its probe through the store, or leave it to the run that holds it.",
-      on: stoppers,
-      invoke: {
-        id: 'claimProbe',
-        src: 'claimProbe',
-        input: ({ context }) => ({ keys: steps.probeClaims(context) }),
-        onDone: [
+      entry: { type: 'claimProbe', params: ({ context }) => ({ keys: steps.probeClaims(context) }) },
+      exit: 'cutEffect',
+      on: {
+        ...stoppers,
+        'claimProbe.done': [
           { guard: { type: 'probeClaimed', params: ({ event }) => ({ output: event.output }) }, target: 'attempting' },
           { target: 'escalatingModel', actions: 'recordProbeTaken' },
         ],
-        onError: { target: 'closing', actions: 'failOnError' },
+        'claimProbe.error': { target: 'closing', actions: 'failOnError' },
       },
     },
     attempting: {
       description: 'Call the provider for the current (model, profile).',
-      entry: 'startAttempt',
-      invoke: {
-        id: 'callProvider',
-        src: 'callProvider',
-        input: ({ context }) => {
+      entry: [
+        'startAttempt',
+        {
+          type: 'callProvider',
+          params: ({ context }) => {
           const c = context.chain[context.candidateIndex]!;
-          return {
-            provider: c.provider,
-            model: c.model,
-            profileId: c.profiles[context.profileIndex]!,
-            attempt: context.attempts.length + 1,
-            step: context.agent.steps.length + 1,
-            // The arrays as they are: the call's copy is made by the effect (see CallProviderInput)
-            history: context.history,
-            messages: context.run.messages,
-            produced: context.agent.produced,
-          };
+            return {
+              provider: c.provider,
+              model: c.model,
+              profileId: c.profiles[context.profileIndex]!,
+              attempt: context.attempts.length + 1,
+              step: context.agent.steps.length + 1,
+              // The arrays as they are: the call's copy is made by the effect (see CallProviderInput)
+              history: context.history,
+              messages: context.run.messages,
+              produced: context.agent.produced,
+            };
+          },
         },
-        onDone: [
+      ],
+      exit: 'cutEffect',
+      after: {
+        attemptTimeout: { target: 'deciding', actions: 'recordTimeout' },
+      },
+      on: {
+        ...stoppers,
+        'callProvider.done': [
           {
             guard: { type: 'stepCallsTools', params: ({ event }) => ({ output: event.output }) },
             target: 'executingTools',
@@ -206,13 +217,7 @@ export const runMachine = setup({
           },
           { target: 'deciding', actions: 'recordFailure' },
         ],
-        onError: { target: 'closing', actions: 'failOnError' },
-      },
-      after: {
-        attemptTimeout: { target: 'deciding', actions: 'recordTimeout' },
-      },
-      on: {
-        ...stoppers,
+        'callProvider.error': { target: 'closing', actions: 'failOnError' },
         'reply.delta': { actions: 'forwardDelta' },
       },
     },
@@ -246,23 +251,20 @@ export const runMachine = setup({
     },
     executingTools: {
       description: 'Execute the tool calls the step asked for; their results join the run, then the next step fails over on its own.',
-      invoke: {
-        id: 'executeTools',
-        src: 'executeTools',
-        input: ({ context }) => agent.executeToolsInput(context),
-        onDone: [
-          { guard: 'anotherStep', target: 'escalatingModel', actions: ['recordToolResults', 'beginStep'] },
-          { target: 'lockedPersist', actions: 'recordToolResults' },
-        ],
-        // only a ToolAbortError (or a store failure under way) gets here: a tool's throw is a result
-        onError: { target: 'closing', actions: 'failOnError' },
-      },
+      entry: { type: 'executeTools', params: ({ context }) => agent.executeToolsInput(context) },
+      exit: 'cutEffect',
       // tools run on the run's time: a tool that never answers is cut at the deadline (its abortSignal aborts)
       after: {
         toolsDeadline: { target: 'closing', actions: 'failToolsDeadline' },
       },
       on: {
         ...stoppers,
+        'executeTools.done': [
+          { guard: 'anotherStep', target: 'escalatingModel', actions: ['recordToolResults', 'beginStep'] },
+          { target: 'lockedPersist', actions: 'recordToolResults' },
+        ],
+        // only a ToolAbortError (or a store failure under way) gets here: a tool's throw is a result
+        'executeTools.error': { target: 'closing', actions: 'failOnError' },
         'tool.started': { actions: 'forwardToolEvent' },
         'tool.finished': { actions: 'forwardToolEvent' },
       },
@@ -271,37 +273,43 @@ export const runMachine = setup({
       description: 'Append the new turn(s) and the reply in one transaction under the session lease.',
       // No abort here: the commit is one fenced transaction already under way, and a lost lease
       // is detected by that transaction itself (the reply is then kept as an orphan).
-      invoke: {
-        id: 'persistTurn',
-        src: 'persistTurn',
-        input: ({ context }) => ({
+      entry: {
+        type: 'persistTurn',
+        params: ({ context }) => ({
           reply: context.reply!,
           produced: context.agent.produced.slice(0, -1),
           servedBy: context.servedBy!,
           attempts: context.attempts,
           decisions: [...context.decisions.toArray(), steps.persistDecision(context)],
         }),
-        onDone: { target: 'succeeded', actions: 'recordPersisted' },
-        onError: { target: 'closing', actions: 'failOnError' },
+      },
+      exit: 'cutEffect',
+      on: {
+        'persistTurn.done': { target: 'succeeded', actions: 'recordPersisted' },
+        'persistTurn.error': { target: 'closing', actions: 'failOnError' },
       },
     },
     closing: {
       description: 'Close the failed run on its row (an uncommitted reply kept as an orphan) and release the session lease.',
       // Every failure passes here, so when the host sees the output the session is already free.
-      entry: 'settleError',
-      invoke: {
-        id: 'closeRun',
-        src: 'closeRun',
-        input: ({ context }) => ({
-          error: failureError(context),
-          attempts: context.attempts,
-          decisions: context.decisions.toArray(),
-          ...(context.reply !== undefined && context.servedBy
-            ? { uncommitted: { reply: context.reply, produced: context.agent.produced.slice(0, -1), servedBy: context.servedBy } }
-            : {}),
-        }),
-        onDone: { target: 'failed', actions: 'recordClosed' },
-        onError: { target: 'failed' },
+      entry: [
+        'settleError',
+        {
+          type: 'closeRun',
+          params: ({ context }) => ({
+            error: failureError(context),
+            attempts: context.attempts,
+            decisions: context.decisions.toArray(),
+            ...(context.reply !== undefined && context.servedBy
+              ? { uncommitted: { reply: context.reply, produced: context.agent.produced.slice(0, -1), servedBy: context.servedBy } }
+              : {}),
+          }),
+        },
+      ],
+      exit: 'cutEffect',
+      on: {
+        'closeRun.done': { target: 'failed', actions: 'recordClosed' },
+        'closeRun.error': { target: 'failed' },
       },
     },
     succeeded: { type: 'final', entry: 'emitSucceeded' },

@@ -1,26 +1,11 @@
-import type { ActorSystem } from 'xstate';
 import { runMachine } from '../machines/run.machine.js';
-import type {
-  CallProviderInput,
-  ClaimProbeInput,
-  ClaimProbeOutput,
-  CallProviderOutput,
-  CloseRunInput,
-  CloseRunOutput,
-  ExecuteToolsInput,
-  ExecuteToolsOutput,
-  OpenSessionInput,
-  OpenSessionOutput,
-  PersistTurnInput,
-  PersistTurnOutput,
-} from '../machines/run-types.js';
 import { validateRunOptions } from './config/validate-run-options.js';
 import { chainProviders } from './policy/chain-providers.js';
 import { defaultStore } from './default-store.js';
 import type { RunActorOptions } from './run-actor-options.js';
 import { HostSafeRunActor, type RunActor } from './run-actor.js';
 import type { RunEvent } from './events.js';
-import { fromEffect } from './effect-actor.js';
+import { cutEffectAction, effectAction, type EffectRun } from './effect-action.js';
 import { createRunEffects, type RunEffects } from './run-effects.js';
 import { newRunId } from './run-id.js';
 import { systemClock } from './runtime.js';
@@ -28,29 +13,21 @@ import { systemClock } from './runtime.js';
 export type { RunActorOptions } from './run-actor-options.js';
 export type { RunActor } from './run-actor.js';
 
-// A run's effects are found through its actor system, so the machine is provided once, not per
-// run (provide() rebuilds the whole state-node tree): the run's actor is registered in its own
-// system under this id, and holds its effects. Not a WeakMap from system to effects: the effects
-// reach the system again (through the actor), and V8's young-generation collector keeps the
-// value of a WeakMap entry alive while it runs, so every finished run (its actors, snapshots, the
-// history given to each call) survived every minor collection and was promoted to the old
-// generation, to be found dead only by a full one: most of a long-history run's GC time.
-const RUN_SYSTEM_ID = 'llm-failover.run';
-const effectsOf = (system: ActorSystem<any>): RunEffects => {
-  const actor = system.get(RUN_SYSTEM_ID) as HostSafeRunActor<RunEffects> | undefined;
-  if (!actor) throw new Error('run effects missing: create runs with createRunActor()');
-  return actor.hooks;
-};
+// A run's effects are found through its actor (the actions' `self`), which holds them as its hooks,
+// so the machine is provided once, not per run (provide() rebuilds the whole state-node tree).
+const effectsOf = (self: unknown): RunEffects => (self as HostSafeRunActor<RunEffects>).hooks;
+const runOf = effectsOf as (self: unknown) => EffectRun;
+const fx = (run: EffectRun) => run as RunEffects;
 
-// fromEffect, not fromPromise: an effect's abort signal is made only if something reads it.
 const engineMachine = runMachine.provide({
-  actors: {
-    openSession: fromEffect<OpenSessionOutput, OpenSessionInput>(({ system, cut }) => effectsOf(system).openSession(cut)),
-    callProvider: fromEffect<CallProviderOutput, CallProviderInput>(({ input, system, cut }) => effectsOf(system).callProvider(input, cut)),
-    claimProbe: fromEffect<ClaimProbeOutput, ClaimProbeInput>(({ input, system }) => effectsOf(system).claimProbe(input)),
-    persistTurn: fromEffect<PersistTurnOutput, PersistTurnInput>(({ input, system }) => effectsOf(system).persistTurn(input)),
-    closeRun: fromEffect<CloseRunOutput, CloseRunInput>(({ input, system }) => effectsOf(system).closeRun(input)),
-    executeTools: fromEffect<ExecuteToolsOutput, ExecuteToolsInput>(({ input, system, cut }) => effectsOf(system).executeTools(input, cut.signal)),
+  actions: {
+    openSession: effectAction('openSession', runOf, (run, _input, cut) => fx(run).openSession(cut)),
+    callProvider: effectAction('callProvider', runOf, (run, input, cut) => fx(run).callProvider(input, cut)),
+    claimProbe: effectAction('claimProbe', runOf, (run, input) => fx(run).claimProbe(input)),
+    persistTurn: effectAction('persistTurn', runOf, (run, input) => fx(run).persistTurn(input)),
+    closeRun: effectAction('closeRun', runOf, (run, input) => fx(run).closeRun(input)),
+    executeTools: effectAction('executeTools', runOf, (run, input, cut) => fx(run).executeTools(input, cut.signal)),
+    cutEffect: cutEffectAction(runOf),
   },
 });
 
@@ -88,7 +65,6 @@ export function createRunActor(options: RunActorOptions): RunActor {
         ...(tools && { agent: { tools: tools.names, executableTools: tools.executable, maxSteps } }),
       },
       clock,
-      systemId: RUN_SYSTEM_ID,
       ...(options.inspect ? { inspect: options.inspect } : {}),
     },
     effects,

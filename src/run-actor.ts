@@ -74,7 +74,7 @@ export class HostSafeRunActor<H extends RunActorHooks = RunActorHooks> extends A
     this.#hooks = hooks;
   }
 
-  /** What the run's invoked actors do and what this actor tells (the run's effects). */
+  /** What the run's effects do and what this actor tells (the run's effects). */
   get hooks(): H {
     return this.#hooks;
   }

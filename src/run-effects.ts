@@ -27,7 +27,7 @@ import type { ParsedTools } from './config/parse-tools.js';
 import { readCallError } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
 import { createRunLease, type RunLease } from './run-lease.js';
-import type { EffectCut } from './effect-actor.js';
+import type { EffectCut } from './effect-cut.js';
 import type { Logger, RunClock } from './runtime.js';
 import { storeCall, storeWhere, toRunStoreError } from './store-call.js';
 import type { RunStore, UncommittedTurns } from './store/types.js';
@@ -73,7 +73,7 @@ function isConfigError(err: unknown): boolean {
 type CooldownWrite = { set: CooldownEntry } | { clear: readonly CooldownKey[] } | { release: readonly CooldownKey[]; at: number };
 
 /**
- * The I/O of one run: what the machine's invoked actors do (take the session, call the
+ * The I/O of one run: what the machine's effects do (take the session, call the
  * provider, persist, close a failed run), and letting go of the session when a host stops the
  * actor. Its lease is kept by run-lease.ts.
  *
@@ -110,6 +110,8 @@ export class RunEffects implements RunActorHooks {
   /** The run was stopped or aborted before it started: it ends without opening a session. */
   #abortedBeforeStart = false;
   #actor: HostSafeRunActor | undefined;
+  /** The effect under way, cut when the machine leaves its state (src/effect-action.ts). */
+  effectCut: EffectCut | undefined = undefined;
 
   constructor(c: RunEffectsContext) {
     this.#c = c;

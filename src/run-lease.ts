@@ -1,7 +1,7 @@
 import type { EngineCommand } from '../machines/run-types.js';
 import { isLlmFailoverError, type LlmFailoverError } from './errors.js';
 import { startHeartbeat, type BeatResult } from './lease-heartbeat.js';
-import type { EffectCut } from './effect-actor.js';
+import type { EffectCut } from './effect-cut.js';
 import type { Logger, RunClock } from './runtime.js';
 import type { Lease, RunStore } from './store/types.js';
 import type { storeCall } from './store-call.js';

@@ -13,10 +13,11 @@ interface TransitionLike {
 }
 
 function eventLabel(type: string): string {
-  const done = /^xstate\.done\.actor\.(.+)$/.exec(type);
-  if (done) return `${done[1]} done`;
-  const error = /^xstate\.error\.actor\.(.+)$/.exec(type);
-  if (error) return `${error[1]} error`;
+  const effect = /^(\w+)\.(done|error)$/.exec(type);
+  if (effect) return `${effect[1]} ${effect[2]}`;
+  // an invoked actor's answer, in a machine that has them
+  const invoked = /^xstate\.(done|error)\.actor\.(.+)$/.exec(type);
+  if (invoked) return `${invoked[2]} ${invoked[1]}`;
   const after = /^xstate\.after\.([^.]+)\./.exec(type);
   if (after) return `after ${after[1]}`;
   return type;

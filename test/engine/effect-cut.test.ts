@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, SimulatedClock, toPromise } from 'xstate';
-import { EffectCut, fromEffect } from '../../src/effect-actor.js';
+import { assign, createActor, setup, SimulatedClock, toPromise } from 'xstate';
+import { cutEffectAction, effectAction, type EffectRun } from '../../src/effect-action.js';
+import { EffectCut } from '../../src/effect-cut.js';
 import { createRunActor, openSqliteStore, type CallRequest } from '../../src/index.js';
 
-// An effect's abort signal is made only when read (src/effect-actor.ts): whenever it is read,
+// An effect's abort signal is made only when read (src/effect-cut.ts): whenever it is read,
 // before or after the cut, it must say what a signal made at the start would say.
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -32,35 +33,96 @@ describe('EffectCut', () => {
   });
 });
 
-describe('fromEffect, as fromPromise', () => {
-  it('resolves to done with the output, rejects to error', async () => {
-    const ok = createActor(fromEffect<number, number>(async ({ input }) => input * 2), { input: 21 }).start();
-    await expect(toPromise(ok)).resolves.toBe(42);
-    expect(ok.getSnapshot()).toMatchObject({ status: 'done', output: 42, input: undefined });
-    const boom = new Error('boom');
-    const bad = createActor(fromEffect<number, void>(() => Promise.reject(boom)));
-    bad.subscribe({ error: () => undefined });
-    bad.start();
+describe('effectAction: an effect started by an entry action, answered by an event', () => {
+  type Input = { n: number };
+  // the run an effect serves: a plain holder, as RunEffects is for the engine
+  function harness(start: (input: Input, cut: EffectCut) => PromiseLike<unknown>) {
+    const run: EffectRun & { seen: string[] } = { effectCut: undefined, seen: [], send: (event) => actor.send(event as never) };
+    const runOf = () => run;
+    const machine = setup({
+      types: { events: {} as { type: 'leave' } | { type: 'claimProbe.done'; output: unknown } | { type: 'claimProbe.error'; error: unknown } },
+      actions: {
+        claimProbe: effectAction('claimProbe', runOf, (_run, input, cut) => {
+          run.seen.push(String(actor.getSnapshot().value));
+          return start(input as unknown as Input, cut) as never;
+        }),
+        cutEffect: cutEffectAction(runOf),
+      },
+    }).createMachine({
+      context: { output: undefined as unknown, error: undefined as unknown },
+      initial: 'waiting',
+      states: {
+        waiting: {
+          entry: { type: 'claimProbe', params: () => ({ n: 21 }) as never },
+          exit: 'cutEffect',
+          on: {
+            'claimProbe.done': { target: 'answered', actions: assign({ output: ({ event }) => event.output }) },
+            'claimProbe.error': { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
+            leave: 'left',
+          },
+        },
+        answered: { on: { leave: 'left' } },
+        failed: {},
+        left: {},
+      },
+    });
+    const actor = createActor(machine);
+    return { actor, run };
+  }
+
+  it('starts once the transition is done, with its parameters, and answers `<effect>.done` with the output', async () => {
+    const { actor, run } = harness(async ({ n }) => n * 2);
+    actor.start();
     await tick();
-    expect(bad.getSnapshot()).toMatchObject({ status: 'error', error: boom });
+    // started after the snapshot was the effect's state, as XState starts an invoked actor
+    expect(run.seen).toEqual(['waiting']);
+    expect(actor.getSnapshot().value).toBe('answered');
+    expect(actor.getSnapshot().context.output).toBe(42);
+    expect(run.effectCut).toBeUndefined();
   });
 
-  it('stopping the actor cuts the effect, and its late outcome is dropped', async () => {
+  it('a rejection, or a throw before any promise, answers `<effect>.error` with what was thrown', async () => {
+    const boom = new Error('boom');
+    for (const start of [() => Promise.reject(boom), () => { throw boom; }]) {
+      const { actor } = harness(start);
+      actor.start();
+      await tick();
+      expect(actor.getSnapshot().value).toBe('failed');
+      expect(actor.getSnapshot().context.error).toBe(boom);
+    }
+  });
+
+  it('leaving the state cuts the effect: its signal aborts and its late outcome is dropped', async () => {
     let cut: EffectCut | undefined;
     let answer!: (v: number) => void;
-    const actor = createActor(
-      fromEffect<number, void>((args) => {
-        cut = args.cut;
-        return new Promise<number>((r) => (answer = r));
-      }),
-    ).start();
+    const { actor, run } = harness((_input, c) => {
+      cut = c;
+      return new Promise<number>((r) => (answer = r));
+    });
+    actor.start();
+    await tick();
     expect(cut!.aborted).toBe(false);
-    actor.stop();
+    actor.send({ type: 'leave' });
     expect(cut!.aborted).toBe(true);
     expect(cut!.signal.aborted).toBe(true);
+    expect(run.effectCut).toBeUndefined();
     answer(1);
     await tick();
-    expect(actor.getSnapshot().status).toBe('stopped');
+    expect(actor.getSnapshot().value).toBe('left');
+    expect(actor.getSnapshot().context.output).toBeUndefined();
+  });
+
+  it('an effect that answered is not cut when its state is left afterwards', async () => {
+    let cut: EffectCut | undefined;
+    const { actor } = harness(async (_input, c) => {
+      cut = c;
+      return 1;
+    });
+    actor.start();
+    await tick();
+    expect(actor.getSnapshot().value).toBe('answered');
+    actor.send({ type: 'leave' });
+    expect(cut!.aborted).toBe(false);
   });
 });
 

@@ -67,7 +67,7 @@ function payloadEvents(snap: RunSnap, type: string): RunEv[] {
   const at = snap.context.now + 10;
   const ev = (e: Record<string, unknown>) => ({ type, ...e }) as unknown as RunEv;
   switch (type) {
-    case 'xstate.done.actor.openSession':
+    case 'openSession.done':
       return [
         ev({ output: { history: [], cooldowns: [], at: 0 } }),
         // every provider cooling down when the run starts: the run probes, or fails at once
@@ -77,19 +77,19 @@ function payloadEvents(snap: RunSnap, type: string): RunEv[] {
         // opened at its deadline (a long wait for the session)
         ev({ output: { history: [], cooldowns: [], at: graphInput.policy.deadlineMs } }),
       ];
-    case 'xstate.done.actor.callProvider': {
+    case 'callProvider.done': {
       const ok: CallProviderOutput = { ok: true, messages: [{ role: 'assistant', content: 'answer' }], at, durationMs: 10 };
       // a tool call only where the run has tools: elsewhere it is one more way to succeed, and doubles the walk
       const tools: CallProviderOutput[] = snap.context.agent.tools.length > 0 ? [{ ok: true, messages: toolCallStep(snap.context.agent.steps.length + 1), at, durationMs: 10 }] : [];
       return [ev({ output: ok }), ...tools.map((output) => ev({ output })), ...GRAPH_FAILURES.map((f) => ev({ output: { ok: false, failure: f, at, durationMs: 10 } satisfies CallProviderOutput }))];
     }
-    case 'xstate.done.actor.claimProbe':
+    case 'claimProbe.done':
       return [
         ev({ output: { claimed: true, at } }),
         // another run holds the probe: the run keeps off the candidate
         ev({ output: { claimed: false, at, cooldowns: [{ provider: 'a', until: 0, reason: 'overloaded', failures: 2, probeRunId: 'other', probeUntil: at + 5_000 }] } }),
       ];
-    case 'xstate.done.actor.executeTools': {
+    case 'executeTools.done': {
       const step = snap.context.agent.steps.length;
       const output: ExecuteToolsOutput = {
         message: { role: 'tool', content: [{ type: 'tool-result', toolCallId: `call-${step}`, toolName: 'lookup', output: { type: 'text', value: 'found' } }] },
@@ -98,22 +98,22 @@ function payloadEvents(snap: RunSnap, type: string): RunEv[] {
       };
       return [ev({ output })];
     }
-    case 'xstate.error.actor.executeTools':
+    case 'executeTools.error':
       return [ev({ error: new ToolAbortError('lookup', 'stopped by the tool') })];
     case 'tool.started':
       return [ev({ at, step: snap.context.agent.steps.length, toolCallId: 'call-x', toolName: 'lookup' })];
     case 'tool.finished':
       return [ev({ at, step: snap.context.agent.steps.length, toolCallId: 'call-x', toolName: 'lookup', outcome: 'ok', durationMs: 1 })];
-    case 'xstate.done.actor.persistTurn':
+    case 'persistTurn.done':
       return [ev({ output: { turns: 2, at } })];
-    case 'xstate.done.actor.closeRun':
+    case 'closeRun.done':
       // a failed commit's reply kept as an orphan, or (no reply) just the row closed
       return [ev({ output: snap.context.reply !== undefined ? { at, replyKeptIn: 'orphan' } : { at } })];
-    case 'xstate.error.actor.openSession':
-    case 'xstate.error.actor.claimProbe':
-    case 'xstate.error.actor.callProvider':
-    case 'xstate.error.actor.persistTurn':
-    case 'xstate.error.actor.closeRun':
+    case 'openSession.error':
+    case 'claimProbe.error':
+    case 'callProvider.error':
+    case 'persistTurn.error':
+    case 'closeRun.error':
       return [ev({ error: new Error(`${type} failed`) })];
     case 'run.leaseLost':
       return [ev({ error: new Error('lease lost') })];

@@ -13,11 +13,11 @@ export function describePath(p: RunPath): string {
         type: string;
         output?: { ok?: boolean; messages?: { content: unknown }[]; failure?: { reason: string; scope: string }; cooldowns?: unknown[]; at?: number };
       };
-      const short = e.type.replace('xstate.done.actor.', 'done:').replace('xstate.error.actor.', 'error:').replace(/^xstate\.after\.(\w+)\..*/, 'after:$1');
+      const short = e.type.replace(/^(\w+)\.(done|error)$/, '$2:$1').replace(/^xstate\.after\.(\w+)\..*/, 'after:$1');
       if (e.output?.failure) return `${short}(${e.output.failure.reason}/${e.output.failure.scope})`;
       if (e.output?.ok) return `${short}(${Array.isArray(e.output.messages?.[0]?.content) ? 'tool call' : 'ok'})`;
       if (e.output?.cooldowns?.length) return `${short}(all cooling)`;
-      if (e.type === 'xstate.done.actor.openSession' && (e.output?.at ?? 0) > 0) return `${short}(at the deadline)`;
+      if (e.type === 'openSession.done' && (e.output?.at ?? 0) > 0) return `${short}(at the deadline)`;
       return short;
     })
     .join(' > ');

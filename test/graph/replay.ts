@@ -1,19 +1,6 @@
-import { createActor, fromPromise, SimulatedClock, type AnyStateMachine } from 'xstate';
+import { createActor, SimulatedClock, type AnyStateMachine } from 'xstate';
 import type { StatePath } from 'xstate/graph';
-import type {
-  CallProviderInput,
-  ClaimProbeInput,
-  ClaimProbeOutput,
-  CallProviderOutput,
-  CloseRunInput,
-  CloseRunOutput,
-  ExecuteToolsInput,
-  ExecuteToolsOutput,
-  OpenSessionInput,
-  OpenSessionOutput,
-  PersistTurnInput,
-  PersistTurnOutput,
-} from '../../machines/run-types.js';
+import type { EffectName } from '../../machines/run-types.js';
 import { nextDue, settle } from '../property/harness/sim-driver.js';
 import type { RunInput } from '../../machines/run-types.js';
 import { serializeRun, type RunEv, type RunSnap } from './graph-model.js';
@@ -32,22 +19,25 @@ export interface Replay {
 }
 
 /**
- * Plays a generated path on a real actor of the machine: the invoked actors are fakes that stay
- * pending until the path says how they end, `after` events move a SimulatedClock to the next
+ * Plays a generated path on a real actor of the machine: the effects are fakes that stay
+ * pending until the path says how they end (their `.done` or `.error` event), `after` events move a SimulatedClock to the next
  * timer, and commands are sent. After each step the actor must be where the model said.
  */
 export async function replay(path: StatePath<RunSnap, RunEv>, machine: AnyStateMachine, input: RunInput): Promise<Replay> {
-  const pending: Partial<Record<'openSession' | 'callProvider' | 'claimProbe' | 'persistTurn' | 'closeRun' | 'executeTools', Pending>> = {};
-  const fake = <O, I>(id: keyof typeof pending) =>
-    fromPromise<O, I>(() => new Promise<O>((resolve, reject) => (pending[id] = { resolve: resolve as (v: unknown) => void, reject })));
+  const pending: Partial<Record<EffectName, Pending>> = {};
+  const fake =
+    (id: EffectName) =>
+    ({ self }: { self: { send(event: unknown): void } }) => {
+      pending[id] = { resolve: (output) => self.send({ type: `${id}.done`, output }), reject: (error) => self.send({ type: `${id}.error`, error }) };
+    };
   const provided = machine.provide({
-    actors: {
-      openSession: fake<OpenSessionOutput, OpenSessionInput>('openSession'),
-      callProvider: fake<CallProviderOutput, CallProviderInput>('callProvider'),
-      claimProbe: fake<ClaimProbeOutput, ClaimProbeInput>('claimProbe'),
-      persistTurn: fake<PersistTurnOutput, PersistTurnInput>('persistTurn'),
-      closeRun: fake<CloseRunOutput, CloseRunInput>('closeRun'),
-      executeTools: fake<ExecuteToolsOutput, ExecuteToolsInput>('executeTools'),
+    actions: {
+      openSession: fake('openSession'),
+      callProvider: fake('callProvider'),
+      claimProbe: fake('claimProbe'),
+      persistTurn: fake('persistTurn'),
+      closeRun: fake('closeRun'),
+      executeTools: fake('executeTools'),
     },
   });
   const taken: string[] = [];
@@ -68,8 +58,8 @@ export async function replay(path: StatePath<RunSnap, RunEv>, machine: AnyStateM
   const mismatches: string[] = [];
   for (const [i, step] of path.steps.entries()) {
     const e = step.event as unknown as { type: string; output?: unknown; error?: unknown };
-    const done = /^xstate\.done\.actor\.(\w+)$/.exec(e.type);
-    const failed = /^xstate\.error\.actor\.(\w+)$/.exec(e.type);
+    const done = /^(\w+)\.done$/.exec(e.type);
+    const failed = /^(\w+)\.error$/.exec(e.type);
     if (done) pending[done[1] as keyof typeof pending]!.resolve(e.output);
     else if (failed) pending[failed[1] as keyof typeof pending]!.reject(e.error);
     else if (e.type.startsWith('xstate.after.')) clock.set(nextDue(clock)!);

@@ -9,8 +9,8 @@ interface TransitionLike {
 const targets = (t: TransitionLike) => (t.target ?? []).map((n) => n.key).join(',') || '(stays)';
 
 /**
- * Every transition of the machine, named `state --event#index--> target`: each `on`, `invoke`
- * (done/error), `after` and `always` branch of each state. The index tells apart the guarded
+ * Every transition of the machine, named `state --event#index--> target`: each `on` (the
+ * effects' `.done` and `.error` answers included), `after` and `always` branch of each state. The index tells apart the guarded
  * branches of one event. Named the same way in any machine built from the same config, so
  * transitions taken by a provided copy of the machine can be matched against this list.
  */

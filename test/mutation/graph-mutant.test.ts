@@ -8,18 +8,17 @@ import { expectFullCoverage, transitionCoverage } from '../graph/coverage.js';
  * succeeded. No generated path answers 'cached', so no path takes it: coverage must say so.
  */
 function withUntakenTransition(): AnyStateMachine {
-  const config = runMachine.config as unknown as { states: Record<string, { invoke?: { onDone?: unknown[] } }> };
+  const config = runMachine.config as unknown as { states: Record<string, { on: Record<string, unknown[]> }> };
   const attempting = config.states.attempting!;
-  const invoke = attempting.invoke!;
   const cached = { guard: ({ event }: { event: { output: { ok: boolean; content?: string } } }) => event.output.ok && event.output.content === 'cached', target: 'succeeded' };
   return createMachine(
-    { ...runMachine.config, states: { ...config.states, attempting: { ...attempting, invoke: { ...invoke, onDone: [cached, ...invoke.onDone!] } } } } as never,
+    { ...runMachine.config, states: { ...config.states, attempting: { ...attempting, on: { ...attempting.on, 'callProvider.done': [cached, ...attempting.on['callProvider.done']!] } } } } as never,
     runMachine.implementations as never,
   ) as AnyStateMachine;
 }
 
 it('transition coverage ← a transition added to the machine that no generated path takes is reported', async () => {
   const c = await transitionCoverage(withUntakenTransition());
-  expect(c.uncovered).toContain('attempting --xstate.done.actor.callProvider#0--> succeeded');
+  expect(c.uncovered).toContain('attempting --callProvider.done#0--> succeeded');
   expect(() => expectFullCoverage(c)).toThrow();
 });

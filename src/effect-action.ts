@@ -1,0 +1,75 @@
+import type { EffectEvent, EffectName, Effects } from '../machines/run-types.js';
+import { EffectCut } from './effect-cut.js';
+
+/** The run an effect serves: where the cut of its effect under way is kept, and how it answers the machine. */
+export interface EffectRun {
+  /** The effect under way, if any: the states that wait on an effect are exclusive, so one at a time. */
+  effectCut: EffectCut | undefined;
+  send(event: EffectEvent): void;
+}
+
+/** What XState gives a built-in action's `execute` (its actor scope): the parts used here. */
+interface ActionScope {
+  self: unknown;
+  defer(fn: () => void): void;
+}
+
+/**
+ * The entry action that starts the effect `name` (the machine's states name it, run.machine.ts):
+ * `start` is called with the action's parameters once the transition is done, as XState starts
+ * an invoked actor, and its outcome comes back as `<name>.done` (`output`) or `<name>.error`
+ * (`error`), unless the state was left first: then the effect is cut (`cutEffect`), its signal
+ * aborts and its outcome is dropped, as a stopped actor's is.
+ *
+ * Written as an XState built-in action (`resolve` and `execute`, as its own `emit` is), so that
+ * the start waits for the transition's end through the actor's own deferral, and the inspector
+ * shows the action by the effect's name with its input as parameters.
+ */
+export function effectAction<K extends EffectName>(
+  name: K,
+  runOf: (self: unknown) => EffectRun,
+  start: (run: EffectRun, input: Effects[K]['input'], cut: EffectCut) => PromiseLike<Effects[K]['output']>,
+): any {
+  const doneType = `${name}.done`;
+  const errorType = `${name}.error`;
+  function effect(): void {}
+  effect.type = name;
+  effect.resolve = (_scope: unknown, snapshot: unknown, _args: unknown, input: Effects[K]['input']) => [snapshot, input, undefined];
+  effect.execute = (scope: ActionScope, input: Effects[K]['input']) => {
+    const run = runOf(scope.self);
+    const cut = new EffectCut();
+    run.effectCut = cut;
+    scope.defer(() => {
+      if (cut.aborted) return;
+      let pending: PromiseLike<Effects[K]['output']>;
+      try {
+        pending = start(run, input, cut);
+      } catch (err) {
+        pending = Promise.reject(err);
+      }
+      Promise.resolve(pending).then(
+        (output) => answer(run, cut, { type: doneType, output } as EffectEvent),
+        (error: unknown) => answer(run, cut, { type: errorType, error } as EffectEvent),
+      );
+    });
+  };
+  return effect;
+}
+
+function answer(run: EffectRun, cut: EffectCut, event: EffectEvent): void {
+  if (cut.aborted) return;
+  // answered: leaving the state now must not abort what the effect already did
+  if (run.effectCut === cut) run.effectCut = undefined;
+  run.send(event);
+}
+
+/** The exit action of an effect's state: cuts the effect under way, if it has not answered. */
+export function cutEffectAction(runOf: (self: unknown) => EffectRun) {
+  return ({ self }: { self: unknown }): void => {
+    const run = runOf(self);
+    const cut = run.effectCut;
+    if (cut === undefined) return;
+    run.effectCut = undefined;
+    cut.cut();
+  };
+}
