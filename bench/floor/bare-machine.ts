@@ -1,6 +1,6 @@
-import { assign, createActor, fromPromise, setup, toPromise } from 'xstate';
+import { assign, createActor, setup, toPromise } from 'xstate';
 
-/** The floor's run I/O, called by the bare machine's invoked actors. */
+/** The floor's run I/O, started by the bare machine's entry actions. */
 export interface BareWork {
   /** Provider calls the run makes; the last one ends it. */
   readonly calls: number;
@@ -14,24 +14,28 @@ export interface BareWork {
 /** The engine's attempt timeout (DEFAULT_POLICY.attemptTimeoutMs): the same timer is armed per call. */
 const ATTEMPT_TIMEOUT_MS = 120_000;
 
+type BareEvent = { type: 'open.done' } | { type: 'call.done'; ok: boolean } | { type: 'persist.done' } | { type: 'close.done' };
+
 /**
  * The machine work of a run with nothing else: the engine machine's states and transitions for
  * the paths the cases take (opening → escalatingModel → attempting → deciding → escalatingModel
- * → … → lockedPersist or closing), one invoked promise actor per effect, the attempt timer
- * armed per call, and no policy, events, decisions or logging. The actors are provided once, as
- * the engine's are; a run finds its I/O in its input.
+ * → … → lockedPersist or closing), each effect started by an entry action and answered by an
+ * event (as the engine's, src/effect-action.ts), the attempt timer armed per call, and no
+ * policy, events, decisions, logging, or cutting of an effect whose state is left. A run finds
+ * its I/O in its input.
  */
 const bareMachine = setup({
   types: {
     input: {} as BareWork,
     context: {} as { work: BareWork; callIndex: number; ok: boolean },
+    events: {} as BareEvent,
     output: {} as 'succeeded' | 'failed',
   },
-  actors: {
-    open: fromPromise<void, BareWork>(({ input }) => input.open()),
-    call: fromPromise<boolean, { work: BareWork; index: number }>(({ input }) => input.work.call(input.index)),
-    persist: fromPromise<void, BareWork>(({ input }) => input.persist()),
-    close: fromPromise<void, BareWork>(({ input }) => input.close()),
+  actions: {
+    open: ({ context, self }) => void context.work.open().then(() => self.send({ type: 'open.done' })),
+    call: ({ context, self }) => void context.work.call(context.callIndex).then((ok) => self.send({ type: 'call.done', ok })),
+    persist: ({ context, self }) => void context.work.persist().then(() => self.send({ type: 'persist.done' })),
+    close: ({ context, self }) => void context.work.close().then(() => self.send({ type: 'close.done' })),
   },
   guards: {
     hasCandidate: ({ context }) => context.callIndex < context.work.calls,
@@ -43,17 +47,16 @@ const bareMachine = setup({
   context: ({ input }) => ({ work: input, callIndex: 0, ok: false }),
   initial: 'opening',
   states: {
-    opening: { invoke: { src: 'open', input: ({ context }) => context.work, onDone: 'escalatingModel' } },
+    opening: { entry: 'open', on: { 'open.done': 'escalatingModel' } },
     escalatingModel: {
       always: [{ guard: 'hasCandidate', target: 'attempting' }, { target: 'closing' }],
     },
     attempting: {
-      invoke: {
-        src: 'call',
-        input: ({ context }) => ({ work: context.work, index: context.callIndex }),
-        onDone: [
+      entry: 'call',
+      on: {
+        'call.done': [
           {
-            guard: { type: 'callSucceeded', params: ({ event }) => ({ ok: event.output }) },
+            guard: { type: 'callSucceeded', params: ({ event }) => ({ ok: event.ok }) },
             target: 'lockedPersist',
             actions: assign({ ok: true }),
           },
@@ -63,8 +66,8 @@ const bareMachine = setup({
       after: { attemptTimeout: 'deciding' },
     },
     deciding: { always: 'escalatingModel' },
-    lockedPersist: { invoke: { src: 'persist', input: ({ context }) => context.work, onDone: 'succeeded' } },
-    closing: { invoke: { src: 'close', input: ({ context }) => context.work, onDone: 'failed' } },
+    lockedPersist: { entry: 'persist', on: { 'persist.done': 'succeeded' } },
+    closing: { entry: 'close', on: { 'close.done': 'failed' } },
     succeeded: { type: 'final' },
     failed: { type: 'final' },
   },

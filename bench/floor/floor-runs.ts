@@ -26,7 +26,7 @@ export interface FloorRunsOptions {
 }
 
 /**
- * The floor of a persisted run: the bare machine (bare-machine.ts) whose invoked actors run
+ * The floor of a persisted run: the bare machine (bare-machine.ts) whose effects run
  * the store's own statements, composed into the fewest transactions and reads the run needs:
  *
  * - open (one BEGIN IMMEDIATE): ensureSession, getSession, headTicket, grantLease, insertRun,
