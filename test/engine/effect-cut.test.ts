@@ -112,6 +112,32 @@ describe('effectAction: an effect started by an entry action, answered by an eve
     expect(actor.getSnapshot().context.output).toBeUndefined();
   });
 
+  it('an effect whose state is left within the same transition is never started', async () => {
+    let started = 0;
+    const run: EffectRun = { effectCut: undefined, send: () => undefined };
+    const machine = setup({
+      actions: {
+        claimProbe: effectAction('claimProbe', () => run, async () => {
+          started++;
+          return { claimed: true, at: 0 };
+        }),
+        cutEffect: cutEffectAction(() => run),
+      },
+    }).createMachine({
+      initial: 'passing',
+      states: {
+        // entered and left in one macrostep: its effect is cut before it would start
+        passing: { entry: { type: 'claimProbe', params: { keys: [] } }, exit: 'cutEffect', always: 'done' },
+        done: { type: 'final' },
+      },
+    });
+    const actor = createActor(machine).start();
+    await tick();
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(started).toBe(0);
+    expect(run.effectCut).toBeUndefined();
+  });
+
   it('an effect that answered is not cut when its state is left afterwards', async () => {
     let cut: EffectCut | undefined;
     const { actor } = harness(async (_input, c) => {
