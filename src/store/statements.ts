@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Role } from '../types.js';
+import { multiRowInsert } from './multi-row-insert.js';
 import type { TurnRow } from './turn-rows.js';
 import type { RunStatus } from './types.js';
 
@@ -45,6 +46,25 @@ export interface AttemptRow {
   streamed: number;
 }
 
+/** A session as a run opening it finds it (openSession). */
+export interface OpenSessionRow extends SessionRow {
+  /** The oldest live ticket waiting for the session, if any. */
+  head_ticket: number | null;
+  /** Seq of the session's last turn; null for a session without turns. */
+  last_seq: number | null;
+}
+
+/** What a commit checks before it writes (commitCheck): one row even when the session or run has none. */
+export interface CommitCheckRow {
+  /** The run's status; null for a run without a row. */
+  status: RunStatus | null;
+  /** The session's lease (null, null when the session has no row). */
+  lease_owner: string | null;
+  lease_token: number | null;
+  /** Seq of the session's last turn; null for a session without turns. */
+  last_seq: number | null;
+}
+
 export interface LeaseParams {
   session: string;
   owner: string;
@@ -62,13 +82,15 @@ export interface TicketRow {
   run_id: string;
 }
 
-type InsertTurn = { session: string; seq: number; role: Role; content: string; parts: string | null; providerOptions: string | null; runId: string; index: number };
+export type InsertTurn = { session: string; seq: number; role: Role; content: string; parts: string | null; providerOptions: string | null; runId: string; index: number };
 type Ended = { runId: string; now: number; code: string; message: string; decisions: string | null };
 type Orphan = ServedParams & { runId: string; session: string; now: number; messages: string; reply: string; decisions: string | null };
 
 /** Every statement a run's life needs (spelled out: the .d.ts emitter cannot name better-sqlite3's inner Statement type). */
 export interface Statements {
   ensureSession: Database.Statement<[string]>;
+  /** A run opening: creates the session if new and reads its lease, its head ticket and its last seq, in one statement. */
+  openSession: Database.Statement<{ session: string; wallNow: number }, OpenSessionRow>;
   getSession: Database.Statement<[string], SessionRow>;
   grantLease: Database.Statement<LeaseParams & { expiresAt: number; now: number }>;
   renewLease: Database.Statement<LeaseParams & { expiresAt: number }>;
@@ -79,9 +101,13 @@ export interface Statements {
   turnsOfRun: Database.Statement<[string], TurnRow>;
   lastSeq: Database.Statement<[string], number | undefined>;
   insertTurn: Database.Statement<InsertTurn>;
+  /** insertTurn for each row, in as few statements as MAX_ROWS_PER_INSERT allows (one for any commit of up to 16 turns). */
+  insertTurns: (rows: readonly InsertTurn[]) => void;
   insertRun: Database.Statement<{ runId: string; session: string; token: number; now: number }>;
   getRun: Database.Statement<[string], RunRow>;
   runStatus: Database.Statement<[string], RunStatus>;
+  /** A commit's reads in one statement: runStatus, getSession's lease (the fencing check) and lastSeq. */
+  commitCheck: Database.Statement<{ runId: string; session: string }, CommitCheckRow>;
   markAbandoned: Database.Statement<{ runId: string; now: number }>;
   markSucceeded: Database.Statement<ServedParams & { runId: string; now: number; decisions: string | null }>;
   upsertOrphan: Database.Statement<Orphan & { code: string | null; errorMessage: string | null }>;
@@ -90,6 +116,8 @@ export interface Statements {
   noteOrphanError: Database.Statement<Ended>;
   listOrphans: Database.Statement<[], RunRow>;
   insertAttempt: Database.Statement<AttemptRow>;
+  /** insertAttempt for each row, in as few statements as MAX_ROWS_PER_INSERT allows. */
+  insertAttempts: (rows: readonly AttemptRow[]) => void;
   listAttempts: Database.Statement<[string], AttemptRow>;
   headTicket: Database.Statement<[string, number], TicketRow>;
   insertTicket: Database.Statement<{ session: string; runId: string; expiresAt: number }>;
@@ -99,12 +127,21 @@ export interface Statements {
 }
 
 const TURN_COLUMNS = 'seq, role, content, run_id AS runId, parts, provider_options AS providerOptions';
+// ORDER BY ... LIMIT 1 is one step down the primary key, whatever the session's length
+const LAST_SEQ = 'SELECT seq FROM turns WHERE session_id = @session ORDER BY seq DESC LIMIT 1';
+const HEAD_TICKET = 'SELECT ticket FROM lease_tickets WHERE session_id = @session AND expires_at > @wallNow ORDER BY ticket LIMIT 1';
 
 export function prepareStatements(db: Database.Database): Statements {
   const prep = <P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Database.Statement<P, R> =>
     db.prepare<P, R>(sql) as Database.Statement<P, R>;
   return {
     ensureSession: prep<[string]>('INSERT INTO sessions (id) VALUES (?) ON CONFLICT (id) DO NOTHING'),
+    // An existing session takes the no-op update only so that RETURNING gives its row too
+    // (DO NOTHING returns none); the run's grant writes the same row in the same transaction.
+    openSession: prep<{ session: string; wallNow: number }, OpenSessionRow>(
+      `INSERT INTO sessions (id) VALUES (@session) ON CONFLICT (id) DO UPDATE SET lease_token = lease_token
+       RETURNING lease_owner, lease_token, lease_expires_at, (${HEAD_TICKET}) AS head_ticket, (${LAST_SEQ}) AS last_seq`,
+    ),
     getSession: prep<[string], SessionRow>('SELECT lease_owner, lease_token, lease_expires_at FROM sessions WHERE id = ?'),
     grantLease: prep<LeaseParams & { expiresAt: number; now: number }>(
       'UPDATE sessions SET lease_owner = @owner, lease_token = @token, lease_expires_at = @expiresAt, last_active_at = @now WHERE id = @session',
@@ -130,12 +167,23 @@ export function prepareStatements(db: Database.Database): Statements {
        VALUES (@session, @seq, @role, @content, @parts, @providerOptions, @runId, @index)
        ON CONFLICT (run_id, run_index) DO NOTHING`,
     ),
+    insertTurns: multiRowInsert<InsertTurn>(db, {
+      into: 'INSERT INTO turns (session_id, seq, role, content, parts, provider_options, run_id, run_index)',
+      columns: 8,
+      tail: 'ON CONFLICT (run_id, run_index) DO NOTHING',
+      values: (t, into) => void into.push(t.session, t.seq, t.role, t.content, t.parts, t.providerOptions, t.runId, t.index),
+    }),
 
     insertRun: prep<{ runId: string; session: string; token: number; now: number }>(
       `INSERT INTO runs (id, session_id, status, lease_token, started_at) VALUES (@runId, @session, 'running', @token, @now)`,
     ),
     getRun: prep<[string], RunRow>('SELECT * FROM runs WHERE id = ?'),
     runStatus: prep<[string], RunStatus>('SELECT status FROM runs WHERE id = ?').pluck() as Database.Statement<[string], RunStatus>,
+    // from a constant row, so a session without a row still gives the run's status
+    commitCheck: prep<{ runId: string; session: string }, CommitCheckRow>(
+      `SELECT (SELECT status FROM runs WHERE id = @runId) AS status, s.lease_owner, s.lease_token, (${LAST_SEQ}) AS last_seq
+       FROM (SELECT 1) LEFT JOIN sessions AS s ON s.id = @session`,
+    ),
     markAbandoned: prep<{ runId: string; now: number }>(
       `UPDATE runs SET status = 'abandoned', finished_at = @now WHERE id = @runId AND status = 'running'`,
     ),
@@ -176,6 +224,13 @@ export function prepareStatements(db: Database.Database): Statements {
        VALUES (@run_id, @n, @provider, @model, @profile_id, @outcome, @reason, @scope, @status, @message, @started_at, @duration_ms, @probe, @usage, @streamed)
        ON CONFLICT (run_id, n) DO NOTHING`,
     ),
+    insertAttempts: multiRowInsert<AttemptRow>(db, {
+      into: `INSERT INTO attempts (run_id, n, provider, model, profile_id, outcome, reason, scope, status, message, started_at, duration_ms, probe, usage, streamed)`,
+      columns: 15,
+      tail: 'ON CONFLICT (run_id, n) DO NOTHING',
+      values: (a, into) =>
+        void into.push(a.run_id, a.n, a.provider, a.model, a.profile_id, a.outcome, a.reason, a.scope, a.status, a.message, a.started_at, a.duration_ms, a.probe, a.usage, a.streamed),
+    }),
     listAttempts: prep<[string], AttemptRow>('SELECT * FROM attempts WHERE run_id = ? ORDER BY n'),
 
     headTicket: prep<[string, number], TicketRow>(
