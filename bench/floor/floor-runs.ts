@@ -29,8 +29,8 @@ export interface FloorRunsOptions {
  * The floor of a persisted run: the bare machine (bare-machine.ts) whose invoked actors run
  * the store's own statements, composed into the fewest transactions and reads the run needs:
  *
- * - open (one BEGIN IMMEDIATE): openSession (the session made if new, its lease, head ticket
- *   and last seq), grantLease, insertRun, the periodic cooldown cleanup, turnsAfter (the turns
+ * - open (one BEGIN IMMEDIATE): openSession (the session's lease, head ticket and last seq;
+ *   ensureSession for a new session), grantLease, insertRun, the periodic cooldown cleanup, turnsAfter (the turns
  *   after the last one kept, or all of them; no statement when there are none), the cooldowns
  *   of each provider of the chain;
  * - each failed call: the cooldown it shares (one upsert, as putCooldown does) and the
@@ -62,7 +62,11 @@ export class FloorRuns extends BareRuns {
     this.#o = o;
     const { s, cooldowns } = db;
     this.#open = db.db.transaction((sessionId: string, runId: string, now: number) => {
-      const row = s.openSession.get({ session: sessionId, wallNow: Date.now() })!;
+      let row = s.openSession.get(sessionId, Date.now());
+      if (!row) {
+        s.ensureSession.run(sessionId);
+        row = { lease_owner: null, lease_token: 0, lease_expires_at: null, head_ticket: null, last_seq: null };
+      }
       const token = row.lease_token + 1;
       s.grantLease.run({ session: sessionId, owner: runId, token, expiresAt: now + LEASE_TTL_MS, now });
       s.insertRun.run({ runId, session: sessionId, token, now });
@@ -85,7 +89,7 @@ export class FloorRuns extends BareRuns {
       return { token, history };
     });
     this.#commit = db.db.transaction((sessionId: string, runId: string, token: number, now: number) => {
-      const check = s.commitCheck.get({ runId, session: sessionId })!;
+      const check = s.commitCheck.get(sessionId, runId)!;
       if (check.lease_owner !== runId || check.lease_token !== token) throw new Error('floor run lost its lease');
       const base = check.last_seq ?? 0;
       const turns = [...plan.messages, plan.reply];

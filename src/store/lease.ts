@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { ConfigError, LeaseLostError } from '../errors.js';
 import type { CooldownTable } from './cooldown-table.js';
 import type { HistoryCache } from './history-cache.js';
-import type { SessionRow, Statements } from './statements.js';
+import type { OpenSessionRow, SessionRow, Statements } from './statements.js';
 import type { Turn } from '../types.js';
 import { openedRun } from './opened-run.js';
 import { turnFromRow, type TurnRow } from './turn-rows.js';
@@ -32,6 +32,17 @@ export type TakeOutcome =
       /** The caller's ticket is the oldest live one: it is next. */
       head: boolean;
     };
+
+/**
+ * A session's first run makes its row: free, token 0 (the schema's defaults), no ticket and no
+ * turn (both are only ever written for a session that has its row). An insert alone, rather
+ * than an upsert returning the row: reading an existing session is the common case, and an
+ * upsert would write its row even for a run that does not get the lease.
+ */
+const newSession = (s: Statements, sessionId: string): OpenSessionRow => {
+  s.ensureSession.run(sessionId);
+  return { lease_owner: null, lease_token: 0, lease_expires_at: null, head_ticket: null, last_seq: null };
+};
 
 const isHeld = (row: SessionRow | undefined, now: number): boolean =>
   row !== undefined && row.lease_owner !== null && row.lease_expires_at !== null && row.lease_expires_at > now;
@@ -72,7 +83,7 @@ export function createLeaseTaker(
   };
 
   const take = db.transaction((a: OpenRunArgs, now: number, ticket: Ticket | undefined, queue: boolean): TakeOutcome => {
-    const row = s.openSession.get({ session: a.sessionId, wallNow: wallNow() })!;
+    const row = s.openSession.get(a.sessionId, wallNow()) ?? newSession(s, a.sessionId);
     const head = row.head_ticket;
     const held = isHeld(row, now);
     if (held || (head !== null && head !== ticket?.id)) {

@@ -58,7 +58,7 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
 
   const commit = db.transaction((lease: Lease, a: CommitRunArgs): CommitOutcome => {
     // the run's status, the lease (owner + fencing token) and the last seq, in one read
-    const check = s.commitCheck.get({ runId: a.runId, session: lease.sessionId })!;
+    const check = s.commitCheck.get(lease.sessionId, a.runId)!;
     // a repeated commit of a run that already landed returns what landed and writes nothing
     if (check.status === 'succeeded') return { kind: 'repeated', turns: s.turnsOfRun.all(a.runId).map((t) => turnFromRow(t, lease.sessionId)) };
     const decisions = decisionsJson(a.decisions);

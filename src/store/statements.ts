@@ -54,11 +54,11 @@ export interface OpenSessionRow extends SessionRow {
   last_seq: number | null;
 }
 
-/** What a commit checks before it writes (commitCheck): one row even when the session or run has none. */
+/** What a commit checks before it writes (commitCheck): one row even when the session or the run has none. */
 export interface CommitCheckRow {
   /** The run's status; null for a run without a row. */
   status: RunStatus | null;
-  /** The session's lease (null, null when the session has no row). */
+  /** The session's lease (both null when the session has no row). */
   lease_owner: string | null;
   lease_token: number | null;
   /** Seq of the session's last turn; null for a session without turns. */
@@ -89,8 +89,8 @@ type Orphan = ServedParams & { runId: string; session: string; now: number; mess
 /** Every statement a run's life needs (spelled out: the .d.ts emitter cannot name better-sqlite3's inner Statement type). */
 export interface Statements {
   ensureSession: Database.Statement<[string]>;
-  /** A run opening: creates the session if new and reads its lease, its head ticket and its last seq, in one statement. */
-  openSession: Database.Statement<{ session: string; wallNow: number }, OpenSessionRow>;
+  /** A run opening: getSession, headTicket and lastSeq in one read; no row for a session not made yet. */
+  openSession: Database.Statement<[session: string, wallNow: number], OpenSessionRow>;
   getSession: Database.Statement<[string], SessionRow>;
   grantLease: Database.Statement<LeaseParams & { expiresAt: number; now: number }>;
   renewLease: Database.Statement<LeaseParams & { expiresAt: number }>;
@@ -107,7 +107,7 @@ export interface Statements {
   getRun: Database.Statement<[string], RunRow>;
   runStatus: Database.Statement<[string], RunStatus>;
   /** A commit's reads in one statement: runStatus, getSession's lease (the fencing check) and lastSeq. */
-  commitCheck: Database.Statement<{ runId: string; session: string }, CommitCheckRow>;
+  commitCheck: Database.Statement<[session: string, runId: string], CommitCheckRow>;
   markAbandoned: Database.Statement<{ runId: string; now: number }>;
   markSucceeded: Database.Statement<ServedParams & { runId: string; now: number; decisions: string | null }>;
   upsertOrphan: Database.Statement<Orphan & { code: string | null; errorMessage: string | null }>;
@@ -128,19 +128,21 @@ export interface Statements {
 
 const TURN_COLUMNS = 'seq, role, content, run_id AS runId, parts, provider_options AS providerOptions';
 // ORDER BY ... LIMIT 1 is one step down the primary key, whatever the session's length
-const LAST_SEQ = 'SELECT seq FROM turns WHERE session_id = @session ORDER BY seq DESC LIMIT 1';
-const HEAD_TICKET = 'SELECT ticket FROM lease_tickets WHERE session_id = @session AND expires_at > @wallNow ORDER BY ticket LIMIT 1';
+const LAST_SEQ_OF_K = 'SELECT seq FROM turns WHERE session_id = k.session ORDER BY seq DESC LIMIT 1';
 
 export function prepareStatements(db: Database.Database): Statements {
   const prep = <P extends unknown[] | {} = unknown[], R = unknown>(sql: string): Database.Statement<P, R> =>
     db.prepare<P, R>(sql) as Database.Statement<P, R>;
   return {
     ensureSession: prep<[string]>('INSERT INTO sessions (id) VALUES (?) ON CONFLICT (id) DO NOTHING'),
-    // An existing session takes the no-op update only so that RETURNING gives its row too
-    // (DO NOTHING returns none); the run's grant writes the same row in the same transaction.
-    openSession: prep<{ session: string; wallNow: number }, OpenSessionRow>(
-      `INSERT INTO sessions (id) VALUES (@session) ON CONFLICT (id) DO UPDATE SET lease_token = lease_token
-       RETURNING lease_owner, lease_token, lease_expires_at, (${HEAD_TICKET}) AS head_ticket, (${LAST_SEQ}) AS last_seq`,
+    // The parameters come in once, as the row k, for the subqueries to share. The subqueries
+    // cost about what statements of their own would: the gain is the statements' own overhead.
+    openSession: prep<[string, number], OpenSessionRow>(
+      `WITH k(session, wall_now) AS (VALUES (?, ?))
+       SELECT s.lease_owner, s.lease_token, s.lease_expires_at,
+         (SELECT ticket FROM lease_tickets WHERE session_id = k.session AND expires_at > k.wall_now ORDER BY ticket LIMIT 1) AS head_ticket,
+         (${LAST_SEQ_OF_K}) AS last_seq
+       FROM k JOIN sessions AS s ON s.id = k.session`,
     ),
     getSession: prep<[string], SessionRow>('SELECT lease_owner, lease_token, lease_expires_at FROM sessions WHERE id = ?'),
     grantLease: prep<LeaseParams & { expiresAt: number; now: number }>(
@@ -179,10 +181,11 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     getRun: prep<[string], RunRow>('SELECT * FROM runs WHERE id = ?'),
     runStatus: prep<[string], RunStatus>('SELECT status FROM runs WHERE id = ?').pluck() as Database.Statement<[string], RunStatus>,
-    // from a constant row, so a session without a row still gives the run's status
-    commitCheck: prep<{ runId: string; session: string }, CommitCheckRow>(
-      `SELECT (SELECT status FROM runs WHERE id = @runId) AS status, s.lease_owner, s.lease_token, (${LAST_SEQ}) AS last_seq
-       FROM (SELECT 1) LEFT JOIN sessions AS s ON s.id = @session`,
+    // a LEFT JOIN from k, so a session without a row still gives the run's status
+    commitCheck: prep<[string, string], CommitCheckRow>(
+      `WITH k(session, run) AS (VALUES (?, ?))
+       SELECT (SELECT status FROM runs WHERE id = k.run) AS status, s.lease_owner, s.lease_token, (${LAST_SEQ_OF_K}) AS last_seq
+       FROM k LEFT JOIN sessions AS s ON s.id = k.session`,
     ),
     markAbandoned: prep<{ runId: string; now: number }>(
       `UPDATE runs SET status = 'abandoned', finished_at = @now WHERE id = @runId AND status = 'running'`,
