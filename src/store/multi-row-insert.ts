@@ -36,7 +36,7 @@ export function multiRowInsert<R>(db: Database.Database, spec: MultiRowInsertSpe
       const end = Math.min(rows.length, start + MAX_ROWS_PER_INSERT);
       const values: unknown[] = [];
       for (let i = start; i < end; i++) spec.values(rows[i]!, values);
-      statement(end - start).run(values);
+      statement(end - start).run(...values);
     }
   };
 }
