@@ -29,10 +29,10 @@ export interface FloorRunsOptions {
  * The floor of a persisted run: the bare machine (bare-machine.ts) whose invoked actors run
  * the store's own statements, composed into the fewest transactions and reads the run needs:
  *
- * - open (one BEGIN IMMEDIATE): openSession (the session's lease, head ticket and last seq;
- *   ensureSession for a new session), grantLease, insertRun, the periodic cooldown cleanup, turnsAfter (the turns
- *   after the last one kept, or all of them; no statement when there are none), the cooldowns
- *   of each provider of the chain;
+ * - open (one BEGIN IMMEDIATE): openSession (the session's lease, head ticket and last seq),
+ *   grantLease (insertLeasedSession for a session without a row), insertRun, the periodic
+ *   cooldown cleanup, turnsAfter (the turns after the last one kept, or all of them; no
+ *   statement when there are none), the cooldowns of each provider of the chain;
  * - each failed call: the cooldown it shares (one upsert, as putCooldown does) and the
  *   cooldowns of the failed call's provider (one read);
  * - a call's messages: the history followed by the run's new messages (one array per call);
@@ -62,18 +62,16 @@ export class FloorRuns extends BareRuns {
     this.#o = o;
     const { s, cooldowns } = db;
     this.#open = db.db.transaction((sessionId: string, runId: string, now: number) => {
-      let row = s.openSession.get(sessionId, Date.now());
-      if (!row) {
-        s.ensureSession.run(sessionId);
-        row = { lease_owner: null, lease_token: 0, lease_expires_at: null, head_ticket: null, last_seq: null };
-      }
-      const token = row.lease_token + 1;
-      s.grantLease.run({ session: sessionId, owner: runId, token, expiresAt: now + LEASE_TTL_MS, now });
+      const row = s.openSession.get(sessionId, Date.now());
+      const token = (row?.lease_token ?? 0) + 1;
+      const grant = { session: sessionId, owner: runId, token, expiresAt: now + LEASE_TTL_MS, now };
+      if (row) s.grantLease.run(grant);
+      else s.insertLeasedSession.run(grant);
       s.insertRun.run({ runId, session: sessionId, token, now });
       cooldowns.maybeCleanup(now);
       const kept = this.#histories.get(sessionId);
       const after = kept?.lastSeq ?? 0;
-      const rows = after >= (row.last_seq ?? 0) ? [] : s.turnsAfter.all(sessionId, after);
+      const rows = after >= (row?.last_seq ?? 0) ? [] : s.turnsAfter.all(sessionId, after);
       let history: HistoryEntry[] = rows;
       if (o.cacheHistory) {
         const h = kept ?? { lastSeq: 0, turns: [] };

@@ -34,15 +34,12 @@ export type TakeOutcome =
     };
 
 /**
- * A session's first run makes its row: free, token 0 (the schema's defaults), no ticket and no
- * turn (both are only ever written for a session that has its row). An insert alone, rather
- * than an upsert returning the row: reading an existing session is the common case, and an
- * upsert would write its row even for a run that does not get the lease.
+ * A session without a row, as its first run finds it: free, token 0 (the schema's defaults), no
+ * ticket and no turn (both are only ever written for a session that has its row). That run
+ * makes the row with its lease in it (insertLeasedSession), one write instead of a row made
+ * then granted.
  */
-const newSession = (s: Statements, sessionId: string): OpenSessionRow => {
-  s.ensureSession.run(sessionId);
-  return { lease_owner: null, lease_token: 0, lease_expires_at: null, head_ticket: null, last_seq: null };
-};
+const NEW_SESSION: Readonly<OpenSessionRow> = Object.freeze({ lease_owner: null, lease_token: 0, lease_expires_at: null, head_ticket: null, last_seq: null });
 
 const isHeld = (row: SessionRow | undefined, now: number): boolean =>
   row !== undefined && row.lease_owner !== null && row.lease_expires_at !== null && row.lease_expires_at > now;
@@ -83,7 +80,8 @@ export function createLeaseTaker(
   };
 
   const take = db.transaction((a: OpenRunArgs, now: number, ticket: Ticket | undefined, queue: boolean): TakeOutcome => {
-    const row = s.openSession.get(a.sessionId, wallNow()) ?? newSession(s, a.sessionId);
+    const found = s.openSession.get(a.sessionId, wallNow());
+    const row = found ?? NEW_SESSION;
     const head = row.head_ticket;
     const held = isHeld(row, now);
     if (held || (head !== null && head !== ticket?.id)) {
@@ -103,7 +101,9 @@ export function createLeaseTaker(
     // an expired lease whose run is still 'running' means that process died or hung: say so
     if (row.lease_owner !== null) s.markAbandoned.run({ runId: row.lease_owner, now });
     const lease: Lease = { sessionId: a.sessionId, runId: a.runId, token: row.lease_token + 1, expiresAt: now + a.leaseTtlMs };
-    s.grantLease.run({ session: a.sessionId, owner: a.runId, token: lease.token, expiresAt: lease.expiresAt, now });
+    const grant = { session: a.sessionId, owner: a.runId, token: lease.token, expiresAt: lease.expiresAt, now };
+    if (found) s.grantLease.run(grant);
+    else s.insertLeasedSession.run(grant);
     try {
       s.insertRun.run({ runId: a.runId, session: a.sessionId, token: lease.token, now });
     } catch (e) {
