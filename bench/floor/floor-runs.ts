@@ -62,16 +62,16 @@ export class FloorRuns extends BareRuns {
     this.#o = o;
     const { s, cooldowns } = db;
     this.#open = db.db.transaction((sessionId: string, runId: string, now: number) => {
-      const row = s.openSession.get(sessionId, Date.now());
-      const token = (row?.lease_token ?? 0) + 1;
+      const row = s.openSession.get(sessionId, Date.now())!;
+      const token = (row.lease_token ?? 0) + 1;
       const grant = { session: sessionId, owner: runId, token, expiresAt: now + LEASE_TTL_MS, now };
-      if (row) s.grantLease.run(grant);
+      if (row.lease_token !== null) s.grantLease.run(grant);
       else s.insertLeasedSession.run(grant);
       s.insertRun.run({ runId, session: sessionId, token, now });
       cooldowns.maybeCleanup(now);
       const kept = this.#histories.get(sessionId);
       const after = kept?.lastSeq ?? 0;
-      const rows = after >= (row?.last_seq ?? 0) ? [] : s.turnsAfter.all(sessionId, after);
+      const rows = after >= (row.last_seq ?? 0) ? [] : s.turnsAfter.all(sessionId, after);
       let history: HistoryEntry[] = rows;
       if (o.cacheHistory) {
         const h = kept ?? { lastSeq: 0, turns: [] };

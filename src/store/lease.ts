@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { ConfigError, LeaseLostError } from '../errors.js';
 import type { CooldownTable } from './cooldown-table.js';
 import type { HistoryCache } from './history-cache.js';
-import type { OpenSessionRow, SessionRow, Statements } from './statements.js';
+import type { SessionRow, Statements } from './statements.js';
 import type { Turn } from '../types.js';
 import { openedRun } from './opened-run.js';
 import { turnFromRow, type TurnRow } from './turn-rows.js';
@@ -33,15 +33,7 @@ export type TakeOutcome =
       head: boolean;
     };
 
-/**
- * A session without a row, as its first run finds it: free, token 0 (the schema's defaults), no
- * ticket and no turn (both are only ever written for a session that has its row). That run
- * makes the row with its lease in it (insertLeasedSession), one write instead of a row made
- * then granted.
- */
-const NEW_SESSION: Readonly<OpenSessionRow> = Object.freeze({ lease_owner: null, lease_token: 0, lease_expires_at: null, head_ticket: null, last_seq: null });
-
-const isHeld = (row: SessionRow | undefined, now: number): boolean =>
+const isHeld = (row: Pick<SessionRow, 'lease_owner' | 'lease_expires_at'> | undefined, now: number): boolean =>
   row !== undefined && row.lease_owner !== null && row.lease_expires_at !== null && row.lease_expires_at > now;
 
 /**
@@ -80,11 +72,13 @@ export function createLeaseTaker(
   };
 
   const take = db.transaction((a: OpenRunArgs, now: number, ticket: Ticket | undefined, queue: boolean): TakeOutcome => {
-    const found = s.openSession.get(a.sessionId, wallNow());
-    const row = found ?? NEW_SESSION;
+    const row = s.openSession.get(a.sessionId, wallNow())!;
+    // a session's first run finds no row (lease_token is never null in one): free, token 0
+    const found = row.lease_token !== null;
     const head = row.head_ticket;
     const held = isHeld(row, now);
     if (held || (head !== null && head !== ticket?.id)) {
+      if (!found) s.ensureSession.run(a.sessionId);
       const mine = queue ? keepTicket(a, ticket) : undefined;
       return {
         acquired: false,
@@ -100,8 +94,9 @@ export function createLeaseTaker(
     }
     // an expired lease whose run is still 'running' means that process died or hung: say so
     if (row.lease_owner !== null) s.markAbandoned.run({ runId: row.lease_owner, now });
-    const lease: Lease = { sessionId: a.sessionId, runId: a.runId, token: row.lease_token + 1, expiresAt: now + a.leaseTtlMs };
+    const lease: Lease = { sessionId: a.sessionId, runId: a.runId, token: (row.lease_token ?? 0) + 1, expiresAt: now + a.leaseTtlMs };
     const grant = { session: a.sessionId, owner: a.runId, token: lease.token, expiresAt: lease.expiresAt, now };
+    // a new session's row is made with the lease in it: the row ensureSession then grantLease make, in one write
     if (found) s.grantLease.run(grant);
     else s.insertLeasedSession.run(grant);
     try {

@@ -46,8 +46,12 @@ export interface AttemptRow {
   streamed: number;
 }
 
-/** A session as a run opening it finds it (openSession). */
-export interface OpenSessionRow extends SessionRow {
+/** A session as a run opening it finds it (openSession): one row even when the session has none. */
+export interface OpenSessionRow {
+  /** The session's lease: all null when the session has no row (lease_token is never null in one). */
+  lease_owner: string | null;
+  lease_token: number | null;
+  lease_expires_at: number | null;
   /** The oldest live ticket waiting for the session, if any. */
   head_ticket: number | null;
   /** Seq of the session's last turn; null for a session without turns. */
@@ -98,7 +102,7 @@ export interface BoundInOrder<P> {
 /** Every statement a run's life needs (spelled out: the .d.ts emitter cannot name better-sqlite3's inner Statement type). */
 export interface Statements {
   ensureSession: Database.Statement<[string]>;
-  /** A run opening: getSession, headTicket and lastSeq in one read; no row for a session not made yet. */
+  /** A run opening: getSession, headTicket and lastSeq in one read. */
   openSession: Database.Statement<[session: string, wallNow: number], OpenSessionRow>;
   getSession: Database.Statement<[string], SessionRow>;
   grantLease: BoundInOrder<LeaseParams & { expiresAt: number; now: number }>;
@@ -152,12 +156,13 @@ export function prepareStatements(db: Database.Database): Statements {
     ensureSession: prep<[string]>('INSERT INTO sessions (id) VALUES (?) ON CONFLICT (id) DO NOTHING'),
     // The parameters come in once, as the row k, for the subqueries to share. The subqueries
     // cost about what statements of their own would: the gain is the statements' own overhead.
+    // A LEFT JOIN from k: a session without a row still has its tickets and turns read.
     openSession: prep<[string, number], OpenSessionRow>(
       `WITH k(session, wall_now) AS (VALUES (?, ?))
        SELECT s.lease_owner, s.lease_token, s.lease_expires_at,
          (SELECT ticket FROM lease_tickets WHERE session_id = k.session AND expires_at > k.wall_now ORDER BY ticket LIMIT 1) AS head_ticket,
          (${LAST_SEQ_OF_K}) AS last_seq
-       FROM k JOIN sessions AS s ON s.id = k.session`,
+       FROM k LEFT JOIN sessions AS s ON s.id = k.session`,
     ),
     getSession: prep<[string], SessionRow>('SELECT lease_owner, lease_token, lease_expires_at FROM sessions WHERE id = ?'),
     grantLease: inOrder(
@@ -205,7 +210,7 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     getRun: prep<[string], RunRow>('SELECT * FROM runs WHERE id = ?'),
     runStatus: prep<[string], RunStatus>('SELECT status FROM runs WHERE id = ?').pluck() as Database.Statement<[string], RunStatus>,
-    // a LEFT JOIN from k, so a session without a row still gives the run's status
+    // as openSession, a LEFT JOIN from k: a session without a row still gives the run's status
     commitCheck: prep<[string, string], CommitCheckRow>(
       `WITH k(session, run) AS (VALUES (?, ?))
        SELECT (SELECT status FROM runs WHERE id = k.run) AS status, s.lease_owner, s.lease_token, (${LAST_SEQ_OF_K}) AS last_seq
