@@ -29,16 +29,18 @@ export interface FloorRunsOptions {
  * The floor of a persisted run: the bare machine (bare-machine.ts) whose effects run
  * the store's own statements, composed into the fewest transactions and reads the run needs:
  *
- * - open (one BEGIN IMMEDIATE): ensureSession, getSession, headTicket, grantLease, insertRun,
- *   the periodic cooldown cleanup, turnsAfter (the turns after the last one kept, or all of
- *   them), the cooldowns of each provider of the chain;
+ * - open (one BEGIN IMMEDIATE): openSession (the session's lease, head ticket and last seq),
+ *   grantLease (insertLeasedSession for a session without a row), insertRun, the periodic
+ *   cooldown cleanup, turnsAfter (the turns after the last one kept, or all of them; no
+ *   statement when there are none), the cooldowns of each provider of the chain;
  * - each failed call: the cooldown it shares (one upsert, as putCooldown does) and the
  *   cooldowns of the failed call's provider (one read);
  * - a call's messages: the history followed by the run's new messages (one array per call);
- * - commit (one BEGIN IMMEDIATE): runStatus, getSession (the fencing check), lastSeq, one
- *   insertTurn per turn, markSucceeded with the run's decisions as JSON, insertAttempt per
- *   attempt, releaseLease; or, for a failed run, runStatus, endRun, insertAttempt per attempt,
- *   releaseLease. Turns, attempts and decisions are turned into their columns on every run.
+ * - commit (one BEGIN IMMEDIATE): commitCheck (the run's status, the fencing check and the
+ *   last seq), insertTurns (one INSERT for the run's turns), markSucceeded with the run's
+ *   decisions as JSON, insertAttempts (one INSERT for its attempts), releaseLease; or, for a
+ *   failed run, runStatus, endRun, insertAttempts, releaseLease. Turns, attempts and decisions
+ *   are turned into their columns on every run.
  *
  * No events, making of decisions, classification, validation, logging or lease renewal timer.
  */
@@ -60,15 +62,16 @@ export class FloorRuns extends BareRuns {
     this.#o = o;
     const { s, cooldowns } = db;
     this.#open = db.db.transaction((sessionId: string, runId: string, now: number) => {
-      s.ensureSession.run(sessionId);
-      const row = s.getSession.get(sessionId)!;
-      s.headTicket.get(sessionId, Date.now());
-      const token = row.lease_token + 1;
-      s.grantLease.run({ session: sessionId, owner: runId, token, expiresAt: now + LEASE_TTL_MS, now });
+      const row = s.openSession.get(sessionId, Date.now())!;
+      const token = (row.lease_token ?? 0) + 1;
+      const grant = { session: sessionId, owner: runId, token, expiresAt: now + LEASE_TTL_MS, now };
+      if (row.lease_token !== null) s.grantLease.run(grant);
+      else s.insertLeasedSession.run(grant);
       s.insertRun.run({ runId, session: sessionId, token, now });
       cooldowns.maybeCleanup(now);
       const kept = this.#histories.get(sessionId);
-      const rows = s.turnsAfter.all(sessionId, kept?.lastSeq ?? 0);
+      const after = kept?.lastSeq ?? 0;
+      const rows = after >= (row.last_seq ?? 0) ? [] : s.turnsAfter.all(sessionId, after);
       let history: HistoryEntry[] = rows;
       if (o.cacheHistory) {
         const h = kept ?? { lastSeq: 0, turns: [] };
@@ -84,14 +87,13 @@ export class FloorRuns extends BareRuns {
       return { token, history };
     });
     this.#commit = db.db.transaction((sessionId: string, runId: string, token: number, now: number) => {
-      s.runStatus.get(runId);
-      const row = s.getSession.get(sessionId);
-      if (row?.lease_owner !== runId || row.lease_token !== token) throw new Error('floor run lost its lease');
-      const base = s.lastSeq.get(sessionId) ?? 0;
+      const check = s.commitCheck.get(sessionId, runId)!;
+      if (check.lease_owner !== runId || check.lease_token !== token) throw new Error('floor run lost its lease');
+      const base = check.last_seq ?? 0;
       const turns = [...plan.messages, plan.reply];
-      turns.forEach((m, index) => s.insertTurn.run({ session: sessionId, seq: base + index + 1, role: m.role, ...turnColumns(m), runId, index }));
+      s.insertTurns(turns.map((m, index) => ({ session: sessionId, seq: base + index + 1, role: m.role, ...turnColumns(m), runId, index })));
       s.markSucceeded.run({ runId, now, ...plan.servedBy!, decisions: JSON.stringify(plan.decisions) });
-      for (const a of plan.attempts) s.insertAttempt.run(attemptToRow(runId, a));
+      s.insertAttempts(plan.attempts.map((a) => attemptToRow(runId, a)));
       s.releaseLease.run({ session: sessionId, owner: runId, token, turns: turns.length, now });
       return base + turns.length;
     });
@@ -99,7 +101,7 @@ export class FloorRuns extends BareRuns {
       s.runStatus.get(runId);
       const { code, message } = plan.error!;
       s.endRun.run({ runId, status: 'failed', now, code, message, decisions: JSON.stringify(plan.decisions) });
-      for (const a of plan.attempts) s.insertAttempt.run(attemptToRow(runId, a));
+      s.insertAttempts(plan.attempts.map((a) => attemptToRow(runId, a)));
       s.releaseLease.run({ session: sessionId, owner: runId, token, turns: 0, now });
     });
   }

@@ -33,10 +33,12 @@ const keyParams = (k: CooldownKey): KeyParams => ({ provider: k.provider, profil
 export function createCooldownTable(db: Database.Database, cleanupIntervalMs: number) {
   const s = {
     // ended rows come too: they still count failures, and their probe may be claimed
-    active: db.prepare<{ provider: string; now: number }, CooldownRow>(
+    // Positional parameters (now, now, provider, now): every run opening reads this, and
+    // better-sqlite3 looks a named parameter up by name on each call.
+    active: db.prepare<[number, number, string, number], CooldownRow>(
       `SELECT provider, profile_id, model, until, reason, failures,
-         CASE WHEN probe_until > @now THEN probe_run_id END AS probe_run_id, CASE WHEN probe_until > @now THEN probe_until END AS probe_until
-       FROM cooldowns WHERE provider = @provider AND until > @now - ${ENDED_COOLDOWN_MEMORY_MS} ORDER BY profile_id, model`,
+         CASE WHEN probe_until > ? THEN probe_run_id END AS probe_run_id, CASE WHEN probe_until > ? THEN probe_until END AS probe_until
+       FROM cooldowns WHERE provider = ? AND until > ? - ${ENDED_COOLDOWN_MEMORY_MS} ORDER BY profile_id, model`,
     ),
     one: db.prepare<KeyParams, CooldownRow>(
       'SELECT provider, profile_id, model, until, reason, failures, probe_run_id, probe_until FROM cooldowns WHERE provider = @provider AND profile_id = @profileId AND model = @model',
@@ -45,15 +47,17 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
       'UPDATE cooldowns SET probe_run_id = @runId, probe_until = @probeUntil WHERE provider = @provider AND profile_id = @profileId AND model = @model',
     ),
     // every provider of a chain in one statement: the list goes in as one JSON array parameter
-    activeOf: db.prepare<{ providers: string; now: number }, CooldownRow>(
+    // (now, now, providers, now), as `active`
+    activeOf: db.prepare<[number, number, string, number], CooldownRow>(
       `SELECT provider, profile_id, model, until, reason, failures,
-         CASE WHEN probe_until > @now THEN probe_run_id END AS probe_run_id, CASE WHEN probe_until > @now THEN probe_until END AS probe_until
-       FROM cooldowns WHERE provider IN (SELECT value FROM json_each(@providers)) AND until > @now - ${ENDED_COOLDOWN_MEMORY_MS}
+         CASE WHEN probe_until > ? THEN probe_run_id END AS probe_run_id, CASE WHEN probe_until > ? THEN probe_until END AS probe_until
+       FROM cooldowns WHERE provider IN (SELECT value FROM json_each(?)) AND until > ? - ${ENDED_COOLDOWN_MEMORY_MS}
        ORDER BY provider, profile_id, model`,
     ),
-    upsert: db.prepare<KeyParams & { until: number; reason: string; failures: number }>(
+    // positional, as `active`: a failing run writes one per failure
+    upsert: db.prepare<[string, string, string, number, string, number]>(
       `INSERT INTO cooldowns (provider, profile_id, model, until, reason, failures)
-       VALUES (@provider, @profileId, @model, @until, @reason, @failures)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (provider, profile_id, model) DO UPDATE SET
          until = max(until, excluded.until), reason = excluded.reason, failures = excluded.failures,
          probe_run_id = NULL, probe_until = NULL`,
@@ -82,7 +86,7 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
   /** In key order (provider, profile, model); one statement whatever the number of providers. */
   const read = (providers: readonly string[], now: number): CooldownRow[] => {
     if (providers.length === 0) return [];
-    return providers.length === 1 ? s.active.all({ provider: providers[0]!, now }) : s.activeOf.all({ providers: JSON.stringify(providers), now });
+    return providers.length === 1 ? s.active.all(now, now, providers[0]!, now) : s.activeOf.all(now, now, JSON.stringify(providers), now);
   };
   const active = (providers: readonly string[], now: number): CooldownEntry[] => read(providers, now).map(rowToCooldown);
 
@@ -99,8 +103,7 @@ export function createCooldownTable(db: Database.Database, cleanupIntervalMs: nu
     checkText('cooldown.provider', e.provider);
     if (e.profileId !== undefined) checkText('cooldown.profileId', e.profileId);
     if (e.model !== undefined) checkText('cooldown.model', e.model);
-    // one literal (not keyParams spread into another): a failing run writes one per failure
-    s.upsert.run({ provider: e.provider, profileId: e.profileId ?? '', model: e.model ?? '', until: e.until, reason: e.reason, failures: e.failures });
+    s.upsert.run(e.provider, e.profileId ?? '', e.model ?? '', e.until, e.reason, e.failures);
   };
 
   /**

@@ -5,7 +5,7 @@ import type { HistoryCache } from './history-cache.js';
 import type { SessionRow, Statements } from './statements.js';
 import type { Turn } from '../types.js';
 import { openedRun } from './opened-run.js';
-import { turnFromRow } from './turn-rows.js';
+import { turnFromRow, type TurnRow } from './turn-rows.js';
 import type { Lease, OpenedRun, OpenRunArgs } from './types.js';
 
 /** A place in a session's queue of waiters, shared by every process (the lease_tickets table). */
@@ -33,7 +33,7 @@ export type TakeOutcome =
       head: boolean;
     };
 
-const isHeld = (row: SessionRow | undefined, now: number): boolean =>
+const isHeld = (row: Pick<SessionRow, 'lease_owner' | 'lease_expires_at'> | undefined, now: number): boolean =>
   row !== undefined && row.lease_owner !== null && row.lease_expires_at !== null && row.lease_expires_at > now;
 
 /**
@@ -53,7 +53,15 @@ export function createLeaseTaker(
   turnsUpTo: (sessionId: string, lastSeq: number) => Turn[] = (sessionId, lastSeq) =>
     s.turnsUpTo.all(sessionId, lastSeq).map((row) => Object.freeze(turnFromRow(row, sessionId)) as Turn),
 ) {
-  const readAfter = (sessionId: string, afterSeq: number) => s.turnsAfter.all(sessionId, afterSeq);
+  /**
+   * The turns after `afterSeq`, knowing the session's last seq (read by openSession in the same
+   * transaction): no statement when there is nothing after it, which is a new session's case
+   * and that of every session whose history the cache holds up to date.
+   */
+  const readerUpTo =
+    (lastSeq: number) =>
+    (sessionId: string, afterSeq: number): TurnRow[] =>
+      afterSeq >= lastSeq ? [] : s.turnsAfter.all(sessionId, afterSeq);
 
   const keepTicket = (a: OpenRunArgs, ticket: Ticket | undefined): Ticket => {
     const expiresAt = wallNow() + TICKET_TTL_MS;
@@ -64,17 +72,19 @@ export function createLeaseTaker(
   };
 
   const take = db.transaction((a: OpenRunArgs, now: number, ticket: Ticket | undefined, queue: boolean): TakeOutcome => {
-    s.ensureSession.run(a.sessionId);
-    const row = s.getSession.get(a.sessionId)!;
-    const head = s.headTicket.get(a.sessionId, wallNow());
+    const row = s.openSession.get(a.sessionId, wallNow())!;
+    // a session's first run finds no row (lease_token is never null in one): free, token 0
+    const found = row.lease_token !== null;
+    const head = row.head_ticket;
     const held = isHeld(row, now);
-    if (held || (head !== undefined && head.ticket !== ticket?.id)) {
+    if (held || (head !== null && head !== ticket?.id)) {
+      if (!found) s.ensureSession.run(a.sessionId);
       const mine = queue ? keepTicket(a, ticket) : undefined;
       return {
         acquired: false,
         holderExpiresAt: held ? row.lease_expires_at! : undefined,
         ticket: mine,
-        head: mine !== undefined && (head === undefined || head.ticket === mine.id),
+        head: mine !== undefined && (head === null || head === mine.id),
       };
     }
     if (ticket) {
@@ -84,8 +94,11 @@ export function createLeaseTaker(
     }
     // an expired lease whose run is still 'running' means that process died or hung: say so
     if (row.lease_owner !== null) s.markAbandoned.run({ runId: row.lease_owner, now });
-    const lease: Lease = { sessionId: a.sessionId, runId: a.runId, token: row.lease_token + 1, expiresAt: now + a.leaseTtlMs };
-    s.grantLease.run({ session: a.sessionId, owner: a.runId, token: lease.token, expiresAt: lease.expiresAt, now });
+    const lease: Lease = { sessionId: a.sessionId, runId: a.runId, token: (row.lease_token ?? 0) + 1, expiresAt: now + a.leaseTtlMs };
+    const grant = { session: a.sessionId, owner: a.runId, token: lease.token, expiresAt: lease.expiresAt, now };
+    // a new session's row is made with the lease in it: the row ensureSession then grantLease make, in one write
+    if (found) s.grantLease.run(grant);
+    else s.insertLeasedSession.run(grant);
     try {
       s.insertRun.run({ runId: a.runId, session: a.sessionId, token: lease.token, now });
     } catch (e) {
@@ -95,7 +108,7 @@ export function createLeaseTaker(
       throw e;
     }
     cooldowns.maybeCleanup(now);
-    const { messages, lastSeq } = history.read(a.sessionId, a.runId, readAfter);
+    const { messages, lastSeq } = history.read(a.sessionId, a.runId, readerUpTo(row.last_seq ?? 0));
     return { acquired: true, opened: openedRun(lease, messages, cooldowns.activeShared(a.providers, now), () => turnsUpTo(a.sessionId, lastSeq)) };
   });
 

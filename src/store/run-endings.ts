@@ -4,7 +4,7 @@ import { ConfigError, LeaseLostError } from '../errors.js';
 import type { AttemptRecord, Decision, Message, Turn } from '../types.js';
 import type { HistoryCache } from './history-cache.js';
 import { attemptToRow } from './row-mapping.js';
-import type { Statements } from './statements.js';
+import type { InsertTurn, Statements } from './statements.js';
 import { checkText, wellFormed } from './text-checks.js';
 import { turnColumns, turnFromRow } from './turn-rows.js';
 import type { CommitRunArgs, FailRunArgs, Lease, UncommittedTurns } from './types.js';
@@ -31,15 +31,13 @@ function checkTurnText(a: { messages: readonly Message[]; reply: Message }): voi
  */
 export function createRunEndings(db: Database.Database, s: Statements, history: HistoryCache, onReleased: (sessionId: string) => void) {
   const insertAttempts = (runId: string, attempts: readonly AttemptRecord[]): void => {
-    for (const a of attempts) {
+    if (attempts.length === 0) return;
+    const rows = attempts.map((a) => {
       // a copy only for a message wellFormed changed (almost never): not a spread of every failed attempt
       const message = a.message === undefined ? undefined : wellFormed(a.message);
-      s.insertAttempt.run(attemptToRow(runId, message === a.message ? a : { ...a, message }));
-    }
-  };
-  const holds = (lease: Lease): boolean => {
-    const row = s.getSession.get(lease.sessionId);
-    return row !== undefined && row.lease_owner === lease.runId && row.lease_token === lease.token;
+      return attemptToRow(runId, message === a.message ? a : { ...a, message });
+    });
+    s.insertAttempts(rows);
   };
   const keepOrphan = (runId: string, sessionId: string, u: UncommittedTurns, now: number, decisions: string | null, error?: { code: string; message: string }) => {
     const { provider, model, profileId } = u.servedBy;
@@ -59,23 +57,28 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
   };
 
   const commit = db.transaction((lease: Lease, a: CommitRunArgs): CommitOutcome => {
+    // the run's status, the lease (owner + fencing token) and the last seq, in one read
+    const check = s.commitCheck.get(lease.sessionId, a.runId)!;
     // a repeated commit of a run that already landed returns what landed and writes nothing
-    if (s.runStatus.get(a.runId) === 'succeeded') return { kind: 'repeated', turns: s.turnsOfRun.all(a.runId).map((t) => turnFromRow(t, lease.sessionId)) };
+    if (check.status === 'succeeded') return { kind: 'repeated', turns: s.turnsOfRun.all(a.runId).map((t) => turnFromRow(t, lease.sessionId)) };
     const decisions = decisionsJson(a.decisions);
-    if (!holds(lease)) {
+    if (check.lease_owner !== lease.runId || check.lease_token !== lease.token) {
       keepOrphan(a.runId, lease.sessionId, a, a.now, decisions);
       insertAttempts(a.runId, a.attempts);
       return { kind: 'lost' };
     }
-    const base = s.lastSeq.get(lease.sessionId) ?? 0;
+    const base = check.last_seq ?? 0;
+    const messages = [...a.messages, a.reply];
+    const rows = new Array<InsertTurn>(messages.length);
     // Parameter objects as one literal each (no spread of the columns or of servedBy into them:
     // V8 copies a spread the slow, generic way), every commit writes them.
-    const turns = [...a.messages, a.reply].map((m, index): Turn => {
+    const turns = messages.map((m, index): Turn => {
       const seq = base + index + 1;
       const { content, parts, providerOptions } = turnColumns(m);
-      s.insertTurn.run({ session: lease.sessionId, seq, role: m.role, content, parts, providerOptions, runId: a.runId, index });
+      rows[index] = { session: lease.sessionId, seq, role: m.role, content, parts, providerOptions, runId: a.runId, index };
       return { ...m, seq, runId: a.runId };
     });
+    s.insertTurns(rows);
     const { provider, model, profileId } = a.servedBy;
     s.markSucceeded.run({ runId: a.runId, now: a.now, provider, model, profileId, decisions });
     insertAttempts(a.runId, a.attempts);
