@@ -30,7 +30,7 @@ import { createRunLease, type RunLease } from './run-lease.js';
 import type { EffectCut } from './effect-cut.js';
 import type { Logger, RunClock } from './runtime.js';
 import { storeCall, storeWhere, toRunStoreError } from './store-call.js';
-import type { RunStore, UncommittedTurns } from './store/types.js';
+import type { OpenRunArgs, RunStore, UncommittedTurns } from './store/types.js';
 import { turnMessage } from './store/turn-rows.js';
 import { createToolRunner } from './tool-execution.js';
 import { forwardRunEvent } from './run-events-bridge.js';
@@ -193,12 +193,10 @@ export class RunEffects implements RunActorHooks {
   async openSession(cut: EffectCut): Promise<OpenSessionOutput> {
     const { runId, sessionId, policy, providers, startedAt, clock, store } = this.#c;
     if (this.#abortedBeforeStart) throw new RunAbortedError(runId, [], 'aborted before it started');
-    // the store reads it at once (and listens to it while the session is busy)
-    const signal = cut.signal;
     const lease = this.#lease;
     const openedAt = clock.now();
     const pending = this.#call('taking the session lease', () =>
-      store.openRun({
+      store.openRun(openRunArgs(cut, {
         runId,
         sessionId,
         now: openedAt,
@@ -206,10 +204,9 @@ export class RunEffects implements RunActorHooks {
         // The wait for a busy session is part of the run: it never outlasts the deadline.
         lockWaitMs: Math.max(0, Math.min(policy.lockWaitMs, startedAt + policy.deadlineMs - openedAt)),
         providers,
-        signal,
         // the store was closed under the run: its row is closed and the session let go already
         onRevoked: lease.gone,
-      }),
+      })),
     );
     this.#opening = pending;
     let opened;
@@ -219,7 +216,7 @@ export class RunEffects implements RunActorHooks {
       this.#opening = undefined;
     }
     // The run ended (an abort) while the lease was being granted: closeRun (or finish) hands it back.
-    const aborted = signal.aborted || this.#ending;
+    const aborted = cut.aborted || this.#ending;
     lease.granted(opened.lease, !aborted);
     if (aborted) throw new RunAbortedError(runId, [], 'aborted while taking the session lease');
     // Providers get { role, content } only; both stores' history caches give those views ready, one array per session.
@@ -553,6 +550,15 @@ export function createRunEffects(c: RunEffectsContext): RunEffects {
 interface StreamCall {
   readonly watchdog: StreamWatchdog;
   deltas: number;
+}
+
+/**
+ * The arguments of openRun, their `signal` the open's cut, made only when read (see
+ * src/call-signal.ts): the store listens to it only when the session is busy, and its first try
+ * asks `signalAborted`, which the cut answers without making one. Most runs make none.
+ */
+function openRunArgs(cut: EffectCut, args: Omit<OpenRunArgs, 'signal'>): OpenRunArgs {
+  return defineCallSignal(args, cut);
 }
 
 /**
