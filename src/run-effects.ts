@@ -20,7 +20,7 @@ import type { RunPolicy } from './policy/run-policy.js';
 import { recordRunFailure, type FailureRecordContext } from './record-run-failure.js';
 import type { RunActorOptions } from './run-actor-options.js';
 import { readCallResult, usageOfError } from './call-result.js';
-import type { Classification } from './classify/types.js';
+import type { Classification, ClassifyContext } from './classify/types.js';
 import { watchStream, type StreamWatchdog } from './stream-watchdog.js';
 import { defineCallSignal, type SignalSource } from './call-signal.js';
 import type { ParsedTools } from './config/parse-tools.js';
@@ -99,8 +99,14 @@ export class RunEffects implements RunActorHooks {
   #opening: Promise<unknown> | undefined;
   /** The commit under way, if any: a run stopped meanwhile waits for it before closing its rows. */
   #committing: Promise<unknown> | undefined;
-  /** Settles when this run's cooldown writes have all landed (or been given up on), while any is on its way (#writeInOrder). */
-  #sharing: Promise<void> | undefined;
+  /** A cooldown write of this run is on its way (#writeInOrder). */
+  #sharing = false;
+  /**
+   * Settles when this run's cooldown writes have all landed (or been given up on): made only
+   * when something waits for them (#cooldownsShared). On an embedded store the write has landed
+   * before anything does, and a promise per failing run was made for nothing.
+   */
+  #landed: Promise<void> | undefined;
   /** The cooldown writes waiting for the one on its way, in order (made on the run's first write). */
   #writes: CooldownWrite[] | undefined;
   /** The reply of a commit under way (or failed): kept as an orphan if the run is stopped. */
@@ -110,6 +116,8 @@ export class RunEffects implements RunActorHooks {
   /** The run was stopped or aborted before it started: it ends without opening a session. */
   #abortedBeforeStart = false;
   #actor: HostSafeRunActor | undefined;
+  /** The run's clock as the classifier's `now`, made at the run's first failure. */
+  #now: (() => number) | undefined;
   /** The effect under way, cut when the machine leaves its state (src/effect-action.ts). */
   effectCut: EffectCut | undefined = undefined;
 
@@ -315,16 +323,7 @@ export class RunEffects implements RunActorHooks {
     } else {
       // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
       // a bug in the host's own code is a host_error, named as such, not an outage to retry.
-      const classifier = this.#classifier;
-      failure = readCallError(err, () =>
-        classifier(err, {
-          provider: input.provider,
-          now: () => clock.now(),
-          get signal(): AbortSignal {
-            return cut.signal;
-          },
-        }),
-      );
+      failure = readCallError(err, this.#classifier, classifyContext(input.provider, (this.#now ??= () => clock.now()), cut));
       // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
       if (deltas > 0 && failure.reason !== 'aborted') {
         failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
@@ -476,7 +475,7 @@ export class RunEffects implements RunActorHooks {
   #writeInOrder(write: CooldownWrite): void {
     (this.#writes ??= []).push(write);
     if (this.#sharing) return;
-    this.#sharing = new Promise<void>((resolve) => (this.#allWritten = resolve));
+    this.#sharing = true;
     this.#writeNext();
   }
 
@@ -493,9 +492,10 @@ export class RunEffects implements RunActorHooks {
   #writeNext(): void {
     const w = (this.#writing = this.#writes!.shift());
     if (!w) {
-      const done = this.#allWritten!;
-      this.#sharing = this.#allWritten = this.#written = this.#notWritten = undefined;
-      done();
+      const done = this.#allWritten;
+      this.#sharing = false;
+      this.#landed = this.#allWritten = this.#written = this.#notWritten = undefined;
+      done?.();
       return;
     }
     const { store, policy, runId } = this.#c;
@@ -532,7 +532,7 @@ export class RunEffects implements RunActorHooks {
 
   /** This run's cooldown writes, landed (or given up on). */
   async #cooldownsShared(): Promise<void> {
-    while (this.#sharing) await this.#sharing;
+    while (this.#sharing) await (this.#landed ??= new Promise<void>((resolve) => (this.#allWritten = resolve)));
   }
 
   /** Between steps: the tools the step asked for (the machine goes here only for a run with tools). */
@@ -550,6 +550,15 @@ export function createRunEffects(c: RunEffectsContext): RunEffects {
 interface StreamCall {
   readonly watchdog: StreamWatchdog;
   deltas: number;
+}
+
+/**
+ * What a failure's classifier is told. Its `signal` is the call's cut, made only if read (only an
+ * AbortError asks whether the caller aborted): an own enumerable property, as it was in the
+ * literal with a getter this replaces, without making each context a dictionary-mode object.
+ */
+function classifyContext(provider: string, now: () => number, cut: EffectCut): ClassifyContext {
+  return defineCallSignal({ provider, now }, cut);
 }
 
 /**
