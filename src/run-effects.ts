@@ -30,7 +30,7 @@ import { createRunLease, type RunLease } from './run-lease.js';
 import type { EffectCut } from './effect-cut.js';
 import type { Logger, RunClock } from './runtime.js';
 import { storeCall, storeWhere, toRunStoreError } from './store-call.js';
-import type { OpenRunArgs, RunStore, UncommittedTurns } from './store/types.js';
+import type { OpenRunArgs, RunStore, UncommittedTurns, WaitOptions } from './store/types.js';
 import { turnMessage } from './store/turn-rows.js';
 import { createToolRunner } from './tool-execution.js';
 import { forwardRunEvent } from './run-events-bridge.js';
@@ -59,6 +59,7 @@ const settled = (p: Promise<unknown> | undefined): Promise<unknown> => (p ?? Pro
 );
 /** The failed provider's cooldowns, re-read after a failure, inform the next decision; a slow database must not hold it up. */
 const COOLDOWN_READ_WAIT_MS = 1_000;
+const COOLDOWN_READ_WAIT: WaitOptions = Object.freeze({ maxWaitMs: COOLDOWN_READ_WAIT_MS });
 
 /** Whatever `call` threw (a Proxy whose traps throw included) is classified, never mistaken for a store failure. */
 function isConfigError(err: unknown): boolean {
@@ -336,9 +337,10 @@ export class RunEffects implements RunActorHooks {
     try {
       // no await when nothing is on its way: the common case, and each await is a turn of the microtask queue
       if (this.#sharing) await this.#cooldownsShared();
-      cooldowns = await this.#call('reading cooldowns', () => store.activeCooldowns([input.provider], clock.now(), { maxWaitMs: COOLDOWN_READ_WAIT_MS }));
+      // the store called directly, its error typed only when there is one (#call would make a closure and a promise per read)
+      cooldowns = await store.activeCooldowns([input.provider], clock.now(), COOLDOWN_READ_WAIT);
     } catch (readError) {
-      logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
+      logger?.warn({ err: toRunStoreError(readError, storeWhere(store), 'reading cooldowns') }, 'could not re-read cooldowns; deciding on the last known ones');
     }
     const usage = usageOfError(err);
     const at = clock.now();
