@@ -13,6 +13,8 @@
 /** What the request's signal is read from: the call's cut, or its stream watchdog. */
 export interface SignalSource {
   readonly signal: AbortSignal;
+  /** Whether the signal is (or would be) aborted, told without making it, when the source can (EffectCut). */
+  readonly aborted?: boolean;
 }
 
 /** Returns the object it is given, so a subclass can put a private field on any object. */
@@ -34,6 +36,10 @@ class SignalSourceOf extends Carrier {
   static signal(target: object): AbortSignal {
     return (target as SignalSourceOf).#source.signal;
   }
+
+  static sourceOf(target: object): SignalSource | undefined {
+    return #source in target ? (target as SignalSourceOf).#source : undefined;
+  }
 }
 
 const SIGNAL: PropertyDescriptor = Object.freeze({
@@ -43,6 +49,16 @@ const SIGNAL: PropertyDescriptor = Object.freeze({
   enumerable: true,
   configurable: true,
 });
+
+/**
+ * Whether `target.signal` is aborted. A store's first try asks this (an aborted caller takes no
+ * lease), and the engine's openRun arguments carry their signal lazily: it is made only when
+ * the store must wait for the session and listens to it, not on every run to say "not aborted".
+ */
+export function signalAborted(target: { readonly signal?: AbortSignal | undefined }): boolean {
+  const aborted = SignalSourceOf.sourceOf(target)?.aborted;
+  return typeof aborted === 'boolean' ? aborted : target.signal?.aborted === true;
+}
 
 /** Gives `req` its own `signal` property, read from `source` when the host reads it. */
 export function defineCallSignal<T extends object>(req: T, source: SignalSource): T & { readonly signal: AbortSignal } {

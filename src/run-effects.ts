@@ -20,7 +20,7 @@ import type { RunPolicy } from './policy/run-policy.js';
 import { recordRunFailure, type FailureRecordContext } from './record-run-failure.js';
 import type { RunActorOptions } from './run-actor-options.js';
 import { readCallResult, usageOfError } from './call-result.js';
-import type { Classification } from './classify/types.js';
+import type { Classification, ClassifyContext } from './classify/types.js';
 import { watchStream, type StreamWatchdog } from './stream-watchdog.js';
 import { defineCallSignal, type SignalSource } from './call-signal.js';
 import type { ParsedTools } from './config/parse-tools.js';
@@ -30,7 +30,7 @@ import { createRunLease, type RunLease } from './run-lease.js';
 import type { EffectCut } from './effect-cut.js';
 import type { Logger, RunClock } from './runtime.js';
 import { storeCall, storeWhere, toRunStoreError } from './store-call.js';
-import type { RunStore, UncommittedTurns } from './store/types.js';
+import type { OpenRunArgs, RunStore, UncommittedTurns, WaitOptions } from './store/types.js';
 import { turnMessage } from './store/turn-rows.js';
 import { createToolRunner } from './tool-execution.js';
 import { forwardRunEvent } from './run-events-bridge.js';
@@ -59,6 +59,7 @@ const settled = (p: Promise<unknown> | undefined): Promise<unknown> => (p ?? Pro
 );
 /** The failed provider's cooldowns, re-read after a failure, inform the next decision; a slow database must not hold it up. */
 const COOLDOWN_READ_WAIT_MS = 1_000;
+const COOLDOWN_READ_WAIT: WaitOptions = Object.freeze({ maxWaitMs: COOLDOWN_READ_WAIT_MS });
 
 /** Whatever `call` threw (a Proxy whose traps throw included) is classified, never mistaken for a store failure. */
 function isConfigError(err: unknown): boolean {
@@ -99,8 +100,14 @@ export class RunEffects implements RunActorHooks {
   #opening: Promise<unknown> | undefined;
   /** The commit under way, if any: a run stopped meanwhile waits for it before closing its rows. */
   #committing: Promise<unknown> | undefined;
-  /** Settles when this run's cooldown writes have all landed (or been given up on), while any is on its way (#writeInOrder). */
-  #sharing: Promise<void> | undefined;
+  /** A cooldown write of this run is on its way (#writeInOrder). */
+  #sharing = false;
+  /**
+   * Settles when this run's cooldown writes have all landed (or been given up on): made only
+   * when something waits for them (#cooldownsShared). On an embedded store the write has landed
+   * before anything does, and a promise per failing run was made for nothing.
+   */
+  #landed: Promise<void> | undefined;
   /** The cooldown writes waiting for the one on its way, in order (made on the run's first write). */
   #writes: CooldownWrite[] | undefined;
   /** The reply of a commit under way (or failed): kept as an orphan if the run is stopped. */
@@ -110,6 +117,8 @@ export class RunEffects implements RunActorHooks {
   /** The run was stopped or aborted before it started: it ends without opening a session. */
   #abortedBeforeStart = false;
   #actor: HostSafeRunActor | undefined;
+  /** The run's clock as the classifier's `now`, made at the run's first failure. */
+  #now: (() => number) | undefined;
   /** The effect under way, cut when the machine leaves its state (src/effect-action.ts). */
   effectCut: EffectCut | undefined = undefined;
 
@@ -193,12 +202,10 @@ export class RunEffects implements RunActorHooks {
   async openSession(cut: EffectCut): Promise<OpenSessionOutput> {
     const { runId, sessionId, policy, providers, startedAt, clock, store } = this.#c;
     if (this.#abortedBeforeStart) throw new RunAbortedError(runId, [], 'aborted before it started');
-    // the store reads it at once (and listens to it while the session is busy)
-    const signal = cut.signal;
     const lease = this.#lease;
     const openedAt = clock.now();
     const pending = this.#call('taking the session lease', () =>
-      store.openRun({
+      store.openRun(openRunArgs(cut, {
         runId,
         sessionId,
         now: openedAt,
@@ -206,10 +213,9 @@ export class RunEffects implements RunActorHooks {
         // The wait for a busy session is part of the run: it never outlasts the deadline.
         lockWaitMs: Math.max(0, Math.min(policy.lockWaitMs, startedAt + policy.deadlineMs - openedAt)),
         providers,
-        signal,
         // the store was closed under the run: its row is closed and the session let go already
         onRevoked: lease.gone,
-      }),
+      })),
     );
     this.#opening = pending;
     let opened;
@@ -219,7 +225,7 @@ export class RunEffects implements RunActorHooks {
       this.#opening = undefined;
     }
     // The run ended (an abort) while the lease was being granted: closeRun (or finish) hands it back.
-    const aborted = signal.aborted || this.#ending;
+    const aborted = cut.aborted || this.#ending;
     lease.granted(opened.lease, !aborted);
     if (aborted) throw new RunAbortedError(runId, [], 'aborted while taking the session lease');
     // Providers get { role, content } only; both stores' history caches give those views ready, one array per session.
@@ -318,16 +324,7 @@ export class RunEffects implements RunActorHooks {
     } else {
       // The attempt's signal tells an AbortError of the host's own timeout (signal not aborted) from a cancel;
       // a bug in the host's own code is a host_error, named as such, not an outage to retry.
-      const classifier = this.#classifier;
-      failure = readCallError(err, () =>
-        classifier(err, {
-          provider: input.provider,
-          now: () => clock.now(),
-          get signal(): AbortSignal {
-            return cut.signal;
-          },
-        }),
-      );
+      failure = readCallError(err, this.#classifier, classifyContext(input.provider, (this.#now ??= () => clock.now()), cut));
       // Only this wiring knows text already reached the host, so it (not the classifier) says 'interrupted'.
       if (deltas > 0 && failure.reason !== 'aborted') {
         failure = { ...failure, reason: 'interrupted', scope: 'model', retryable: false, message: `stream broke after ${deltas} delta(s): ${failure.message}` };
@@ -340,9 +337,10 @@ export class RunEffects implements RunActorHooks {
     try {
       // no await when nothing is on its way: the common case, and each await is a turn of the microtask queue
       if (this.#sharing) await this.#cooldownsShared();
-      cooldowns = await this.#call('reading cooldowns', () => store.activeCooldowns([input.provider], clock.now(), { maxWaitMs: COOLDOWN_READ_WAIT_MS }));
+      // the store called directly, its error typed only when there is one (#call would make a closure and a promise per read)
+      cooldowns = await store.activeCooldowns([input.provider], clock.now(), COOLDOWN_READ_WAIT);
     } catch (readError) {
-      logger?.warn({ err: readError }, 'could not re-read cooldowns; deciding on the last known ones');
+      logger?.warn({ err: toRunStoreError(readError, storeWhere(store), 'reading cooldowns') }, 'could not re-read cooldowns; deciding on the last known ones');
     }
     const usage = usageOfError(err);
     const at = clock.now();
@@ -479,7 +477,7 @@ export class RunEffects implements RunActorHooks {
   #writeInOrder(write: CooldownWrite): void {
     (this.#writes ??= []).push(write);
     if (this.#sharing) return;
-    this.#sharing = new Promise<void>((resolve) => (this.#allWritten = resolve));
+    this.#sharing = true;
     this.#writeNext();
   }
 
@@ -496,9 +494,10 @@ export class RunEffects implements RunActorHooks {
   #writeNext(): void {
     const w = (this.#writing = this.#writes!.shift());
     if (!w) {
-      const done = this.#allWritten!;
-      this.#sharing = this.#allWritten = this.#written = this.#notWritten = undefined;
-      done();
+      const done = this.#allWritten;
+      this.#sharing = false;
+      this.#landed = this.#allWritten = this.#written = this.#notWritten = undefined;
+      done?.();
       return;
     }
     const { store, policy, runId } = this.#c;
@@ -535,7 +534,7 @@ export class RunEffects implements RunActorHooks {
 
   /** This run's cooldown writes, landed (or given up on). */
   async #cooldownsShared(): Promise<void> {
-    while (this.#sharing) await this.#sharing;
+    while (this.#sharing) await (this.#landed ??= new Promise<void>((resolve) => (this.#allWritten = resolve)));
   }
 
   /** Between steps: the tools the step asked for (the machine goes here only for a run with tools). */
@@ -553,6 +552,24 @@ export function createRunEffects(c: RunEffectsContext): RunEffects {
 interface StreamCall {
   readonly watchdog: StreamWatchdog;
   deltas: number;
+}
+
+/**
+ * What a failure's classifier is told. Its `signal` is the call's cut, made only if read (only an
+ * AbortError asks whether the caller aborted): an own enumerable property, as it was in the
+ * literal with a getter this replaces, without making each context a dictionary-mode object.
+ */
+function classifyContext(provider: string, now: () => number, cut: EffectCut): ClassifyContext {
+  return defineCallSignal({ provider, now }, cut);
+}
+
+/**
+ * The arguments of openRun, their `signal` the open's cut, made only when read (see
+ * src/call-signal.ts): the store listens to it only when the session is busy, and its first try
+ * asks `signalAborted`, which the cut answers without making one. Most runs make none.
+ */
+function openRunArgs(cut: EffectCut, args: Omit<OpenRunArgs, 'signal'>): OpenRunArgs {
+  return defineCallSignal(args, cut);
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import type { Signals } from './collect-signals.js';
+import { KeyedHash } from './keyed-hash.js';
 import type { ProseTiming } from './retry-timing.js';
 import { FAMILY_TABLES } from './rules/index.js';
 import type { RuleTable } from './rules/types.js';
@@ -12,7 +13,7 @@ import type { FailureReason, FailureScope } from './types.js';
  * scrubbing and prose reading are done once.
  *
  * Holds no provider text: the message and the code are scrubbed (what logs get), the prose is
- * read into numbers, and the memo's key is a salted digest of the signals, not the signals.
+ * read into numbers, and the memo's key is a keyed digest of the signals, not the signals.
  */
 export interface TimelessClassification {
   readonly reason: FailureReason;
@@ -33,55 +34,68 @@ const MAX_ENTRIES = 256;
 /** Characters of messages and codes kept, together: with MAX_ENTRIES, the bound in bytes. */
 const MAX_CHARS = 64 * 1024;
 /**
- * Signals described in more characters than this are not memoised: a failure's own words are a
- * few hundred characters, and hashing a whole page (a proxy's HTML) on every call costs more
- * than the match it might save when the page is seen again.
+ * Signals whose codes and texts hold more characters than this are not memoised: a failure's own
+ * words are a few hundred characters, and hashing a whole page (a proxy's HTML) on every call
+ * costs more than the match it might save when the page is seen again.
  */
 const MAX_DESCRIPTION_CHARS = 2 * 1024;
 
 // Per process: a digest of a provider's words cannot be matched against guesses made elsewhere.
-const SALT = crypto.randomBytes(32).toString('base64');
-// crypto.hash (Node 20.12+) is the one-shot form, about half the cost of a Hash object.
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64') => string }).hash;
-const digest = (text: string): string => (oneShot ? oneShot('sha256', text, 'base64') : crypto.createHash('sha256').update(text).digest('base64'));
-// A lone surrogate would be hashed as U+FFFD, like the character itself: such text is not memoised.
-const wellFormed = (text: string): boolean => (text as { isWellFormed?: () => boolean }).isWellFormed?.() ?? !/[\uD800-\uDFFF]/.test(text);
+const KEY = crypto.randomBytes(8);
+// One for the process: classification is synchronous, so no two keys are ever made at once.
+const HASH = new KeyedHash(KEY.readUInt32LE(0), KEY.readUInt32LE(4));
 
 const familyIndex = (family: RuleTable | undefined): number => (family === undefined ? -1 : FAMILY_TABLES.indexOf(family));
 
 const byRank = (a: { rank: number }, b: { rank: number }): number => a.rank - b.rank;
 
-/**
- * Everything the time-free part of a classification reads, in a text that no two different
- * inputs share: the family, the deciding status, whether the thrower said "not retryable", the
- * codes in order (each marked as a code or an exception name) and the texts in the order the
- * rules read them (by rank; the first is the message), each prefixed with its length.
- */
-function describe(signals: Signals, family: RuleTable | undefined, status: number | undefined): string | undefined {
-  let text = `${SALT}|${familyIndex(family)}|${status ?? ''}|${signals.retryableFlags.includes(false) ? 1 : 0}|`;
-  for (const c of signals.codes) text += `${c.fromName ? 'n' : 'c'}${c.value.length}:${c.value}`;
-  const texts = signals.texts.length > 1 ? [...signals.texts].sort(byRank) : signals.texts;
-  for (const t of texts) {
-    if (text.length + t.text.length > MAX_DESCRIPTION_CHARS) return undefined;
-    text += `t${t.text.length}:${t.text}`;
-  }
-  return wellFormed(text) ? text : undefined;
+/** Feeds a text prefixed with its length, so that no two sequences of texts feed the same units. */
+function feedText(text: string): void {
+  HASH.unit(text.length & 0xffff);
+  HASH.unit(text.length >>> 16);
+  HASH.text(text);
 }
 
 /**
- * A bounded memo of time-free classifications by a salted SHA-256 digest of their signals,
+ * The memo's key: a keyed digest of everything the time-free part of a classification reads,
+ * fed so that no two different inputs feed the same units: the family, the deciding status,
+ * whether the thrower said "not retryable", the codes in order (each marked as a code or an
+ * exception name) and the texts in the order the rules read them (by rank; the first is the
+ * message), each prefixed with its length. Code units are hashed, not an encoding of them: a lone
+ * surrogate is itself, as the rules see it.
+ */
+function keyOf(signals: Signals, family: RuleTable | undefined, status: number | undefined): number | undefined {
+  let chars = 0;
+  for (const c of signals.codes) chars += c.value.length;
+  for (const t of signals.texts) chars += t.text.length;
+  if (chars > MAX_DESCRIPTION_CHARS) return undefined;
+  HASH.begin();
+  HASH.unit(familyIndex(family) + 1);
+  HASH.unit(status ?? 0);
+  HASH.unit(signals.retryableFlags.includes(false) ? 1 : 0);
+  HASH.unit(signals.codes.length);
+  for (const c of signals.codes) {
+    HASH.unit(c.fromName ? 1 : 0);
+    feedText(c.value);
+  }
+  const texts = signals.texts.length > 1 ? [...signals.texts].sort(byRank) : signals.texts;
+  for (const t of texts) feedText(t.text);
+  return HASH.endAsNumber();
+}
+
+/**
+ * A bounded memo of time-free classifications by a keyed digest of their signals (keyOf),
  * emptied when full. Its entries are never changed once kept (every caller builds its own
  * Classification from one).
  */
 export class ClassificationMemo {
-  readonly #entries = new Map<string, TimelessClassification>();
+  readonly #entries = new Map<number, TimelessClassification>();
   #chars = 0;
 
   /** The memoised classification of these signals, or `make`'s, kept for the next time. */
   get(signals: Signals, family: RuleTable | undefined, status: number | undefined, make: () => TimelessClassification): TimelessClassification {
-    const description = describe(signals, family, status);
-    if (description === undefined) return make();
-    const key = digest(description);
+    const key = keyOf(signals, family, status);
+    if (key === undefined) return make();
     const known = this.#entries.get(key);
     if (known) return known;
     const made = make();
@@ -89,7 +103,7 @@ export class ClassificationMemo {
     return made;
   }
 
-  #keep(key: string, entry: TimelessClassification): void {
+  #keep(key: number, entry: TimelessClassification): void {
     const chars = charsOf(entry);
     // Full: start again (one map operation per miss; a working set this large is not repeating itself).
     if (this.#entries.size >= MAX_ENTRIES || this.#chars + chars > MAX_CHARS) this.clear();
@@ -104,7 +118,7 @@ export class ClassificationMemo {
 
   /** Every string the memo holds, keys included (tests: no provider text among them). */
   held(): string[] {
-    return [...this.#entries].flatMap(([key, e]) => [key, e.message, ...(e.code === undefined ? [] : [e.code])]);
+    return [...this.#entries].flatMap(([key, e]) => [String(key), e.message, ...(e.code === undefined ? [] : [e.code])]);
   }
 
   clear(): void {

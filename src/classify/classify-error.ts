@@ -90,16 +90,15 @@ function classify(err: unknown, context: ClassifyContext | undefined, memo: Clas
     const limited = reason === 'rate_limit' || reason === 'quota_exhausted';
     const timing = t.ignoresRetryHint ? {} : retryTiming(signals.headers, signals.timing, t.prose, clockOf(context), limited);
     const { status, code } = t;
-    return {
-      reason,
-      scope,
-      retryable,
-      ...(timing.retryAfterMs !== undefined ? { retryAfterMs: timing.retryAfterMs } : {}),
-      ...(timing.resetAt !== undefined ? { resetAt: timing.resetAt } : {}),
-      ...(status !== undefined ? { status } : {}),
-      ...(code !== undefined ? { code } : {}),
-      message: t.message,
-    };
+    // Fields added in their order one by one, not spreads of conditional literals (a literal and a
+    // copy per field present); the same fields present give the same shape.
+    const out = { reason, scope, retryable } as Classification;
+    if (timing.retryAfterMs !== undefined) out.retryAfterMs = timing.retryAfterMs;
+    if (timing.resetAt !== undefined) out.resetAt = timing.resetAt;
+    if (status !== undefined) out.status = status;
+    if (code !== undefined) out.code = code;
+    out.message = t.message;
+    return out;
   } catch {
     return { ...FALLBACK };
   }

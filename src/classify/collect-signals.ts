@@ -130,16 +130,32 @@ function constructorName(proto: object): string | undefined {
   }
 }
 
-/** The read keys an object answers, read once each: a throwing getter costs only its own key. */
+/**
+ * The read keys an object answers, read once each: a throwing getter costs only its own key.
+ * Two arrays, not a Map: an object has a handful of read keys, and a Map per object visited was
+ * most of what classifying a failure allocated.
+ */
 interface Fields {
-  values: Map<string, unknown>;
+  keys: string[];
+  values: unknown[];
   constructorName: string | undefined;
 }
 
-function readField(obj: object, key: string, into: Map<string, unknown>): void {
+/** The value read for `key` (a later read of a key replaces the earlier one, in its place). */
+function fieldValue(f: Fields, key: string): unknown {
+  const at = f.keys.indexOf(key);
+  return at < 0 ? undefined : f.values[at];
+}
+
+function readField(obj: object, key: string, into: Fields): void {
   try {
     const v = (obj as Record<string, unknown>)[key];
-    if (v !== undefined) into.set(key, v);
+    if (v === undefined) return;
+    const at = into.keys.indexOf(key);
+    if (at < 0) {
+      into.keys.push(key);
+      into.values.push(v);
+    } else into.values[at] = v;
   } catch {
     // A hostile getter: this key says nothing.
   }
@@ -151,21 +167,23 @@ function readField(obj: object, key: string, into: Map<string, unknown>): void {
  * only the keys the walk uses are read, and each once.
  */
 function fieldsOf(obj: object): Fields {
-  const values = new Map<string, unknown>();
+  const f: Fields = { keys: [], values: [], constructorName: undefined };
   try {
     const proto = Object.getPrototypeOf(obj) as object | null;
     if (proto === Object.prototype || proto === null) {
-      for (const key in obj) if (READ_KEYS.has(key)) readField(obj, key, values);
-      return { values, constructorName: undefined };
+      for (const key in obj) if (READ_KEYS.has(key)) readField(obj, key, f);
+      return f;
     }
-    for (const key of Object.getOwnPropertyNames(obj)) if (READ_KEYS.has(key)) readField(obj, key, values);
+    for (const key of Object.getOwnPropertyNames(obj)) if (READ_KEYS.has(key)) readField(obj, key, f);
     const info = protoInfo(proto);
-    for (const key of info.keys) if (!values.has(key)) readField(obj, key, values);
-    return { values, constructorName: info.constructorName };
+    for (const key of info.keys) if (!f.keys.includes(key)) readField(obj, key, f);
+    f.constructorName = info.constructorName;
+    return f;
   } catch {
     // A proxy whose traps refuse to list keys may still answer them one by one.
-    for (const key of READ_KEYS) readField(obj, key, values);
-    return { values, constructorName: undefined };
+    for (const key of READ_KEYS) readField(obj, key, f);
+    f.constructorName = undefined;
+    return f;
   }
 }
 
@@ -236,20 +254,21 @@ function visit(w: Walk, { value, depth, inBody }: QueueItem): void {
     return;
   }
 
-  const { values: f, constructorName: ctorName } = fieldsOf(value);
-  if (f.size === 0 && ctorName === undefined) return;
-  for (const name of [f.get('name'), ctorName]) {
-    if (typeof name === 'string' && !GENERIC_NAMES.has(name)) addCode(w, name, true);
-  }
+  const f = fieldsOf(value);
+  const ctorName = f.constructorName;
+  if (f.keys.length === 0 && ctorName === undefined) return;
+  const name = fieldValue(f, 'name');
+  if (typeof name === 'string' && !GENERIC_NAMES.has(name)) addCode(w, name, true);
+  if (typeof ctorName === 'string' && !GENERIC_NAMES.has(ctorName)) addCode(w, ctorName, true);
   // Only the keys present, in the fixed order of STEPS (the order decides which text and code come first).
   const steps: number[] = [];
-  for (const key of f.keys()) {
+  for (const key of f.keys) {
     const at = STEP_AT.get(key);
     if (at) for (const i of at) insertSorted(steps, i);
   }
   for (const at of steps) {
     const [key, step] = STEPS[at] ?? ['', Step.Nested];
-    readStep(w, step, key, f.get(key), depth, inBody);
+    readStep(w, step, key, fieldValue(f, key), depth, inBody);
   }
 }
 

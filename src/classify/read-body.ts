@@ -109,8 +109,9 @@ export function readBody(input: string): BodyParts {
     const parts = readStream(trimmed);
     if (parts.objects.length > 0 || parts.codes.length > 0) return parts;
   }
-  const head = trimmed.slice(0, 2_000).toLowerCase();
-  if (/<(!doctype|html|head|body|title)\b/.test(head)) return { objects: [], codes: [], text: readHtml(trimmed) };
+  // A page starts with a tag: most messages hold no `<`, and are neither lower-cased nor matched for one.
+  const head = trimmed.slice(0, 2_000);
+  if (head.includes('<') && /<(!doctype|html|head|body|title)\b/.test(head.toLowerCase())) return { objects: [], codes: [], text: readHtml(trimmed) };
   // A message that quotes a JSON body after a prefix: `429 {"error":...}`, `Codex error: {...}`.
   const parts: BodyParts = { objects: [], codes: [], text: trimmed };
   const open = trimmed.indexOf('{');

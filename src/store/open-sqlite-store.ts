@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { checkOpenArgs, checkWait } from './port-arguments.js';
 import { ConfigError, StoreError } from '../errors.js';
+import { signalAborted } from '../call-signal.js';
 import type { CooldownEntry, CooldownKey, Turn } from '../types.js';
 import { isRetryable, retryWhileBusy } from './busy-retry.js';
 import { createCooldownTable } from './cooldown-table.js';
@@ -192,7 +193,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
     openRun(a) {
       try {
         checkOpenArgs(a, checkText);
-        if (!parts || closedError || a.signal?.aborted) return waitThenRegister(a);
+        if (!parts || closedError || signalAborted(a)) return waitThenRegister(a);
         // the first try right here: an uncontended run never enters the waiting loop
         const outcome = parts.taker.take(a, a.now, undefined, a.lockWaitMs > 0);
         return outcome.acquired ? Promise.resolve(register(a, outcome.opened)) : waitThenRegister(a, { outcome });

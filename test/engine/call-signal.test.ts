@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { defineCallSignal } from '../../src/call-signal.js';
+import { defineCallSignal, signalAborted } from '../../src/call-signal.js';
+import { EffectCut } from '../../src/effect-cut.js';
 
 // A call's request gets its signal through one shared getter (src/call-signal.ts): the host must
 // see what the getter of the request's literal gave it, an own enumerable `signal` read when read.
@@ -28,5 +29,29 @@ describe('a call request signal', () => {
     expect(reads).toBe(0);
     expect(req.signal).toBe(signal);
     expect(reads).toBe(1);
+  });
+});
+
+describe('signalAborted: whether a lazily carried signal is aborted, without making it', () => {
+  it('asks a source that can tell (an EffectCut) and reads no signal, before and after the cut', () => {
+    let reads = 0;
+    const cut = new EffectCut();
+    const source = { get signal() { reads++; return cut.signal; }, get aborted() { return cut.aborted; } };
+    const args = defineCallSignal({ runId: 'r' }, source);
+    expect(signalAborted(args)).toBe(false);
+    cut.cut();
+    expect(signalAborted(args)).toBe(true);
+    expect(reads).toBe(0);
+    // what the store reads when it must listen says the same
+    expect(args.signal.aborted).toBe(true);
+  });
+
+  it('reads the signal itself from a source that cannot tell, and from plain arguments', () => {
+    const ctl = new AbortController();
+    const lazy = defineCallSignal({}, { signal: ctl.signal });
+    const plain = { signal: ctl.signal };
+    expect([signalAborted(lazy), signalAborted(plain), signalAborted({})]).toEqual([false, false, false]);
+    ctl.abort();
+    expect([signalAborted(lazy), signalAborted(plain), signalAborted({})]).toEqual([true, true, false]);
   });
 });

@@ -55,4 +55,31 @@ describe('cooldown reads of a run', () => {
     expect(set).toEqual([4]);
     await store.close();
   });
+
+  it('a re-read that fails, rejecting or throwing, is logged as a STORE_FAILED error carrying the cause, and the run goes on', async () => {
+    for (const how of ['rejects', 'throws'] as const) {
+      const { store, counted } = countingStore();
+      const cause = new Error('replica gone');
+      // the read at open is openRun's own: this one is the re-read after the failure
+      const failing: RunStore = {
+        ...counted,
+        activeCooldowns: () => {
+          if (how === 'throws') throw cause;
+          return Promise.reject(cause);
+        },
+      };
+      const warned: { err: unknown; msg: string }[] = [];
+      const logger = { warn: (o: { err: unknown }, msg: string) => warned.push({ err: o.err, msg }), info() {}, debug() {}, error() {} };
+      const provider = scriptedCall({ p0: [QUOTA] });
+      const actor = createRunActor({ sessionId: 's', messages: [{ role: 'user', content: 'hi' }], chain: ['p0/m', 'p1/m'], call: provider.call, store: failing, logger: logger as never });
+      const out = await toPromise(actor.start());
+      expect(out.status).toBe('succeeded');
+      const reread = warned.filter((w) => w.msg.startsWith('could not re-read cooldowns'));
+      expect(reread).toHaveLength(1);
+      expect(reread[0]!.err).toMatchObject({ code: 'STORE_FAILED', cause });
+      expect(String((reread[0]!.err as Error).message)).toContain('reading cooldowns');
+      await store.close();
+    }
+  });
 });
+

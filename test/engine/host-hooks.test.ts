@@ -37,6 +37,28 @@ describe("the host's hooks", () => {
     expect(out.attempts[0]).toMatchObject({ reason: 'overloaded' });
   });
 
+  it("a host classifier's context: the provider, a detached `now` on the run's clock, and the call's signal as an own enumerable property", async () => {
+    const clock = new SimulatedClock();
+    clock.set(5_000);
+    const seen: Record<string, unknown>[] = [];
+    const provider = scriptedCall({ a: [fail({ status: 503, headers: {}, body: 'overloaded' })] });
+    const out = await run({
+      call: provider.call,
+      clock,
+      classify: (_err, context) => {
+        const { now, ...rest } = context;
+        seen.push({ ...rest, keys: Object.keys(context), now: now?.() });
+        return undefined;
+      },
+    });
+    expect(out.status).toBe('succeeded');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ provider: 'a', keys: ['provider', 'now', 'signal'], now: 5_000 });
+    // the attempt's own signal: not aborted, since the call ended by itself
+    expect(seen[0]!.signal).toBeInstanceOf(AbortSignal);
+    expect((seen[0]!.signal as AbortSignal).aborted).toBe(false);
+  });
+
   it('a ConfigError thrown by call (the host wiring is wrong) fails the run with that error, not a retry', async () => {
     const provider = scriptedCall({ a: [fail(new ConfigError('models', 'no model for "a/m"'))] });
     const out = await run({ call: provider.call });

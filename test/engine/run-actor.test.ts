@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toPromise, waitFor } from 'xstate';
-import { ConfigError, createRunActor, openSqliteStore, type RunActorOptions } from '../../src/index.js';
+import { ConfigError, createRunActor, openSqliteStore, type OpenRunArgs, type RunActorOptions } from '../../src/index.js';
 import { scriptedCall } from '../helpers/scripted-call.js';
 
 const base = { sessionId: 's1', messages: [{ role: 'user' as const, content: 'hi' }], chain: ['a/m', 'b/m'] };
@@ -116,6 +116,60 @@ describe('what createRunActor hands the host', () => {
     actor.send({ type: 'run.abort', reason: 'user left' });
     const out = await toPromise(actor);
     expect(out.status === 'failed' && out.error.message).toContain('user left');
+  });
+});
+
+describe("the signal of openRun's arguments", () => {
+  /** Runs `fn` with AbortController counting what it makes (EffectCut makes its controller through the global). */
+  async function countingControllers<T>(fn: () => Promise<T>): Promise<{ made: number; result: T }> {
+    const Original = globalThis.AbortController;
+    let made = 0;
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super();
+        made++;
+      }
+    };
+    try {
+      return { result: await fn(), made };
+    } finally {
+      globalThis.AbortController = Original;
+    }
+  }
+
+  it('is made only when read: a run whose store never waits and whose host never reads req.signal makes no AbortController', async () => {
+    const store = freshStore();
+    const seen: OpenRunArgs[] = [];
+    const watched = { ...store, openRun: (a: OpenRunArgs) => (seen.push(a), store.openRun(a)) };
+    const { made, result } = await countingControllers(async () => {
+      const actor = createRunActor({ ...base, call: scriptedCall().call, store: watched });
+      actor.start();
+      return toPromise(actor);
+    });
+    expect(result.status).toBe('succeeded');
+    expect(made).toBe(0);
+    // still an own enumerable AbortSignal for a store that reads it
+    expect(Object.keys(seen[0]!)).toContain('signal');
+    expect(seen[0]!.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it('a run stopped while its store waits for the busy session aborts the signal the store listens to', async () => {
+    const store = freshStore();
+    const seen: OpenRunArgs[] = [];
+    const watched = { ...store, openRun: (a: OpenRunArgs) => (seen.push(a), store.openRun(a)) };
+    const holder = createRunActor({ ...base, call: scriptedCall({ a: [{ hang: true }] }).call, store, policy: { lockWaitMs: 0 } });
+    holder.start();
+    await waitFor(holder, (s) => s.matches('attempting'));
+    const waiter = createRunActor({ ...base, call: scriptedCall().call, store: watched, policy: { lockWaitMs: 60_000 } });
+    waiter.start();
+    await timersRan();
+    expect(seen).toHaveLength(1);
+    waiter.send({ type: 'run.abort', reason: 'user left' });
+    const out = await toPromise(waiter);
+    expect(out.status).toBe('failed');
+    if (out.status === 'failed') expect(out.error.code).toBe('RUN_ABORTED');
+    expect(seen[0]!.signal!.aborted).toBe(true);
+    holder.stop();
   });
 });
 

@@ -1,4 +1,5 @@
 import { SessionBusyError } from '../../errors.js';
+import { signalAborted } from '../../call-signal.js';
 import type { SessionWakeups } from '../session-wakeups.js';
 import type { OpenedRun, OpenRunArgs } from '../types.js';
 import { isRetryable } from './errors.js';
@@ -65,7 +66,8 @@ export async function waitForPgLease(c: PgLeaseWaitContext, a: OpenRunArgs): Pro
     for (let first = true; ; first = false) {
       const stop = c.stopped();
       if (stop) throw stop;
-      a.signal?.throwIfAborted();
+      // asked first: the engine's signal is made only when read (see signalAborted)
+      if (signalAborted(a)) a.signal?.throwIfAborted();
       let outcome: PgTakeOutcome | undefined;
       let failure: unknown;
       try {
