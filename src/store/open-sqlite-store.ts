@@ -22,6 +22,8 @@ import type { OpenedRun, OpenRunArgs, PruneResult, SessionStore, WaitOptions } f
 import { waitForLease, type FirstTry } from './wait-for-lease.js';
 
 const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+/** A call with no bound of its caller's: it waits the store's `busyWaitMs`. */
+const STORE_WAIT = Symbol('store wait');
 /** How long close() tries to close the rows of runs in flight when the database is busy. */
 const CLOSE_WAIT_MS = 5_000;
 
@@ -154,10 +156,11 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
    * Not an async function on purpose: the common case (open, not busy) runs the transaction right
    * here and costs one settled promise, not a chain of them (a run makes several such calls).
    */
-  const call = <T>(doing: string, wait: () => number, attempt: (p: Parts) => T): Promise<T> => {
+  const call = <T>(doing: string, wait: WaitOptions | undefined | typeof STORE_WAIT, attempt: (p: Parts) => T): Promise<T> => {
     let maxWaitMs: number;
     try {
-      maxWaitMs = wait();
+      // the bound is checked here, inside the try: a bad one is a rejected promise, not a throw
+      maxWaitMs = wait === STORE_WAIT ? o.busyWaitMs : checkWait('maxWaitMs', wait?.maxWaitMs, o.busyWaitMs);
       if (!parts || closedError) return later(doing, maxWaitMs, attempt);
       return Promise.resolve(attempt(parts));
     } catch (e) {
@@ -165,8 +168,6 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
       return later(doing, maxWaitMs!, attempt, e);
     }
   };
-  const bound = (w: WaitOptions | undefined) => () => checkWait('maxWaitMs', w?.maxWaitMs, o.busyWaitMs);
-  const storeWait = () => o.busyWaitMs;
 
   const register = (a: OpenRunArgs, opened: OpenedRun): OpenedRun => {
     inFlight.opened(a, opened.lease);
@@ -204,7 +205,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
     },
 
     renewLease: (lease, now, ttlMs, w?: WaitOptions) =>
-      call('renewing a lease', bound(w), (p) => {
+      call('renewing a lease', w, (p) => {
         try {
           return inFlight.renewed(p.renew(lease, now, ttlMs));
         } catch (e) {
@@ -213,7 +214,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
       }),
 
     commitRun: (lease, a) =>
-      call('committing a run', bound(a), (p) => {
+      call('committing a run', a, (p) => {
         try {
           const out = p.endings.commitRun(lease, a);
           inFlight.ended(a.runId);
@@ -224,36 +225,36 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
       }),
 
     failRun: (lease, a) =>
-      call('recording a failed run', bound(a), (p) => {
+      call('recording a failed run', a, (p) => {
         p.endings.failRun(lease, a);
         inFlight.ended(a.runId);
       }),
 
-    activeCooldowns: (providers, now, w?: WaitOptions) => call('reading cooldowns', bound(w), (p) => p.cooldowns.active(providers, now)),
-    putCooldown: (e: CooldownEntry, w?: WaitOptions) => call('writing a cooldown', bound(w), (p) => p.cooldowns.put(e)),
-    clearCooldowns: (keys: readonly CooldownKey[], w?: WaitOptions) => call('clearing cooldowns', bound(w), (p) => p.cooldowns.clear(keys)),
+    activeCooldowns: (providers, now, w?: WaitOptions) => call('reading cooldowns', w, (p) => p.cooldowns.active(providers, now)),
+    putCooldown: (e: CooldownEntry, w?: WaitOptions) => call('writing a cooldown', w, (p) => p.cooldowns.put(e)),
+    clearCooldowns: (keys: readonly CooldownKey[], w?: WaitOptions) => call('clearing cooldowns', w, (p) => p.cooldowns.clear(keys)),
     claimProbe: (keys: readonly CooldownKey[], runId: string, now: number, holdMs: number, w?: WaitOptions) =>
-      call('claiming a probe', bound(w), (p) => p.cooldowns.claimProbe(keys, runId, now, holdMs)),
+      call('claiming a probe', w, (p) => p.cooldowns.claimProbe(keys, runId, now, holdMs)),
 
-    listSessions: (query) => call('listing sessions', storeWait, (p) => p.ops.listSessions(query)),
-    getSession: (sessionId) => call('reading a session', storeWait, (p) => p.ops.getSession(sessionId)),
-    listTurns: (sessionId) => call('listing turns', storeWait, (p): Turn[] => p.s.listTurns.all(sessionId).map((row) => turnFromRow(row, sessionId))),
-    listRuns: (query) => call('listing runs', storeWait, (p) => p.ops.listRuns(query)),
+    listSessions: (query) => call('listing sessions', STORE_WAIT, (p) => p.ops.listSessions(query)),
+    getSession: (sessionId) => call('reading a session', STORE_WAIT, (p) => p.ops.getSession(sessionId)),
+    listTurns: (sessionId) => call('listing turns', STORE_WAIT, (p): Turn[] => p.s.listTurns.all(sessionId).map((row) => turnFromRow(row, sessionId))),
+    listRuns: (query) => call('listing runs', STORE_WAIT, (p) => p.ops.listRuns(query)),
     getRun: (runId) =>
-      call('reading a run', storeWait, (p) => {
+      call('reading a run', STORE_WAIT, (p) => {
         const row = p.s.getRun.get(runId);
         return row && rowToRun(row, p.s.listAttempts.all(runId).map(rowToAttempt));
       }),
-    listOrphans: () => call('listing orphans', storeWait, (p) => p.s.listOrphans.all().map(rowToOrphan)),
-    listCooldowns: (now) => call('listing cooldowns', storeWait, (p) => p.cooldowns.all(now)),
-    clearCooldownsMatching: (match) => call('clearing cooldowns', storeWait, (p) => p.cooldowns.clearMatching(match)),
+    listOrphans: () => call('listing orphans', STORE_WAIT, (p) => p.s.listOrphans.all().map(rowToOrphan)),
+    listCooldowns: (now) => call('listing cooldowns', STORE_WAIT, (p) => p.cooldowns.all(now)),
+    clearCooldownsMatching: (match) => call('clearing cooldowns', STORE_WAIT, (p) => p.cooldowns.clearMatching(match)),
 
     async prune({ before }) {
       if (typeof before !== 'number' || Number.isNaN(before)) throw new ConfigError('before', 'must be a time in ms');
       const total: PruneResult = { runs: 0, attempts: 0, orphans: 0 };
       // batches of short transactions, with the event loop free between them
       for (let more = true; more; ) {
-        const batch = await call('pruning runs', storeWait, (p) => p.ops.pruneBatch(before, Date.now()));
+        const batch = await call('pruning runs', STORE_WAIT, (p) => p.ops.pruneBatch(before, Date.now()));
         total.runs += batch.runs;
         total.attempts += batch.attempts;
         total.orphans += batch.orphans;
@@ -263,10 +264,10 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteSession
       return total;
     },
 
-    deleteExpiredCooldowns: (now) => call('deleting expired cooldowns', storeWait, (p) => p.cooldowns.deleteExpired(now)),
+    deleteExpiredCooldowns: (now) => call('deleting expired cooldowns', STORE_WAIT, (p) => p.cooldowns.deleteExpired(now)),
     schemaVersion: () => version,
     settings: () =>
-      call('reading settings', storeWait, () => ({
+      call('reading settings', STORE_WAIT, () => ({
         journalMode: db.pragma('journal_mode', { simple: true }) as string,
         synchronous: SYNCHRONOUS_NAMES[db.pragma('synchronous', { simple: true }) as number] ?? 'EXTRA',
         busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number,

@@ -4,7 +4,7 @@ import { ConfigError, LeaseLostError } from '../errors.js';
 import type { AttemptRecord, Decision, Message, Turn } from '../types.js';
 import type { HistoryCache } from './history-cache.js';
 import { attemptToRow } from './row-mapping.js';
-import type { InsertTurn, Statements } from './statements.js';
+import type { AttemptRow, InsertTurn, Statements } from './statements.js';
 import { checkText, wellFormed } from './text-checks.js';
 import { turnColumns, turnFromRow } from './turn-rows.js';
 import type { CommitRunArgs, FailRunArgs, Lease, UncommittedTurns } from './types.js';
@@ -32,11 +32,13 @@ function checkTurnText(a: { messages: readonly Message[]; reply: Message }): voi
 export function createRunEndings(db: Database.Database, s: Statements, history: HistoryCache, onReleased: (sessionId: string) => void) {
   const insertAttempts = (runId: string, attempts: readonly AttemptRecord[]): void => {
     if (attempts.length === 0) return;
-    const rows = attempts.map((a) => {
+    const rows = new Array<AttemptRow>(attempts.length);
+    for (let i = 0; i < attempts.length; i++) {
+      const a = attempts[i]!;
       // a copy only for a message wellFormed changed (almost never): not a spread of every failed attempt
       const message = a.message === undefined ? undefined : wellFormed(a.message);
-      return attemptToRow(runId, message === a.message ? a : { ...a, message });
-    });
+      rows[i] = attemptToRow(runId, message === a.message ? a : { ...a, message });
+    }
     s.insertAttempts(rows);
   };
   const keepOrphan = (runId: string, sessionId: string, u: UncommittedTurns, now: number, decisions: string | null, error?: { code: string; message: string }) => {
@@ -68,16 +70,19 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
       return { kind: 'lost' };
     }
     const base = check.last_seq ?? 0;
-    const messages = [...a.messages, a.reply];
-    const rows = new Array<InsertTurn>(messages.length);
+    const count = a.messages.length + 1;
+    const rows = new Array<InsertTurn>(count);
+    const turns = new Array<Turn>(count);
     // Parameter objects as one literal each (no spread of the columns or of servedBy into them:
-    // V8 copies a spread the slow, generic way), every commit writes them.
-    const turns = messages.map((m, index): Turn => {
+    // V8 copies a spread the slow, generic way), every commit writes them. One loop over the
+    // messages then the reply: no array of them made only to be mapped.
+    for (let index = 0; index < count; index++) {
+      const m = index < count - 1 ? a.messages[index]! : a.reply;
       const seq = base + index + 1;
       const { content, parts, providerOptions } = turnColumns(m);
       rows[index] = { session: lease.sessionId, seq, role: m.role, content, parts, providerOptions, runId: a.runId, index };
-      return { ...m, seq, runId: a.runId };
-    });
+      turns[index] = { ...m, seq, runId: a.runId };
+    }
     s.insertTurns(rows);
     const { provider, model, profileId } = a.servedBy;
     s.markSucceeded.run({ runId: a.runId, now: a.now, provider, model, profileId, decisions });
