@@ -10,14 +10,7 @@ import type { Lease, OpenedRun } from './types.js';
  */
 export function openedRun(lease: Lease, messages: readonly Message[], cooldowns: CooldownEntry[], turns: () => Turn[]): OpenedRun {
   let records: Turn[] | undefined;
-  // a getter in the literal is the same own, enumerable, configurable accessor that
-  // Object.defineProperty made, without redefining a property of an object already built
-  return {
-    lease,
-    messages,
-    cooldowns,
-    get history() {
-      return (records ??= turns());
-    },
-  };
+  const opened = { lease, messages, cooldowns } as OpenedRun;
+  Object.defineProperty(opened, 'history', { get: () => (records ??= turns()), enumerable: true, configurable: true });
+  return opened;
 }
