@@ -11,6 +11,7 @@ import type { Lease, OpenedRun } from './types.js';
 export function openedRun(lease: Lease, messages: readonly Message[], cooldowns: CooldownEntry[], turns: () => Turn[]): OpenedRun {
   let records: Turn[] | undefined;
   const opened = { lease, messages, cooldowns } as OpenedRun;
+  // added to the built object: a getter in the literal makes V8 hold the object as a dictionary
   Object.defineProperty(opened, 'history', { get: () => (records ??= turns()), enumerable: true, configurable: true });
   return opened;
 }
