@@ -5,7 +5,7 @@ import { defaultStore } from './default-store.js';
 import type { RunActorOptions } from './run-actor-options.js';
 import { HostSafeRunActor, type RunActor } from './run-actor.js';
 import type { RunEvent } from './events.js';
-import { cutEffectAction, effectAction, type EffectRun } from './effect-action.js';
+import { cutEffectAction, effectAction } from './effect-action.js';
 import { createRunEffects, type RunEffects } from './run-effects.js';
 import { newRunId } from './run-id.js';
 import { systemClock } from './runtime.js';
@@ -16,18 +16,16 @@ export type { RunActor } from './run-actor.js';
 // A run's effects are found through its actor (the actions' `self`), which holds them as its hooks,
 // so the machine is provided once, not per run (provide() rebuilds the whole state-node tree).
 const effectsOf = (self: unknown): RunEffects => (self as HostSafeRunActor<RunEffects>).hooks;
-const runOf = effectsOf as (self: unknown) => EffectRun;
-const fx = (run: EffectRun) => run as RunEffects;
 
 const engineMachine = runMachine.provide({
   actions: {
-    openSession: effectAction('openSession', runOf, (run, _input, cut) => fx(run).openSession(cut)),
-    callProvider: effectAction('callProvider', runOf, (run, input, cut) => fx(run).callProvider(input, cut)),
-    claimProbe: effectAction('claimProbe', runOf, (run, input) => fx(run).claimProbe(input)),
-    persistTurn: effectAction('persistTurn', runOf, (run, input) => fx(run).persistTurn(input)),
-    closeRun: effectAction('closeRun', runOf, (run, input) => fx(run).closeRun(input)),
-    executeTools: effectAction('executeTools', runOf, (run, input, cut) => fx(run).executeTools(input, cut.signal)),
-    cutEffect: cutEffectAction(runOf),
+    openSession: effectAction('openSession', effectsOf, (run, _input, cut) => run.openSession(cut)),
+    callProvider: effectAction('callProvider', effectsOf, (run, input, cut) => run.callProvider(input, cut)),
+    claimProbe: effectAction('claimProbe', effectsOf, (run, input) => run.claimProbe(input)),
+    persistTurn: effectAction('persistTurn', effectsOf, (run, input) => run.persistTurn(input)),
+    closeRun: effectAction('closeRun', effectsOf, (run, input) => run.closeRun(input)),
+    executeTools: effectAction('executeTools', effectsOf, (run, input, cut) => run.executeTools(input, cut.signal)),
+    cutEffect: cutEffectAction(effectsOf),
   },
 });
 

@@ -25,10 +25,10 @@ interface ActionScope {
  * the start waits for the transition's end through the actor's own deferral, and the inspector
  * shows the action by the effect's name with its input as parameters.
  */
-export function effectAction<K extends EffectName>(
+export function effectAction<K extends EffectName, R extends EffectRun>(
   name: K,
-  runOf: (self: unknown) => EffectRun,
-  start: (run: EffectRun, input: Effects[K]['input'], cut: EffectCut) => PromiseLike<Effects[K]['output']>,
+  runOf: (self: unknown) => R,
+  start: (run: R, input: Effects[K]['input'], cut: EffectCut) => PromiseLike<Effects[K]['output']>,
 ): any {
   const doneType = `${name}.done`;
   const errorType = `${name}.error`;

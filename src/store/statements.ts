@@ -102,7 +102,7 @@ export interface BoundInOrder<P> {
 /** Every statement a run's life needs (spelled out: the .d.ts emitter cannot name better-sqlite3's inner Statement type). */
 export interface Statements {
   ensureSession: Database.Statement<[string]>;
-  /** A run opening: getSession, headTicket and lastSeq in one read. */
+  /** A run opening: the session's lease, its oldest live ticket and its last seq in one read. */
   openSession: Database.Statement<[session: string, wallNow: number], OpenSessionRow>;
   getSession: Database.Statement<[string], SessionRow>;
   grantLease: BoundInOrder<LeaseParams & { expiresAt: number; now: number }>;
@@ -114,14 +114,13 @@ export interface Statements {
   turnsAfter: Database.Statement<[string, number], TurnRow>;
   turnsUpTo: Database.Statement<[string, number], TurnRow>;
   turnsOfRun: Database.Statement<[string], TurnRow>;
-  lastSeq: Database.Statement<[string], number | undefined>;
   insertTurn: Database.Statement<InsertTurn>;
   /** insertTurn for each row, in as few statements as MAX_ROWS_PER_INSERT allows (one for any commit of up to 16 turns). */
   insertTurns: (rows: readonly InsertTurn[]) => void;
   insertRun: BoundInOrder<{ runId: string; session: string; token: number; now: number }>;
   getRun: Database.Statement<[string], RunRow>;
   runStatus: Database.Statement<[string], RunStatus>;
-  /** A commit's reads in one statement: runStatus, getSession's lease (the fencing check) and lastSeq. */
+  /** A commit's reads in one statement: runStatus, getSession's lease (the fencing check) and the last seq. */
   commitCheck: Database.Statement<[session: string, runId: string], CommitCheckRow>;
   markAbandoned: Database.Statement<{ runId: string; now: number }>;
   markSucceeded: BoundInOrder<ServedParams & { runId: string; now: number; decisions: string | null }>;
@@ -191,7 +190,6 @@ export function prepareStatements(db: Database.Database): Statements {
     turnsUpTo: prep<[string, number], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE session_id = ? AND seq <= ? ORDER BY seq`),
     turnsOfRun: prep<[string], TurnRow>(`SELECT ${TURN_COLUMNS} FROM turns WHERE run_id = ? ORDER BY run_index`),
     // ORDER BY ... LIMIT 1 is one step down the primary key, whatever the session's length
-    lastSeq: prep<[string], number | undefined>('SELECT seq FROM turns WHERE session_id = ? ORDER BY seq DESC LIMIT 1').pluck() as Database.Statement<[string], number | undefined>,
     insertTurn: prep<InsertTurn>(
       `INSERT INTO turns (session_id, seq, role, content, parts, provider_options, run_id, run_index)
        VALUES (@session, @seq, @role, @content, @parts, @providerOptions, @runId, @index)
