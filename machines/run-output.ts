@@ -43,7 +43,8 @@ interface CandidateCalls {
  */
 function callsByCandidate(ctx: RunContext): Map<string, Map<string, CandidateCalls>> {
   const byProvider = new Map<string, Map<string, CandidateCalls>>();
-  const { attempts } = ctx;
+  // the records the error carries (made once for the run's end: stored, error, output)
+  const attempts = ctx.attempts.toArray();
   // the step that failed: earlier steps were served
   for (let i = ctx.agent.stepStart; i < attempts.length; i++) {
     const a = attempts[i]!;
@@ -97,9 +98,9 @@ export function failureError(ctx: RunContext): RunError {
   const failure = ctx.failure ?? { kind: 'exhausted' as const };
   switch (failure.kind) {
     case 'rejected':
-      return new RequestRejectedError(ctx.run.runId, failure.failure, ctx.attempts);
+      return new RequestRejectedError(ctx.run.runId, failure.failure, ctx.attempts.toArray());
     case 'aborted':
-      return new RunAbortedError(ctx.run.runId, ctx.attempts, failure.detail === undefined ? undefined : `aborted by the caller: ${failure.detail}`);
+      return new RunAbortedError(ctx.run.runId, ctx.attempts.toArray(), failure.detail === undefined ? undefined : `aborted by the caller: ${failure.detail}`);
     case 'error':
       // Library errors (lease lost, session busy, store, config) pass as they are; anything else
       // can only come from the store the host gave us, so it is named as a store failure.
@@ -113,7 +114,7 @@ export function failureError(ctx: RunContext): RunError {
       const times = candidates.flatMap((c) => (c.availableAt !== undefined ? [c.availableAt] : []));
       const data = {
         runId: ctx.run.runId,
-        attempts: ctx.attempts,
+        attempts: ctx.attempts.toArray(),
         candidates,
         ...(times.length > 0 ? { soonestAvailableAt: Math.min(...times) } : {}),
       };
@@ -149,7 +150,7 @@ export function buildOutput(ctx: RunContext): RunOutput {
       ...(last?.usage && { usage: last.usage }),
       ...(last?.finishReason !== undefined && { finishReason: last.finishReason }),
       ...(last?.responseModel !== undefined && { responseModel: last.responseModel }),
-      attempts: ctx.attempts as RunOutput['attempts'],
+      attempts: ctx.attempts.toArray(),
       decisions: ctx.decisions.toArray(),
     };
   }
@@ -163,5 +164,5 @@ export function buildOutput(ctx: RunContext): RunOutput {
       keptIn: ctx.replyKeptIn ?? 'output',
     };
   }
-  return { runId: ctx.run.runId, status: 'failed', error, attempts: [...ctx.attempts], decisions: ctx.decisions.toArray() };
+  return { runId: ctx.run.runId, status: 'failed', error, attempts: [...ctx.attempts.toArray()], decisions: ctx.decisions.toArray() };
 }

@@ -8,14 +8,15 @@ import { nextCandidate, probeTarget, usableProfile } from '../src/policy/availab
 import { blockForFailure } from '../src/policy/block-for-failure.js';
 import { decideAfterFailure } from '../src/policy/decide-after-failure.js';
 import { covers, hasRecoveringCooldown, recoveringCooldowns, sameKey, type RunView } from '../src/policy/run-view.js';
-import type { AttemptRecord, CooldownEntry, CooldownKey, Decision } from '../src/types.js';
+import type { CooldownEntry, CooldownKey, Decision, Usage } from '../src/types.js';
 import type { CallProviderOutput, ClaimProbeOutput, CloseRunOutput, OpenSessionOutput, PersistTurnOutput, RunContext, RunFailure, Step } from './run-types.js';
 import { failureError } from './run-output.js';
 import { iso, skipped } from './skip-report.js';
 import { stepServed } from './agent-steps.js';
-import { appended, compactNumber, flat } from './held-values.js';
+import { appended, flat } from './held-values.js';
 import { entryPart } from './entry-text.js';
 import type { EntryPart } from './decision-log.js';
+import type { AttemptLog } from './attempt-log.js';
 
 
 function current(ctx: RunContext) {
@@ -145,7 +146,7 @@ export function enterCandidate(ctx: RunContext): Step {
   const target = pick ?? probe!;
   const c = ctx.chain[target.candidateIndex]!;
   const profileId = c.profiles[target.profileIndex]!;
-  const lastReason = ctx.attempts.at(-1)?.reason;
+  const lastReason = lastFacts(ctx)?.reason;
   // a probe is rare and names its time: a decision of its own; an entry is a part shared between runs
   const decision: Decision | EntryPart = probe
     ? {
@@ -206,11 +207,25 @@ export function exhaust(ctx: RunContext): Step {
   };
 }
 
+/** The last call's facts (the policy's read of it: nothing made), if any. */
+function lastFacts(ctx: RunContext) {
+  const n = ctx.attempts.length;
+  return n > 0 ? ctx.attempts.factsAt(n - 1) : undefined;
+}
+
+/** The `reply.reset` due when the last call failed after its text reached the host. */
+function resetAfterStreamed(ctx: RunContext): RunEvent | undefined {
+  const log = ctx.attempts;
+  const i = log.length - 1;
+  if (i < 0 || log.factsAt(i).outcome !== 'failed' || !log.streamedAt(i)) return undefined;
+  return { type: 'reply.reset', runId: ctx.run.runId, at: ctx.now, attempt: log.nAt(i), reason: log.factsAt(i).reason ?? 'unknown' };
+}
+
 export function startAttempt(ctx: RunContext): Step {
   const events: RunEvent[] = [];
-  const last = ctx.attempts.at(-1);
   // The host already showed a failed attempt's text (a break, a stall, a timeout): tell it to drop that before new text arrives.
-  if (last?.outcome === 'failed' && last.streamed) events.push({ type: 'reply.reset', runId: ctx.run.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' });
+  const reset = resetAfterStreamed(ctx);
+  if (reset) events.push(reset);
   const { provider, model, profileId } = current(ctx);
   events.push({ type: 'attempt.started', runId: ctx.run.runId, at: ctx.now, provider, model, profileId, attempt: ctx.attempts.length + 1, probe: ctx.probing });
   // an empty patch assigns nothing: after enterCandidate (which set attemptStartedAt) the context is not copied again
@@ -220,27 +235,27 @@ export function startAttempt(ctx: RunContext): Step {
   return { patch, events };
 }
 
-function record(ctx: RunContext, at: number, durationMs: number, failure?: Classification, extra?: Pick<AttemptRecord, 'streamed' | 'usage'>): AttemptRecord {
-  const n = ctx.attempts.length + 1;
+/** The run's attempts followed by the call that just ended (numbered next: the log's new length). */
+function recorded(ctx: RunContext, durationMs: number, failure?: Classification, extra?: { streamed?: boolean; usage?: Usage }): AttemptLog {
   const { provider, model, profileId } = current(ctx);
-  const startedAt = ctx.attemptStartedAt;
-  durationMs = compactNumber(durationMs);
-  // Literals of the record's usual shapes, the rare flags added after: spreading conditional
-  // literals into one made V8 copy each part in the slow, generic way (one record per call).
-  const a: AttemptRecord = !failure
-    ? { n, provider, model, profileId, outcome: 'succeeded', startedAt, durationMs }
-    : failure.status !== undefined
-      ? { n, provider, model, profileId, outcome: 'failed', reason: failure.reason, scope: failure.scope, message: failure.message, status: failure.status, startedAt, durationMs }
-      : { n, provider, model, profileId, outcome: 'failed', reason: failure.reason, scope: failure.scope, message: failure.message, startedAt, durationMs };
-  if (ctx.probing) a.probe = true;
-  if (extra?.streamed || ctx.agent.shownText) a.streamed = true;
-  if (extra?.usage) a.usage = extra.usage;
-  return a;
+  return ctx.attempts.appendCall({
+    provider,
+    model,
+    profileId,
+    startedAt: ctx.attemptStartedAt,
+    durationMs,
+    ...(failure ? { failure } : {}),
+    probe: ctx.probing,
+    streamed: extra?.streamed === true || ctx.agent.shownText,
+    ...(extra?.usage ? { usage: extra.usage } : {}),
+  });
 }
 
 export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, { ok: true }>): Step {
   const at = current(ctx);
-  const attempt = record(ctx, out.at, out.durationMs, undefined, out.usage ? { usage: out.usage } : undefined);
+  const attempts = recorded(ctx, out.durationMs, undefined, out.usage ? { usage: out.usage } : undefined);
+  // the served call's record, for its step (one record per served call)
+  const attempt = attempts.at(-1)!;
   // A success proves wrong every cooldown that would have blocked this very call.
   const proven = ctx.cooldowns.filter((c) => covers(c, at.provider, at.model, at.profileId));
   const events: RunEvent[] = [
@@ -257,7 +272,7 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
   return {
     patch: {
       now: out.at,
-      attempts: appended(ctx.attempts, attempt),
+      attempts,
       ...stepServed(ctx, out, attempt, at),
       servedBy: at,
       probing: false,
@@ -298,7 +313,7 @@ function recovering(ctx: RunContext, call: { provider: string; model: string; pr
 function policyView(
   ctx: RunContext,
   now: number,
-  attempts: readonly AttemptRecord[],
+  attempts: AttemptLog,
   cooldowns: readonly CooldownEntry[],
   ownBlocks: RunView['ownBlocks'],
 ): RunView {
@@ -329,16 +344,15 @@ function attemptFailed(runId: string, out: Extract<CallProviderOutput, { ok: fal
 export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { ok: false }>): Step {
   const call = current(ctx);
   const failure = out.failure;
-  const attempt = record(ctx, out.at, out.durationMs, failure, out);
+  const attempts = recorded(ctx, out.durationMs, failure, out);
   const known = out.cooldowns ? withProviderRead(ctx.cooldowns, call.provider, out.cooldowns) : ctx.cooldowns;
-  const attempts = appended(ctx.attempts, attempt);
   const block = blockForFailure(policyView(ctx, out.at, attempts, known, ctx.ownBlocks), failure, call);
   const after = policyView(ctx, out.at, attempts, upsert(known, block.shared), appended(ctx.ownBlocks, block.own));
   let walked: { from: number; view: RunView; walk: Walk } | undefined;
   const walk = (view: RunView, from: number): Walk => (walked = { from, view, walk: nextCandidate(view, from) }).walk;
   const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call), walk);
   handedOver = plan.action === 'escalate' ? walked : undefined;
-  const events: RunEvent[] = [attemptFailed(ctx.run.runId, out, call, attempt.n)];
+  const events: RunEvent[] = [attemptFailed(ctx.run.runId, out, call, attempts.length)];
   if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.run.runId, at: out.at, cooldown: block.shared });
   let decisions = ctx.decisions;
   let failed: RunFailure | undefined;
@@ -392,7 +406,7 @@ export function scheduleRetry(ctx: RunContext): Step {
   // the wait may go to another key that frees up first: the call after it is that key's
   const moved = plan?.candidateIndex !== undefined ? { candidateIndex: plan.candidateIndex, profileIndex: plan.profileIndex! } : undefined;
   const call = current(moved ? { ...ctx, ...moved } : ctx);
-  const reason = ctx.attempts.at(-1)?.reason ?? 'unknown';
+  const reason = lastFacts(ctx)?.reason ?? 'unknown';
   const detail = moved
     ? flat`waiting ${delayMs} ms for ${call.provider}/${call.model} on ${call.profileId}, the first key to free up, after ${reason}`
     : flat`retrying ${call.provider}/${call.model} on ${call.profileId} in ${delayMs} ms after ${reason}`;
@@ -411,7 +425,7 @@ export function rotateProfile(ctx: RunContext): Step {
   // the policy already chose the profile when it decided to rotate (deciding → rotatingProfile)
   const profileIndex = ctx.plan?.action === 'rotate' ? ctx.plan.profileIndex : usableProfile(ctx, ctx.candidateIndex, ctx.profileIndex)!;
   const toProfileId = ctx.chain[ctx.candidateIndex]!.profiles[profileIndex]!;
-  const reason = ctx.attempts.at(-1)?.reason ?? 'unknown';
+  const reason = lastFacts(ctx)?.reason ?? 'unknown';
   const detail = flat`rotating ${from.provider}/${from.model} from ${from.profileId} to ${toProfileId} after ${reason}`;
   return {
     patch: {
@@ -467,10 +481,9 @@ export function announceSucceeded(ctx: RunContext): Step {
 
 export function announceFailed(ctx: RunContext): Step {
   const error = failureError(ctx);
-  const last = ctx.attempts.at(-1);
   // The host showed this attempt's text and it is not the answer: drop it, whatever ended the run.
-  const reset: RunEvent[] =
-    last?.outcome === 'failed' && last.streamed ? [{ type: 'reply.reset', runId: ctx.run.runId, at: ctx.now, attempt: last.n, reason: last.reason ?? 'unknown' }] : [];
+  const last = resetAfterStreamed(ctx);
+  const reset: RunEvent[] = last ? [last] : [];
   return {
     patch: {},
     events: [

@@ -7,6 +7,7 @@ import type { LlmFailoverError } from '../src/errors.js';
 import type { RunEvent, RunEventOf } from '../src/events.js';
 import type { RunError } from '../src/run-errors.js';
 import type { DecisionLog } from './decision-log.js';
+import type { AttemptLog } from './attempt-log.js';
 
 export interface RunInput {
   runId: string;
@@ -90,6 +91,8 @@ export interface RunContext extends RunView {
   probing: boolean;
   /** Appended by the steps; read as plain decisions with `toArray()` (machines/decision-log.ts). */
   decisions: DecisionLog;
+  /** The run's calls, appended by the steps; read as plain records with `toArray()` (machines/attempt-log.ts). */
+  attempts: AttemptLog;
   plan?: Plan;
   /** The last message the run produced (the reply, once the run is done): set when a step is served. */
   reply?: Message;

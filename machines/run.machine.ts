@@ -17,6 +17,7 @@ import type {
 } from './run-types.js';
 import { chainProviders } from '../src/policy/chain-providers.js';
 import { DecisionLog } from './decision-log.js';
+import { AttemptLog } from './attempt-log.js';
 import * as steps from './run-steps.js';
 import * as agent from './agent-steps.js';
 import { buildOutput, failureError } from './run-output.js';
@@ -129,7 +130,7 @@ export const runMachine = setup({
     candidateIndex: -1,
     profileIndex: 0,
     attemptStartedAt: input.startedAt,
-    attempts: [],
+    attempts: AttemptLog.EMPTY,
     cooldowns: [],
     ownBlocks: [],
     probed: false,
@@ -279,7 +280,7 @@ export const runMachine = setup({
           reply: context.reply!,
           produced: context.agent.produced.slice(0, -1),
           servedBy: context.servedBy!,
-          attempts: context.attempts,
+          attempts: context.attempts.toArray(),
           decisions: [...context.decisions.toArray(), steps.persistDecision(context)],
         }),
       },
@@ -298,7 +299,7 @@ export const runMachine = setup({
           type: 'closeRun',
           params: ({ context }) => ({
             error: failureError(context),
-            attempts: context.attempts,
+            attempts: context.attempts.toArray(),
             decisions: context.decisions.toArray(),
             ...(context.reply !== undefined && context.servedBy
               ? { uncommitted: { reply: context.reply, produced: context.agent.produced.slice(0, -1), servedBy: context.servedBy } }

@@ -449,7 +449,7 @@ export class RunEffects implements RunActorHooks {
     this.#closed = true;
     const snapshot = this.#actor!.getSnapshot();
     const output: RunOutput | undefined = snapshot.output;
-    const attempts: readonly AttemptRecord[] = snapshot.context.attempts;
+    const attempts: readonly AttemptRecord[] = snapshot.context.attempts.toArray();
     const failure = error ?? (output?.status === 'failed' ? output.error : new RunAbortedError(this.#c.runId, attempts, 'stopped by the host'));
     void recordRunFailure(this.#failures, held, { error: failure, attempts: output?.attempts ?? attempts, decisions: output?.decisions ?? [], uncommitted: this.#pendingReply });
   }

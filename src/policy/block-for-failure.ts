@@ -48,7 +48,12 @@ function providerWait(failure: Classification, now: number): number | undefined 
 function leavesProvider(view: RunView, failure: Classification, provider: string, until: number): OwnBlock | undefined {
   if (failure.reason !== 'timeout' || view.policy.onTimeout !== 'next_provider') return undefined;
   // view.attempts already holds this failure
-  const timeouts = view.attempts.filter((a) => a.outcome === 'failed' && a.reason === 'timeout' && a.provider === provider).length;
+  const attempts = view.attempts;
+  let timeouts = 0;
+  for (let i = 0; i < attempts.length; i++) {
+    const a = attempts.factsAt(i);
+    if (a.outcome === 'failed' && a.reason === 'timeout' && a.provider === provider) timeouts++;
+  }
   return { provider, until: timeouts >= 2 ? Infinity : until, reason: 'timeout' };
 }
 
@@ -74,7 +79,11 @@ export function blockForFailure(view: RunView, failure: Classification, call: Fa
   // Consecutive failures of this key: what the store remembers (its cooldown ended or not: only a
   // success clears the count, so backoff grows across runs) or what this run saw, whichever says more.
   let inRun = 0;
-  for (const a of view.attempts) if (a.outcome === 'failed' && covers(key, a.provider, a.model, a.profileId)) inRun++;
+  const attempts = view.attempts;
+  for (let i = 0; i < attempts.length; i++) {
+    const a = attempts.factsAt(i);
+    if (a.outcome === 'failed' && covers(key, a.provider, a.model, a.profileId)) inRun++;
+  }
   const failures = Math.max((entriesOf(view.cooldowns, key.provider).find((c) => sameKey(c, key))?.failures ?? 0) + 1, inRun);
   const growth = 2 ** Math.min(failures - 1, 30);
   const given = providerWait(failure, now);

@@ -9,6 +9,27 @@ export interface OwnBlock extends CooldownKey {
   reason: FailureReason;
 }
 
+/** What the policy reads of one call: its key and how it ended (an attempt record has them). */
+export type AttemptFacts = Readonly<Pick<AttemptRecord, 'provider' | 'model' | 'profileId' | 'outcome' | 'reason'>>;
+
+/**
+ * A run's calls as the policy reads them: how many, and each one's facts, without a record made
+ * per call (the machine holds its calls as shared parts and times: machines/attempt-log.ts).
+ */
+export interface AttemptsRead {
+  readonly length: number;
+  /** The facts of call `i` (0-based), for 0 <= i < length. */
+  factsAt(i: number): AttemptFacts;
+}
+
+/** No call yet (a view before the run, as `explain` makes). */
+export const NO_ATTEMPTS: AttemptsRead = Object.freeze({
+  length: 0,
+  factsAt(i: number): AttemptFacts {
+    throw new RangeError(`no call ${i}: no call was made`);
+  },
+});
+
 /**
  * The part of a run's state the policy reads. The machine context is one. Its arrays are never
  * changed in place (a step makes new ones): the policy indexes each array once (view-index.ts).
@@ -20,7 +41,7 @@ export interface RunView {
   policy: Readonly<RunPolicy>;
   now: number;
   deadlineAt: number;
-  attempts: readonly AttemptRecord[];
+  attempts: AttemptsRead;
   /**
    * An agent run makes one model call per step: budgets count the calls of the current step
    * only, which start at `agent.stepStart` in `attempts`. Absent (or 0) for a run of one step.

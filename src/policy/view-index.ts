@@ -1,4 +1,5 @@
-import type { AttemptRecord, CooldownKey } from '../types.js';
+import type { CooldownKey } from '../types.js';
+import type { AttemptsRead } from './run-view.js';
 
 // A decision asks "what blocks this (model, profile)?" for many candidates. Scanning every
 // cooldown and block for each made a long chain cost chain × cooldowns per decision; grouped by
@@ -93,19 +94,19 @@ interface CallCounts {
   /** provider → model → profile → calls */
   counts?: Map<string, Map<string, Map<string, number>>>;
 }
-const callCountsOf = new Slots<readonly AttemptRecord[], CallCounts>();
+const callCountsOf = new Slots<AttemptsRead, CallCounts>();
 
-function scanCalls(attempts: readonly AttemptRecord[], from: number, provider: string, model: string, profileId: string): number {
+function scanCalls(attempts: AttemptsRead, from: number, provider: string, model: string, profileId: string): number {
   let n = 0;
   for (let i = from; i < attempts.length; i++) {
-    const a = attempts[i]!;
+    const a = attempts.factsAt(i);
     if (a.provider === provider && a.model === model && a.profileId === profileId) n++;
   }
   return n;
 }
 
 /** Calls on (model, profile) among `attempts` from index `from` on. */
-export function callsOn(attempts: readonly AttemptRecord[], from: number, provider: string, model: string, profileId: string): number {
+export function callsOn(attempts: AttemptsRead, from: number, provider: string, model: string, profileId: string): number {
   if (attempts.length - from <= 8) return scanCalls(attempts, from, provider, model, profileId);
   let c = callCountsOf.get(attempts, () => ({ from, asked: 0 }));
   if (c.from !== from) {
@@ -117,7 +118,7 @@ export function callsOn(attempts: readonly AttemptRecord[], from: number, provid
     if (++c.asked <= SCANS_BEFORE_INDEX) return scanCalls(attempts, from, provider, model, profileId);
     c.counts = new Map();
     for (let i = from; i < attempts.length; i++) {
-      const a = attempts[i]!;
+      const a = attempts.factsAt(i);
       let models = c.counts.get(a.provider);
       if (!models) c.counts.set(a.provider, (models = new Map()));
       let profiles = models.get(a.model);

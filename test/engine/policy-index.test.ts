@@ -3,6 +3,7 @@ import { describe, expect } from 'vitest';
 import { nextCandidate } from '../../src/policy/availability.js';
 import { callsOn, entriesOf, forgetGrouping, isGrouped } from '../../src/policy/view-index.js';
 import { runView } from '../helpers/run-view.js';
+import { AttemptLog } from '../../machines/attempt-log.js';
 import type { AttemptRecord, CooldownKey } from '../../src/types.js';
 
 // The policy's per-provider grouping (src/policy/view-index.ts) must answer exactly what a scan
@@ -55,9 +56,10 @@ describe('the policy index', () => {
   test.prop([fc.array(attempt, { maxLength: 40 }), fc.nat(45), provider, fc.constantFrom('m1', 'm2'), fc.constantFrom('k1', 'k2'), fc.nat(45)])(
     'property: calls on a (model, profile) from a step start are what a full count finds, whatever start was asked before',
     (attempts: AttemptRecord[], from: number, p: string, model: string, profileId: string, earlier: number) => {
-      callsOn(attempts, earlier, p, model, profileId);
+      const log = AttemptLog.of(attempts);
+      callsOn(log, earlier, p, model, profileId);
       const want = attempts.slice(from).filter((a) => a.provider === p && a.model === model && a.profileId === profileId).length;
-      for (let asked = 0; asked < 12; asked++) expect(callsOn(attempts, from, p, model, profileId)).toBe(want);
+      for (let asked = 0; asked < 12; asked++) expect(callsOn(log, from, p, model, profileId)).toBe(want);
     },
   );
 });
