@@ -108,7 +108,9 @@ type Held = AttemptPart | AttemptRecord;
 /** A run's attempts in order, never changed in place: each append makes a new log (the machine's context is copied, not mutated). */
 export class AttemptLog implements AttemptsRead {
   /** The log of a run that has called nothing yet. */
-  static readonly EMPTY: AttemptLog = new AttemptLog([], []);
+  static get EMPTY(): AttemptLog {
+    return EMPTY;
+  }
 
   /** A part (its record's `n` is its place) or a record held as it is (with usage, or appended as a record). */
   readonly #held: readonly Held[];
@@ -118,7 +120,7 @@ export class AttemptLog implements AttemptsRead {
   #records: AttemptRecord[] | undefined;
 
   /** Use EMPTY and append: a log is built only by appending. */
-  private constructor(held: readonly Held[], times: readonly number[], records?: AttemptRecord[]) {
+  constructor(held: readonly Held[], times: readonly number[], records?: AttemptRecord[]) {
     this.#held = held;
     this.#times = times;
     this.#records = records;
@@ -126,7 +128,7 @@ export class AttemptLog implements AttemptsRead {
 
   /** A log of these records, held as they are (tests, and hosts' fixtures). */
   static of(records: readonly AttemptRecord[]): AttemptLog {
-    return records.reduce((log, r) => log.append(r), AttemptLog.EMPTY);
+    return records.reduce((log, r) => log.append(r), EMPTY);
   }
 
   get length(): number {
@@ -207,3 +209,5 @@ export class AttemptLog implements AttemptsRead {
 function failureFields(f: Classification | undefined): Pick<AttemptRecord, 'outcome' | 'reason' | 'scope' | 'message' | 'status'> {
   return f ? { outcome: 'failed', reason: f.reason, scope: f.scope, message: f.message, status: f.status } : { outcome: 'succeeded' };
 }
+
+const EMPTY = new AttemptLog([], []);
