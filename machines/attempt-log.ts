@@ -43,13 +43,13 @@ export interface CallFacts {
   profileId: string;
   startedAt: number;
   durationMs: number;
-  /** Absent for a success. */
-  failure?: Classification;
+  /** Absent (or undefined) for a success. */
+  failure?: Classification | undefined;
   /** The call probed a cooling-down candidate. */
   probe: boolean;
   /** Text of the call reached the host. */
   streamed: boolean;
-  usage?: Usage;
+  usage?: Usage | undefined;
 }
 
 /**

@@ -238,16 +238,17 @@ export function startAttempt(ctx: RunContext): Step {
 /** The run's attempts followed by the call that just ended (numbered next: the log's new length). */
 function recorded(ctx: RunContext, durationMs: number, failure?: Classification, extra?: { streamed?: boolean; usage?: Usage }): AttemptLog {
   const { provider, model, profileId } = current(ctx);
+  // one literal of one shape (absent values undefined), not conditional literals spread into one
   return ctx.attempts.appendCall({
     provider,
     model,
     profileId,
     startedAt: ctx.attemptStartedAt,
     durationMs,
-    ...(failure ? { failure } : {}),
+    failure,
     probe: ctx.probing,
     streamed: extra?.streamed === true || ctx.agent.shownText,
-    ...(extra?.usage ? { usage: extra.usage } : {}),
+    usage: extra?.usage,
   });
 }
 
