@@ -57,16 +57,17 @@ export interface CallFacts {
  * flags added after (spreading conditional literals into one made V8 copy each part the slow,
  * generic way). Key order is what a host sees in JSON: it must stay as it is.
  */
-function recordOf(n: number, p: AttemptFacts & Pick<AttemptRecord, 'scope' | 'message' | 'status'>, startedAt: number, durationMs: number, probe: boolean, streamed: boolean, usage: Usage | undefined): AttemptRecord {
+function recordOf(n: number, p: AttemptPart | CallFacts, startedAt: number, durationMs: number, usage: Usage | undefined): AttemptRecord {
   const { provider, model, profileId } = p;
-  const a: AttemptRecord =
-    p.outcome === 'succeeded'
-      ? { n, provider, model, profileId, outcome: 'succeeded', startedAt, durationMs }
-      : p.status !== undefined
-        ? { n, provider, model, profileId, outcome: 'failed', reason: p.reason, scope: p.scope, message: p.message, status: p.status, startedAt, durationMs }
-        : { n, provider, model, profileId, outcome: 'failed', reason: p.reason, scope: p.scope, message: p.message, startedAt, durationMs };
-  if (probe) a.probe = true;
-  if (streamed) a.streamed = true;
+  // the failure's fields: the part's own, or the call's classification
+  const f = p instanceof AttemptPart ? (p.outcome === 'failed' ? p : undefined) : p.failure;
+  const a: AttemptRecord = !f
+    ? { n, provider, model, profileId, outcome: 'succeeded', startedAt, durationMs }
+    : f.status !== undefined
+      ? { n, provider, model, profileId, outcome: 'failed', reason: f.reason, scope: f.scope, message: f.message, status: f.status, startedAt, durationMs }
+      : { n, provider, model, profileId, outcome: 'failed', reason: f.reason, scope: f.scope, message: f.message, startedAt, durationMs };
+  if (p.probe) a.probe = true;
+  if (p.streamed) a.streamed = true;
   if (usage) a.usage = usage;
   return a;
 }
@@ -147,7 +148,7 @@ export class AttemptLog implements AttemptsRead {
   appendCall(c: CallFacts): AttemptLog {
     const durationMs = compactNumber(c.durationMs);
     if (c.usage) {
-      const record = recordOf(this.#held.length + 1, { ...c, ...failureFields(c.failure) }, c.startedAt, durationMs, c.probe, c.streamed, c.usage);
+      const record = recordOf(this.#held.length + 1, c, c.startedAt, durationMs, c.usage);
       return this.#with(record, c.startedAt, durationMs, record);
     }
     return this.#with(partOf(c), c.startedAt, durationMs);
@@ -160,7 +161,7 @@ export class AttemptLog implements AttemptsRead {
   }
 
   #recordAt(h: Held, i: number, startedAt: number, durationMs: number): AttemptRecord {
-    return h instanceof AttemptPart ? recordOf(i + 1, h, startedAt, durationMs, h.probe, h.streamed, undefined) : h;
+    return h instanceof AttemptPart ? recordOf(i + 1, h, startedAt, durationMs, undefined) : h;
   }
 
   /** The facts of call `i` the policy reads: the shared part or the record, nothing made. */
@@ -204,10 +205,6 @@ export class AttemptLog implements AttemptsRead {
   toJSON(): AttemptRecord[] {
     return this.toArray();
   }
-}
-
-function failureFields(f: Classification | undefined): Pick<AttemptRecord, 'outcome' | 'reason' | 'scope' | 'message' | 'status'> {
-  return f ? { outcome: 'failed', reason: f.reason, scope: f.scope, message: f.message, status: f.status } : { outcome: 'succeeded' };
 }
 
 const EMPTY = new AttemptLog([], []);
