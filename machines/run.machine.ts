@@ -35,17 +35,22 @@ const failWith = (failure: (event: any) => RunFailure, reason: string, detail: (
   apply((ctx, event) => steps.fail(ctx, failure(event), reason, detail(event)));
 
 // The states where a run can wait (on the lease, a provider, a backoff) are the ones it can be stopped in.
+// Leaving before the effect under way answered cuts it first (`cutEffect`; none under way in backingOff).
 const stoppers = {
-  'run.abort': { target: '#run.closing', actions: 'failAborted' },
-  'run.leaseLost': { target: '#run.closing', actions: 'failLeaseLost' },
+  'run.abort': { target: '#run.closing', actions: ['cutEffect', 'failAborted'] },
+  'run.leaseLost': { target: '#run.closing', actions: ['cutEffect', 'failLeaseLost'] },
 } as const;
+
+const advance = (ctx: RunContext) => ({ patch: { now: ctx.now + steps.retryDelayMs(ctx) }, events: [] });
 
 /**
  * One LLM run: from the session lease through attempts, rotations and escalations to a persisted
  * reply. Structure only: every decision is a named guard reading src/policy. Every effect (take
  * the session, call a provider, claim a probe, run tools, commit, close) is started by the entry
- * action of its name, which createRunActor() provides, is cut by `cutEffect` when its state is
- * left, and answers with an `<effect>.done` or `<effect>.error` event. Not invoked actors: an
+ * action of its name, which createRunActor() provides, answers with an `<effect>.done` or
+ * `<effect>.error` event, and is cut by `cutEffect` when its state is left before that answer (an
+ * abort, a lost lease, a timeout, the deadline: the transitions that can leave first run it, not
+ * an exit action that every answer would run for nothing). Not invoked actors: an
  * invoked actor is a whole XState actor made, registered, started and stopped per effect, about
  * 40 µs each, more than the machine's own work for a run (docs/architecture.md).
  */
@@ -84,6 +89,9 @@ export const runMachine = setup({
     cutEffect: () => undefined,
     applyOpened: apply((ctx, event) => steps.opened(ctx, event.output as OpenSessionOutput)),
     enterCandidate: apply(steps.enterCandidate),
+    // Every transition into `attempting` starts the attempt with its own step (one action less
+    // per attempt than an entry action of its own); the entry then only calls the provider.
+    enterAndStart: apply(steps.enterCandidate, steps.startAttempt),
     exhaust: apply(steps.exhaust),
     recordProbeTaken: apply((ctx, event) => steps.probeTaken(ctx, event.output as ClaimProbeOutput)),
     startAttempt: apply(steps.startAttempt),
@@ -91,8 +99,10 @@ export const runMachine = setup({
     recordFailure: apply((ctx, event) => steps.callFailed(ctx, event.output)),
     recordTimeout: apply((ctx) => steps.attemptTimedOut(ctx, steps.attemptTimeoutMs(ctx))),
     scheduleRetry: apply(steps.scheduleRetry),
-    advanceClock: apply((ctx) => ({ patch: { now: ctx.now + steps.retryDelayMs(ctx) }, events: [] })),
+    advanceClock: apply(advance),
+    advanceAndStart: apply(advance, steps.startAttempt),
     rotateProfile: apply(steps.rotateProfile),
+    rotateAndStart: apply(steps.rotateProfile, steps.startAttempt),
     recordPersisted: apply((ctx, event) => steps.persisted(ctx, event.output as PersistTurnOutput)),
     recordClosed: apply((ctx, event) => steps.closed(ctx, event.output as CloseRunOutput)),
     settleError: apply(steps.settleError),
@@ -148,7 +158,6 @@ export const runMachine = setup({
           providers: chainProviders(context.chain),
         }),
       },
-      exit: 'cutEffect',
       on: {
         ...stoppers,
         'openSession.done': { target: 'escalatingModel', actions: 'applyOpened' },
@@ -159,18 +168,17 @@ export const runMachine = setup({
       description: 'Walk the chain to the next candidate with a usable profile; skip the rest without a call.',
       always: [
         { guard: 'nextNeedsClaim', target: 'claimingProbe', actions: 'enterCandidate' },
-        { guard: 'hasCandidate', target: 'attempting', actions: 'enterCandidate' },
+        { guard: 'hasCandidate', target: 'attempting', actions: 'enterAndStart' },
         { target: 'closing', actions: 'exhaust' },
       ],
     },
     claimingProbe: {
       description: "The key's cooldown (another run's) ended: claim its probe through the store, or leave it to the run that holds it.",
       entry: { type: 'claimProbe', params: ({ context }) => ({ keys: steps.probeClaims(context) }) },
-      exit: 'cutEffect',
       on: {
         ...stoppers,
         'claimProbe.done': [
-          { guard: { type: 'probeClaimed', params: ({ event }) => ({ output: event.output }) }, target: 'attempting' },
+          { guard: { type: 'probeClaimed', params: ({ event }) => ({ output: event.output }) }, target: 'attempting', actions: 'startAttempt' },
           { target: 'escalatingModel', actions: 'recordProbeTaken' },
         ],
         'claimProbe.error': { target: 'closing', actions: 'failOnError' },
@@ -178,29 +186,26 @@ export const runMachine = setup({
     },
     attempting: {
       description: 'Call the provider for the current (model, profile).',
-      entry: [
-        'startAttempt',
-        {
-          type: 'callProvider',
-          params: ({ context }) => {
+      // the attempt was started (startAttempt) by the transition that came here
+      entry: {
+        type: 'callProvider',
+        params: ({ context }) => {
           const c = context.chain[context.candidateIndex]!;
-            return {
-              provider: c.provider,
-              model: c.model,
-              profileId: c.profiles[context.profileIndex]!,
-              attempt: context.attempts.length + 1,
-              step: context.agent.steps.length + 1,
-              // The arrays as they are: the call's copy is made by the effect (see CallProviderInput)
-              history: context.history,
-              messages: context.run.messages,
-              produced: context.agent.produced,
-            };
-          },
+          return {
+            provider: c.provider,
+            model: c.model,
+            profileId: c.profiles[context.profileIndex]!,
+            attempt: context.attempts.length + 1,
+            step: context.agent.steps.length + 1,
+            // The arrays as they are: the call's copy is made by the effect (see CallProviderInput)
+            history: context.history,
+            messages: context.run.messages,
+            produced: context.agent.produced,
+          };
         },
-      ],
-      exit: 'cutEffect',
+      },
       after: {
-        attemptTimeout: { target: 'deciding', actions: 'recordTimeout' },
+        attemptTimeout: { target: 'deciding', actions: ['cutEffect', 'recordTimeout'] },
       },
       on: {
         ...stoppers,
@@ -237,7 +242,7 @@ export const runMachine = setup({
       after: {
         retryDelay: [
           { guard: 'retryNeedsClaim', target: 'claimingProbe', actions: 'advanceClock' },
-          { target: 'attempting', actions: 'advanceClock' },
+          { target: 'attempting', actions: 'advanceAndStart' },
         ],
       },
     },
@@ -246,16 +251,15 @@ export const runMachine = setup({
       description: 'Next auth profile of the same provider that is not cooling down.',
       always: [
         { guard: 'rotationNeedsClaim', target: 'claimingProbe', actions: 'rotateProfile' },
-        { target: 'attempting', actions: 'rotateProfile' },
+        { target: 'attempting', actions: 'rotateAndStart' },
       ],
     },
     executingTools: {
       description: 'Execute the tool calls the step asked for; their results join the run, then the next step fails over on its own.',
       entry: { type: 'executeTools', params: ({ context }) => agent.executeToolsInput(context) },
-      exit: 'cutEffect',
       // tools run on the run's time: a tool that never answers is cut at the deadline (its abortSignal aborts)
       after: {
-        toolsDeadline: { target: 'closing', actions: 'failToolsDeadline' },
+        toolsDeadline: { target: 'closing', actions: ['cutEffect', 'failToolsDeadline'] },
       },
       on: {
         ...stoppers,
@@ -283,7 +287,6 @@ export const runMachine = setup({
           decisions: [...context.decisions.toArray(), steps.persistDecision(context)],
         }),
       },
-      exit: 'cutEffect',
       on: {
         'persistTurn.done': { target: 'succeeded', actions: 'recordPersisted' },
         'persistTurn.error': { target: 'closing', actions: 'failOnError' },
@@ -306,7 +309,6 @@ export const runMachine = setup({
           }),
         },
       ],
-      exit: 'cutEffect',
       on: {
         'closeRun.done': { target: 'failed', actions: 'recordClosed' },
         'closeRun.error': { target: 'failed' },

@@ -63,7 +63,7 @@ function answer(run: EffectRun, cut: EffectCut, event: EffectEvent): void {
   run.send(event);
 }
 
-/** The exit action of an effect's state: cuts the effect under way, if it has not answered. */
+/** The action of the transitions that leave an effect's state before its answer: cuts the effect under way, if any. */
 export function cutEffectAction(runOf: (self: unknown) => EffectRun) {
   return ({ self }: { self: unknown }): void => {
     const run = runOf(self);
