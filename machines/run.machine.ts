@@ -63,7 +63,6 @@ export const runMachine = setup({
     output: {} as RunOutput,
   },
   delays: {
-    attemptTimeout: ({ context }) => steps.attemptTimeoutMs(context),
     retryDelay: ({ context }) => steps.retryDelayMs(context),
     toolsDeadline: ({ context }) => agent.toolsDeadlineMs(context),
   },
@@ -197,6 +196,7 @@ export const runMachine = setup({
             profileId: c.profiles[context.profileIndex]!,
             attempt: context.attempts.length + 1,
             step: context.agent.steps.length + 1,
+            timeoutMs: steps.attemptTimeoutMs(context),
             // The arrays as they are: the call's copy is made by the effect (see CallProviderInput)
             history: context.history,
             messages: context.run.messages,
@@ -204,11 +204,11 @@ export const runMachine = setup({
           };
         },
       },
-      after: {
-        attemptTimeout: { target: 'deciding', actions: ['cutEffect', 'recordTimeout'] },
-      },
       on: {
         ...stoppers,
+        // The attempt's time limit (its input's timeoutMs), armed by the call's effect on the run's
+        // clock: an `after` transition cost XState a delayed event, its record and its cancel per call.
+        'callProvider.timeout': { target: 'deciding', actions: ['cutEffect', 'recordTimeout'] },
         'callProvider.done': [
           {
             guard: { type: 'stepCallsTools', params: ({ event }) => ({ output: event.output }) },
