@@ -14,6 +14,7 @@ import type {
   RunFailure,
   RunInput,
   RunOutput,
+  Step,
 } from './run-types.js';
 import { chainProviders } from '../src/policy/chain-providers.js';
 import { DecisionLog } from './decision-log.js';
@@ -42,6 +43,39 @@ const stoppers = {
 } as const;
 
 const advance = (ctx: RunContext) => ({ patch: { now: ctx.now + steps.retryDelayMs(ctx) }, events: [] });
+
+type PlanAction = NonNullable<RunContext['plan']>['action'];
+
+/**
+ * The step of a failed call's answer (or of its timeout), made once: the guards that choose where
+ * the answer leads read its plan, then the transition's action applies that very step. The
+ * policy is decided where it always was (callFailed), once; the transition goes straight to its
+ * plan's state instead of through an eventless `deciding` state, a whole XState microstep (exit
+ * and entry sets, a snapshot, its value and tags) per failure. One slot: a transition's guards
+ * and actions run back to back, and the action empties it (no context is kept past it).
+ */
+let slotCtx: RunContext | undefined;
+let slotAnswer: object | undefined;
+let slotStep: Step | undefined;
+
+/** The step of a failed call's `output`, or of the timeout `event` (`timedOut`), made once per answer. */
+function failureStep(ctx: RunContext, answer: object, timedOut: boolean): Step {
+  if (slotCtx === ctx && slotAnswer === answer) return slotStep!;
+  const step = timedOut
+    ? steps.attemptTimedOut(ctx, steps.attemptTimeoutMs(ctx))
+    : steps.callFailed(ctx, answer as Extract<CallProviderOutput, { ok: false }>);
+  slotCtx = ctx;
+  slotAnswer = answer;
+  slotStep = step;
+  return step;
+}
+
+/** Applies the failure's step: the one its guards made (see failureStep). */
+function takeFailure(ctx: RunContext, answer: object, timedOut: boolean): Step {
+  const step = failureStep(ctx, answer, timedOut);
+  slotCtx = slotAnswer = slotStep = undefined;
+  return step;
+}
 
 /**
  * One LLM run: from the session lease through attempts, rotations and escalations to a persisted
@@ -75,7 +109,10 @@ export const runMachine = setup({
     retryNeedsClaim: ({ context }) => steps.retryNeedsClaim(context),
     rotationNeedsClaim: ({ context }) => steps.rotationNeedsClaim(context),
     probeClaimed: (_, params: { output: ClaimProbeOutput }) => params.output.claimed,
-    planIs: ({ context }, params: { action: 'fail' | 'retry' | 'rotate' | 'escalate' }) => context.plan?.action === params.action,
+    /** Where a failed call's answer leads: its plan (callFailed, made once with the action, see failureStep). */
+    failurePlanIs: ({ context, event }, params: { action: PlanAction }) => failureStep(context, (event as { output: object }).output, false).patch.plan?.action === params.action,
+    /** Where an attempt's timeout leads: its plan, as for a failure. */
+    timeoutPlanIs: ({ context, event }, params: { action: PlanAction }) => failureStep(context, event, true).patch.plan?.action === params.action,
   },
   actions: {
     openSession: notProvided('openSession'),
@@ -95,8 +132,8 @@ export const runMachine = setup({
     recordProbeTaken: apply((ctx, event) => steps.probeTaken(ctx, event.output as ClaimProbeOutput)),
     startAttempt: apply(steps.startAttempt),
     recordSuccess: apply((ctx, event) => steps.callSucceeded(ctx, event.output)),
-    recordFailure: apply((ctx, event) => steps.callFailed(ctx, event.output)),
-    recordTimeout: apply((ctx) => steps.attemptTimedOut(ctx, steps.attemptTimeoutMs(ctx))),
+    recordFailure: apply((ctx, event) => takeFailure(ctx, event.output, false)),
+    recordTimeout: apply((ctx, event) => takeFailure(ctx, event, true)),
     scheduleRetry: apply(steps.scheduleRetry),
     advanceClock: apply(advance),
     advanceAndStart: apply(advance, steps.startAttempt),
@@ -208,7 +245,13 @@ export const runMachine = setup({
         ...stoppers,
         // The attempt's time limit (its input's timeoutMs), armed by the call's effect on the run's
         // clock: an `after` transition cost XState a delayed event, its record and its cancel per call.
-        'callProvider.timeout': { target: 'deciding', actions: ['cutEffect', 'recordTimeout'] },
+        // Then, as for a failed call, the policy's plan: stop, wait, another profile, another model.
+        'callProvider.timeout': [
+          { guard: { type: 'timeoutPlanIs', params: { action: 'fail' } }, target: 'closing', actions: ['cutEffect', 'recordTimeout'] },
+          { guard: { type: 'timeoutPlanIs', params: { action: 'retry' } }, target: 'backingOff', actions: ['cutEffect', 'recordTimeout'] },
+          { guard: { type: 'timeoutPlanIs', params: { action: 'rotate' } }, target: 'rotatingProfile', actions: ['cutEffect', 'recordTimeout'] },
+          { target: 'escalatingModel', actions: ['cutEffect', 'recordTimeout'] },
+        ],
         'callProvider.done': [
           {
             guard: { type: 'stepCallsTools', params: ({ event }) => ({ output: event.output }) },
@@ -220,20 +263,14 @@ export const runMachine = setup({
             target: 'lockedPersist',
             actions: 'recordSuccess',
           },
-          { target: 'deciding', actions: 'recordFailure' },
+          { guard: { type: 'failurePlanIs', params: { action: 'fail' } }, target: 'closing', actions: 'recordFailure' },
+          { guard: { type: 'failurePlanIs', params: { action: 'retry' } }, target: 'backingOff', actions: 'recordFailure' },
+          { guard: { type: 'failurePlanIs', params: { action: 'rotate' } }, target: 'rotatingProfile', actions: 'recordFailure' },
+          { target: 'escalatingModel', actions: 'recordFailure' },
         ],
         'callProvider.error': { target: 'closing', actions: 'failOnError' },
         'reply.delta': { actions: 'forwardDelta' },
       },
-    },
-    deciding: {
-      description: 'Apply the policy to the classified failure.',
-      always: [
-        { guard: { type: 'planIs', params: { action: 'fail' } }, target: 'closing' },
-        { guard: { type: 'planIs', params: { action: 'retry' } }, target: 'backingOff' },
-        { guard: { type: 'planIs', params: { action: 'rotate' } }, target: 'rotatingProfile' },
-        { target: 'escalatingModel' },
-      ],
     },
     backingOff: {
       description: 'Wait out a short backoff or Retry-After, then call the same candidate again.',
@@ -247,7 +284,7 @@ export const runMachine = setup({
       },
     },
     rotatingProfile: {
-      // deciding comes here only when the policy found a usable profile on this same context.
+      // a failed call comes here only when the policy found a usable profile on this same context.
       description: 'Next auth profile of the same provider that is not cooling down.',
       always: [
         { guard: 'rotationNeedsClaim', target: 'claimingProbe', actions: 'rotateProfile' },
