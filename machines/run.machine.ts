@@ -101,14 +101,18 @@ export const runMachine = setup({
     toolsDeadline: ({ context }) => agent.toolsDeadlineMs(context),
   },
   guards: {
-    callSucceeded: (_, params: { output: CallProviderOutput }) => params.output.ok,
-    stepCallsTools: ({ context }, params: { output: CallProviderOutput }) => params.output.ok && agent.stepCallsTools(context, params.output),
+    // These read the answer from the event itself: a params function made an object per evaluation.
+    callSucceeded: ({ event }) => (event as { output: CallProviderOutput }).output.ok,
+    stepCallsTools: ({ context, event }) => {
+      const output = (event as { output: CallProviderOutput }).output;
+      return output.ok && agent.stepCallsTools(context, output);
+    },
     anotherStep: ({ context }) => agent.anotherStep(context),
     hasCandidate: ({ context }) => steps.hasCandidate(context),
     nextNeedsClaim: ({ context }) => steps.nextNeedsClaim(context),
     retryNeedsClaim: ({ context }) => steps.retryNeedsClaim(context),
     rotationNeedsClaim: ({ context }) => steps.rotationNeedsClaim(context),
-    probeClaimed: (_, params: { output: ClaimProbeOutput }) => params.output.claimed,
+    probeClaimed: ({ event }) => (event as { output: ClaimProbeOutput }).output.claimed,
     /** Where a failed call's answer leads: its plan (callFailed, made once with the action, see failureStep). */
     failurePlanIs: ({ context, event }, params: { action: PlanAction }) => failureStep(context, (event as { output: object }).output, false).patch.plan?.action === params.action,
     /** Where an attempt's timeout leads: its plan, as for a failure. */
@@ -139,8 +143,10 @@ export const runMachine = setup({
     advanceAndStart: apply(advance, steps.startAttempt),
     rotateProfile: apply(steps.rotateProfile),
     rotateAndStart: apply(steps.rotateProfile, steps.startAttempt),
-    recordPersisted: apply((ctx, event) => steps.persisted(ctx, event.output as PersistTurnOutput)),
-    recordClosed: apply((ctx, event) => steps.closed(ctx, event.output as CloseRunOutput)),
+    // The run's end is announced by the step of the transition into its final state, not by an
+    // entry action of its own there (one action less per run); emitFailed when the close failed.
+    recordPersisted: apply((ctx, event) => steps.persisted(ctx, event.output as PersistTurnOutput), steps.announceSucceeded),
+    recordClosed: apply((ctx, event) => steps.closed(ctx, event.output as CloseRunOutput), steps.announceFailed),
     settleError: apply(steps.settleError),
     forwardDelta: apply(steps.deltaReceived),
     recordToolResults: apply((ctx, event) => agent.toolsExecuted(ctx, event.output as ExecuteToolsOutput)),
@@ -150,7 +156,6 @@ export const runMachine = setup({
     failLeaseLost: failWith((e) => ({ kind: 'error', error: e.error }), 'lease_lost', () => 'the session lease was lost'),
     failOnError: failWith((e) => ({ kind: 'error', error: e.error }), 'error', (e) => String((e.error as Error)?.message ?? e.error)),
     failToolsDeadline: failWith(() => ({ kind: 'deadline' }), 'deadline', () => 'the run deadline passed while its tools ran'),
-    emitSucceeded: apply(steps.announceSucceeded),
     emitFailed: apply(steps.announceFailed),
   },
 }).createMachine({
@@ -214,7 +219,7 @@ export const runMachine = setup({
       on: {
         ...stoppers,
         'claimProbe.done': [
-          { guard: { type: 'probeClaimed', params: ({ event }) => ({ output: event.output }) }, target: 'attempting', actions: 'startAttempt' },
+          { guard: 'probeClaimed', target: 'attempting', actions: 'startAttempt' },
           { target: 'escalatingModel', actions: 'recordProbeTaken' },
         ],
         'claimProbe.error': { target: 'closing', actions: 'failOnError' },
@@ -254,12 +259,12 @@ export const runMachine = setup({
         ],
         'callProvider.done': [
           {
-            guard: { type: 'stepCallsTools', params: ({ event }) => ({ output: event.output }) },
+            guard: 'stepCallsTools',
             target: 'executingTools',
             actions: 'recordSuccess',
           },
           {
-            guard: { type: 'callSucceeded', params: ({ event }) => ({ output: event.output }) },
+            guard: 'callSucceeded',
             target: 'lockedPersist',
             actions: 'recordSuccess',
           },
@@ -348,11 +353,12 @@ export const runMachine = setup({
       ],
       on: {
         'closeRun.done': { target: 'failed', actions: 'recordClosed' },
-        'closeRun.error': { target: 'failed' },
+        'closeRun.error': { target: 'failed', actions: 'emitFailed' },
       },
     },
-    succeeded: { type: 'final', entry: 'emitSucceeded' },
-    failed: { type: 'final', entry: 'emitFailed' },
+    // entered only with their announcement (recordPersisted; recordClosed or emitFailed)
+    succeeded: { type: 'final' },
+    failed: { type: 'final' },
   },
   output: ({ context }) => buildOutput(context),
 });
