@@ -6,7 +6,7 @@ import type { HistoryCache } from './history-cache.js';
 import { attemptToRow } from './row-mapping.js';
 import type { AttemptRow, InsertTurn, Statements } from './statements.js';
 import { checkText, wellFormed } from './text-checks.js';
-import { turnColumns, turnFromRow } from './turn-rows.js';
+import { turnColumns, turnFromRow, turnOf } from './turn-rows.js';
 import type { CommitRunArgs, FailRunArgs, Lease, UncommittedTurns } from './types.js';
 
 type CommitOutcome = { kind: 'committed'; turns: Turn[] } | { kind: 'repeated'; turns: Turn[] } | { kind: 'lost' };
@@ -81,7 +81,7 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
       const seq = base + index + 1;
       const { content, parts, providerOptions } = turnColumns(m);
       rows[index] = { session: lease.sessionId, seq, role: m.role, content, parts, providerOptions, runId: a.runId, index };
-      turns[index] = { ...m, seq, runId: a.runId };
+      turns[index] = turnOf(m, seq, a.runId);
     }
     s.insertTurns(rows);
     const { provider, model, profileId } = a.servedBy;
