@@ -33,6 +33,8 @@ const other = fc.oneof(
   engineEntry.map((d) => ({ ...d, until: 5 })),
   engineEntry.map((d) => Object.assign(Object.create({ inherited: true }), d)),
   fc.record({ kind: fc.constantFrom('persist', 'fail'), at: num, reason: text, detail: text }),
+  fc.record({ kind: text, at: num, detail: fc.oneof(text, fc.constant({ nested: ['x', 1] }), fc.constant(null), fc.boolean(), fc.constant(undefined)) }),
+  fc.dictionary(fc.oneof(text, fc.constantFrom('0', '10', 'a"b', 'kind')), fc.oneof(text, num, fc.boolean(), fc.constant(null), fc.constant(undefined))),
   fc.constantFrom(undefined, null, 3, 'text'),
 );
 const list = fc.array(fc.oneof({ weight: 4, arbitrary: engineSkip }, { weight: 3, arbitrary: engineEntry }, { weight: 2, arbitrary: other }), { maxLength: 12 });
