@@ -5,7 +5,7 @@ import type { AttemptRecord, Decision, Message, Turn } from '../types.js';
 import type { HistoryCache } from './history-cache.js';
 import { attemptToRow } from './row-mapping.js';
 import type { AttemptRow, InsertTurn, Statements } from './statements.js';
-import { checkText, wellFormed } from './text-checks.js';
+import { checkText, isWellFormed, wellFormed } from './text-checks.js';
 import { turnColumns, turnFromRow, turnOf } from './turn-rows.js';
 import type { CommitRunArgs, FailRunArgs, Lease, UncommittedTurns } from './types.js';
 
@@ -17,9 +17,11 @@ type CommitOutcome = { kind: 'committed'; turns: Turn[] } | { kind: 'repeated'; 
  * Parts are stored as JSON, which escapes what SQLite text could not hold.
  */
 function checkTurnText(a: { messages: readonly Message[]; reply: Message }): void {
-  a.messages.forEach((m, i) => {
-    if (typeof m.content === 'string') checkText(`messages[${i}].content`, m.content);
-  });
+  // a loop, and the field's name made only for a text that fails: no closure and no string per message, every commit
+  for (let i = 0; i < a.messages.length; i++) {
+    const content = a.messages[i]!.content;
+    if (typeof content === 'string' && !isWellFormed(content)) checkText(`messages[${i}].content`, content);
+  }
   if (typeof a.reply.content === 'string') checkText('reply.content', a.reply.content);
 }
 
