@@ -84,13 +84,17 @@ const quoted = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) 
 const KEYS = new Map(['kind', 'at', 'provider', 'model', 'profileId', 'reason', 'detail', 'until', 'delayMs'].map((k) => [k, `"${k}":`]));
 
 /**
- * JSON.stringify(d) for a decision whose values are all strings, numbers, booleans, null or
- * undefined (which JSON leaves out): written here, a call of JSON.stringify on a small object
- * cost a run about 2 µs in place (cold). undefined for any other decision (an object or array
- * value): JSON.stringify writes it. Own enumerable keys in their order, as JSON.stringify takes
- * them (for-in gives the own ones in that same order, then inherited ones, which JSON skips).
+ * JSON.stringify(d) for a plain object whose values are all strings, numbers, booleans, null
+ * or undefined (which JSON leaves out): written here, as a call of JSON.stringify on a small
+ * object cost a run about 2 µs in place (cold). undefined for any other decision (an array, a
+ * boxed value, a class instance, an object or array value): JSON.stringify writes it. Own
+ * enumerable keys in their order, as JSON.stringify takes them (for-in gives the own ones in
+ * that same order, then any inherited ones, which JSON skips).
  */
 function flatJson(d: Decision): string | undefined {
+  // an array, a boxed string or number, a class instance: JSON.stringify knows what each becomes
+  const proto: unknown = Object.getPrototypeOf(d);
+  if (proto !== Object.prototype && proto !== null) return undefined;
   let text = '{';
   for (const key in d) {
     if (!Object.hasOwn(d, key)) continue;

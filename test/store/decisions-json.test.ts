@@ -36,6 +36,7 @@ const other = fc.oneof(
   fc.record({ kind: text, at: num, detail: fc.oneof(text, fc.constant({ nested: ['x', 1] }), fc.constant(null), fc.boolean(), fc.constant(undefined)) }),
   fc.dictionary(fc.oneof(text, fc.constantFrom('0', '10', 'a"b', 'kind')), fc.oneof(text, num, fc.boolean(), fc.constant(null), fc.constant(undefined))),
   fc.constantFrom(undefined, null, 3, 'text'),
+  fc.constantFrom(['skip', 1], Object('ab'), Object(5), Object(true), new Map([['kind', 'skip']]), Object.assign(Object.create(null), { kind: 'persist', at: 1 })),
 );
 const list = fc.array(fc.oneof({ weight: 4, arbitrary: engineSkip }, { weight: 3, arbitrary: engineEntry }, { weight: 2, arbitrary: other }), { maxLength: 12 });
 
