@@ -50,7 +50,7 @@ function memoFor(ctx: RunContext): void {
 
 /**
  * The walk the policy made after a failure to decide an escalation, handed to the step that
- * enters the candidate (the same macrostep: deciding → escalatingModel), with what it read that
+ * enters the candidate (the same macrostep: the failed answer → escalatingModel), with what it read that
  * changes within a run. One slot for the process, emptied when read: nothing of a run is kept in it.
  */
 let handedOver: { from: number; view: RunView; walk: Walk } | undefined;
@@ -423,7 +423,7 @@ export function retryDelayMs(ctx: RunContext): number {
 
 export function rotateProfile(ctx: RunContext): Step {
   const from = current(ctx);
-  // the policy already chose the profile when it decided to rotate (deciding → rotatingProfile)
+  // the policy already chose the profile when it decided to rotate (the failed answer → rotatingProfile)
   const profileIndex = ctx.plan?.action === 'rotate' ? ctx.plan.profileIndex : usableProfile(ctx, ctx.candidateIndex, ctx.profileIndex)!;
   const toProfileId = ctx.chain[ctx.candidateIndex]!.profiles[profileIndex]!;
   const reason = lastFacts(ctx)?.reason ?? 'unknown';

@@ -123,6 +123,8 @@ export interface CallProviderInput {
   attempt: number;
   /** 1-based step of the run. */
   step: number;
+  /** The attempt's time limit: the machine's `callProvider.timeout` comes then if the call has not answered (src/effect-action.ts). */
+  timeoutMs: number;
   /**
    * The call's messages are `history`, then `messages` (the run's own), then `produced` (what
    * its steps produced so far): the effect makes that one copy for the call. Not made here: an
@@ -231,10 +233,14 @@ export type EffectEvent = {
   [K in EffectName]: { type: `${K}.done`; output: Effects[K]['output'] } | { type: `${K}.error`; error: unknown };
 }[EffectName];
 
+/** An effect's time limit passed before it answered (the ones whose input has `timeoutMs`: callProvider). */
+export type EffectTimeout = { type: 'callProvider.timeout' };
+
 /** Everything the machine accepts: the host's commands, those of createRunActor's wiring, and the effects' answers. */
 export type EngineCommand =
   | RunCommand
   | EffectEvent
+  | EffectTimeout
   | { type: 'run.leaseLost'; error: LlmFailoverError }
   | { type: 'reply.delta'; text: string; at?: number }
   | ToolStartedCommand

@@ -1,5 +1,6 @@
 import type { RunEvent } from '../src/events.js';
 import { flat } from './held-values.js';
+import { isoTime } from '../src/iso-time.js';
 import { candidateBlock, type Blocker, type CandidateBlock } from '../src/policy/availability.js';
 import type { RunContext } from './run-types.js';
 import { SkipPart } from './decision-log.js';
@@ -11,7 +12,7 @@ let lastText = '';
 export function iso(t: number): string {
   if (!Number.isFinite(t)) return 'the end of the run';
   if (t !== lastTime) {
-    lastText = new Date(t).toISOString();
+    lastText = isoTime(t);
     lastTime = t;
   }
   return lastText;

@@ -28,6 +28,7 @@ import { readCallError } from './host-error.js';
 import { RunAbortedError } from './run-errors.js';
 import { createRunLease, type RunLease } from './run-lease.js';
 import type { EffectCut } from './effect-cut.js';
+import { dropEffectTimer } from './effect-action.js';
 import type { Logger, RunClock } from './runtime.js';
 import { storeCall, storeWhere, toRunStoreError } from './store-call.js';
 import type { OpenRunArgs, RunStore, UncommittedTurns, WaitOptions } from './store/types.js';
@@ -121,10 +122,14 @@ export class RunEffects implements RunActorHooks {
   #now: (() => number) | undefined;
   /** The effect under way, cut when the machine leaves its state (src/effect-action.ts). */
   effectCut: EffectCut | undefined = undefined;
+  /** The time limit of the effect under way, if it has one (src/effect-action.ts). */
+  effectTimer: unknown = undefined;
+  readonly clock: RunClock;
 
   constructor(c: RunEffectsContext) {
     this.#c = c;
     const { runId, sessionId, policy, clock, store, logger, tools, options } = c;
+    this.clock = clock;
     this.#executeTools = tools ? createToolRunner({ runId, sessionId, tools: tools.byName, clock, logger, send: (command) => this.send(command) }) : undefined;
     const call = storeCall(store);
     this.#call = call;
@@ -195,6 +200,8 @@ export class RunEffects implements RunActorHooks {
   #done(error?: unknown): void {
     const { options, logger, runId } = this.#c;
     options.signal?.removeEventListener('abort', this);
+    // a crashed actor leaves its state without the transition that would cut: its time limit must not keep the process up
+    dropEffectTimer(this);
     if (error !== undefined) logger?.error({ err: error }, `run ${runId} crashed: ${error instanceof Error ? error.message : String(error)}`);
     this.finish(error);
   }

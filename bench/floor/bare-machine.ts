@@ -14,15 +14,16 @@ export interface BareWork {
 /** The engine's attempt timeout (DEFAULT_POLICY.attemptTimeoutMs): the same timer is armed per call. */
 const ATTEMPT_TIMEOUT_MS = 120_000;
 
-type BareEvent = { type: 'open.done' } | { type: 'call.done'; ok: boolean } | { type: 'persist.done' } | { type: 'close.done' };
+type BareEvent = { type: 'open.done' } | { type: 'call.done'; ok: boolean } | { type: 'call.timeout' } | { type: 'persist.done' } | { type: 'close.done' };
 
 /**
  * The machine work of a run with nothing else: the engine machine's states and transitions for
- * the paths the cases take (opening → escalatingModel → attempting → deciding → escalatingModel
- * → … → lockedPersist or closing), each effect started by an entry action and answered by an
- * event (as the engine's, src/effect-action.ts), the attempt timer armed per call, and no
- * policy, events, decisions, logging, or cutting of an effect whose state is left. A run finds
- * its I/O in its input.
+ * the paths the cases take (opening → escalatingModel → attempting → escalatingModel → … →
+ * lockedPersist or closing: a failed answer goes straight on, as the engine's does), each effect
+ * started by an entry action and answered by an event (as the engine's, src/effect-action.ts),
+ * the attempt's time limit armed per call on a timer and disarmed by its answer (as the engine's
+ * effect arms it, instead of an XState `after`), and no policy, events, decisions, logging, or
+ * cutting of an effect whose state is left. A run finds its I/O in its input.
  */
 const bareMachine = setup({
   types: {
@@ -33,7 +34,13 @@ const bareMachine = setup({
   },
   actions: {
     open: ({ context, self }) => void context.work.open().then(() => self.send({ type: 'open.done' })),
-    call: ({ context, self }) => void context.work.call(context.callIndex).then((ok) => self.send({ type: 'call.done', ok })),
+    call: ({ context, self }) => {
+      const timer = setTimeout(() => self.send({ type: 'call.timeout' }), ATTEMPT_TIMEOUT_MS);
+      void context.work.call(context.callIndex).then((ok) => {
+        clearTimeout(timer);
+        self.send({ type: 'call.done', ok });
+      });
+    },
     persist: ({ context, self }) => void context.work.persist().then(() => self.send({ type: 'persist.done' })),
     close: ({ context, self }) => void context.work.close().then(() => self.send({ type: 'close.done' })),
   },
@@ -41,7 +48,6 @@ const bareMachine = setup({
     hasCandidate: ({ context }) => context.callIndex < context.work.calls,
     callSucceeded: (_, params: { ok: boolean }) => params.ok,
   },
-  delays: { attemptTimeout: ATTEMPT_TIMEOUT_MS },
 }).createMachine({
   id: 'bare',
   context: ({ input }) => ({ work: input, callIndex: 0, ok: false }),
@@ -60,12 +66,11 @@ const bareMachine = setup({
             target: 'lockedPersist',
             actions: assign({ ok: true }),
           },
-          { target: 'deciding', actions: assign({ callIndex: ({ context }) => context.callIndex + 1 }) },
+          { target: 'escalatingModel', actions: assign({ callIndex: ({ context }) => context.callIndex + 1 }) },
         ],
+        'call.timeout': { target: 'escalatingModel', actions: assign({ callIndex: ({ context }) => context.callIndex + 1 }) },
       },
-      after: { attemptTimeout: 'deciding' },
     },
-    deciding: { always: 'escalatingModel' },
     lockedPersist: { entry: 'persist', on: { 'persist.done': 'succeeded' } },
     closing: { entry: 'close', on: { 'close.done': 'failed' } },
     succeeded: { type: 'final' },

@@ -13,7 +13,7 @@ interface TransitionLike {
 }
 
 function eventLabel(type: string): string {
-  const effect = /^(\w+)\.(done|error)$/.exec(type);
+  const effect = /^(\w+)\.(done|error|timeout)$/.exec(type);
   if (effect) return `${effect[1]} ${effect[2]}`;
   // an invoked actor's answer, in a machine that has them
   const invoked = /^xstate\.(done|error)\.actor\.(.+)$/.exec(type);

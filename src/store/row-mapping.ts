@@ -23,6 +23,30 @@ export function attemptToRow(runId: string, a: AttemptRecord): AttemptRow {
   };
 }
 
+/**
+ * attemptToRow's values, in the attempts table's column order (statements.ts), appended to
+ * `into`: a commit writes them so, with no row object per attempt. The two must agree (tested).
+ */
+export function attemptValues(runId: string, a: AttemptRecord, into: unknown[]): void {
+  into.push(
+    runId,
+    a.n,
+    a.provider,
+    a.model,
+    a.profileId,
+    a.outcome,
+    a.reason ?? null,
+    a.scope ?? null,
+    a.status ?? null,
+    a.message ?? null,
+    a.startedAt,
+    a.durationMs,
+    a.probe ? 1 : 0,
+    a.usage ? JSON.stringify(a.usage) : null,
+    a.streamed ? 1 : 0,
+  );
+}
+
 // optional fields are left out rather than set to undefined, so records compare cleanly
 export function rowToAttempt(r: AttemptRow): AttemptRecord {
   const a: AttemptRecord = {

@@ -3,10 +3,9 @@ import { decisionsJson } from './decisions-json.js';
 import { ConfigError, LeaseLostError } from '../errors.js';
 import type { AttemptRecord, Decision, Message, Turn } from '../types.js';
 import type { HistoryCache } from './history-cache.js';
-import { attemptToRow } from './row-mapping.js';
-import type { AttemptRow, InsertTurn, Statements } from './statements.js';
-import { checkText, wellFormed } from './text-checks.js';
-import { turnColumns, turnFromRow } from './turn-rows.js';
+import type { Statements } from './statements.js';
+import { checkText, isWellFormed, wellFormed } from './text-checks.js';
+import { turnFromRow, turnOf } from './turn-rows.js';
 import type { CommitRunArgs, FailRunArgs, Lease, UncommittedTurns } from './types.js';
 
 type CommitOutcome = { kind: 'committed'; turns: Turn[] } | { kind: 'repeated'; turns: Turn[] } | { kind: 'lost' };
@@ -17,9 +16,11 @@ type CommitOutcome = { kind: 'committed'; turns: Turn[] } | { kind: 'repeated'; 
  * Parts are stored as JSON, which escapes what SQLite text could not hold.
  */
 function checkTurnText(a: { messages: readonly Message[]; reply: Message }): void {
-  a.messages.forEach((m, i) => {
-    if (typeof m.content === 'string') checkText(`messages[${i}].content`, m.content);
-  });
+  // a loop, and the field's name made only for a text that fails: no closure and no string per message, every commit
+  for (let i = 0; i < a.messages.length; i++) {
+    const content = a.messages[i]!.content;
+    if (typeof content === 'string' && !isWellFormed(content)) checkText(`messages[${i}].content`, content);
+  }
   if (typeof a.reply.content === 'string') checkText('reply.content', a.reply.content);
 }
 
@@ -32,14 +33,16 @@ function checkTurnText(a: { messages: readonly Message[]; reply: Message }): voi
 export function createRunEndings(db: Database.Database, s: Statements, history: HistoryCache, onReleased: (sessionId: string) => void) {
   const insertAttempts = (runId: string, attempts: readonly AttemptRecord[]): void => {
     if (attempts.length === 0) return;
-    const rows = new Array<AttemptRow>(attempts.length);
+    let records = attempts;
     for (let i = 0; i < attempts.length; i++) {
       const a = attempts[i]!;
-      // a copy only for a message wellFormed changed (almost never): not a spread of every failed attempt
       const message = a.message === undefined ? undefined : wellFormed(a.message);
-      rows[i] = attemptToRow(runId, message === a.message ? a : { ...a, message });
+      // a copy only for a message wellFormed changed (almost never): not of every list, nor a spread of every failed attempt
+      if (message === a.message) continue;
+      if (records === attempts) records = attempts.slice();
+      (records as AttemptRecord[])[i] = { ...a, message };
     }
-    s.insertAttempts(rows);
+    s.insertAttemptRecords(records, runId);
   };
   const keepOrphan = (runId: string, sessionId: string, u: UncommittedTurns, now: number, decisions: string | null, error?: { code: string; message: string }) => {
     const { provider, model, profileId } = u.servedBy;
@@ -70,20 +73,12 @@ export function createRunEndings(db: Database.Database, s: Statements, history: 
       return { kind: 'lost' };
     }
     const base = check.last_seq ?? 0;
-    const count = a.messages.length + 1;
-    const rows = new Array<InsertTurn>(count);
-    const turns = new Array<Turn>(count);
-    // Parameter objects as one literal each (no spread of the columns or of servedBy into them:
-    // V8 copies a spread the slow, generic way), every commit writes them. One loop over the
-    // messages then the reply: no array of them made only to be mapped.
-    for (let index = 0; index < count; index++) {
-      const m = index < count - 1 ? a.messages[index]! : a.reply;
-      const seq = base + index + 1;
-      const { content, parts, providerOptions } = turnColumns(m);
-      rows[index] = { session: lease.sessionId, seq, role: m.role, content, parts, providerOptions, runId: a.runId, index };
-      turns[index] = { ...m, seq, runId: a.runId };
-    }
-    s.insertTurns(rows);
+    const messages = a.messages.concat([a.reply]);
+    const turns = new Array<Turn>(messages.length);
+    // No parameter object per turn (the statement takes the messages as they are), and the turns
+    // as literals (turnOf): V8 copies a spread the slow, generic way.
+    for (let index = 0; index < messages.length; index++) turns[index] = turnOf(messages[index]!, base + index + 1, a.runId);
+    s.insertCommitTurns(messages, { session: lease.sessionId, runId: a.runId, base });
     const { provider, model, profileId } = a.servedBy;
     s.markSucceeded.run({ runId: a.runId, now: a.now, provider, model, profileId, decisions });
     insertAttempts(a.runId, a.attempts);

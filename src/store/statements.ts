@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { Role } from '../types.js';
+import type { AttemptRecord, Message, Role } from '../types.js';
+import { attemptValues } from './row-mapping.js';
+import { turnColumns } from './turn-rows.js';
 import { multiRowInsert } from './multi-row-insert.js';
 import type { TurnRow } from './turn-rows.js';
 import type { RunStatus } from './types.js';
@@ -86,6 +88,13 @@ export interface TicketRow {
   run_id: string;
 }
 
+/** What the turns of one commit share: their session and run, and the seq before the first. */
+export interface CommitTurns {
+  session: string;
+  runId: string;
+  base: number;
+}
+
 export type InsertTurn = { session: string; seq: number; role: Role; content: string; parts: string | null; providerOptions: string | null; runId: string; index: number };
 type Ended = { runId: string; now: number; code: string; message: string; decisions: string | null };
 type Orphan = ServedParams & { runId: string; session: string; now: number; messages: string; reply: string; decisions: string | null };
@@ -117,6 +126,8 @@ export interface Statements {
   insertTurn: Database.Statement<InsertTurn>;
   /** insertTurn for each row, in as few statements as MAX_ROWS_PER_INSERT allows (one for any commit of up to 16 turns). */
   insertTurns: (rows: readonly InsertTurn[]) => void;
+  /** insertTurns of a commit's messages, the rows made from them and `of` without an object per row (message i is turn `of.base + i + 1`, run index i). */
+  insertCommitTurns: (messages: readonly Message[], of: CommitTurns) => void;
   insertRun: BoundInOrder<{ runId: string; session: string; token: number; now: number }>;
   getRun: Database.Statement<[string], RunRow>;
   runStatus: Database.Statement<[string], RunStatus>;
@@ -132,6 +143,8 @@ export interface Statements {
   insertAttempt: Database.Statement<AttemptRow>;
   /** insertAttempt for each row, in as few statements as MAX_ROWS_PER_INSERT allows. */
   insertAttempts: (rows: readonly AttemptRow[]) => void;
+  /** insertAttempts of a run's attempt records (attemptToRow's rows, without an object per row). */
+  insertAttemptRecords: (attempts: readonly AttemptRecord[], runId: string) => void;
   listAttempts: Database.Statement<[string], AttemptRow>;
   headTicket: Database.Statement<[string, number], TicketRow>;
   insertTicket: Database.Statement<{ session: string; runId: string; expiresAt: number }>;
@@ -201,6 +214,15 @@ export function prepareStatements(db: Database.Database): Statements {
       tail: 'ON CONFLICT (run_id, run_index) DO NOTHING',
       values: (t, into) => void into.push(t.session, t.seq, t.role, t.content, t.parts, t.providerOptions, t.runId, t.index),
     }),
+    insertCommitTurns: multiRowInsert<Message, CommitTurns>(db, {
+      into: 'INSERT INTO turns (session_id, seq, role, content, parts, provider_options, run_id, run_index)',
+      columns: 8,
+      tail: 'ON CONFLICT (run_id, run_index) DO NOTHING',
+      values: (m, into, of, index) => {
+        const { content, parts, providerOptions } = turnColumns(m);
+        into.push(of.session, of.base + index + 1, m.role, content, parts, providerOptions, of.runId, index);
+      },
+    }),
 
     insertRun: inOrder(
       prep<[string, string, number, number]>(`INSERT INTO runs (id, session_id, status, lease_token, started_at) VALUES (?, ?, 'running', ?, ?)`),
@@ -264,6 +286,12 @@ export function prepareStatements(db: Database.Database): Statements {
       tail: 'ON CONFLICT (run_id, n) DO NOTHING',
       values: (a, into) =>
         void into.push(a.run_id, a.n, a.provider, a.model, a.profile_id, a.outcome, a.reason, a.scope, a.status, a.message, a.started_at, a.duration_ms, a.probe, a.usage, a.streamed),
+    }),
+    insertAttemptRecords: multiRowInsert<AttemptRecord, string>(db, {
+      into: `INSERT INTO attempts (run_id, n, provider, model, profile_id, outcome, reason, scope, status, message, started_at, duration_ms, probe, usage, streamed)`,
+      columns: 15,
+      tail: 'ON CONFLICT (run_id, n) DO NOTHING',
+      values: (a, into, runId) => attemptValues(runId, a, into),
     }),
     listAttempts: prep<[string], AttemptRow>('SELECT * FROM attempts WHERE run_id = ? ORDER BY n'),
 

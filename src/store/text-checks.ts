@@ -10,7 +10,7 @@ type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): stri
 // lone surrogate matches.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const LONE_SURROGATES = /[\uD800-\uDFFF]/gu;
-const isWellFormed = (value: string): boolean => (typeof value === 'string' ? (value as WellFormedString).isWellFormed() : !LONE_SURROGATE.test(value));
+export const isWellFormed = (value: string): boolean => (typeof value === 'string' ? (value as WellFormedString).isWellFormed() : !LONE_SURROGATE.test(value));
 
 /**
  * SQLite stores text as UTF-8, where a lone UTF-16 surrogate cannot exist: it would be written

@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { DecisionLog, EntryPart, SkipPart } from '../../machines/decision-log.js';
+import { decisionsJson } from '../../src/store/decisions-json.js';
 import type { Decision } from '../../src/types.js';
 
 // A run holds its decisions compactly (machines/decision-log.ts): read, they must be exactly the
@@ -55,6 +56,9 @@ describe('the decision log', () => {
       expect(log.length).toBe(want.length);
       expect(JSON.stringify(got)).toBe(JSON.stringify(want));
       expect(JSON.stringify(log)).toBe(JSON.stringify(want));
+      // the text the stores write (decisionsJson reuses the text of parts it wrote before): twice, so the second comes from what the first kept
+      expect(decisionsJson(got)).toBe(JSON.stringify(want));
+      expect(decisionsJson(log.toArray())).toBe(JSON.stringify(want));
     },
   );
 

@@ -3,6 +3,7 @@ import { assign, createActor, setup, SimulatedClock, toPromise } from 'xstate';
 import { cutEffectAction, effectAction, type EffectRun } from '../../src/effect-action.js';
 import { EffectCut } from '../../src/effect-cut.js';
 import { createRunActor, openSqliteStore, type CallRequest } from '../../src/index.js';
+import { nextDue } from '../property/harness/sim-driver.js';
 
 // An effect's abort signal is made only when read (src/effect-cut.ts): whenever it is read,
 // before or after the cut, it must say what a signal made at the start would say.
@@ -36,11 +37,12 @@ describe('EffectCut', () => {
 describe('effectAction: an effect started by an entry action, answered by an event', () => {
   type Input = { n: number };
   // the run an effect serves: a plain holder, as RunEffects is for the engine
-  function harness(start: (input: Input, cut: EffectCut) => PromiseLike<unknown>) {
-    const run: EffectRun & { seen: string[] } = { effectCut: undefined, seen: [], send: (event) => actor.send(event as never) };
+  function harness(start: (input: Input, cut: EffectCut) => PromiseLike<unknown>, timeoutMs?: number) {
+    const clock = new SimulatedClock();
+    const run: EffectRun & { seen: string[] } = { effectCut: undefined, effectTimer: undefined, clock, seen: [], send: (event) => actor.send(event as never) };
     const runOf = () => run;
     const machine = setup({
-      types: { events: {} as { type: 'leave' } | { type: 'claimProbe.done'; output: unknown } | { type: 'claimProbe.error'; error: unknown } },
+      types: { events: {} as { type: 'leave' } | { type: 'claimProbe.done'; output: unknown } | { type: 'claimProbe.error'; error: unknown } | { type: 'claimProbe.timeout' } },
       actions: {
         claimProbe: effectAction('claimProbe', runOf, (_run, input, cut) => {
           run.seen.push(String(actor.getSnapshot().value));
@@ -53,9 +55,10 @@ describe('effectAction: an effect started by an entry action, answered by an eve
       initial: 'waiting',
       states: {
         waiting: {
-          entry: { type: 'claimProbe', params: () => ({ n: 21 }) as never },
+          entry: { type: 'claimProbe', params: () => ({ n: 21, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }) as never },
           exit: 'cutEffect',
           on: {
+            'claimProbe.timeout': 'timedOut',
             'claimProbe.done': { target: 'answered', actions: assign({ output: ({ event }) => event.output }) },
             'claimProbe.error': { target: 'failed', actions: assign({ error: ({ event }) => event.error }) },
             leave: 'left',
@@ -64,10 +67,11 @@ describe('effectAction: an effect started by an entry action, answered by an eve
         answered: { on: { leave: 'left' } },
         failed: {},
         left: {},
+        timedOut: {},
       },
     });
     const actor = createActor(machine);
-    return { actor, run };
+    return { actor, run, clock };
   }
 
   it('starts once the transition is done, with its parameters, and answers `<effect>.done` with the output', async () => {
@@ -114,7 +118,7 @@ describe('effectAction: an effect started by an entry action, answered by an eve
 
   it('an effect whose state is left within the same transition is never started', async () => {
     let started = 0;
-    const run: EffectRun = { effectCut: undefined, send: () => undefined };
+    const run: EffectRun = { effectCut: undefined, effectTimer: undefined, clock: new SimulatedClock(), send: () => undefined };
     const machine = setup({
       actions: {
         claimProbe: effectAction('claimProbe', () => run, async () => {
@@ -149,6 +153,51 @@ describe('effectAction: an effect started by an entry action, answered by an eve
     expect(actor.getSnapshot().value).toBe('answered');
     actor.send({ type: 'leave' });
     expect(cut!.aborted).toBe(false);
+  });
+
+  describe('an effect with a time limit (timeoutMs in its input)', () => {
+    it('not answered in time: `<effect>.timeout` is sent, and leaving the state cuts the effect', async () => {
+      let cut: EffectCut | undefined;
+      let answer!: (v: number) => void;
+      const { actor, run, clock } = harness((_input, c) => {
+        cut = c;
+        return new Promise<number>((r) => (answer = r));
+      }, 500);
+      actor.start();
+      await tick();
+      expect(nextDue(clock)).toBe(500);
+      clock.increment(499);
+      expect(actor.getSnapshot().value).toBe('waiting');
+      clock.increment(1);
+      expect(actor.getSnapshot().value).toBe('timedOut');
+      expect(cut!.aborted).toBe(true);
+      expect([run.effectCut, run.effectTimer]).toEqual([undefined, undefined]);
+      answer(1);
+      await tick();
+      expect(actor.getSnapshot().value).toBe('timedOut');
+    });
+
+    it('answered in time, or left first: the limit is disarmed', async () => {
+      const answered = harness(async () => 1, 500);
+      answered.actor.start();
+      await tick();
+      expect(answered.actor.getSnapshot().value).toBe('answered');
+      expect([answered.run.effectTimer, nextDue(answered.clock)]).toEqual([undefined, undefined]);
+
+      const left = harness(() => new Promise<number>(() => undefined), 500);
+      left.actor.start();
+      await tick();
+      expect(nextDue(left.clock)).toBe(500);
+      left.actor.send({ type: 'leave' });
+      expect([left.run.effectTimer, nextDue(left.clock)]).toEqual([undefined, undefined]);
+    });
+
+    it('no timeoutMs, no timer', async () => {
+      const { actor, clock } = harness(() => new Promise<number>(() => undefined));
+      actor.start();
+      await tick();
+      expect(nextDue(clock)).toBeUndefined();
+    });
   });
 });
 

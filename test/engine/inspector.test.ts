@@ -79,7 +79,7 @@ describe('the Stately inspector from Node', () => {
       const root = server.messages.find((m) => m.type === '@xstate.actor')!.sessionId;
       const snapshots = server.messages.filter((m) => m.type === '@xstate.snapshot' && m.sessionId === root);
       expect(snapshots.map((m) => m.snapshot!.value)).toEqual(['opening', 'attempting', 'attempting', 'lockedPersist', 'succeeded']);
-      // the second `attempting` came from the failed call's answer: the engine passed through deciding/escalatingModel in one step
+      // the second `attempting` came from the failed call's answer: the engine passed through escalatingModel in one step
       expect(snapshots[2]!.event!.type).toBe('callProvider.done');
     } finally {
       inspector.stop();

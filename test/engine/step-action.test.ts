@@ -67,4 +67,37 @@ describe('a step as one action', () => {
     actor.send({ type: 'again' });
     expect([actor.getSnapshot().value, actor.getSnapshot().context, actor.getSnapshot().hasTag('waiting')]).toEqual(['idle', { now: 21, candidateIndex: 0 }, true]);
   });
+
+  it('two steps as one action: the second reads what the first assigned, their events in order after the transition', () => {
+    const seen: string[] = [];
+    let seenBySecond: number | undefined;
+    const twoSteps = stepAction(
+      (ctx) => ({ patch: { now: ctx.now + 10 }, events: [event(ctx.now, 1)] }),
+      (ctx) => ((seenBySecond = ctx.now), { patch: { candidateIndex: 7 }, events: [event(ctx.now, 2), event(ctx.now, 3)] }),
+    );
+    const machine = setup({
+      types: { context: {} as Ctx, events: {} as { type: 'go' }, emitted: {} as RunEvent },
+      actions: { twoSteps },
+    }).createMachine({ context: { now: 1, candidateIndex: -1 }, initial: 'idle', states: { idle: { on: { go: { target: 'done', actions: 'twoSteps' } } }, done: {} } });
+    const actor = createActor(machine);
+    actor.on('*', (e) => seen.push(`${(e as { provider: string }).provider}@${(e as { at: number }).at} in ${String(actor.getSnapshot().value)}`));
+    actor.start();
+    const before = actor.getSnapshot().context;
+    actor.send({ type: 'go' });
+    expect(seenBySecond).toBe(11);
+    expect(actor.getSnapshot().context).toEqual({ now: 11, candidateIndex: 7 });
+    expect(before).toEqual({ now: 1, candidateIndex: -1 });
+    expect(seen).toEqual(['p1@1 in done', 'p2@11 in done', 'p3@11 in done']);
+  });
+
+  it('two steps that assign nothing keep the very context', () => {
+    const machine = setup({
+      types: { context: {} as Ctx, events: {} as { type: 'go' } },
+      actions: { twoSteps: stepAction(() => ({ patch: {}, events: [] }), () => ({ patch: {}, events: [] })) },
+    }).createMachine({ context: { now: 1, candidateIndex: -1 }, initial: 'idle', states: { idle: { on: { go: { target: 'done', actions: 'twoSteps' } } }, done: {} } });
+    const actor = createActor(machine).start();
+    const before = actor.getSnapshot().context;
+    actor.send({ type: 'go' });
+    expect(actor.getSnapshot().context).toBe(before);
+  });
 });

@@ -35,7 +35,11 @@ export async function transitionCoverage(machine: AnyStateMachine): Promise<Cove
  * Transitions no run can take, with why. Each is checked to stay uncovered: if a change makes
  * one reachable, the coverage test fails until it is taken off this list.
  */
-export const UNREACHABLE: Readonly<Record<string, string>> = {};
+export const UNREACHABLE: Readonly<Record<string, string>> = {
+  // Kept so that the machine goes wherever the policy's plan says; no timeout's plan says rotate today.
+  'attempting --callProvider.timeout#2--> rotatingProfile':
+    "a timeout blocks its whole provider for the run (its own block names the provider only), so the policy never rotates to another profile of it after a timeout",
+};
 
 /** The coverage test's verdict: paths replay as modelled, and only the listed unreachable transitions stay untaken. */
 export function expectFullCoverage(c: Coverage): void {

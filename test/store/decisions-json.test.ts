@@ -15,6 +15,10 @@ const engineSkip = fc
   .map(({ at, provider, model, reason, detail, until }) =>
     until === undefined ? { kind: 'skip', at, provider, model, reason, detail } : { kind: 'skip', at, provider, model, reason, detail, until },
   );
+/** An entry decision as the engine makes it (select, escalate, rotate: 7 keys in its order). */
+const engineEntry = fc
+  .record({ kind: fc.constantFrom('select', 'escalate', 'rotate', 'skip', 'a"b'), at: num, provider: text, model: text, profileId: text, reason: text, detail: fc.constantFrom('d1', 'd3', 'starting on p/m with p:default') })
+  .map(({ kind, at, provider, model, profileId, reason, detail }) => ({ kind, at, provider, model, profileId, reason, detail }));
 /** Anything else a list of decisions may hold: other kinds, other key orders, extra keys, odd values. */
 const other = fc.oneof(
   fc.record({ kind: fc.constantFrom('select', 'escalate', 'skip'), at: num, reason: text, detail: text }),
@@ -23,9 +27,18 @@ const other = fc.oneof(
   engineSkip.map((d) => ({ ...d, toJSON: () => 'custom' })),
   engineSkip.map((d) => Object.assign(Object.create({ inherited: true }), d)),
   engineSkip.map((d) => ({ ...d, provider: 7 })),
+  engineEntry.map((d) => ({ ...d, profileId: undefined })),
+  engineEntry.map(({ profileId, ...rest }) => ({ ...rest, profileId })),
+  engineEntry.map(({ profileId: _, ...rest }) => rest),
+  engineEntry.map((d) => ({ ...d, until: 5 })),
+  engineEntry.map((d) => Object.assign(Object.create({ inherited: true }), d)),
+  fc.record({ kind: fc.constantFrom('persist', 'fail'), at: num, reason: text, detail: text }),
+  fc.record({ kind: text, at: num, detail: fc.oneof(text, fc.constant({ nested: ['x', 1] }), fc.constant(null), fc.boolean(), fc.constant(undefined)) }),
+  fc.dictionary(fc.oneof(text, fc.constantFrom('0', '10', 'a"b', 'kind')), fc.oneof(text, num, fc.boolean(), fc.constant(null), fc.constant(undefined))),
   fc.constantFrom(undefined, null, 3, 'text'),
+  fc.constantFrom(['skip', 1], Object('ab'), Object(5), Object(true), new Map([['kind', 'skip']]), Object.assign(Object.create(null), { kind: 'persist', at: 1 })),
 );
-const list = fc.array(fc.oneof({ weight: 4, arbitrary: engineSkip }, { weight: 1, arbitrary: other }), { maxLength: 12 });
+const list = fc.array(fc.oneof({ weight: 4, arbitrary: engineSkip }, { weight: 3, arbitrary: engineEntry }, { weight: 2, arbitrary: other }), { maxLength: 12 });
 
 describe('decisions as the stores write them', () => {
   test.prop([fc.array(list, { minLength: 1, maxLength: 6 })])('property: always the text JSON.stringify gives, list after list', (lists) => {
@@ -42,6 +55,20 @@ describe('decisions as the stores write them', () => {
       if (change.until === undefined && 'until' in change) delete (x as { until?: number }).until;
       expect(decisionsJson(both(x))).toBe(JSON.stringify(both(x)));
     }
+  });
+
+  it('an entry written before with other fields is written as it is now', () => {
+    const d = { kind: 'select', at: 1, provider: 'p', model: 'm', profileId: 'p:default', reason: 'first_usable', detail: 'same entry detail' } as Decision;
+    const both = (x: Decision) => [x, { ...x, at: 2 }] as Decision[];
+    expect(decisionsJson(both(d))).toBe(JSON.stringify(both(d)));
+    for (const change of [{ kind: 'escalate' }, { provider: 'q' }, { model: 'n' }, { profileId: 'p:other' }, { reason: 'overloaded' }]) {
+      decisionsJson(both(d));
+      const x = { ...d, ...change } as Decision;
+      expect(decisionsJson(both(x))).toBe(JSON.stringify(both(x)));
+    }
+    // a skip of the same detail: its own text, not the entry's
+    const skip = { kind: 'skip', at: 3, provider: 'p', model: 'm', reason: 'first_usable', detail: 'same entry detail' } as Decision;
+    expect(decisionsJson([d, skip])).toBe(JSON.stringify([d, skip]));
   });
 
   it('null for no decisions', () => {

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../src/store/migrations/apply-migrations.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { MAX_ROWS_PER_INSERT } from '../../src/store/multi-row-insert.js';
+import { attemptToRow } from '../../src/store/row-mapping.js';
 import { prepareStatements, type AttemptRow, type InsertTurn, type Statements } from '../../src/store/statements.js';
+import { turnColumns } from '../../src/store/turn-rows.js';
+import type { AttemptRecord, Message } from '../../src/types.js';
 
 // A commit writes its turns and attempts with one INSERT each (insertTurns, insertAttempts):
 // the rows must be exactly those one insertTurn / insertAttempt per row writes, in every
@@ -76,7 +79,61 @@ const attemptRows = fc.array(
   { minLength: 1, maxLength: 3 * MAX_ROWS_PER_INSERT + 5 },
 ) as fc.Arbitrary<AttemptRow[]>;
 
+// a commit's messages: text, parts, provider options
+const messages = fc.array(
+  fc.oneof(
+    fc.record({ role: fc.constantFrom('user' as const, 'assistant' as const, 'system' as const), content: text }),
+    fc.record({ role: fc.constant('user' as const), content: fc.constant([{ type: 'text' as const, text: 'part' }]) }),
+    fc.record({ role: fc.constant('assistant' as const), content: text, providerOptions: fc.constant({ openai: { store: false } }) }),
+  ),
+  { minLength: 1, maxLength: 2 * MAX_ROWS_PER_INSERT + 3 },
+) as fc.Arbitrary<Message[]>;
+
+// a run's attempt records: every optional field present or not
+const attemptRecords = fc.array(
+  fc.record(
+    {
+      n: fc.integer({ min: 1, max: 40 }),
+      provider: text,
+      model: text,
+      profileId: text,
+      outcome: fc.constantFrom('succeeded' as const, 'failed' as const),
+      reason: fc.constantFrom('overloaded' as const, 'quota_exhausted' as const),
+      scope: fc.constantFrom('model' as const, 'profile' as const),
+      status: fc.integer({ min: 100, max: 599 }),
+      message: text,
+      startedAt: fc.double({ min: 0, max: 2e12, noNaN: true }),
+      durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+      probe: fc.boolean(),
+      usage: fc.record({ inputTokens: fc.nat(), outputTokens: fc.nat() }),
+      streamed: fc.boolean(),
+    },
+    { requiredKeys: ['n', 'provider', 'model', 'profileId', 'outcome', 'startedAt', 'durationMs'] },
+  ),
+  { minLength: 1, maxLength: 2 * MAX_ROWS_PER_INSERT + 3 },
+) as fc.Arbitrary<AttemptRecord[]>;
+
+/** The rows of `table` after `write` in one transaction on a fresh database. */
+function written(write: (s: Statements) => void, table: 'turns' | 'attempts'): unknown[] {
+  const { db, s } = database();
+  try {
+    db.transaction(() => write(s))();
+    return all(db, table);
+  } finally {
+    db.close();
+  }
+}
+
 describe('multi-row inserts', () => {
+  test.prop([messages, fc.nat({ max: 1000 })])('insertCommitTurns writes the rows a commit made for insertTurns from its messages', (ms, base) => {
+    const rows = ms.map((m, index): InsertTurn => ({ session: 'chat-1', seq: base + index + 1, role: m.role, ...turnColumns(m), runId: 'run-a', index }));
+    expect(written((s) => s.insertCommitTurns(ms, { session: 'chat-1', runId: 'run-a', base }), 'turns')).toEqual(written((s) => s.insertTurns(rows), 'turns'));
+  });
+
+  test.prop([attemptRecords])('insertAttemptRecords writes the rows insertAttempts writes of attemptToRow', (records) => {
+    expect(written((s) => s.insertAttemptRecords(records, 'run-a'), 'attempts')).toEqual(written((s) => s.insertAttempts(records.map((a) => attemptToRow('run-a', a))), 'attempts'));
+  });
+
   test.prop([turnRows])('insertTurns writes the rows insertTurn writes one at a time, conflicting rows skipped alike', (rows) => {
     const { singly, together } = bothWays(rows, (s, r) => s.insertTurn.run(r), (s, rs) => s.insertTurns(rs), 'turns');
     expect(together).toEqual(singly);

@@ -3,7 +3,7 @@ import { decisionsJson } from '../decisions-json.js';
 import type { AttemptRecord, Decision, Message, Turn } from '../../types.js';
 import type { HistoryCache } from '../history-cache.js';
 import { attemptToRow } from '../row-mapping.js';
-import { turnColumns, turnFromRow, type TurnRow } from '../turn-rows.js';
+import { turnColumns, turnFromRow, turnOf, type TurnRow } from '../turn-rows.js';
 import type { CommitRunArgs, FailRunArgs, Lease, RunStatus, UncommittedTurns } from '../types.js';
 import type { Database, Queryable } from './database.js';
 import { ATTEMPT_WIDTH, type PgStatements } from './statements.js';
@@ -76,7 +76,7 @@ export function createPgRunEndings(db: Database, q: PgStatements, history: Histo
         const seq = base + index + 1;
         const cols = turnColumns(m);
         values.push(lease.sessionId, seq, m.role, cols.parts === null ? cols.content : storableText(cols.content), cols.parts, cols.providerOptions, a.runId, index);
-        return { ...m, seq, runId: a.runId } as Turn;
+        return turnOf(m, seq, a.runId);
       });
       await tx.query(q.insertTurnsHead + valuesList(messages.length, 8) + q.insertTurnsTail, values);
       await tx.query(q.markSucceeded, [a.runId, a.now, a.servedBy.provider, a.servedBy.model, a.servedBy.profileId, decisions]);
