@@ -161,7 +161,9 @@ export class AttemptLog implements AttemptsRead {
   }
 
   #recordAt(h: Held, i: number, startedAt: number, durationMs: number): AttemptRecord {
-    return h instanceof AttemptPart ? recordOf(i + 1, h, startedAt, durationMs, undefined) : h;
+    // compactNumber again: read from the list of doubles, a 3 is a double, and one stored boxed
+    // makes V8 box `durationMs` in every record of the shape from then on (machines/held-values.ts)
+    return h instanceof AttemptPart ? recordOf(i + 1, h, startedAt, compactNumber(durationMs), undefined) : h;
   }
 
   /** The facts of call `i` the policy reads: the shared part or the record, nothing made. */
