@@ -1,7 +1,7 @@
 import type { Classification, FailureReason, FailureScope } from '../src/classify/types.js';
 import type { AttemptFacts, AttemptsRead } from '../src/policy/run-view.js';
 import type { AttemptRecord, Usage } from '../src/types.js';
-import { compactNumber } from './held-values.js';
+import { appended, compactNumber } from './held-values.js';
 import { PerCandidate } from './per-candidate.js';
 
 /**
@@ -106,6 +106,21 @@ function partOf(c: CallFacts): AttemptPart {
 
 type Held = AttemptPart | AttemptRecord;
 
+/**
+ * `times` followed by two times, in a list of doubles of exactly that length. Not `appended`: the
+ * concat of its rest array boxed each number (16 bytes more a time, about 4 KB a dead chain of 128).
+ */
+function withTimes(times: readonly number[], startedAt: number, durationMs: number): number[] {
+  const n = times.length;
+  // past a few dozen, concat's copy is cheaper than a loop (see appended); a literal of two doubles keeps them unboxed
+  if (n > 24) return times.concat([startedAt, durationMs]);
+  const out = new Array<number>(n + 2);
+  for (let i = 0; i < n; i++) out[i] = times[i]!;
+  out[n] = startedAt;
+  out[n + 1] = durationMs;
+  return out;
+}
+
 /** A run's attempts in order, never changed in place: each append makes a new log (the machine's context is copied, not mutated). */
 export class AttemptLog implements AttemptsRead {
   /** The log of a run that has called nothing yet. */
@@ -156,8 +171,8 @@ export class AttemptLog implements AttemptsRead {
 
   #with(held: Held, startedAt: number, durationMs: number, plain?: AttemptRecord): AttemptLog {
     // a log already read keeps what was made
-    const records = this.#records && this.#records.concat([plain ?? this.#recordAt(held, this.#held.length, startedAt, durationMs)]);
-    return new AttemptLog(this.#held.concat([held]), this.#times.concat([startedAt, durationMs]), records);
+    const records = this.#records && appended(this.#records, plain ?? this.#recordAt(held, this.#held.length, startedAt, durationMs));
+    return new AttemptLog(appended(this.#held, held), withTimes(this.#times, startedAt, durationMs), records);
   }
 
   #recordAt(h: Held, i: number, startedAt: number, durationMs: number): AttemptRecord {

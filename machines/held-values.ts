@@ -11,8 +11,18 @@
  * element: about 140 bytes more than needed), and `concat` does not.
  */
 export function appended<T>(list: readonly T[], ...items: T[]): T[] {
-  return list.concat(items);
+  const n = list.length;
+  // concat is a builtin call of about 180 ns whatever the size; a copy into an array made at its
+  // size costs less up to a few dozen elements (a run's lists are mostly that short)
+  if (n + items.length > COPY_UP_TO) return list.concat(items);
+  const out = new Array<T>(n + items.length);
+  for (let i = 0; i < n; i++) out[i] = list[i]!;
+  for (let i = 0; i < items.length; i++) out[n + i] = items[i]!;
+  return out;
 }
+
+/** Longest list `appended` copies itself (a micro-benchmark on Node 20: the loop is cheaper below ~40 elements). */
+const COPY_UP_TO = 24;
 
 /**
  * A template literal's text as one flat string. V8 makes a template of several parts as a
