@@ -64,8 +64,8 @@ function storedFailures(view: RunView, key: CooldownKey): number {
   const at = indicesOf(cooldowns, key.provider);
   const n = at ? at.length : cooldowns.length;
   for (let j = 0; j < n; j++) {
-    const e = cooldowns.keyAt(at ? at[j]! : j);
-    if (sameKey(e, key)) return e.failures;
+    const i = at ? at[j]! : j;
+    if (sameKey(cooldowns.keyAt(i), key)) return cooldowns.failuresAt(i);
   }
   return 0;
 }

@@ -5,23 +5,22 @@ import type { CooldownEntry, CooldownKey } from '../types.js';
  * A run's cooldowns and own blocks as it holds them in flight. A run keeps both to its end and
  * waits on provider calls most of its life, so what an entry costs while held is paid by every
  * run in flight: a cooldown the run set was a plain object of about 78 bytes (its `until` a boxed
- * heap number), and a dead chain's run holds one per failed candidate. Its key, reason and count
- * are the same for every run that fails that candidate the same way, so they are one frozen part
- * shared by those runs, and the lists hold that part and the end (16 bytes an entry). Plain
+ * heap number), and a dead chain's run holds one per failed candidate. Its key and reason are the
+ * same for every run that fails that candidate the same way, so they are one frozen part shared
+ * by those runs, and the lists hold that part, the end and the count (24 bytes an entry; the
+ * count grows from run to run, so a part that held it was shared by few). Plain
  * entries are made only when one is read whole (a blocker, a probe claim, an explanation): the
  * same shapes, keys in the same order, as the step used to hold (src/policy/block-for-failure.ts).
  * Entries read from the store are held as they are (the store's pool shares them already).
  */
 
-/** A held key with its reason and, for a cooldown, its count: shared by every run that sets the same. */
+/** A held key with its reason: shared by every run that sets the same. */
 export class HeldKey implements CooldownKey {
   constructor(
     readonly provider: string,
     readonly profileId: string | undefined,
     readonly model: string | undefined,
     readonly reason: FailureReason,
-    /** The cooldown's count (0 for a run-only block, which has none). */
-    readonly failures: number,
   ) {
     Object.freeze(this);
   }
@@ -43,14 +42,14 @@ const MAX_PARTS = 4096;
 const partsByProvider = new Map<string, HeldKey[]>();
 let partCount = 0;
 
-/** The shared part of (key, reason, failures): the one kept, or a new one kept from now on. */
-export function heldKey(key: CooldownKey, reason: FailureReason, failures: number): HeldKey {
+/** The shared part of (key, reason): the one kept, or a new one kept from now on. */
+export function heldKey(key: CooldownKey, reason: FailureReason): HeldKey {
   const { provider, profileId, model } = key;
   let parts = partsByProvider.get(provider);
   if (parts) {
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
-      if (p.profileId === profileId && p.model === model && p.reason === reason && p.failures === failures) return p;
+      if (p.profileId === profileId && p.model === model && p.reason === reason) return p;
     }
   }
   if (partCount >= MAX_PARTS) {
@@ -58,7 +57,7 @@ export function heldKey(key: CooldownKey, reason: FailureReason, failures: numbe
     partCount = 0;
     parts = undefined;
   }
-  const part = new HeldKey(provider, profileId, model, reason, failures);
+  const part = new HeldKey(provider, profileId, model, reason);
   if (parts) parts.push(part);
   else partsByProvider.set(provider, [part]);
   partCount++;
@@ -91,13 +90,51 @@ const sameKeyOf = (a: CooldownKey, b: CooldownKey): boolean => a.provider === b.
 
 /**
  * `list` with `item` last, in an array of its exact size (a push leaves V8 room for 16 more).
- * Ends go in a list of doubles: each held unboxed, 8 bytes.
+ * One function per kind of element: V8 tracks what an `new Array` site stored, and a site that
+ * stored parts makes every later array of tagged elements, where an end is a boxed 16-byte
+ * heap number behind an 8-byte pointer; an array made for ends alone holds each unboxed, 8 bytes.
  */
 function plus<T>(list: readonly T[], item: T): T[] {
   const n = list.length;
   const out = new Array<T>(n + 1);
   for (let i = 0; i < n; i++) out[i] = list[i]!;
   out[n] = item;
+  return out;
+}
+
+/** plus for the ends (doubles). */
+function plusEnd(list: readonly number[], item: number): number[] {
+  const n = list.length;
+  const out = new Array<number>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = list[i]!;
+  out[n] = item;
+  return out;
+}
+
+/** plus for the counts (small integers). */
+function plusCount(list: readonly number[], item: number): number[] {
+  const n = list.length;
+  const out = new Array<number>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = list[i]!;
+  out[n] = item;
+  return out;
+}
+
+/** `list` without its element `at`, in an array of its exact size (filter may leave room to grow). */
+function minus<T>(list: readonly T[], at: number): readonly T[] {
+  const n = list.length - 1;
+  if (n === 0) return NONE;
+  const out = new Array<T>(n);
+  for (let i = 0; i < n; i++) out[i] = list[i < at ? i : i + 1]!;
+  return out;
+}
+
+/** minus for numbers (see plusEnd: an array site of their own). */
+function minusNumber(list: readonly number[], at: number): readonly number[] {
+  const n = list.length - 1;
+  if (n === 0) return NONE;
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = list[i < at ? i : i + 1]!;
   return out;
 }
 
@@ -111,24 +148,26 @@ const NONE: readonly never[] = Object.freeze([]);
  * keep the order the plain list had.
  */
 export class CooldownLog implements KeyedList {
-  static readonly EMPTY = new CooldownLog(NONE, NONE, NONE);
+  static readonly EMPTY = new CooldownLog(NONE, NONE, NONE, NONE);
 
   /** The entries `entries`, as read from the store (or given: a test, an explanation). */
   static of(entries: readonly CooldownEntry[]): CooldownLog {
-    return entries.length === 0 ? CooldownLog.EMPTY : new CooldownLog(entries, NONE, NONE);
+    return entries.length === 0 ? CooldownLog.EMPTY : new CooldownLog(entries, NONE, NONE, NONE);
   }
 
   private constructor(
     readonly stored: readonly CooldownEntry[],
     readonly parts: readonly HeldKey[],
     readonly untils: readonly number[],
+    /** The counts of the entries this run set (small integers: 8 bytes each). */
+    readonly counts: readonly number[],
   ) {}
 
   get length(): number {
     return this.stored.length + this.parts.length;
   }
 
-  /** Entry `i`'s key, reason and count, without its end: read entry or shared part. */
+  /** Entry `i`'s key and reason: the entry read, or the shared part of one this run set. */
   keyAt(i: number): CooldownEntry | HeldKey {
     const s = this.stored.length;
     return i < s ? this.stored[i]! : this.parts[i - s]!;
@@ -140,7 +179,8 @@ export class CooldownLog implements KeyedList {
   }
 
   failuresAt(i: number): number {
-    return this.keyAt(i).failures;
+    const s = this.stored.length;
+    return i < s ? this.stored[i]!.failures : this.counts[i - s]!;
   }
 
   /** Whether entry `i` is one this run set (held as a part: no probe claim on it). */
@@ -153,7 +193,7 @@ export class CooldownLog implements KeyedList {
     const s = this.stored.length;
     if (i < s) return this.stored[i]!;
     const p = this.parts[i - s]!;
-    return cooldownOf(p, this.untils[i - s]!, p.reason, p.failures);
+    return cooldownOf(p, this.untils[i - s]!, p.reason, this.counts[i - s]!);
   }
 
   /** Every entry, plain (rare paths: a probe taken, a test). */
@@ -169,33 +209,41 @@ export class CooldownLog implements KeyedList {
     let stored = this.stored;
     let parts = this.parts;
     let untils = this.untils;
+    let counts = this.counts;
     const s = stored.length;
     for (let i = 0; i < this.length; i++) {
       if (!sameKeyOf(this.keyAt(i), entry)) continue;
       const old = this.untilAt(i);
       if (old > until) until = old;
-      if (i < s) stored = stored.filter((_, k) => k !== i);
+      if (i < s) stored = minus(stored, i);
       else {
-        parts = parts.filter((_, k) => k !== i - s);
-        untils = untils.filter((_, k) => k !== i - s);
+        parts = minus(parts, i - s);
+        untils = minusNumber(untils, i - s);
+        counts = minusNumber(counts, i - s);
       }
       break;
     }
-    return new CooldownLog(stored, plus(parts, heldKey(entry, entry.reason, entry.failures)), plus(untils, until));
+    return new CooldownLog(stored, plus(parts, heldKey(entry, entry.reason)), plusEnd(untils, until), plusCount(counts, entry.failures));
   }
 
   /** The entries but those of `provider`, then `read`'s of `provider` (what the store holds for it now). */
   withProviderRead(provider: string, read: readonly CooldownEntry[]): CooldownLog {
-    const kept: CooldownEntry[] = [];
-    for (const e of this.stored) if (e.provider !== provider) kept.push(e);
-    for (const e of read) if (e.provider === provider) kept.push(e);
+    let n = 0;
+    for (const e of this.stored) if (e.provider !== provider) n++;
+    for (const e of read) if (e.provider === provider) n++;
+    const kept = new Array<CooldownEntry>(n);
+    n = 0;
+    for (const e of this.stored) if (e.provider !== provider) kept[n++] = e;
+    for (const e of read) if (e.provider === provider) kept[n++] = e;
     let parts = this.parts;
     let untils = this.untils;
+    let counts = this.counts;
     if (parts.some((p) => p.provider === provider)) {
       parts = this.parts.filter((p) => p.provider !== provider);
       untils = this.untils.filter((_, k) => this.parts[k]!.provider !== provider);
+      counts = this.counts.filter((_, k) => this.parts[k]!.provider !== provider);
     }
-    return new CooldownLog(kept, parts.length > 0 ? parts : NONE, untils.length > 0 ? untils : NONE);
+    return new CooldownLog(n === 0 ? NONE : kept, parts, untils, counts);
   }
 
   /** The entries but those `drop` says to (given each entry's index). */
@@ -204,13 +252,14 @@ export class CooldownLog implements KeyedList {
     const stored = this.stored.filter((_, k) => !drop(k));
     const parts = this.parts.filter((_, k) => !drop(s + k));
     const untils = this.untils.filter((_, k) => !drop(s + k));
-    return new CooldownLog(stored, parts, untils);
+    const counts = this.counts.filter((_, k) => !drop(s + k));
+    return new CooldownLog(stored, parts, untils, counts);
   }
 }
 
 /**
  * A run's own blocks (a part and an end each), in the order its failures set them. Given blocks
- * (a test's) are held as parts too: a block's count is not read.
+ * (a test's) are held as parts too.
  */
 export class OwnBlockLog implements KeyedList {
   static readonly EMPTY = new OwnBlockLog(NONE, NONE);
@@ -244,12 +293,9 @@ export class OwnBlockLog implements KeyedList {
     return ownBlockOf(p, this.untils[i]!, p.reason);
   }
 
-  /**
-   * The blocks and `block` last. A block that is also a shared cooldown shares that cooldown's
-   * part (its count is carried, not read): the two lists hold one part.
-   */
-  append(block: OwnBlock & { failures?: number }): OwnBlockLog {
-    return new OwnBlockLog(plus(this.parts, heldKey(block, block.reason, block.failures ?? 0)), plus(this.untils, block.until));
+  /** The blocks and `block` last (a block that is also a shared cooldown shares that cooldown's part). */
+  append(block: OwnBlock): OwnBlockLog {
+    return new OwnBlockLog(plus(this.parts, heldKey(block, block.reason)), plusEnd(this.untils, block.until));
   }
 }
 
