@@ -13,7 +13,8 @@ import type { CallProviderOutput, ClaimProbeOutput, CloseRunOutput, OpenSessionO
 import { failureError } from './run-output.js';
 import { iso, skipped } from './skip-report.js';
 import { stepServed } from './agent-steps.js';
-import { appended, flat } from './held-values.js';
+import { flat } from './held-values.js';
+import { CooldownLog, type OwnBlockLog } from '../src/policy/cooldown-log.js';
 import { entryPart } from './entry-text.js';
 import type { EntryPart } from './decision-log.js';
 import type { AttemptLog } from './attempt-log.js';
@@ -25,7 +26,7 @@ function current(ctx: RunContext) {
 }
 
 export function opened(ctx: RunContext, out: OpenSessionOutput): Step {
-  return { patch: { history: out.history, cooldowns: out.cooldowns, now: out.at }, events: [] };
+  return { patch: { history: out.history, cooldowns: CooldownLog.of(out.cooldowns), now: out.at }, events: [] };
 }
 
 // escalatingModel's guards and then its action ask, from the same context and in one synchronous
@@ -127,9 +128,10 @@ export function probeTaken(ctx: RunContext, out: ClaimProbeOutput): Step {
   const at = current(ctx);
   const claims = probeClaims(ctx);
   // without a fresh read, the claims are marked as another run's for the call's length
-  const cooldowns =
+  const cooldowns = CooldownLog.of(
     out.cooldowns ??
-    ctx.cooldowns.map((e) => (claims.some((k) => sameKey(k, e)) ? { ...e, probeRunId: 'another run', probeUntil: out.at + ctx.policy.attemptTimeoutMs } : e));
+      ctx.cooldowns.entries().map((e) => (claims.some((k) => sameKey(k, e)) ? { ...e, probeRunId: 'another run', probeUntil: out.at + ctx.policy.attemptTimeoutMs } : e)),
+  );
   const detail = flat`another run is probing ${at.provider}/${at.model} on ${at.profileId} after its cooldown ended: keeping off it until that probe decides`;
   return {
     patch: { now: Math.max(ctx.now, out.at), cooldowns, probing: false, decisions: ctx.decisions.append({ kind: 'skip', at: out.at, ...at, reason: 'probe_taken', detail }) },
@@ -258,7 +260,9 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
   // the served call's record, for its step (one record per served call)
   const attempt = attempts.at(-1)!;
   // A success proves wrong every cooldown that would have blocked this very call.
-  const proven = ctx.cooldowns.filter((c) => covers(c, at.provider, at.model, at.profileId));
+  const known = ctx.cooldowns;
+  const proven: CooldownKey[] = [];
+  for (let i = 0; i < known.length; i++) if (covers(known.keyAt(i), at.provider, at.model, at.profileId)) proven.push(known.keyAt(i));
   const events: RunEvent[] = [
     { type: 'attempt.succeeded', runId: ctx.run.runId, at: out.at, ...at, attempt: attempt.n, durationMs: out.durationMs },
   ];
@@ -277,25 +281,10 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
       ...stepServed(ctx, out, attempt, at),
       servedBy: at,
       probing: false,
-      ...(proven.length > 0 ? { cooldowns: ctx.cooldowns.filter((c) => !proven.includes(c)) } : {}),
+      ...(proven.length > 0 ? { cooldowns: known.without((i) => covers(known.keyAt(i), at.provider, at.model, at.profileId)) } : {}),
     },
     events,
   };
-}
-
-/** The known cooldowns with one provider's replaced by what the store holds for it now. */
-function withProviderRead(known: readonly CooldownEntry[], provider: string, read: readonly CooldownEntry[]): readonly CooldownEntry[] {
-  return known.filter((c) => c.provider !== provider).concat(read.filter((c) => c.provider === provider));
-}
-
-/** As the store upserts: the later end is kept (a shorter block never shortens another run's), the rest is the new entry's. */
-function upsert(cooldowns: readonly CooldownEntry[], entry: CooldownEntry | undefined): readonly CooldownEntry[] {
-  if (!entry) return cooldowns;
-  const old = cooldowns.find((c) => sameKey(c, entry));
-  return appended(
-    cooldowns.filter((c) => c !== old),
-    old && old.until > entry.until ? { ...entry, until: old.until } : entry,
-  );
 }
 
 /**
@@ -315,8 +304,8 @@ function policyView(
   ctx: RunContext,
   now: number,
   attempts: AttemptLog,
-  cooldowns: readonly CooldownEntry[],
-  ownBlocks: RunView['ownBlocks'],
+  cooldowns: CooldownLog,
+  ownBlocks: OwnBlockLog,
 ): RunView {
   return { run: ctx.run, chain: ctx.chain, policy: ctx.policy, now, deadlineAt: ctx.deadlineAt, attempts, agent: ctx.agent, cooldowns, ownBlocks, probed: ctx.probed };
 }
@@ -346,9 +335,9 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const call = current(ctx);
   const failure = out.failure;
   const attempts = recorded(ctx, out.durationMs, failure, out);
-  const known = out.cooldowns ? withProviderRead(ctx.cooldowns, call.provider, out.cooldowns) : ctx.cooldowns;
+  const known = out.cooldowns ? ctx.cooldowns.withProviderRead(call.provider, out.cooldowns) : ctx.cooldowns;
   const block = blockForFailure(policyView(ctx, out.at, attempts, known, ctx.ownBlocks), failure, call);
-  const after = policyView(ctx, out.at, attempts, upsert(known, block.shared), appended(ctx.ownBlocks, block.own));
+  const after = policyView(ctx, out.at, attempts, block.shared ? known.upsert(block.shared) : known, ctx.ownBlocks.append(block.own));
   let walked: { from: number; view: RunView; walk: Walk } | undefined;
   const walk = (view: RunView, from: number): Walk => (walked = { from, view, walk: nextCandidate(view, from) }).walk;
   const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call), walk);

@@ -19,6 +19,7 @@ import type {
 import { chainProviders } from '../src/policy/chain-providers.js';
 import { DecisionLog } from './decision-log.js';
 import { AttemptLog } from './attempt-log.js';
+import { CooldownLog, OwnBlockLog } from '../src/policy/cooldown-log.js';
 import * as steps from './run-steps.js';
 import * as agent from './agent-steps.js';
 import { buildOutput, failureError } from './run-output.js';
@@ -182,8 +183,8 @@ export const runMachine = setup({
     profileIndex: 0,
     attemptStartedAt: input.startedAt,
     attempts: AttemptLog.EMPTY,
-    cooldowns: [],
-    ownBlocks: [],
+    cooldowns: CooldownLog.EMPTY,
+    ownBlocks: OwnBlockLog.EMPTY,
     probed: false,
     probing: false,
     decisions: DecisionLog.EMPTY,

@@ -1,6 +1,7 @@
 import { parseChain } from '../config/validate-run-options.js';
 import { ConfigError } from '../errors.js';
 import { resolvePolicy, type PolicyOverrides } from '../policy/run-policy.js';
+import { CooldownLog, OwnBlockLog } from '../policy/cooldown-log.js';
 import { NO_ATTEMPTS } from '../policy/run-view.js';
 import type { RunStore } from '../store/types.js';
 import { explainCandidates, type ChainExplanation } from './explain-candidates.js';
@@ -40,5 +41,5 @@ export async function explainChain(options: ExplainChainOptions): Promise<ChainE
   if (typeof now !== 'number' || !Number.isFinite(now)) throw new ConfigError('now', `must be a time in ms, got ${String(now)}`);
   const providers = [...new Set(chain.map((c) => c.provider))];
   const cooldowns = await store.activeCooldowns(providers, now);
-  return explainCandidates({ chain, policy, now, deadlineAt: now + policy.deadlineMs, attempts: NO_ATTEMPTS, cooldowns, ownBlocks: [], probed: false });
+  return explainCandidates({ chain, policy, now, deadlineAt: now + policy.deadlineMs, attempts: NO_ATTEMPTS, cooldowns: CooldownLog.of(cooldowns), ownBlocks: OwnBlockLog.EMPTY, probed: false });
 }

@@ -1,6 +1,6 @@
 import type { CooldownEntry } from '../types.js';
-import { attemptsOn, blockingUntil, covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
-import { entriesOf, forgetGrouping } from './view-index.js';
+import { attemptsOn, blockingUntilAt, covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
+import { forgetGrouping, indicesOf } from './view-index.js';
 
 /**
  * Why a (model, profile) cannot be called now: a shared cooldown (`setByThisRun` when this run's
@@ -15,30 +15,38 @@ export function blockerOf(view: RunView, candidateIndex: number, profileIndex: n
   const c = view.chain[candidateIndex];
   const profileId = c?.profiles[profileIndex];
   if (!c || profileId === undefined) return { kind: 'attempt_budget' };
-  const cooldowns = entriesOf(view.cooldowns, c.provider);
-  // indexed loops, not for-of: the lists are of several array kinds (a frozen empty one among
-  // them), and for-of over them called the generic iterator, one result object per entry
-  // (about 50 KB a run that skips 127 candidates)
-  const blocks = entriesOf(view.ownBlocks, c.provider);
-  for (let b = 0; b < blocks.length; b++) {
-    const block = blocks[b]!;
-    if (block.until > view.now && covers(block, c.provider, c.model, profileId)) {
-      const entry = cooldowns.find((e) => sameKey(e, block) && e.until > view.now);
-      return entry ? { kind: 'cooldown', entry, setByThisRun: true } : { kind: 'failed_in_run', block };
+  const { cooldowns, ownBlocks: blocks, now } = view;
+  // indices of the provider's entries (or undefined: every entry), not entries: the logs hold
+  // parts and ends, and a plain entry is made only for the blocker found
+  const inCooldowns = indicesOf(cooldowns, c.provider);
+  const nCooldowns = inCooldowns ? inCooldowns.length : cooldowns.length;
+  const inBlocks = indicesOf(blocks, c.provider);
+  const nBlocks = inBlocks ? inBlocks.length : blocks.length;
+  for (let j = 0; j < nBlocks; j++) {
+    const b = inBlocks ? inBlocks[j]! : j;
+    const block = blocks.keyAt(b);
+    if (blocks.untilAt(b) > now && covers(block, c.provider, c.model, profileId)) {
+      for (let k = 0; k < nCooldowns; k++) {
+        const e = inCooldowns ? inCooldowns[k]! : k;
+        if (sameKey(cooldowns.keyAt(e), block) && cooldowns.untilAt(e) > now) return { kind: 'cooldown', entry: cooldowns.entryAt(e), setByThisRun: true };
+      }
+      return { kind: 'failed_in_run', block: blocks.blockAt(b) };
     }
   }
   if (attemptsOn(view, c.provider, c.model, profileId) >= view.policy.maxAttemptsPerCandidate) return { kind: 'attempt_budget' };
-  let latest: CooldownEntry | undefined;
+  let latest = -1;
   let latestUntil = 0;
-  for (let k = 0; k < cooldowns.length; k++) {
-    const entry = cooldowns[k]!;
-    const until = blockingUntil(view, entry);
-    if (until > view.now && covers(entry, c.provider, c.model, profileId) && until > latestUntil) {
-      latest = entry.until === until ? entry : { ...entry, until };
+  for (let k = 0; k < nCooldowns; k++) {
+    const e = inCooldowns ? inCooldowns[k]! : k;
+    const until = blockingUntilAt(view, cooldowns, e);
+    if (until > now && covers(cooldowns.keyAt(e), c.provider, c.model, profileId) && until > latestUntil) {
+      latest = e;
       latestUntil = until;
     }
   }
-  return latest ? { kind: 'cooldown', entry: latest, setByThisRun: false } : undefined;
+  if (latest < 0) return undefined;
+  const entry = cooldowns.entryAt(latest);
+  return { kind: 'cooldown', entry: entry.until === latestUntil ? entry : { ...entry, until: latestUntil }, setByThisRun: false };
 }
 
 /** First usable profile of the candidate in the order given, skipping `except`. */
@@ -118,11 +126,17 @@ export function nextCandidate(view: RunView, from: number): { pick?: Pick; skipp
  * time is set by a person, not a load spike), and not a key another run is probing right now.
  */
 function probeable(view: RunView, provider: string, model: string, profileId: string): boolean {
-  return !view.cooldowns.some(
-    (e) =>
+  const cooldowns = view.cooldowns;
+  for (let i = 0; i < cooldowns.length; i++) {
+    const e = cooldowns.keyAt(i);
+    const until = cooldowns.untilAt(i);
+    if (
       covers(e, provider, model, profileId) &&
-      ((e.until > view.now && (e.reason === 'auth' || e.reason === 'billing')) || (e.until <= view.now && blockingUntil(view, e) > view.now)),
-  );
+      ((until > view.now && (e.reason === 'auth' || e.reason === 'billing')) || (until <= view.now && blockingUntilAt(view, cooldowns, i) > view.now))
+    )
+      return false;
+  }
+  return true;
 }
 
 /**

@@ -1,8 +1,9 @@
-import type { Classification, FailureReason } from '../classify/types.js';
+import type { Classification } from '../classify/types.js';
 import type { CooldownEntry, CooldownKey } from '../types.js';
 import { REASON_RULES } from './reason-rules.js';
 import { covers, sameKey, type OwnBlock, type RunView } from './run-view.js';
-import { entriesOf } from './view-index.js';
+import { indicesOf } from './view-index.js';
+import { cooldownOf, ownBlockOf } from './cooldown-log.js';
 
 export interface FailedCall {
   provider: string;
@@ -57,19 +58,16 @@ function leavesProvider(view: RunView, failure: Classification, provider: string
   return { provider, until: timeouts >= 2 ? Infinity : until, reason: 'timeout' };
 }
 
-/**
- * The blocks of a key, written as literals of their final shape. `{ ...key, until, reason }`
- * compiles, once optimized, to a copy that gets a hidden class of its own per object (V8 on
- * Node 20), about 140 bytes more for every block a run holds to its end.
- */
-function ownBlock({ provider, profileId, model }: CooldownKey, until: number, reason: FailureReason): OwnBlock {
-  if (profileId === undefined) return model === undefined ? { provider, until, reason } : { provider, model, until, reason };
-  return model === undefined ? { provider, profileId, until, reason } : { provider, profileId, model, until, reason };
-}
-
-function sharedBlock({ provider, profileId, model }: CooldownKey, until: number, reason: FailureReason, failures: number): CooldownEntry {
-  if (profileId === undefined) return model === undefined ? { provider, until, reason, failures } : { provider, model, until, reason, failures };
-  return model === undefined ? { provider, profileId, until, reason, failures } : { provider, profileId, model, until, reason, failures };
+/** The count of the key's known cooldown (0 when there is none). */
+function storedFailures(view: RunView, key: CooldownKey): number {
+  const cooldowns = view.cooldowns;
+  const at = indicesOf(cooldowns, key.provider);
+  const n = at ? at.length : cooldowns.length;
+  for (let j = 0; j < n; j++) {
+    const i = at ? at[j]! : j;
+    if (sameKey(cooldowns.keyAt(i), key)) return cooldowns.failuresAt(i);
+  }
+  return 0;
 }
 
 export function blockForFailure(view: RunView, failure: Classification, call: FailedCall): FailureBlock {
@@ -84,7 +82,7 @@ export function blockForFailure(view: RunView, failure: Classification, call: Fa
     const a = attempts.factsAt(i);
     if (a.outcome === 'failed' && covers(key, a.provider, a.model, a.profileId)) inRun++;
   }
-  const failures = Math.max((entriesOf(view.cooldowns, key.provider).find((c) => sameKey(c, key))?.failures ?? 0) + 1, inRun);
+  const failures = Math.max(storedFailures(view, key) + 1, inRun);
   const growth = 2 ** Math.min(failures - 1, 30);
   const given = providerWait(failure, now);
 
@@ -102,9 +100,9 @@ export function blockForFailure(view: RunView, failure: Classification, call: Fa
   const until = now + waitMs;
   // A request-scoped failure is about this input, and a run-only block about this run: nothing to share.
   const shareable = rule.cooldown !== 'run' && failure.scope !== 'request' && waitMs > 0;
-  const shared = shareable ? sharedBlock(key, until, failure.reason, failures) : undefined;
+  const shared = shareable ? cooldownOf(key, until, failure.reason, failures) : undefined;
   // A shared block is also the run's own (same key, end and reason; its `failures` is read by no
   // own-block check): one object, not two, held to the run's end for every failed candidate.
-  const own: OwnBlock = leavesProvider(view, failure, call.provider, until) ?? shared ?? ownBlock(key, until, failure.reason);
+  const own: OwnBlock = leavesProvider(view, failure, call.provider, until) ?? shared ?? ownBlockOf(key, until, failure.reason);
   return shared ? { own, shared, waitMs } : { own, waitMs };
 }

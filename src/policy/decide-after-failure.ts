@@ -1,7 +1,21 @@
 import type { Classification } from '../classify/types.js';
 import { nextCandidate, probeTarget, usableProfile } from './availability.js';
 import { REASON_RULES } from './reason-rules.js';
-import { attemptsOn, blockingUntil, covers, type RunView } from './run-view.js';
+import { attemptsOn, blockingUntilAt, covers, type RunView } from './run-view.js';
+
+/** The latest end, from `until` on, of this run's blocks and the cooldowns on (model, profile). */
+function blockedUntil(view: RunView, provider: string, model: string, profileId: string, until: number): number {
+  const { ownBlocks, cooldowns } = view;
+  for (let i = 0; i < ownBlocks.length; i++) {
+    const end = ownBlocks.untilAt(i);
+    if (end > until && covers(ownBlocks.keyAt(i), provider, model, profileId)) until = end;
+  }
+  for (let i = 0; i < cooldowns.length; i++) {
+    const blocks = blockingUntilAt(view, cooldowns, i);
+    if (blocks > until && covers(cooldowns.keyAt(i), provider, model, profileId)) until = blocks;
+  }
+  return until;
+}
 
 /**
  * How long until the key may be called again: the failure's own wait, or longer when another
@@ -9,11 +23,7 @@ import { attemptsOn, blockingUntil, covers, type RunView } from './run-view.js';
  */
 function keyFreeIn(view: RunView, provider: string, model: string, profileId: string, waitMs: number): number {
   let until = view.now + waitMs;
-  for (const b of view.ownBlocks) if (b.until > until && covers(b, provider, model, profileId)) until = b.until;
-  for (const e of view.cooldowns) {
-    const blocks = blockingUntil(view, e);
-    if (blocks > until && covers(e, provider, model, profileId)) until = blocks;
-  }
+  until = blockedUntil(view, provider, model, profileId, until);
   return until - view.now;
 }
 
@@ -37,11 +47,7 @@ function freeAt(view: RunView, candidateIndex: number, profileIndex: number): nu
   const profileId = c.profiles[profileIndex]!;
   if (attemptsOn(view, c.provider, c.model, profileId) >= view.policy.maxAttemptsPerCandidate) return undefined;
   let until = view.now;
-  for (const b of view.ownBlocks) if (b.until > until && covers(b, c.provider, c.model, profileId)) until = b.until;
-  for (const e of view.cooldowns) {
-    const blocks = blockingUntil(view, e);
-    if (blocks > until && covers(e, c.provider, c.model, profileId)) until = blocks;
-  }
+  until = blockedUntil(view, c.provider, c.model, profileId, until);
   return Number.isFinite(until) ? until : undefined;
 }
 

@@ -1,13 +1,9 @@
-import type { FailureReason } from '../classify/types.js';
 import type { AttemptRecord, Candidate, CooldownEntry, CooldownKey } from '../types.js';
+import type { CooldownLog, OwnBlockLog } from './cooldown-log.js';
 import type { RunPolicy } from './run-policy.js';
 import { callsOn } from './view-index.js';
 
-/** A block this run put on a key through its own failure; `until` is Infinity for run-long blocks. */
-export interface OwnBlock extends CooldownKey {
-  until: number;
-  reason: FailureReason;
-}
+export type { OwnBlock } from './cooldown-log.js';
 
 /** What the policy reads of one call: its key and how it ended (an attempt record has them). */
 export type AttemptFacts = Readonly<Pick<AttemptRecord, 'provider' | 'model' | 'profileId' | 'outcome' | 'reason'>>;
@@ -49,10 +45,11 @@ export interface RunView {
   agent?: { readonly stepStart: number };
   /**
    * Shared cooldowns as last read from the store (plus the ones this run set since); ended ones
-   * too, which still count failures and may be under another run's probe.
+   * too, which still count failures and may be under another run's probe. Held as a log
+   * (cooldown-log.ts): `CooldownLog.of(entries)` for a list of entries.
    */
-  cooldowns: readonly CooldownEntry[];
-  ownBlocks: readonly OwnBlock[];
+  cooldowns: CooldownLog;
+  ownBlocks: OwnBlockLog;
   /** Whether this run already spent its one probe of a cooling-down candidate. */
   probed: boolean;
 }
@@ -83,25 +80,36 @@ export function blockingUntil(view: Pick<RunView, 'now' | 'run'>, entry: Cooldow
   return 0;
 }
 
+/** blockingUntil of the log's entry `i`, without a plain entry made for one this run set (no probe claim on it). */
+export function blockingUntilAt(view: Pick<RunView, 'now' | 'run'>, cooldowns: CooldownLog, i: number): number {
+  if (!cooldowns.isOwn(i)) return blockingUntil(view, cooldowns.keyAt(i) as CooldownEntry);
+  const until = cooldowns.untilAt(i);
+  return until > view.now ? until : 0;
+}
+
 /**
  * The ended cooldowns on (model, profile) that another run set: the key is recovering, and a
  * call of it is a probe, claimed first through the store (one run at a time) and never retried.
  */
 export function recoveringCooldowns(view: RunView, provider: string, model: string, profileId: string): CooldownEntry[] {
-  return view.cooldowns.filter((e) => isRecovering(view, e, provider, model, profileId));
+  const out: CooldownEntry[] = [];
+  const cooldowns = view.cooldowns;
+  for (let i = 0; i < cooldowns.length; i++) if (isRecovering(view, i, provider, model, profileId)) out.push(cooldowns.entryAt(i));
+  return out;
 }
 
 /** Whether (model, profile) has a recovering cooldown (see recoveringCooldowns), without collecting them: the guards ask every step. */
 export function hasRecoveringCooldown(view: RunView, provider: string, model: string, profileId: string): boolean {
   // indexed, not for-of (see blockerOf): a guard asks this of every cooldown the run knows, every step
   const cooldowns = view.cooldowns;
-  for (let i = 0; i < cooldowns.length; i++) if (isRecovering(view, cooldowns[i]!, provider, model, profileId)) return true;
+  for (let i = 0; i < cooldowns.length; i++) if (isRecovering(view, i, provider, model, profileId)) return true;
   return false;
 }
 
-function isRecovering(view: RunView, e: CooldownEntry, provider: string, model: string, profileId: string): boolean {
-  if (e.until > view.now || !covers(e, provider, model, profileId)) return false;
+function isRecovering(view: RunView, i: number, provider: string, model: string, profileId: string): boolean {
+  const e = view.cooldowns.keyAt(i);
+  if (view.cooldowns.untilAt(i) > view.now || !covers(e, provider, model, profileId)) return false;
   const blocks = view.ownBlocks;
-  for (let i = 0; i < blocks.length; i++) if (sameKey(blocks[i]!, e)) return false;
+  for (let b = 0; b < blocks.length; b++) if (sameKey(blocks.keyAt(b), e)) return false;
   return true;
 }

@@ -1,4 +1,4 @@
-import type { CooldownKey } from '../types.js';
+import type { KeyedList } from './cooldown-log.js';
 import type { AttemptsRead } from './run-view.js';
 
 // A decision asks "what blocks this (model, profile)?" for many candidates. Scanning every
@@ -52,28 +52,31 @@ class Slots<K extends object, V> {
 
 interface Grouping {
   asked: number;
-  groups?: Map<string, CooldownKey[]>;
+  /** provider → indices of its entries, in order */
+  groups?: Map<string, number[]>;
 }
-const groupingOf = new Slots<readonly CooldownKey[], Grouping>();
+const groupingOf = new Slots<KeyedList, Grouping>();
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
- * The entries of `entries` (cooldowns or own blocks) whose key names `provider`, in their order;
- * possibly with others (the caller still checks each entry's key).
+ * The indices of the entries of `entries` (cooldowns or own blocks) whose key names `provider`,
+ * in their order; undefined when every entry is to be looked at (the caller still checks each
+ * entry's key). No list is made for a short log or one asked about a few times.
  */
-export function entriesOf<T extends CooldownKey>(entries: readonly T[], provider: string): readonly T[] {
-  if (entries.length <= 8) return entries;
+export function indicesOf(entries: KeyedList, provider: string): readonly number[] | undefined {
+  if (entries.length <= 8) return undefined;
   const g = groupingOf.get(entries, () => ({ asked: 0 }));
   if (!g.groups) {
-    if (++g.asked <= SCANS_BEFORE_INDEX) return entries;
+    if (++g.asked <= SCANS_BEFORE_INDEX) return undefined;
     g.groups = new Map();
-    for (const e of entries) {
-      const group = g.groups.get(e.provider);
-      if (group) group.push(e);
-      else g.groups.set(e.provider, [e]);
+    for (let i = 0; i < entries.length; i++) {
+      const p = entries.keyAt(i).provider;
+      const group = g.groups.get(p);
+      if (group) group.push(i);
+      else g.groups.set(p, [i]);
     }
   }
-  return (g.groups.get(provider) as T[] | undefined) ?? EMPTY;
+  return g.groups.get(provider) ?? EMPTY;
 }
 
 /**
@@ -81,12 +84,12 @@ export function entriesOf<T extends CooldownKey>(entries: readonly T[], provider
  * about every candidate of the chain at once and is done: the grouping it made (a map and a list
  * per provider, ~12 KB for 127 providers) would otherwise be held with the run's cooldowns to its end.
  */
-export function forgetGrouping(entries: readonly CooldownKey[]): void {
+export function forgetGrouping(entries: KeyedList): void {
   groupingOf.forget(entries);
 }
 
 /** Whether `entries` has its grouping made (tests: a walk leaves none behind). */
-export const isGrouped = (entries: readonly CooldownKey[]): boolean => groupingOf.peek(entries)?.groups !== undefined;
+export const isGrouped = (entries: KeyedList): boolean => groupingOf.peek(entries)?.groups !== undefined;
 
 interface CallCounts {
   from: number;

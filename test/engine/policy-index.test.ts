@@ -1,10 +1,19 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { nextCandidate } from '../../src/policy/availability.js';
-import { callsOn, entriesOf, forgetGrouping, isGrouped } from '../../src/policy/view-index.js';
+import { callsOn, forgetGrouping, indicesOf, isGrouped } from '../../src/policy/view-index.js';
+import { CooldownLog } from '../../src/policy/cooldown-log.js';
 import { runView } from '../helpers/run-view.js';
 import { AttemptLog } from '../../machines/attempt-log.js';
-import type { AttemptRecord, CooldownKey } from '../../src/types.js';
+import type { AttemptRecord, CooldownEntry, CooldownKey } from '../../src/types.js';
+
+/** The entries of `log` indicesOf names for `provider` (every entry when it names none). */
+function entriesOf(log: CooldownLog, provider: string): CooldownKey[] {
+  const at = indicesOf(log, provider);
+  return at ? at.map((i) => log.keyAt(i)) : log.entries();
+}
+
+const held = (keys: CooldownKey[]): CooldownLog => CooldownLog.of(keys.map((k): CooldownEntry => ({ ...k, until: 0, reason: 'overloaded', failures: 1 })));
 
 // The policy's per-provider grouping (src/policy/view-index.ts) must answer exactly what a scan
 // of the whole array answers, for short lists (scanned) and long ones (grouped) alike.
@@ -18,11 +27,12 @@ const attempt = fc.record({ provider, model: fc.constantFrom('m1', 'm2'), profil
 describe('the policy index', () => {
   test.prop([fc.array(key, { maxLength: 40 })])(
     'property: the entries of a provider are those a full scan finds, in the same order, asked once or many times',
-    (entries: CooldownKey[]) => {
+    (keys: CooldownKey[]) => {
+      const entries = held(keys);
       // asked many times of the same array: scanned first, then grouped
       for (let round = 0; round < 3; round++) {
         for (const p of ['a', 'b', 'c', 'd', 'e', 'f', 'nobody']) {
-          expect(entriesOf(entries, p).filter((e) => e.provider === p)).toEqual(entries.filter((e) => e.provider === p));
+          expect(entriesOf(entries, p).filter((e) => e.provider === p)).toEqual(entries.entries().filter((e) => e.provider === p));
         }
       }
     },
@@ -30,12 +40,13 @@ describe('the policy index', () => {
 
   test.prop([fc.array(key, { maxLength: 40 }), fc.array(fc.boolean(), { minLength: 21, maxLength: 21 })])(
     'property: a grouping forgotten between questions changes no answer',
-    (entries: CooldownKey[], forget: boolean[]) => {
+    (keys: CooldownKey[], forget: boolean[]) => {
+      const entries = held(keys);
       let k = 0;
       for (let round = 0; round < 3; round++) {
         for (const p of ['a', 'b', 'c', 'd', 'e', 'f', 'nobody']) {
           if (forget[k++]) forgetGrouping(entries);
-          expect(entriesOf(entries, p).filter((e) => e.provider === p)).toEqual(entries.filter((e) => e.provider === p));
+          expect(entriesOf(entries, p).filter((e) => e.provider === p)).toEqual(entries.entries().filter((e) => e.provider === p));
         }
       }
     },
@@ -43,7 +54,7 @@ describe('the policy index', () => {
 
   test.prop([fc.integer({ min: 10, max: 60 })])('a chain walk leaves no grouping of the cooldowns behind (the run holds them to its end)', (length) => {
     const chain = Array.from({ length }, (_, i) => ({ provider: `p${i}`, model: 'm', profiles: [`p${i}:default`] }));
-    const cooldowns = chain.slice(0, -1).map((c) => ({ provider: c.provider, until: 5_000, reason: 'quota_exhausted' as const, failures: 1 }));
+    const cooldowns = CooldownLog.of(chain.slice(0, -1).map((c) => ({ provider: c.provider, until: 5_000, reason: 'quota_exhausted' as const, failures: 1 })));
     const walk = nextCandidate(runView({ chain, now: 1_000, cooldowns }), -1);
     expect(walk.pick).toEqual({ candidateIndex: length - 1, profileIndex: 0 });
     expect(walk.skipped).toHaveLength(length - 1);

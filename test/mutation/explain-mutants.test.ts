@@ -11,7 +11,7 @@ vi.mock('../../src/explain/explain-candidates.js', async (importOriginal) => {
   return {
     ...orig,
     explainCandidates: (view: Parameters<typeof orig.explainCandidates>[0]) =>
-      orig.explainCandidates(m.ignoreProfileCooldowns.on ? { ...view, cooldowns: view.cooldowns.filter((c) => c.profileId === undefined) } : view),
+      orig.explainCandidates(m.ignoreProfileCooldowns.on ? { ...view, cooldowns: view.cooldowns.without((i) => view.cooldowns.keyAt(i).profileId !== undefined) } : view),
   };
 });
 
