@@ -203,6 +203,16 @@ export class CooldownLog implements KeyedList {
     return out;
   }
 
+  /** The entries as plain objects, in order (what a host reading a snapshot wants). */
+  toArray(): CooldownEntry[] {
+    return this.entries();
+  }
+
+  /** What JSON.stringify and the inspector show: the plain entries, as the context held them before it was a log. */
+  toJSON(): CooldownEntry[] {
+    return this.entries();
+  }
+
   /** As the store upserts: the later end is kept (a shorter block never shortens another run's), the rest is `entry`'s. */
   upsert(entry: CooldownEntry): CooldownLog {
     let until = entry.until;
@@ -291,6 +301,18 @@ export class OwnBlockLog implements KeyedList {
   blockAt(i: number): OwnBlock {
     const p = this.parts[i]!;
     return ownBlockOf(p, this.untils[i]!, p.reason);
+  }
+
+  /** The blocks as plain objects, in order. */
+  toArray(): OwnBlock[] {
+    const out = new Array<OwnBlock>(this.length);
+    for (let i = 0; i < out.length; i++) out[i] = this.blockAt(i);
+    return out;
+  }
+
+  /** What JSON.stringify and the inspector show: the plain blocks. */
+  toJSON(): OwnBlock[] {
+    return this.toArray();
   }
 
   /** The blocks and `block` last (a block that is also a shared cooldown shares that cooldown's part). */

@@ -1,5 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAILURE_REASONS } from '../../src/classify/types.js';
 import { CooldownLog, OwnBlockLog, type OwnBlock } from '../../src/policy/cooldown-log.js';
 import { covers, sameKey } from '../../src/policy/run-view.js';
@@ -105,5 +105,17 @@ describe('a run held as logs', () => {
     expect(a.keyAt(0)).toBe(b.keyAt(0));
     expect(Object.isFrozen(a.keyAt(0))).toBe(true);
     expect([a.untilAt(0), b.untilAt(0)]).toEqual([1.7e12, 1.8e12]);
+  });
+});
+
+describe('what a host reading a snapshot sees', () => {
+  it('a cooldown log and an own-block log read, and serialise, as their plain lists', () => {
+    const entry: CooldownEntry = { provider: 'p', model: 'm', profileId: 'k', until: 5_000, reason: 'rate_limit', failures: 2 };
+    const log = CooldownLog.of([{ ...entry, provider: 'q' }]).upsert(entry);
+    expect(log.toArray()).toEqual(log.entries());
+    expect(JSON.parse(JSON.stringify(log))).toEqual([{ ...entry, provider: 'q' }, log.entryAt(1)]);
+    const blocks = OwnBlockLog.EMPTY.append({ provider: 'p', model: 'm', profileId: 'k', until: 9, reason: 'timeout' } as OwnBlock);
+    expect(JSON.parse(JSON.stringify(blocks))).toEqual([blocks.blockAt(0)]);
+    expect(blocks.toArray()).toEqual([blocks.blockAt(0)]);
   });
 });
