@@ -45,7 +45,9 @@ export function stepAction(step: (ctx: RunContext, event: any) => Step, then?: (
         const first = step(snapshot.context, args.event);
         const ctx = assigned(snapshot.context, first.patch);
         const second = then(ctx, args.event);
-        const next = assigned(ctx, second.patch);
+        // The first step's copy is this action's own, seen by nothing but the second step (which
+        // is done with it): the second patch goes into it rather than into a copy of the copy.
+        const next = ctx === snapshot.context ? assigned(ctx, second.patch) : Object.assign(ctx, second.patch);
         const events = second.events.length === 0 ? first.events : first.events.length === 0 ? second.events : [...first.events, ...second.events];
         return [next === snapshot.context ? snapshot : withContext(snapshot, next), events, undefined];
       }
@@ -71,4 +73,25 @@ function assigned(ctx: RunContext, patch: Partial<RunContext>): RunContext {
  */
 function withContext<S extends { context: RunContext }>(snapshot: S, context: RunContext): S {
   return { ...snapshot, context };
+}
+
+/**
+ * The same step action for an actor nobody inspects: its resolve defers the events itself, where
+ * XState would run its `execute` at once (a running actor's actions execute as they resolve, and a
+ * run's steps all come after its start), so they come at the same point, in the same order. Without
+ * `execute`, XState makes no executor record, bound function, closure and inspection event for
+ * it: about 200 bytes per step, six steps in a run of one failure. Only the inspector's
+ * `@xstate.action` event of the step is missing, hence the actions with `execute` for runs made
+ * with `inspect` (src/create-run-actor.ts).
+ */
+export function quietStep(action: { type: string; resolve: (scope: EmitScope, snapshot: { context: RunContext }, args: { event: unknown }) => [unknown, readonly RunEvent[], undefined] }): any {
+  const resolve = action.resolve;
+  function quiet(): void {}
+  quiet.type = action.type;
+  quiet.resolve = (scope: EmitScope, snapshot: { context: RunContext }, args: { event: unknown }) => {
+    const resolved = resolve(scope, snapshot, args);
+    emitAll(scope, resolved[1]);
+    return resolved;
+  };
+  return quiet;
 }
