@@ -53,7 +53,7 @@ export function stepAction(step: (ctx: RunContext, event: any) => Step, then?: (
       }
     : (_scope: unknown, snapshot: { context: RunContext }, args: { event: unknown }) => {
         const { patch, events } = step(snapshot.context, args.event);
-        for (const _ in patch) return [withContext(snapshot, Object.assign({}, snapshot.context, patch)), events, undefined];
+        for (const _ in patch) return [withContext(snapshot, Object.assign(copyOf(snapshot.context), patch)), events, undefined];
         return [snapshot, events, undefined];
       };
   runStep.execute = emitAll;
@@ -62,7 +62,7 @@ export function stepAction(step: (ctx: RunContext, event: any) => Step, then?: (
 
 /** The context with the patch assigned (a copy), or the very context when the patch is empty. */
 function assigned(ctx: RunContext, patch: Partial<RunContext>): RunContext {
-  for (const _ in patch) return Object.assign({}, ctx, patch);
+  for (const _ in patch) return Object.assign(copyOf(ctx), patch);
   return ctx;
 }
 
@@ -94,4 +94,37 @@ export function quietStep(action: { type: string; resolve: (scope: EmitScope, sn
     return resolved;
   };
   return quiet;
+}
+
+/**
+ * A copy of the context as one literal of every field it can have (those a run has not set are
+ * undefined): made in one allocation of its final size, all of one shape. Object.assign into `{}`
+ * grew the copy's property store field by field, three slots at a time: about 560 bytes per
+ * copy, two thirds of them garbage at once, and six copies in a run of one failure.
+ */
+export function copyOf(c: RunContext): RunContext {
+  return {
+    run: c.run,
+    chain: c.chain,
+    policy: c.policy,
+    history: c.history,
+    agent: c.agent,
+    now: c.now,
+    deadlineAt: c.deadlineAt,
+    candidateIndex: c.candidateIndex,
+    profileIndex: c.profileIndex,
+    attemptStartedAt: c.attemptStartedAt,
+    attempts: c.attempts,
+    cooldowns: c.cooldowns,
+    ownBlocks: c.ownBlocks,
+    probed: c.probed,
+    probing: c.probing,
+    decisions: c.decisions,
+    plan: c.plan,
+    reply: c.reply,
+    servedBy: c.servedBy,
+    failure: c.failure,
+    replyKeptIn: c.replyKeptIn,
+    error: c.error,
+  };
 }
