@@ -273,17 +273,11 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
       keys: proven.map(({ provider, profileId, model }) => ({ provider, ...(profileId !== undefined ? { profileId } : {}), ...(model !== undefined ? { model } : {}) })),
     });
   }
-  return {
-    patch: {
-      now: out.at,
-      attempts,
-      ...stepServed(ctx, out, attempt, at),
-      servedBy: at,
-      probing: false,
-      ...(proven.length > 0 ? { cooldowns: ctx.cooldowns.filter((c) => !proven.includes(c)) } : {}),
-    },
-    events,
-  };
+  const served = stepServed(ctx, out, attempt, at);
+  // one literal, no spread: a spread into a literal copies the generic way, adding each field
+  const patch: Partial<RunContext> = { now: out.at, attempts, agent: served.agent, reply: served.reply, servedBy: at, probing: false };
+  if (proven.length > 0) patch.cooldowns = ctx.cooldowns.filter((c) => !proven.includes(c));
+  return { patch, events };
 }
 
 /** The known cooldowns with one provider's replaced by what the store holds for it now. */
@@ -366,19 +360,9 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
       plan.why === 'request_rejected' ? { kind: 'rejected', failure } : plan.why === 'aborted' ? { kind: 'aborted' } : { kind: plan.why };
     decisions = decisions.append({ kind: 'fail', at: out.at, ...call, reason: failure.reason, detail: flat`stopping after ${failure.reason}: ${plan.why.replace('_', ' ')}` });
   }
-  return {
-    patch: {
-      now: out.at,
-      attempts,
-      cooldowns: after.cooldowns,
-      ownBlocks: after.ownBlocks,
-      plan,
-      probing: false,
-      decisions,
-      ...(failed ? { failure: failed } : {}),
-    },
-    events,
-  };
+  const patch: Partial<RunContext> = { now: out.at, attempts, cooldowns: after.cooldowns, ownBlocks: after.ownBlocks, plan, probing: false, decisions };
+  if (failed) patch.failure = failed;
+  return { patch, events };
 }
 
 /**
