@@ -50,7 +50,7 @@ export function lastStepMessages(agent: Pick<AgentState, 'produced' | 'steps'>):
 }
 
 /** A served call: its output joins what the run produced, and the step is recorded. */
-export function stepServed(ctx: RunContext, out: StepOutput, attempt: AttemptRecord, servedBy: ServedBy): Partial<RunContext> {
+export function stepServed(ctx: RunContext, out: StepOutput, attempt: AttemptRecord, servedBy: ServedBy): Pick<RunContext, 'agent' | 'reply'> {
   const { agent } = ctx;
   const record: StepRecord = {
     n: agent.steps.length + 1,

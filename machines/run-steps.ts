@@ -162,9 +162,9 @@ export function enterCandidate(ctx: RunContext): Step {
       }
     : entryPart(from, c.provider, c.model, profileId, from ? lastReason : undefined);
   const { reason, detail } = decision;
-  const events: RunEvent[] = skips.events;
+  let events: RunEvent[] = skips.events;
   if (from || probe || passed.length > 0) {
-    events.push({
+    const escalated: RunEvent = {
       type: 'model.escalated',
       runId: ctx.run.runId,
       at: ctx.now,
@@ -173,7 +173,10 @@ export function enterCandidate(ctx: RunContext): Step {
       reason,
       probe: probe !== undefined,
       detail,
-    });
+    };
+    // alone, a literal of its size: a push onto [] gives the array room for 17
+    if (events.length === 0) events = [escalated];
+    else events.push(escalated);
   }
   return {
     patch: {
@@ -224,12 +227,12 @@ function resetAfterStreamed(ctx: RunContext): RunEvent | undefined {
 }
 
 export function startAttempt(ctx: RunContext): Step {
-  const events: RunEvent[] = [];
   // The host already showed a failed attempt's text (a break, a stall, a timeout): tell it to drop that before new text arrives.
   const reset = resetAfterStreamed(ctx);
-  if (reset) events.push(reset);
   const { provider, model, profileId } = current(ctx);
-  events.push({ type: 'attempt.started', runId: ctx.run.runId, at: ctx.now, provider, model, profileId, attempt: ctx.attempts.length + 1, probe: ctx.probing });
+  const started: RunEvent = { type: 'attempt.started', runId: ctx.run.runId, at: ctx.now, provider, model, profileId, attempt: ctx.attempts.length + 1, probe: ctx.probing };
+  // literals of their size: a push onto [] gives the array room for 17
+  const events: RunEvent[] = reset ? [reset, started] : [started];
   // an empty patch assigns nothing: after enterCandidate (which set attemptStartedAt) the context is not copied again
   const patch: Partial<RunContext> = {};
   if (ctx.attemptStartedAt !== ctx.now) patch.attemptStartedAt = ctx.now;
@@ -274,17 +277,11 @@ export function callSucceeded(ctx: RunContext, out: Extract<CallProviderOutput, 
       keys: proven.map(({ provider, profileId, model }) => ({ provider, ...(profileId !== undefined ? { profileId } : {}), ...(model !== undefined ? { model } : {}) })),
     });
   }
-  return {
-    patch: {
-      now: out.at,
-      attempts,
-      ...stepServed(ctx, out, attempt, at),
-      servedBy: at,
-      probing: false,
-      ...(proven.length > 0 ? { cooldowns: known.without((i) => covers(known.keyAt(i), at.provider, at.model, at.profileId)) } : {}),
-    },
-    events,
-  };
+  const served = stepServed(ctx, out, attempt, at);
+  // one literal, no spread: a spread into a literal copies the generic way, adding each field
+  const patch: Partial<RunContext> = { now: out.at, attempts, agent: served.agent, reply: served.reply, servedBy: at, probing: false };
+  if (proven.length > 0) patch.cooldowns = known.without((i) => covers(known.keyAt(i), at.provider, at.model, at.profileId));
+  return { patch, events };
 }
 
 /**
@@ -342,8 +339,9 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
   const walk = (view: RunView, from: number): Walk => (walked = { from, view, walk: nextCandidate(view, from) }).walk;
   const plan = decideAfterFailure(after, ctx, failure, block.waitMs, recovering(ctx, call), walk);
   handedOver = plan.action === 'escalate' ? walked : undefined;
-  const events: RunEvent[] = [attemptFailed(ctx.run.runId, out, call, attempts.length)];
-  if (block.shared) events.push({ type: 'cooldown.set', runId: ctx.run.runId, at: out.at, cooldown: block.shared });
+  const failedEvent = attemptFailed(ctx.run.runId, out, call, attempts.length);
+  // a literal of its size: a push onto a full array gives it room for 17 more
+  const events: RunEvent[] = block.shared ? [failedEvent, { type: 'cooldown.set', runId: ctx.run.runId, at: out.at, cooldown: block.shared }] : [failedEvent];
   let decisions = ctx.decisions;
   let failed: RunFailure | undefined;
   if (plan.action === 'fail') {
@@ -351,19 +349,9 @@ export function callFailed(ctx: RunContext, out: Extract<CallProviderOutput, { o
       plan.why === 'request_rejected' ? { kind: 'rejected', failure } : plan.why === 'aborted' ? { kind: 'aborted' } : { kind: plan.why };
     decisions = decisions.append({ kind: 'fail', at: out.at, ...call, reason: failure.reason, detail: flat`stopping after ${failure.reason}: ${plan.why.replace('_', ' ')}` });
   }
-  return {
-    patch: {
-      now: out.at,
-      attempts,
-      cooldowns: after.cooldowns,
-      ownBlocks: after.ownBlocks,
-      plan,
-      probing: false,
-      decisions,
-      ...(failed ? { failure: failed } : {}),
-    },
-    events,
-  };
+  const patch: Partial<RunContext> = { now: out.at, attempts, cooldowns: after.cooldowns, ownBlocks: after.ownBlocks, plan, probing: false, decisions };
+  if (failed) patch.failure = failed;
+  return { patch, events };
 }
 
 /**

@@ -70,18 +70,14 @@ export interface RunIdentity {
 }
 
 /**
- * The machine's context. XState copies it with Object.assign on every assignment, and from 20
- * fields on V8 makes that copy a slow dictionary (about 20 µs instead of 1.5): the 16 fields
- * every run has, plus the few a run's end adds (plan, reply, servedBy, failure, error,
- * replyKeptIn: at most 19 on any path but an orphaned reply), must stay under it.
+ * The machine's context. A step copies it as one literal of every field below (copyOf,
+ * machines/step-action.ts): a field added here must be added there too, or its first assignment
+ * makes the copies another shape (test/engine/context-size.test.ts fails).
  */
 export interface RunContext extends RunView {
   run: RunIdentity;
   history: readonly Message[];
-  /**
-   * The agent loop's state, one field of the context on purpose: XState copies the context with
-   * Object.assign on every assignment, and past 19 fields V8 makes that copy a slow dictionary.
-   */
+  /** The agent loop's state, one field of the context: every step copies the context's fields. */
   agent: AgentState;
   /** -1 until the first candidate is chosen. */
   candidateIndex: number;

@@ -23,7 +23,7 @@ import { CooldownLog, OwnBlockLog } from '../src/policy/cooldown-log.js';
 import * as steps from './run-steps.js';
 import * as agent from './agent-steps.js';
 import { buildOutput, failureError } from './run-output.js';
-import { stepAction } from './step-action.js';
+import { quietStep, stepAction } from './step-action.js';
 
 // An effect is started by an entry action of its name, which createRunActor() provides (I/O is not the machine's).
 const notProvided =
@@ -79,6 +79,43 @@ function takeFailure(ctx: RunContext, answer: object, timedOut: boolean): Step {
   return step;
 }
 
+/** The actions that apply a step (stepAction): the machine's only actions besides its effects and cutEffect. */
+const stepActions = {
+  applyOpened: apply((ctx, event) => steps.opened(ctx, event.output as OpenSessionOutput)),
+  enterCandidate: apply(steps.enterCandidate),
+  // Every transition into `attempting` starts the attempt with its own step (one action less
+  // per attempt than an entry action of its own); the entry then only calls the provider.
+  enterAndStart: apply(steps.enterCandidate, steps.startAttempt),
+  exhaust: apply(steps.exhaust),
+  recordProbeTaken: apply((ctx, event) => steps.probeTaken(ctx, event.output as ClaimProbeOutput)),
+  startAttempt: apply(steps.startAttempt),
+  recordSuccess: apply((ctx, event) => steps.callSucceeded(ctx, event.output)),
+  recordFailure: apply((ctx, event) => takeFailure(ctx, event.output, false)),
+  recordTimeout: apply((ctx, event) => takeFailure(ctx, event, true)),
+  scheduleRetry: apply(steps.scheduleRetry),
+  advanceClock: apply(advance),
+  advanceAndStart: apply(advance, steps.startAttempt),
+  rotateProfile: apply(steps.rotateProfile),
+  rotateAndStart: apply(steps.rotateProfile, steps.startAttempt),
+  // The run's end is announced by the step of the transition into its final state, not by an
+  // entry action of its own there (one action less per run); emitFailed when the close failed.
+  recordPersisted: apply((ctx, event) => steps.persisted(ctx, event.output as PersistTurnOutput), steps.announceSucceeded),
+  recordClosed: apply((ctx, event) => steps.closed(ctx, event.output as CloseRunOutput), steps.announceFailed),
+  settleError: apply(steps.settleError),
+  forwardDelta: apply(steps.deltaReceived),
+  recordToolResults: apply((ctx, event) => agent.toolsExecuted(ctx, event.output as ExecuteToolsOutput)),
+  beginStep: apply(agent.beginStep),
+  forwardToolEvent: apply(agent.toolEvent),
+  failAborted: failWith((e) => ({ kind: 'aborted', ...(e.reason ? { detail: e.reason } : {}) }), 'aborted', (e) => `aborted by the caller${e.reason ? `: ${e.reason}` : ''}`),
+  failLeaseLost: failWith((e) => ({ kind: 'error', error: e.error }), 'lease_lost', () => 'the session lease was lost'),
+  failOnError: failWith((e) => ({ kind: 'error', error: e.error }), 'error', (e) => String((e.error as Error)?.message ?? e.error)),
+  failToolsDeadline: failWith(() => ({ kind: 'deadline' }), 'deadline', () => 'the run deadline passed while its tools ran'),
+  emitFailed: apply(steps.announceFailed),
+};
+
+/** The step actions for runs nobody inspects (quietStep): createRunActor provides them when its options have no `inspect`. */
+export const quietStepActions: Record<string, unknown> = Object.fromEntries(Object.entries(stepActions).map(([name, action]) => [name, quietStep(action)]));
+
 /**
  * One LLM run: from the session lease through attempts, rotations and escalations to a persisted
  * reply. Structure only: every decision is a named guard reading src/policy. Every effect (take
@@ -129,36 +166,7 @@ export const runMachine = setup({
     executeTools: notProvided('executeTools'),
     /** Cuts the effect under way (its state is left: a timeout, an abort, the deadline); its late answer is dropped. */
     cutEffect: () => undefined,
-    applyOpened: apply((ctx, event) => steps.opened(ctx, event.output as OpenSessionOutput)),
-    enterCandidate: apply(steps.enterCandidate),
-    // Every transition into `attempting` starts the attempt with its own step (one action less
-    // per attempt than an entry action of its own); the entry then only calls the provider.
-    enterAndStart: apply(steps.enterCandidate, steps.startAttempt),
-    exhaust: apply(steps.exhaust),
-    recordProbeTaken: apply((ctx, event) => steps.probeTaken(ctx, event.output as ClaimProbeOutput)),
-    startAttempt: apply(steps.startAttempt),
-    recordSuccess: apply((ctx, event) => steps.callSucceeded(ctx, event.output)),
-    recordFailure: apply((ctx, event) => takeFailure(ctx, event.output, false)),
-    recordTimeout: apply((ctx, event) => takeFailure(ctx, event, true)),
-    scheduleRetry: apply(steps.scheduleRetry),
-    advanceClock: apply(advance),
-    advanceAndStart: apply(advance, steps.startAttempt),
-    rotateProfile: apply(steps.rotateProfile),
-    rotateAndStart: apply(steps.rotateProfile, steps.startAttempt),
-    // The run's end is announced by the step of the transition into its final state, not by an
-    // entry action of its own there (one action less per run); emitFailed when the close failed.
-    recordPersisted: apply((ctx, event) => steps.persisted(ctx, event.output as PersistTurnOutput), steps.announceSucceeded),
-    recordClosed: apply((ctx, event) => steps.closed(ctx, event.output as CloseRunOutput), steps.announceFailed),
-    settleError: apply(steps.settleError),
-    forwardDelta: apply(steps.deltaReceived),
-    recordToolResults: apply((ctx, event) => agent.toolsExecuted(ctx, event.output as ExecuteToolsOutput)),
-    beginStep: apply(agent.beginStep),
-    forwardToolEvent: apply(agent.toolEvent),
-    failAborted: failWith((e) => ({ kind: 'aborted', ...(e.reason ? { detail: e.reason } : {}) }), 'aborted', (e) => `aborted by the caller${e.reason ? `: ${e.reason}` : ''}`),
-    failLeaseLost: failWith((e) => ({ kind: 'error', error: e.error }), 'lease_lost', () => 'the session lease was lost'),
-    failOnError: failWith((e) => ({ kind: 'error', error: e.error }), 'error', (e) => String((e.error as Error)?.message ?? e.error)),
-    failToolsDeadline: failWith(() => ({ kind: 'deadline' }), 'deadline', () => 'the run deadline passed while its tools ran'),
-    emitFailed: apply(steps.announceFailed),
+    ...stepActions,
   },
 }).createMachine({
   id: 'run',

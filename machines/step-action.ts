@@ -45,13 +45,15 @@ export function stepAction(step: (ctx: RunContext, event: any) => Step, then?: (
         const first = step(snapshot.context, args.event);
         const ctx = assigned(snapshot.context, first.patch);
         const second = then(ctx, args.event);
-        const next = assigned(ctx, second.patch);
+        // The first step's copy is this action's own, seen by nothing but the second step (which
+        // is done with it): the second patch goes into it rather than into a copy of the copy.
+        const next = ctx === snapshot.context ? assigned(ctx, second.patch) : Object.assign(ctx, second.patch);
         const events = second.events.length === 0 ? first.events : first.events.length === 0 ? second.events : [...first.events, ...second.events];
         return [next === snapshot.context ? snapshot : withContext(snapshot, next), events, undefined];
       }
     : (_scope: unknown, snapshot: { context: RunContext }, args: { event: unknown }) => {
         const { patch, events } = step(snapshot.context, args.event);
-        for (const _ in patch) return [withContext(snapshot, Object.assign({}, snapshot.context, patch)), events, undefined];
+        for (const _ in patch) return [withContext(snapshot, Object.assign(copyOf(snapshot.context), patch)), events, undefined];
         return [snapshot, events, undefined];
       };
   runStep.execute = emitAll;
@@ -60,7 +62,7 @@ export function stepAction(step: (ctx: RunContext, event: any) => Step, then?: (
 
 /** The context with the patch assigned (a copy), or the very context when the patch is empty. */
 function assigned(ctx: RunContext, patch: Partial<RunContext>): RunContext {
-  for (const _ in patch) return Object.assign({}, ctx, patch);
+  for (const _ in patch) return Object.assign(copyOf(ctx), patch);
   return ctx;
 }
 
@@ -71,4 +73,58 @@ function assigned(ctx: RunContext, patch: Partial<RunContext>): RunContext {
  */
 function withContext<S extends { context: RunContext }>(snapshot: S, context: RunContext): S {
   return { ...snapshot, context };
+}
+
+/**
+ * The same step action for an actor nobody inspects: its resolve defers the events itself, where
+ * XState would run its `execute` at once (a running actor's actions execute as they resolve, and a
+ * run's steps all come after its start), so they come at the same point, in the same order. Without
+ * `execute`, XState makes no executor record, bound function, closure and inspection event for
+ * it: about 200 bytes per step, six steps in a run of one failure. Only the inspector's
+ * `@xstate.action` event of the step is missing, hence the actions with `execute` for runs made
+ * with `inspect` (src/create-run-actor.ts).
+ */
+export function quietStep(action: { type: string; resolve: (scope: EmitScope, snapshot: { context: RunContext }, args: { event: unknown }) => [unknown, readonly RunEvent[], undefined] }): any {
+  const resolve = action.resolve;
+  function quiet(): void {}
+  quiet.type = action.type;
+  quiet.resolve = (scope: EmitScope, snapshot: { context: RunContext }, args: { event: unknown }) => {
+    const resolved = resolve(scope, snapshot, args);
+    emitAll(scope, resolved[1]);
+    return resolved;
+  };
+  return quiet;
+}
+
+/**
+ * A copy of the context as one literal of every field it can have (those a run has not set are
+ * undefined): made in one allocation of its final size, all of one shape. Object.assign into `{}`
+ * grew the copy's property store field by field, three slots at a time: about 560 bytes per
+ * copy, two thirds of them garbage at once, and six copies in a run of one failure.
+ */
+export function copyOf(c: RunContext): RunContext {
+  return {
+    run: c.run,
+    chain: c.chain,
+    policy: c.policy,
+    history: c.history,
+    agent: c.agent,
+    now: c.now,
+    deadlineAt: c.deadlineAt,
+    candidateIndex: c.candidateIndex,
+    profileIndex: c.profileIndex,
+    attemptStartedAt: c.attemptStartedAt,
+    attempts: c.attempts,
+    cooldowns: c.cooldowns,
+    ownBlocks: c.ownBlocks,
+    probed: c.probed,
+    probing: c.probing,
+    decisions: c.decisions,
+    plan: c.plan,
+    reply: c.reply,
+    servedBy: c.servedBy,
+    failure: c.failure,
+    replyKeptIn: c.replyKeptIn,
+    error: c.error,
+  };
 }

@@ -1,11 +1,11 @@
-import { runMachine } from '../machines/run.machine.js';
+import { quietStepActions, runMachine } from '../machines/run.machine.js';
 import { validateRunOptions } from './config/validate-run-options.js';
 import { chainProviders } from './policy/chain-providers.js';
 import { defaultStore } from './default-store.js';
 import type { RunActorOptions } from './run-actor-options.js';
 import { HostSafeRunActor, type RunActor } from './run-actor.js';
 import type { RunEvent } from './events.js';
-import { cutEffectAction, effectAction } from './effect-action.js';
+import { cutEffectAction, effectAction, quietEffect } from './effect-action.js';
 import { createRunEffects, type RunEffects } from './run-effects.js';
 import { newRunId } from './run-id.js';
 import { systemClock } from './runtime.js';
@@ -17,15 +17,30 @@ export type { RunActor } from './run-actor.js';
 // so the machine is provided once, not per run (provide() rebuilds the whole state-node tree).
 const effectsOf = (self: unknown): RunEffects => (self as HostSafeRunActor<RunEffects>).hooks;
 
-const engineMachine = runMachine.provide({
+const effects = {
+  openSession: effectAction('openSession', effectsOf, (run, _input, cut) => run.openSession(cut)),
+  callProvider: effectAction('callProvider', effectsOf, (run, input, cut) => run.callProvider(input, cut)),
+  claimProbe: effectAction('claimProbe', effectsOf, (run, input) => run.claimProbe(input)),
+  persistTurn: effectAction('persistTurn', effectsOf, (run, input) => run.persistTurn(input)),
+  closeRun: effectAction('closeRun', effectsOf, (run, input) => run.closeRun(input)),
+  executeTools: effectAction('executeTools', effectsOf, (run, input, cut) => run.executeTools(input, cut.signal)),
+  cutEffect: cutEffectAction(effectsOf),
+};
+
+// A run made with `inspect`: every step and effect is an action the inspector shows.
+const inspectedMachine = runMachine.provide({ actions: effects });
+
+// A run nobody inspects: its steps and effects (but openSession, see quietEffect) do their work
+// in their resolve, without XState's executor records (machines/step-action.ts, src/effect-action.ts).
+const quietMachine = runMachine.provide({
   actions: {
-    openSession: effectAction('openSession', effectsOf, (run, _input, cut) => run.openSession(cut)),
-    callProvider: effectAction('callProvider', effectsOf, (run, input, cut) => run.callProvider(input, cut)),
-    claimProbe: effectAction('claimProbe', effectsOf, (run, input) => run.claimProbe(input)),
-    persistTurn: effectAction('persistTurn', effectsOf, (run, input) => run.persistTurn(input)),
-    closeRun: effectAction('closeRun', effectsOf, (run, input) => run.closeRun(input)),
-    executeTools: effectAction('executeTools', effectsOf, (run, input, cut) => run.executeTools(input, cut.signal)),
-    cutEffect: cutEffectAction(effectsOf),
+    ...(quietStepActions as Record<string, never>),
+    ...effects,
+    callProvider: quietEffect(effects.callProvider),
+    claimProbe: quietEffect(effects.claimProbe),
+    persistTurn: quietEffect(effects.persistTurn),
+    closeRun: quietEffect(effects.closeRun),
+    executeTools: quietEffect(effects.executeTools),
   },
 });
 
@@ -50,7 +65,7 @@ export function createRunActor(options: RunActorOptions): RunActor {
 
   const effects = createRunEffects({ runId, sessionId, messages, policy, providers, startedAt, clock, store, logger, options, tools, toolChoice });
   const actor = new HostSafeRunActor(
-    engineMachine,
+    options.inspect ? inspectedMachine : quietMachine,
     {
       input: {
         runId,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, setup } from 'xstate';
-import { stepAction } from '../../machines/step-action.js';
+import { quietStep, stepAction } from '../../machines/step-action.js';
 import type { RunContext, Step } from '../../machines/run-types.js';
 import type { RunEvent } from '../../src/events.js';
 
@@ -10,21 +10,29 @@ import type { RunEvent } from '../../src/events.js';
 type Ctx = Pick<RunContext, 'now' | 'candidateIndex'>;
 const event = (at: number, n: number): RunEvent => ({ type: 'candidate.skipped', runId: 'r', at, provider: `p${n}`, model: 'm', reason: 'attempt_budget', detail: `d${n}` });
 
-function machineWith(step: (ctx: RunContext, e: any) => Step, onDone?: (ctx: RunContext, e: any) => Step) {
-  return setup({
-    types: { context: {} as Ctx, events: {} as { type: 'go' | 'again' }, emitted: {} as RunEvent },
-    actions: { step: stepAction(step), onDone: stepAction(onDone ?? (() => ({ patch: {}, events: [] }))) },
-  }).createMachine({
-    context: { now: 1, candidateIndex: -1 },
-    initial: 'idle',
-    states: {
-      idle: { tags: ['waiting'], on: { go: { target: 'done', actions: 'step' } } },
-      done: { tags: ['finished'], entry: 'onDone', on: { again: { target: 'idle', actions: 'step' } } },
-    },
-  });
-}
+type StepAction = typeof stepAction;
 
-describe('a step as one action', () => {
+// Both forms: the action with `execute` (inspected runs) and the one whose resolve emits (quietStep, every other run).
+const variants: [string, StepAction][] = [
+  ['with execute', stepAction],
+  ['quiet', (step, then) => quietStep(stepAction(step, then))],
+];
+
+describe.each(variants)('a step as one action (%s)', (_name, stepAction) => {
+  function machineWith(step: (ctx: RunContext, e: any) => Step, onDone?: (ctx: RunContext, e: any) => Step) {
+    return setup({
+      types: { context: {} as Ctx, events: {} as { type: 'go' | 'again' }, emitted: {} as RunEvent },
+      actions: { step: stepAction(step), onDone: stepAction(onDone ?? (() => ({ patch: {}, events: [] }))) },
+    }).createMachine({
+      context: { now: 1, candidateIndex: -1 },
+      initial: 'idle',
+      states: {
+        idle: { tags: ['waiting'], on: { go: { target: 'done', actions: 'step' } } },
+        done: { tags: ['finished'], entry: 'onDone', on: { again: { target: 'idle', actions: 'step' } } },
+      },
+    });
+  }
+
   it('assigns its patch, then emits its events in order once the transition is done', () => {
     const seen: { type: string; provider: string; now: number; state: unknown }[] = [];
     const actor = createActor(machineWith((ctx) => ({ patch: { now: ctx.now + 10, candidateIndex: 3 }, events: [event(ctx.now, 1), event(ctx.now, 2), event(ctx.now, 3)] })));
