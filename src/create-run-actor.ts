@@ -16,6 +16,8 @@ export type { RunActor } from './run-actor.js';
 // A run's effects are found through its actor (the actions' `self`), which holds them as its hooks,
 // so the machine is provided once, not per run (provide() rebuilds the whole state-node tree).
 const effectsOf = (self: unknown): RunEffects => (self as HostSafeRunActor<RunEffects>).hooks;
+/** Whether `self` is a run's actor (not the stand-in XState's pure transition functions make). */
+const servesRun = (self: unknown): boolean => self instanceof HostSafeRunActor;
 
 const effects = {
   openSession: effectAction('openSession', effectsOf, (run, _input, cut) => run.openSession(cut)),
@@ -36,11 +38,11 @@ const quietMachine = runMachine.provide({
   actions: {
     ...(quietStepActions as Record<string, never>),
     ...effects,
-    callProvider: quietEffect(effects.callProvider),
-    claimProbe: quietEffect(effects.claimProbe),
-    persistTurn: quietEffect(effects.persistTurn),
-    closeRun: quietEffect(effects.closeRun),
-    executeTools: quietEffect(effects.executeTools),
+    callProvider: quietEffect(effects.callProvider, servesRun),
+    claimProbe: quietEffect(effects.claimProbe, servesRun),
+    persistTurn: quietEffect(effects.persistTurn, servesRun),
+    closeRun: quietEffect(effects.closeRun, servesRun),
+    executeTools: quietEffect(effects.executeTools, servesRun),
   },
 });
 

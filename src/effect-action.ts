@@ -83,12 +83,14 @@ export function effectAction<K extends EffectName, R extends EffectRun>(
  * entry, which XState resolves while it makes the actor (before the actor holds its run) and
  * executes when it starts.
  */
-export function quietEffect(action: { type: string; execute: (scope: ActionScope, input: never) => void }): any {
+export function quietEffect(action: { type: string; execute: (scope: ActionScope, input: never) => void }, servesRun: (self: unknown) => boolean): any {
   const execute = action.execute;
   function quiet(): void {}
   quiet.type = action.type;
   quiet.resolve = (scope: ActionScope, snapshot: unknown, _args: unknown, input: never) => {
-    execute(scope, input);
+    // XState's pure functions (transition, getNextSnapshot) resolve actions on a stand-in actor
+    // and execute none: an effect resolved there must not start either
+    if (servesRun(scope.self)) execute(scope, input);
     return [snapshot, input, undefined];
   };
   return quiet;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock, toPromise } from 'xstate';
+import { getNextSnapshot, SimulatedClock, toPromise } from 'xstate';
 import { createRunActor, openSqliteStore } from '../../src/index.js';
 import { httpError, scriptedCall, type Outcome } from '../helpers/scripted-call.js';
 
@@ -59,5 +59,32 @@ describe('runs with and without an inspector', () => {
     expect(inspected.inspected).toContain('openSession');
     expect(inspected.inspected).toContain('llm-failover.step');
     expect(inspected.inspected.filter((t) => t === 'callProvider').length).toBeGreaterThan(0);
+  });
+});
+
+describe('XState pure transitions on a quiet run', () => {
+  it('getNextSnapshot into attempting resolves the call effect without starting it (no call, no throw)', async () => {
+    const calls: string[] = [];
+    const store = openSqliteStore();
+    const actor = createRunActor({
+      runId: 'r-pure',
+      sessionId: 's-pure',
+      messages: [{ role: 'user', content: 'hi' }],
+      chain: ['openai/gpt-4o'],
+      call: (req) => {
+        calls.push(req.model);
+        return { message: { role: 'assistant', content: 'ok' } } as never;
+      },
+      store,
+      clock: new SimulatedClock(),
+    });
+    // the run's logic, as a host holding the actor has it; the snapshot before the open answered
+    const opening = actor.getSnapshot();
+    expect(opening.value).toBe('opening');
+    const next = getNextSnapshot(actor.logic, opening, { type: 'openSession.done', output: { history: [], cooldowns: [], at: 0 } } as never);
+    expect(next.value).toBe('attempting');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toEqual([]);
+    await store.close();
   });
 });
