@@ -9,7 +9,7 @@ import {
   type RunErrorCode,
   type StoreFailure,
 } from '../src/run-errors.js';
-import { isLlmFailoverError, LlmFailoverError } from '../src/errors.js';
+import { isLlmFailoverError, LlmFailoverError, withoutFrames } from '../src/errors.js';
 import { messageText, type AssistantMessage } from '../src/message-types.js';
 import type { AttemptRecord } from '../src/types.js';
 import type { RunContext, RunOutput } from './run-types.js';
@@ -95,6 +95,10 @@ function candidateReports(ctx: RunContext): CandidateReport[] {
 /** The typed error a failed run ends with: always one of RunError, with a stable code. */
 export function failureError(ctx: RunContext): RunError {
   if (ctx.error) return ctx.error as RunError;
+  return withoutFrames(() => newFailureError(ctx));
+}
+
+function newFailureError(ctx: RunContext): RunError {
   const failure = ctx.failure ?? { kind: 'exhausted' as const };
   switch (failure.kind) {
     case 'rejected':

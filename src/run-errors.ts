@@ -2,6 +2,7 @@ import type { Classification, FailureReason } from './classify/types.js';
 import { LlmFailoverError, type ConfigError, type LeaseLostError, type SessionBusyError, type StoreError, type ToolAbortError } from './errors.js';
 import type { SkipReason } from './events.js';
 import type { AttemptRecord } from './types.js';
+import { isoTime } from './iso-time.js';
 
 /** What became of one chain candidate in a failed run. */
 export interface CandidateReport {
@@ -38,7 +39,7 @@ function hostErrorNote(attempts: readonly AttemptRecord[]): string {
 }
 
 function soonest(at: number | undefined): string {
-  return at === undefined ? '' : ` Soonest a candidate frees up: ${new Date(at).toISOString()}.`;
+  return at === undefined ? '' : ` Soonest a candidate frees up: ${isoTime(at)}.`;
 }
 
 /** A run that ended with no answer, carrying what became of every candidate. */
