@@ -13,6 +13,7 @@ import { isLlmFailoverError, LlmFailoverError, withoutFrames } from '../src/erro
 import { messageText, type AssistantMessage } from '../src/message-types.js';
 import type { AttemptRecord } from '../src/types.js';
 import type { RunContext, RunOutput } from './run-types.js';
+import { iso } from './skip-report.js';
 
 // Errors that reach a run from its lease, its store or the host's `call`, passed on as they are.
 const PASSED_ON: ReadonlySet<string> = new Set<RunErrorCode>([
@@ -82,7 +83,7 @@ function candidateReports(ctx: RunContext): CandidateReport[] {
       const b = block.blocker;
       const why =
         b.kind === 'cooldown'
-          ? `skipped, cooling down (${b.entry.reason})${Number.isFinite(b.entry.until) ? ` until ${new Date(b.entry.until).toISOString()}` : ''}`
+          ? `skipped, cooling down (${b.entry.reason})${Number.isFinite(b.entry.until) ? ` until ${iso(b.entry.until)}` : ''}`
           : b.kind === 'failed_in_run'
             ? `skipped, blocked by an earlier failure in this run (${b.block.reason})`
             : 'skipped, attempt budget spent';
