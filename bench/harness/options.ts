@@ -22,6 +22,8 @@ export interface BenchOptions {
   warmupMs: number;
   /** Runs parked at once to weigh the memory of one in-flight run. */
   inFlightRuns: number;
+  /** Processes to measure the cases in, one after another; each figure is the median of theirs (1: this process). */
+  processes: number;
 }
 
 export const USAGE = `npm run bench -- [--quick] [--check] [--case <name>]... [--list] [--profile] [--json] [--cpu-time] [--rounds n]
@@ -33,7 +35,10 @@ export const USAGE = `npm run bench -- [--quick] [--check] [--case <name>]... [-
   --profile     after timing a case, profile its subject: where the time, the in-flight heap and the allocations go
   --json        print the results as JSON instead of the table
   --cpu-time    time in CPU time of the process, not wall time (a machine shared with other work)
-  --rounds n    interleaved rounds per case (default 15, quick 5)`;
+  --rounds n    interleaved rounds per case (default 15, quick 5)
+  --processes n measure in n fresh processes, one after another, and print the median of their
+                figures (default 1: this process); a ratio near its target moves with the host's
+                load from one process to the next, the median of 3 much less`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: true } {
   const { values } = parseArgs({
@@ -49,6 +54,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
       json: { type: 'boolean', default: false },
       'cpu-time': { type: 'boolean', default: false },
       rounds: { type: 'string' },
+      processes: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -58,6 +64,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
   if (values.rounds !== undefined) {
     rounds = Number(values.rounds);
     if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
+  }
+  let processes = 1;
+  if (values.processes !== undefined) {
+    processes = Number(values.processes);
+    if (!Number.isInteger(processes) || processes < 1) throw new Error(`--processes must be a positive integer, got ${values.processes}`);
   }
   return {
     quick,
@@ -71,5 +82,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | { help: 
     blockMs: quick ? 30 : 150,
     warmupMs: quick ? 40 : 400,
     inFlightRuns: quick ? 200 : 2000,
+    processes,
   };
 }

@@ -15,6 +15,7 @@ export function header(o: BenchOptions, gc: boolean): string {
   return [
     `llm-failover benchmarks: node ${process.version}, ${cpus().length} CPUs, load average ${load} at start`,
     `${o.quick ? 'QUICK (smoke run, rough figures): ' : ''}${o.rounds} interleaved rounds per case, blocks of ${o.blockMs} ms, up to ${o.inFlightRuns} runs in flight to weigh one`,
+    o.processes > 1 ? `measured in ${o.processes} processes, one after another: each figure is the median of theirs` : '',
     o.cpuTime ? 'times are CPU time of the process (--cpu-time), not wall time' : 'times are wall time',
     gc ? '' : 'WARNING: no --expose-gc: rounds are not separated by collections and memory figures are unreliable',
   ]

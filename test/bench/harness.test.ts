@@ -4,7 +4,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { selectCases, ALL_CASES } from '../../bench/cases/index.js';
 import { Gate } from '../../bench/harness/gate.js';
+import { childArgs } from '../../bench/harness/in-processes.js';
+import { mergeCaseOutcomes } from '../../bench/harness/merge-processes.js';
 import { parseBenchArgs } from '../../bench/harness/options.js';
+import type { CaseOutcome } from '../../bench/harness/run-case.js';
 import { median, pairedRatio, runsPerSecond, unitsFor } from '../../bench/harness/stats.js';
 import type { CaseResult } from '../../bench/harness/types.js';
 import { verdicts } from '../../bench/targets.js';
@@ -97,11 +100,78 @@ describe('options and case selection', () => {
     expect(() => parseBenchArgs(['--nope'])).toThrow();
   });
 
+  it('--processes n measures in n processes; a child gets the same measuring options, as JSON', () => {
+    expect(parseBenchArgs([])).toMatchObject({ processes: 1 });
+    const o = parseBenchArgs(['--processes', '3', '--cpu-time', '--case', 'dead-chain/8', '--rounds', '9', '--check']);
+    expect(o).toMatchObject({ processes: 3 });
+    expect(() => parseBenchArgs(['--processes', '0'])).toThrow(/--processes must be a positive integer/);
+    expect(() => parseBenchArgs(['--processes', '1.5'])).toThrow(/positive integer/);
+    if ('help' in o) throw new Error('not help');
+    const args = childArgs(o);
+    expect(args).toEqual(['--case', 'dead-chain/8', '--cpu-time', '--rounds', '9', '--json']);
+    // a child never spawns children of its own, and never exits 1 for a target: the parent checks
+    const child = parseBenchArgs(args);
+    expect(child).toMatchObject({ processes: 1, check: false, json: true, cpuTime: true, rounds: 9, cases: ['dead-chain/8'] });
+  });
+
   it('a filter selects the cases whose name starts with it', () => {
     expect(selectCases(['dead-chain']).map((c) => c.name)).toEqual(['dead-chain/2', 'dead-chain/8', 'dead-chain/32', 'dead-chain/128']);
     expect(selectCases(['success/wal']).map((c) => c.name)).toEqual(['success/wal']);
     expect(selectCases([])).toHaveLength(ALL_CASES.length);
     expect(new Set(ALL_CASES.map((c) => c.name)).size).toBe(ALL_CASES.length);
+  });
+});
+
+describe('a case measured in several processes', () => {
+  const contender = (label: string, usPerRun: number, kb?: number) => ({ label, usPerRun, rounds: [usPerRun, usPerRun + 1], ...(kb === undefined ? {} : { kbPerInFlightRun: kb, inFlightRuns: 2000 }), statementsPerRun: 16 });
+  const outcome = (us: number, floorUs: number, ratio: number, low: number, high: number, perCandidate: number): CaseOutcome => ({
+    name: 'dead-chain/8',
+    title: 't',
+    result: {
+      name: 'dead-chain/8',
+      title: 't',
+      subject: contender('engine', us, us / 100),
+      floor: contender('floor', floorUs, 6),
+      others: [contender('dead chain of 2', us / 4)],
+      ratio: { ratio, low, high },
+      figures: [{ id: 'per-failed-candidate', label: 'per failed candidate', value: perCandidate, unit: 'µs' }],
+      notes: ['a note'],
+    },
+  });
+
+  it('takes the median of the processes for every figure, and the ratio range of all their rounds', () => {
+    const merged = mergeCaseOutcomes([outcome(700, 400, 1.75, 1.2, 2.5, 60), outcome(900, 410, 2.2, 1.9, 2.9, 70), outcome(650, 380, 1.6, 1.1, 2.0, 50)]);
+    if (!('result' in merged)) throw new Error('merged a result into a skip');
+    const r = merged.result;
+    expect(r.subject.usPerRun).toBe(700);
+    expect(r.floor.usPerRun).toBe(400);
+    expect(r.others[0]!.usPerRun).toBe(175);
+    expect(r.subject.kbPerInFlightRun).toBe(7);
+    expect(r.subject.rounds).toHaveLength(6);
+    expect(r.subject.statementsPerRun).toBe(16);
+    expect(r.ratio).toEqual({ ratio: 1.75, low: 1.1, high: 2.9 });
+    expect(r.figures).toEqual([{ id: 'per-failed-candidate', label: 'per failed candidate', value: 60, unit: 'µs' }]);
+    expect(r.notes).toEqual(['a note', 'median of 3 processes; their ratios: 1.75x, 2.20x, 1.60x']);
+  });
+
+  it('property: the merged ratio is one of the processes\' for an odd count, and lies within their range', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0.5, max: 4, noNaN: true }), { minLength: 1, maxLength: 7 }), (ratios) => {
+        const merged = mergeCaseOutcomes(ratios.map((x) => outcome(100 * x, 100, x, x - 0.1, x + 0.1, 1)));
+        if (!('result' in merged)) return false;
+        const { ratio, low, high } = merged.result.ratio;
+        if (ratios.length % 2 === 1 && !ratios.includes(ratio)) return false;
+        return ratio >= Math.min(...ratios) && ratio <= Math.max(...ratios) && low === Math.min(...ratios) - 0.1 && high === Math.max(...ratios) + 0.1;
+      }),
+    );
+  });
+
+  it('a case skipped by one process is skipped; outcomes of different cases are refused', () => {
+    expect(mergeCaseOutcomes([outcome(1, 1, 1, 1, 1, 1), { name: 'dead-chain/8', title: 't', skipped: 'no server' }])).toEqual({ name: 'dead-chain/8', title: 't', skipped: 'no server' });
+    const other = outcome(1, 1, 1, 1, 1, 1);
+    if ('result' in other) other.result.name = 'dead-chain/32';
+    expect(() => mergeCaseOutcomes([outcome(1, 1, 1, 1, 1, 1), other])).toThrow(/different cases/);
+    expect(() => mergeCaseOutcomes([])).toThrow(RangeError);
   });
 });
 
