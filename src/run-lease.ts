@@ -1,6 +1,6 @@
 import type { EngineCommand } from '../machines/run-types.js';
 import { isLlmFailoverError, type LlmFailoverError } from './errors.js';
-import { Heartbeat, type BeatResult, type Beating } from './lease-heartbeat.js';
+import { startHeartbeat, type BeatResult } from './lease-heartbeat.js';
 import type { EffectCut } from './effect-cut.js';
 import type { Logger, RunClock } from './runtime.js';
 import type { Lease, RunStore } from './store/types.js';
@@ -26,11 +26,11 @@ const codeOf = (e: unknown): string | undefined => (isLlmFailoverError(e) ? e.co
  *
  * A class (methods on the prototype): every run in flight holds one.
  */
-export class RunLease implements Beating {
+export class RunLease {
   readonly #c: RunLeaseContext;
   readonly #beatMs: number;
   #lease: Lease | undefined;
-  #heartbeat: Heartbeat | undefined;
+  #stopHeartbeat: (() => void) | undefined;
   #lost: LlmFailoverError | undefined;
   #told = false;
   #ending = false;
@@ -51,7 +51,7 @@ export class RunLease implements Beating {
   /** The store revoked the lease (it was closed). A bound function: the store calls it as given. */
   readonly gone = (error: LlmFailoverError): void => {
     this.#lost ??= error;
-    this.#heartbeat?.stop();
+    this.#stopHeartbeat?.();
     const out = this.#liveCall;
     // A call that answers hands its outcome to the machine (a reply goes on to the commit, a
     // failure throws the lost lease). One the machine cuts has no outcome to wait for: the run
@@ -69,8 +69,7 @@ export class RunLease implements Beating {
     this.#tellIfIdle();
   };
 
-  /** One renewal, the heartbeat's beat. */
-  async beat(): Promise<BeatResult> {
+  async #beat(): Promise<BeatResult> {
     const c = this.#c;
     try {
       // a busy database may hold the renewal up to the next beat, not beyond: the beats never overlap
@@ -95,7 +94,7 @@ export class RunLease implements Beating {
   /** The lease was granted: keep it alive from now on (unless the run is already ending). */
   granted(granted: Lease, renew: boolean): void {
     this.#lease = granted;
-    if (renew) this.#heartbeat = new Heartbeat(this.#c.clock, this.#beatMs, this);
+    if (renew) this.#stopHeartbeat = startHeartbeat(this.#c.clock, this.#beatMs, () => this.#beat());
   }
 
   /** Why the lease is gone, if it is. */
@@ -116,7 +115,7 @@ export class RunLease implements Beating {
   /** The run is ending (committed, closing, or stopped): no more renewals, no more commands. */
   end(): void {
     this.#ending = true;
-    this.#heartbeat?.stop();
+    this.#stopHeartbeat?.();
   }
 }
 
