@@ -52,16 +52,11 @@ export function lastStepMessages(agent: Pick<AgentState, 'produced' | 'steps'>):
 /** A served call: its output joins what the run produced, and the step is recorded. */
 export function stepServed(ctx: RunContext, out: StepOutput, attempt: AttemptRecord, servedBy: ServedBy): Pick<RunContext, 'agent' | 'reply'> {
   const { agent } = ctx;
-  const record: StepRecord = {
-    n: agent.steps.length + 1,
-    servedBy,
-    attempt: attempt.n,
-    messages: out.messages.length,
-    toolCalls: 0,
-    ...(out.usage && { usage: out.usage }),
-    ...(out.finishReason !== undefined && { finishReason: out.finishReason }),
-    ...(out.responseModel !== undefined && { responseModel: out.responseModel }),
-  };
+  // one literal, the optional fields added after it in the same order (spreads of conditional literals are copied the generic way)
+  const record: StepRecord = { n: agent.steps.length + 1, servedBy, attempt: attempt.n, messages: out.messages.length, toolCalls: 0 };
+  if (out.usage) record.usage = out.usage;
+  if (out.finishReason !== undefined) record.finishReason = out.finishReason;
+  if (out.responseModel !== undefined) record.responseModel = out.responseModel;
   return { agent: { ...agent, produced: agent.produced.concat(out.messages), steps: appended(agent.steps, record) }, reply: out.messages.at(-1) };
 }
 

@@ -144,6 +144,20 @@ export function buildOutput(ctx: RunContext): RunOutput {
   if (ctx.reply !== undefined && ctx.servedBy && !ctx.failure) {
     const reply = finalReply(ctx);
     const last = ctx.agent.steps.at(-1);
+    // a step without usage, finish reason or response model: one literal (the spreads below are copied the generic way)
+    if (!last?.usage && last?.finishReason === undefined && last?.responseModel === undefined) {
+      return {
+        runId: ctx.run.runId,
+        status: 'succeeded',
+        reply,
+        text: messageText(reply),
+        messages: ctx.agent.produced.slice(),
+        steps: ctx.agent.steps.slice(),
+        servedBy: ctx.servedBy,
+        attempts: ctx.attempts.toArray(),
+        decisions: ctx.decisions.toArray(),
+      };
+    }
     return {
       runId: ctx.run.runId,
       status: 'succeeded',
@@ -169,5 +183,5 @@ export function buildOutput(ctx: RunContext): RunOutput {
       keptIn: ctx.replyKeptIn ?? 'output',
     };
   }
-  return { runId: ctx.run.runId, status: 'failed', error, attempts: [...ctx.attempts.toArray()], decisions: ctx.decisions.toArray() };
+  return { runId: ctx.run.runId, status: 'failed', error, attempts: ctx.attempts.toArray().slice(), decisions: ctx.decisions.toArray() };
 }

@@ -336,7 +336,7 @@ export const runMachine = setup({
           produced: context.agent.produced.slice(0, -1),
           servedBy: context.servedBy!,
           attempts: context.attempts.toArray(),
-          decisions: [...context.decisions.toArray(), steps.persistDecision(context)],
+          decisions: context.decisions.toArray().concat([steps.persistDecision(context)]),
         }),
       },
       on: {

@@ -1,4 +1,5 @@
 import { quietStepActions, runMachine } from '../machines/run.machine.js';
+import type { RunInput } from '../machines/run-types.js';
 import { validateRunOptions } from './config/validate-run-options.js';
 import { chainProviders } from './policy/chain-providers.js';
 import { defaultStore } from './default-store.js';
@@ -66,22 +67,23 @@ export function createRunActor(options: RunActorOptions): RunActor {
   const startedAt = clock.now();
 
   const effects = createRunEffects({ runId, sessionId, messages, policy, providers, startedAt, clock, store, logger, options, tools, toolChoice });
+  // Literals of one shape each, not spreads of conditional literals (copied the generic way, every run).
+  const input: RunInput =
+    options.stream || tools
+      ? {
+          runId,
+          sessionId,
+          chain,
+          messages,
+          policy,
+          startedAt,
+          ...(options.stream ? { stream: true } : {}),
+          ...(tools && { agent: { tools: tools.names, executableTools: tools.executable, maxSteps } }),
+        }
+      : { runId, sessionId, chain, messages, policy, startedAt };
   const actor = new HostSafeRunActor(
     options.inspect ? inspectedMachine : quietMachine,
-    {
-      input: {
-        runId,
-        sessionId,
-        chain,
-        messages,
-        policy,
-        startedAt,
-        ...(options.stream ? { stream: true } : {}),
-        ...(tools && { agent: { tools: tools.names, executableTools: tools.executable, maxSteps } }),
-      },
-      clock,
-      ...(options.inspect ? { inspect: options.inspect } : {}),
-    },
+    options.inspect ? { input, clock, inspect: options.inspect } : { input, clock },
     effects,
   );
   effects.attach(actor);

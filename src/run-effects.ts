@@ -387,7 +387,8 @@ export class RunEffects implements RunActorHooks {
     const lease = this.#lease;
     const at = clock.now();
     const reply = input.reply;
-    const appended = [...messages, ...input.produced];
+    // concat, not a spread of both: one fast copy, without the iteration protocol
+    const appended = messages.concat(input.produced);
     this.#pendingReply = { messages: appended, reply, servedBy: input.servedBy };
     const pending = this.#commitAfterCooldowns(() =>
       store.commitRun(lease.current()!, {

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { JsonObject, Message, MessagePart, ProviderOptions, Role, ToolOutputContentItem, ToolResultOutput } from '../message-types.js';
-import { checkText } from '../store/text-checks.js';
+import { checkText, isWellFormed } from '../store/text-checks.js';
 import { isPlainObject, kindOf, toJsonObject, toJsonValue } from './json-value.js';
 
 const ROLES: readonly Role[] = ['system', 'user', 'assistant', 'tool'];
@@ -53,7 +53,27 @@ export function parseMessage(m: unknown, field: string): Message {
 /** The `messages` option: a non-empty array of messages. */
 export function parseMessages(v: unknown, field = 'messages'): Message[] {
   if (!Array.isArray(v) || v.length === 0) throw new ConfigError(field, 'must be a non-empty array of { role, content }');
-  return v.map((m, i) => parseMessage(m, `${field}[${i}]`));
+  const out = new Array<Message>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = plainText(v[i]) ?? parseMessage(v[i], `${field}[${i}]`);
+  return out;
+}
+
+/**
+ * parseMessage's answer for a message that is exactly a well-formed `{ role, content: string }`
+ * (a run's usual new message), found without the field names parseMessage makes for its errors
+ * (a string per message and per check, every run) nor a list of the keys; undefined for any
+ * other message, which parseMessage then checks and reports as it always has.
+ */
+function plainText(m: unknown): Message | undefined {
+  if (!isPlainObject(m)) return undefined;
+  let keys = 0;
+  for (const key in m) {
+    if ((key !== 'role' && key !== 'content') || !Object.hasOwn(m, key)) return undefined;
+    keys++;
+  }
+  const { role, content } = m;
+  if (keys !== 2 || typeof content !== 'string' || !ROLES.includes(role as Role) || !isWellFormed(content)) return undefined;
+  return { role, content } as Message;
 }
 
 export function parseProviderOptions(v: unknown, field: string): ProviderOptions {

@@ -164,8 +164,9 @@ const KNOWN_OPTIONS: Record<keyof RunActorOptions, true> = {
 };
 
 function rejectUnknownOptions(o: Record<string, unknown>): void {
-  for (const key of Object.keys(o)) {
-    if (Object.hasOwn(KNOWN_OPTIONS, key)) continue;
+  // for-in (own keys in Object.keys' order, then inherited ones, skipped): no array of the keys every run
+  for (const key in o) {
+    if (!Object.hasOwn(o, key) || Object.hasOwn(KNOWN_OPTIONS, key)) continue;
     const near = Object.keys(KNOWN_OPTIONS).find((known) => known.toLowerCase() === key.toLowerCase() || editDistance(known, key) <= 2);
     throw new ConfigError(key, `is not an option of createRunActor${near ? ` (did you mean \`${near}\`?)` : ''}`);
   }
@@ -181,6 +182,13 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
+// the methods each option must have, made once rather than as array literals per run
+const STORE_METHODS = ['openRun', 'commitRun', 'failRun', 'renewLease', 'activeCooldowns', 'putCooldown', 'clearCooldowns'] as const;
+const CLOCK_METHODS = ['now', 'setTimeout', 'clearTimeout'] as const;
+const LOGGER_METHODS = ['info', 'debug', 'warn', 'error'] as const;
+const EVENTS_METHODS = ['emit'] as const;
+const SIGNAL_METHODS = ['addEventListener', 'removeEventListener'] as const;
+
 /** Throws ConfigError naming the first bad field; returns the parsed parts the engine needs. */
 export function validateRunOptions(o: unknown): ValidatedOptions {
   if (!isObject(o)) throw new ConfigError('options', `must be an object, got ${kind(o)}`);
@@ -190,11 +198,11 @@ export function validateRunOptions(o: unknown): ValidatedOptions {
   const chain = parseChain(o.chain, o.profiles);
   if (typeof o.call !== 'function') throw new ConfigError('call', `must be a function (req) => Promise<{ content } | { messages }>, got ${kind(o.call)}`);
   const policy = resolvePolicy(o.policy);
-  if (o.store !== undefined) requireMethods('store', o.store, ['openRun', 'commitRun', 'failRun', 'renewLease', 'activeCooldowns', 'putCooldown', 'clearCooldowns']);
-  if (o.clock !== undefined) requireMethods('clock', o.clock, ['now', 'setTimeout', 'clearTimeout']);
-  if (o.logger !== undefined) requireMethods('logger', o.logger, ['info', 'debug', 'warn', 'error']);
-  if (o.events !== undefined) requireMethods('events', o.events, ['emit']);
-  if (o.signal !== undefined) requireMethods('signal', o.signal, ['addEventListener', 'removeEventListener']);
+  if (o.store !== undefined) requireMethods('store', o.store, STORE_METHODS);
+  if (o.clock !== undefined) requireMethods('clock', o.clock, CLOCK_METHODS);
+  if (o.logger !== undefined) requireMethods('logger', o.logger, LOGGER_METHODS);
+  if (o.events !== undefined) requireMethods('events', o.events, EVENTS_METHODS);
+  if (o.signal !== undefined) requireMethods('signal', o.signal, SIGNAL_METHODS);
   if (o.classify !== undefined && typeof o.classify !== 'function') throw new ConfigError('classify', `must be a function, got ${kind(o.classify)}`);
   if (o.runId !== undefined) nonEmptyString('runId', o.runId);
   if (o.stream !== undefined && typeof o.stream !== 'boolean') throw new ConfigError('stream', `must be a boolean, got ${kind(o.stream)}`);

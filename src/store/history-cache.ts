@@ -190,7 +190,7 @@ export class HistoryCache {
   }
 
   /** The full history of a session for run `runId`: the cached part, then the rows `readAfter` returns after it. */
-  read(sessionId: string, runId: string, readAfter: (sessionId: string, afterSeq: number) => TurnRow[]): CachedHistory {
+  read(sessionId: string, runId: string, readAfter: (sessionId: string, afterSeq: number) => readonly TurnRow[]): CachedHistory {
     const cached = this.#sessions.get(sessionId);
     const rows = readAfter(sessionId, cached?.lastSeq ?? 0);
     // an empty session: nothing to keep (an entry would count no bytes, and save no read)

@@ -33,6 +33,9 @@ export type TakeOutcome =
       head: boolean;
     };
 
+/** No turns to read: one empty list for every run that has none (history.read only reads it). */
+const NO_ROWS: readonly TurnRow[] = Object.freeze([]);
+
 const isHeld = (row: Pick<SessionRow, 'lease_owner' | 'lease_expires_at'> | undefined, now: number): boolean =>
   row !== undefined && row.lease_owner !== null && row.lease_expires_at !== null && row.lease_expires_at > now;
 
@@ -53,15 +56,15 @@ export function createLeaseTaker(
   turnsUpTo: (sessionId: string, lastSeq: number) => Turn[] = (sessionId, lastSeq) =>
     s.turnsUpTo.all(sessionId, lastSeq).map((row) => Object.freeze(turnFromRow(row, sessionId)) as Turn),
 ) {
+  /** The session's last seq as the transaction under way read it (openSession): set just before history.read calls readAfter. */
+  let lastSeqRead = 0;
   /**
-   * The turns after `afterSeq`, knowing the session's last seq (read by openSession in the same
-   * transaction): no statement when there is nothing after it, which is a new session's case
-   * and that of every session whose history the cache holds up to date.
+   * The turns after `afterSeq`, knowing the session's last seq (lastSeqRead): no statement when
+   * there is nothing after it, which is a new session's case and that of every session whose
+   * history the cache holds up to date. One function for every run (the transaction is
+   * synchronous), not a closure over each run's last seq.
    */
-  const readerUpTo =
-    (lastSeq: number) =>
-    (sessionId: string, afterSeq: number): TurnRow[] =>
-      afterSeq >= lastSeq ? [] : s.turnsAfter.all(sessionId, afterSeq);
+  const readAfter = (sessionId: string, afterSeq: number): readonly TurnRow[] => (afterSeq >= lastSeqRead ? NO_ROWS : s.turnsAfter.all(sessionId, afterSeq));
 
   const keepTicket = (a: OpenRunArgs, ticket: Ticket | undefined): Ticket => {
     const expiresAt = wallNow() + TICKET_TTL_MS;
@@ -108,8 +111,9 @@ export function createLeaseTaker(
       throw e;
     }
     cooldowns.maybeCleanup(now);
-    const { messages, lastSeq } = history.read(a.sessionId, a.runId, readerUpTo(row.last_seq ?? 0));
-    return { acquired: true, opened: openedRun(lease, messages, cooldowns.activeShared(a.providers, now), () => turnsUpTo(a.sessionId, lastSeq)) };
+    lastSeqRead = row.last_seq ?? 0;
+    const { messages, lastSeq } = history.read(a.sessionId, a.runId, readAfter);
+    return { acquired: true, opened: openedRun(lease, messages, cooldowns.activeShared(a.providers, now), turnsUpTo, a.sessionId, lastSeq) };
   });
 
   return {

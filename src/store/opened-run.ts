@@ -15,24 +15,28 @@ class OpenedRunRecord {
   messages: readonly Message[];
   cooldowns: CooldownEntry[];
   declare history: Turn[];
-  readonly #turns: () => Turn[];
+  readonly #turns: (sessionId: string, lastSeq: number) => Turn[];
+  readonly #sessionId: string;
+  readonly #lastSeq: number;
   #records: Turn[] | undefined;
 
   static {
     HISTORY = {
       get(this: OpenedRunRecord): Turn[] {
-        return (this.#records ??= this.#turns());
+        return (this.#records ??= this.#turns(this.#sessionId, this.#lastSeq));
       },
       enumerable: true,
       configurable: true,
     };
   }
 
-  constructor(lease: Lease, messages: readonly Message[], cooldowns: CooldownEntry[], turns: () => Turn[]) {
+  constructor(lease: Lease, messages: readonly Message[], cooldowns: CooldownEntry[], turns: (sessionId: string, lastSeq: number) => Turn[], sessionId: string, lastSeq: number) {
     this.lease = lease;
     this.messages = messages;
     this.cooldowns = cooldowns;
     this.#turns = turns;
+    this.#sessionId = sessionId;
+    this.#lastSeq = lastSeq;
     Object.defineProperty(this, 'history', HISTORY);
   }
 }
@@ -42,8 +46,9 @@ class OpenedRunRecord {
  * asks for it: the engine never does (it sends `messages`), so a run of a long session builds no
  * turn records. Building later is exact: turns are append-only, and `turns` stops at the last
  * turn the run's transaction saw (the SQLite store reads them then, the PostgreSQL store builds
- * them from its history cache).
+ * them from its history cache). `turns(sessionId, lastSeq)` is the store's own function, shared by
+ * its runs: a closure per run over the two held each run's scope as well.
  */
-export function openedRun(lease: Lease, messages: readonly Message[], cooldowns: CooldownEntry[], turns: () => Turn[]): OpenedRun {
-  return new OpenedRunRecord(lease, messages, cooldowns, turns);
+export function openedRun(lease: Lease, messages: readonly Message[], cooldowns: CooldownEntry[], turns: (sessionId: string, lastSeq: number) => Turn[], sessionId: string, lastSeq: number): OpenedRun {
+  return new OpenedRunRecord(lease, messages, cooldowns, turns, sessionId, lastSeq);
 }

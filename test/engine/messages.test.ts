@@ -133,3 +133,58 @@ describe('messages in the AI SDK shape', () => {
     await store.close();
   });
 });
+
+// parseMessages takes a plain `{ role, content: string }` without parseMessage's field names
+// (src/config/parse-messages.ts): whatever the message, the answer must be parseMessage's.
+describe('parseMessages and parseMessage agree', () => {
+  const inherited = Object.assign(Object.create({ extra: 1 }) as object, { role: 'user', content: 'hi' });
+  const inheritedRole = Object.assign(Object.create({ role: 'user' }) as object, { content: 'hi' });
+  const nullProto = Object.assign(Object.create(null) as object, { role: 'user', content: 'hi' });
+  const withSymbol = { role: 'user', content: 'hi', [Symbol('s')]: 1 };
+  const cases: unknown[] = [
+    { role: 'user', content: 'hi' },
+    { content: 'reversed keys', role: 'assistant' },
+    { role: 'system', content: '' },
+    { role: 'tool', content: 'a tool result as text' },
+    { role: 'user', content: 'hi', providerOptions: undefined },
+    { role: 'user', content: 'hi', providerOptions: { openai: { store: true } } },
+    { role: 'user', content: 'hi', extra: undefined },
+    { role: 'user', content: 'hi', id: 'm1' },
+    { role: 'user', content: 'lone \ud800 surrogate' },
+    { role: 'user', content: 'a pair \ud83d\ude00 is fine' },
+    { role: 'robot', content: 'hi' },
+    { role: 'user', content: 42 },
+    { role: 'user' },
+    { content: 'hi' },
+    { role: 'user', content: [{ type: 'text', text: 'parts' }] },
+    inherited,
+    inheritedRole,
+    nullProto,
+    withSymbol,
+    null,
+    'hi',
+    [],
+  ];
+
+  const outcome = (f: () => unknown): unknown => {
+    try {
+      return { value: f() };
+    } catch (err) {
+      return { error: (err as Error).constructor.name, field: (err as ConfigError).field, message: (err as Error).message };
+    }
+  };
+
+  it.each(cases.map((m, i) => [i, m]))('message %i', (_i, m) => {
+    const many = outcome(() => parseMessages([{ role: 'user', content: 'first' }, m]));
+    const one = outcome(() => [parseMessage({ role: 'user', content: 'first' }, 'messages[0]'), parseMessage(m, 'messages[1]')]);
+    expect(many).toEqual(one);
+    // the copy is a new object with exactly parseMessage's keys, in its order
+    if ('value' in (many as object)) {
+      const [, got] = (many as { value: Message[] }).value;
+      const [, want] = (one as { value: Message[] }).value;
+      expect(got).not.toBe(m);
+      expect(Object.keys(got!)).toEqual(Object.keys(want!));
+      expect(Object.getOwnPropertySymbols(got!)).toEqual([]);
+    }
+  });
+});

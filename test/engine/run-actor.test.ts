@@ -217,6 +217,38 @@ describe('a host listener that throws', () => {
     expect(lines.some((l) => l.level === 50 && String(l.msg).includes('observer bug'))).toBe(true);
   });
 
+  it('in an observer object: each handler called on the observer, complete without arguments, each throw reported', async () => {
+    const { logger, lines } = captureLogger();
+    const actor = run({ logger });
+    const calls: { handler: string; self: unknown; args: number }[] = [];
+    const observer = {
+      next(this: unknown, ...args: unknown[]) {
+        calls.push({ handler: 'next', self: this, args: args.length });
+        throw new Error('next bug');
+      },
+      complete(this: unknown, ...args: unknown[]) {
+        calls.push({ handler: 'complete', self: this, args: args.length });
+        throw new Error('complete bug');
+      },
+    };
+    actor.subscribe(observer);
+    // handlers are the ones given when subscribing, as bound copies were
+    observer.complete = () => {
+      throw new Error('replaced after subscribing');
+    };
+    actor.start();
+    expect((await toPromise(actor)).status).toBe('succeeded');
+    await timersRan();
+    expect(calls.length).toBeGreaterThan(1);
+    expect(calls.every((c) => c.self === observer)).toBe(true);
+    expect(calls.filter((c) => c.handler === 'next').every((c) => c.args === 1)).toBe(true);
+    expect(calls.filter((c) => c.handler === 'complete')).toEqual([{ handler: 'complete', self: observer, args: 0 }]);
+    const errors = lines.filter((l) => l.level === 50).map((l) => String(l.msg));
+    expect(errors.filter((m) => m.includes('next bug') && m.includes('actor.subscribe observer (next)'))).toHaveLength(calls.length - 1);
+    expect(errors.filter((m) => m.includes('complete bug') && m.includes('actor.subscribe observer (complete)'))).toHaveLength(1);
+    expect(errors.some((m) => m.includes('replaced after subscribing'))).toBe(false);
+  });
+
   it('without a logger, is reported as a process warning', async () => {
     const warnings: Error[] = [];
     const onWarning = (w: Error) => warnings.push(w);

@@ -54,7 +54,7 @@ export function createPgLeaseTaker(db: Database, q: PgStatements, cooldowns: PgC
   /** The history and cooldowns a granted run starts from, read in its transaction. */
   const opened = async (tx: Queryable, a: OpenRunArgs, lease: Lease, now: number): Promise<OpenedRun> => {
     const read = await history.readAsync(a.sessionId, a.runId, async (sessionId, afterSeq) => (await tx.query<TurnRow>(q.turnsAfter, [sessionId, afterSeq])).rows);
-    return openedRun(lease, read.messages, await cooldowns.activeShared(tx, a.providers, now), () => turnRecords(read));
+    return openedRun(lease, read.messages, await cooldowns.activeShared(tx, a.providers, now), () => turnRecords(read), a.sessionId, read.lastSeq);
   };
 
   const take = (a: OpenRunArgs, now: number, ticket: PgTicket | undefined, queue: boolean) =>
