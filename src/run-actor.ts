@@ -37,6 +37,19 @@ export interface RunActorHooks {
 type Snapshot = ReturnType<EngineActor['getSnapshot']>;
 type EngineCommand = Parameters<EngineActor['send']>[0];
 
+function guard<A extends unknown[]>(hooks: RunActorHooks, where: string, fn: ((...args: A) => void) | undefined) {
+  return (
+    fn &&
+    ((...args: A) => {
+      try {
+        fn(...args);
+      } catch (err) {
+        hooks.listenerThrew(err, where);
+      }
+    })
+  );
+}
+
 /** An event the run's actor emits, as its listeners get it. */
 type EmittedEvent = Parameters<Parameters<EngineActor['on']>[1]>[0];
 
@@ -153,97 +166,11 @@ export class HostSafeRunActor<H extends RunActorHooks = RunActorHooks> extends A
   override subscribe(first?: Observer<Snapshot> | ((snapshot: Snapshot) => void), error?: (err: unknown) => void, complete?: () => void): Subscription {
     const o: Observer<Snapshot> = typeof first === 'object' && first !== null ? first : { next: first, error, complete };
     const hooks = this.#hooks;
-    // the handlers the host gave, and `error` always: XState calls what the observer has
-    const guarded = o.next
-      ? o.complete
-        ? new FullObserver(o, hooks)
-        : new NextObserver(o, hooks)
-      : o.complete
-        ? new CompleteObserver(o, hooks)
-        : new ErrorObserver(o, hooks);
-    return super.subscribe(guarded);
-  }
-}
-
-/** Calls a host's handler with XState's one argument, as a bound copy would (on its observer); a throw is reported, not passed on. */
-function guarded(hooks: RunActorHooks, where: string, handler: ((arg: any) => void) | undefined, observer: object, arg: unknown): void {
-  if (!handler) return;
-  try {
-    handler.call(observer, arg);
-  } catch (err) {
-    hooks.listenerThrew(err, where);
-  }
-}
-
-/** `complete`, called without arguments, as XState calls it. */
-function guardedComplete(hooks: RunActorHooks, handler: (() => void) | undefined, observer: object): void {
-  if (!handler) return;
-  try {
-    handler.call(observer);
-  } catch (err) {
-    hooks.listenerThrew(err, 'an actor.subscribe observer (complete)');
-  }
-}
-
-/**
- * A host's observer as the actor registers it: each handler it gave (taken when it subscribed)
- * guarded. Classes, their handlers on the prototype: every run awaited with toPromise subscribes
- * one, and a guard closure and a bound copy per handler were several objects per run. `error` is
- * always there: XState rethrows an actor error from a timer when any observer has none. `next`
- * and `complete` are there only when given (one class per combination), as XState calls what an
- * observer has.
- */
-class ErrorObserver {
-  readonly o: Observer<Snapshot>;
-  readonly hooks: RunActorHooks;
-  readonly #error: ((err: unknown) => void) | undefined;
-
-  constructor(o: Observer<Snapshot>, hooks: RunActorHooks) {
-    this.o = o;
-    this.hooks = hooks;
-    this.#error = o.error;
-  }
-
-  error(err: unknown): void {
-    guarded(this.hooks, 'an actor.subscribe observer (error)', this.#error, this.o, err);
-  }
-}
-
-class NextObserver extends ErrorObserver {
-  readonly #next: ((snapshot: Snapshot) => void) | undefined;
-
-  constructor(o: Observer<Snapshot>, hooks: RunActorHooks) {
-    super(o, hooks);
-    this.#next = o.next;
-  }
-
-  next(snapshot: Snapshot): void {
-    guarded(this.hooks, 'an actor.subscribe observer (next)', this.#next, this.o, snapshot);
-  }
-}
-
-class CompleteObserver extends ErrorObserver {
-  readonly #complete: (() => void) | undefined;
-
-  constructor(o: Observer<Snapshot>, hooks: RunActorHooks) {
-    super(o, hooks);
-    this.#complete = o.complete;
-  }
-
-  complete(): void {
-    guardedComplete(this.hooks, this.#complete, this.o);
-  }
-}
-
-class FullObserver extends NextObserver {
-  readonly #complete: (() => void) | undefined;
-
-  constructor(o: Observer<Snapshot>, hooks: RunActorHooks) {
-    super(o, hooks);
-    this.#complete = o.complete;
-  }
-
-  complete(): void {
-    guardedComplete(this.hooks, this.#complete, this.o);
+    return super.subscribe({
+      next: guard(hooks, 'an actor.subscribe observer (next)', o.next?.bind(o)),
+      // Always present: XState rethrows an actor error from a timer when any observer has no `error`.
+      error: guard(hooks, 'an actor.subscribe observer (error)', o.error?.bind(o)) ?? (() => undefined),
+      complete: guard(hooks, 'an actor.subscribe observer (complete)', o.complete?.bind(o)),
+    });
   }
 }
