@@ -1,5 +1,6 @@
 import type { Decision } from '../src/types.js';
 import { appended } from './held-values.js';
+import { appendedInPlace, appendedNumberInPlace } from '../src/policy/append-in-place.js';
 
 /**
  * A run's decisions as it holds them in flight. A run keeps every decision to its end and waits
@@ -59,15 +60,18 @@ export class DecisionLog {
     return EMPTY;
   }
 
+  /** Its first `#n` entries: the list may go on with a later log's (src/policy/append-in-place.ts). */
   readonly #held: readonly Held[];
+  readonly #n: number;
   /** The time of each entry (of a plain decision too, so the list stays one of numbers: 8 bytes each, not a boxed number). */
   readonly #ats: readonly number[];
   /** The decisions once read: a run reads them at its end (stored, then output), made once for both. */
   #decisions: Decision[] | undefined;
 
   /** Use EMPTY and append: a log is built only by appending. */
-  constructor(held: readonly Held[], ats: readonly number[], decisions?: Decision[]) {
+  constructor(held: readonly Held[], ats: readonly number[], n: number, decisions?: Decision[]) {
     this.#held = held;
+    this.#n = n;
     this.#ats = ats;
     this.#decisions = decisions;
   }
@@ -78,7 +82,7 @@ export class DecisionLog {
   }
 
   get length(): number {
-    return this.#held.length;
+    return this.#n;
   }
 
   /** This log followed by `decisions`, held as they are. */
@@ -105,25 +109,30 @@ export class DecisionLog {
   }
 
   #withOne(held: Held, at: number): DecisionLog {
+    const n = this.#n;
     const decisions = this.#decisions && appended(this.#decisions, decisionOf(held, at));
-    return new DecisionLog(appended(this.#held, held), withAt(this.#ats, at), decisions);
+    return new DecisionLog(appendedInPlace(this.#held, n, held), appendedNumberInPlace(this.#ats, n, at), n + 1, decisions);
   }
 
   #with(held: readonly Held[], ats: readonly number[], plain?: readonly Decision[]): DecisionLog {
     if (held.length === 0) return this;
     // a log already read (the run's end: stored, then one more decision) keeps what was made
     const decisions = this.#decisions && (plain ?? held.map((h, i) => decisionOf(h, ats[i]!)));
-    return new DecisionLog(this.#held.concat(held), this.#ats.concat(ats), decisions && this.#decisions!.concat(decisions));
+    // its own entries only: the lists may go on with a later log's
+    const n = this.#n;
+    const mine = this.#held.length === n ? this.#held : this.#held.slice(0, n);
+    const myAts = this.#ats.length === n ? this.#ats : this.#ats.slice(0, n);
+    return new DecisionLog(mine.concat(held), myAts.concat(ats), n + held.length, decisions && this.#decisions!.concat(decisions));
   }
 
   /** The decisions as plain objects, in order. The same array on every read of a log (but the empty one). */
   toArray(): Decision[] {
     // the empty log is every run's first: what it gave a host (who may push onto it) is not kept
-    if (this.#held.length === 0) return [];
+    if (this.#n === 0) return [];
     if (!this.#decisions) {
       const held = this.#held;
-      const decisions: Decision[] = new Array<Decision>(held.length);
-      for (let i = 0; i < held.length; i++) decisions[i] = decisionOf(held[i]!, this.#ats[i]!);
+      const decisions: Decision[] = new Array<Decision>(this.#n);
+      for (let i = 0; i < this.#n; i++) decisions[i] = decisionOf(held[i]!, this.#ats[i]!);
       this.#decisions = decisions;
     }
     return this.#decisions;
@@ -135,18 +144,4 @@ export class DecisionLog {
   }
 }
 
-const EMPTY = new DecisionLog([], []);
-
-/**
- * `ats` followed by `at`, in a list of doubles of exactly that length: an array site of its own,
- * as machines/attempt-log.ts's withTimes (one that also stored parts would box each time).
- */
-function withAt(ats: readonly number[], at: number): number[] {
-  const n = ats.length;
-  // past a few dozen, concat's copy is cheaper than a loop (see appended)
-  if (n > 24) return ats.concat([at]);
-  const out = new Array<number>(n + 1);
-  for (let i = 0; i < n; i++) out[i] = ats[i]!;
-  out[n] = at;
-  return out;
-}
+const EMPTY = new DecisionLog([], [], 0);
