@@ -8,16 +8,20 @@
  * what follows them changes nothing it says. An append to an older log (a fork: a test, a
  * step computed again for the inspector) copies its `n` entries into a list of its own.
  *
- * The first append of a list makes it exactly its size (the list of a run that appends once, the
- * usual, has no room to spare while the run is in flight); later ones grow it as `push` does.
+ * A short list is copied at its exact size, as before: `push` gives a list room for 16 more
+ * entries and half its length, room a run in flight would hold in every list (a run of one or
+ * two failures, the usual, holds none); a long one is grown in place from GROW_FROM entries on.
  * One function per kind of element, as cooldown-log.ts explains: a `new Array` site that stored
  * objects would box every number stored in the arrays it makes afterwards.
  */
 
+/** Entries from which a list is grown in place rather than copied (the first push makes room for 16 + n / 2 more). */
+const GROW_FROM = 16;
+
 /** `list`'s first `n` entries followed by `item`: `list` itself, grown, when its length is `n`. */
 export function appendedInPlace<T>(list: readonly T[], n: number, item: T): T[] {
-  // n > 0: an empty list may be a frozen or shared one (the empty logs every run starts from)
-  if (n > 0 && list.length === n) {
+  // never an empty list: it may be a frozen or shared one (the empty logs every run starts from)
+  if (n >= GROW_FROM && list.length === n) {
     (list as T[]).push(item);
     return list as T[];
   }
@@ -29,7 +33,7 @@ export function appendedInPlace<T>(list: readonly T[], n: number, item: T): T[] 
 
 /** appendedInPlace for numbers (times, ends, counts: unboxed doubles). */
 export function appendedNumberInPlace(list: readonly number[], n: number, item: number): number[] {
-  if (n > 0 && list.length === n) {
+  if (n >= GROW_FROM && list.length === n) {
     (list as number[]).push(item);
     return list as number[];
   }
@@ -45,7 +49,7 @@ export function appendedNumberInPlace(list: readonly number[], n: number, item: 
  * record that stores one boxes that field from then on: machines/held-values.ts compactNumber).
  */
 export function appendedCountInPlace(list: readonly number[], n: number, item: number): number[] {
-  if (n > 0 && list.length === n) {
+  if (n >= GROW_FROM && list.length === n) {
     (list as number[]).push(item);
     return list as number[];
   }
@@ -57,7 +61,7 @@ export function appendedCountInPlace(list: readonly number[], n: number, item: n
 
 /** appendedNumberInPlace of two numbers (a call's start and duration). */
 export function appendedPairInPlace(list: readonly number[], n: number, a: number, b: number): number[] {
-  if (n > 0 && list.length === n) {
+  if (n >= GROW_FROM && list.length === n) {
     (list as number[]).push(a, b);
     return list as number[];
   }
