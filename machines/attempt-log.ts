@@ -3,6 +3,7 @@ import type { AttemptFacts, AttemptsRead } from '../src/policy/run-view.js';
 import type { AttemptRecord, Usage } from '../src/types.js';
 import { appended, compactNumber } from './held-values.js';
 import { PerCandidate } from './per-candidate.js';
+import { appendedInPlace, appendedPairInPlace } from '../src/policy/append-in-place.js';
 
 /**
  * A run's attempts as it holds them in flight. A run keeps every attempt record to its end and
@@ -106,21 +107,6 @@ function partOf(c: CallFacts): AttemptPart {
 
 type Held = AttemptPart | AttemptRecord;
 
-/**
- * `times` followed by two times, in a list of doubles of exactly that length. Not `appended`: the
- * concat of its rest array boxed each number (16 bytes more a time, about 4 KB a dead chain of 128).
- */
-function withTimes(times: readonly number[], startedAt: number, durationMs: number): number[] {
-  const n = times.length;
-  // past a few dozen, concat's copy is cheaper than a loop (see appended); a literal of two doubles keeps them unboxed
-  if (n > 24) return times.concat([startedAt, durationMs]);
-  const out = new Array<number>(n + 2);
-  for (let i = 0; i < n; i++) out[i] = times[i]!;
-  out[n] = startedAt;
-  out[n + 1] = durationMs;
-  return out;
-}
-
 /** A run's attempts in order, never changed in place: each append makes a new log (the machine's context is copied, not mutated). */
 export class AttemptLog implements AttemptsRead {
   /** The log of a run that has called nothing yet. */
@@ -128,17 +114,22 @@ export class AttemptLog implements AttemptsRead {
     return EMPTY;
   }
 
-  /** A part (its record's `n` is its place) or a record held as it is (with usage, or appended as a record). */
+  /**
+   * A part (its record's `n` is its place) or a record held as it is (with usage, or appended as a
+   * record). Its first `#n` entries: the list may go on with a later log's (src/policy/append-in-place.ts).
+   */
   readonly #held: readonly Held[];
-  /** startedAt and durationMs of each entry, in turn: one list of numbers (8 bytes each, not boxed). */
+  /** startedAt and durationMs of each entry, in turn: one list of numbers (8 bytes each, not boxed); its first 2 × `#n`. */
   readonly #times: readonly number[];
+  readonly #n: number;
   /** The records once read: a run reads them at its end (stored, error, output), made once for all. */
   #records: AttemptRecord[] | undefined;
 
   /** Use EMPTY and append: a log is built only by appending. */
-  constructor(held: readonly Held[], times: readonly number[], records?: AttemptRecord[]) {
+  constructor(held: readonly Held[], times: readonly number[], n: number, records?: AttemptRecord[]) {
     this.#held = held;
     this.#times = times;
+    this.#n = n;
     this.#records = records;
   }
 
@@ -148,7 +139,7 @@ export class AttemptLog implements AttemptsRead {
   }
 
   get length(): number {
-    return this.#held.length;
+    return this.#n;
   }
 
   /** This log followed by `record`, held as it is. */
@@ -163,7 +154,7 @@ export class AttemptLog implements AttemptsRead {
   appendCall(c: CallFacts): AttemptLog {
     const durationMs = compactNumber(c.durationMs);
     if (c.usage) {
-      const record = recordOf(this.#held.length + 1, c, c.startedAt, durationMs, c.usage);
+      const record = recordOf(this.#n + 1, c, c.startedAt, durationMs, c.usage);
       return this.#with(record, c.startedAt, durationMs, record);
     }
     return this.#with(partOf(c), c.startedAt, durationMs);
@@ -171,8 +162,9 @@ export class AttemptLog implements AttemptsRead {
 
   #with(held: Held, startedAt: number, durationMs: number, plain?: AttemptRecord): AttemptLog {
     // a log already read keeps what was made
-    const records = this.#records && appended(this.#records, plain ?? this.#recordAt(held, this.#held.length, startedAt, durationMs));
-    return new AttemptLog(appended(this.#held, held), withTimes(this.#times, startedAt, durationMs), records);
+    const n = this.#n;
+    const records = this.#records && appended(this.#records, plain ?? this.#recordAt(held, n, startedAt, durationMs));
+    return new AttemptLog(appendedInPlace(this.#held, n, held), appendedPairInPlace(this.#times, 2 * n, startedAt, durationMs), n + 1, records);
   }
 
   #recordAt(h: Held, i: number, startedAt: number, durationMs: number): AttemptRecord {
@@ -199,20 +191,20 @@ export class AttemptLog implements AttemptsRead {
 
   /** Call `i`'s record (negative: from the end, as Array.prototype.at); a new object unless the log was read. */
   at(i: number): AttemptRecord | undefined {
-    const k = i < 0 ? this.#held.length + i : i;
-    if (k < 0 || k >= this.#held.length) return undefined;
+    const k = i < 0 ? this.#n + i : i;
+    if (k < 0 || k >= this.#n) return undefined;
     return this.#records?.[k] ?? this.#recordAt(this.#held[k]!, k, this.#times[2 * k]!, this.#times[2 * k + 1]!);
   }
 
   /** The records as plain objects, in order. The same array on every read of a log (but the empty one). */
   toArray(): AttemptRecord[] {
     // the empty log is every run's first: what it gave a host (who may push onto it) is not kept
-    if (this.#held.length === 0) return [];
+    if (this.#n === 0) return [];
     if (!this.#records) {
       const held = this.#held;
       const times = this.#times;
-      const records: AttemptRecord[] = new Array<AttemptRecord>(held.length);
-      for (let i = 0; i < held.length; i++) records[i] = this.#recordAt(held[i]!, i, times[2 * i]!, times[2 * i + 1]!);
+      const records: AttemptRecord[] = new Array<AttemptRecord>(this.#n);
+      for (let i = 0; i < this.#n; i++) records[i] = this.#recordAt(held[i]!, i, times[2 * i]!, times[2 * i + 1]!);
       this.#records = records;
     }
     return this.#records;
@@ -224,4 +216,4 @@ export class AttemptLog implements AttemptsRead {
   }
 }
 
-const EMPTY = new AttemptLog([], []);
+const EMPTY = new AttemptLog([], [], 0);

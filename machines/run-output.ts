@@ -66,18 +66,16 @@ function candidateReports(ctx: RunContext): CandidateReport[] {
     const calls = byProvider.get(c.provider)?.get(c.model);
     const block = candidateBlock(ctx, i);
     const availableAt = block?.freeAt;
-    const at = availableAt !== undefined ? { availableAt } : {};
+    // literals of each shape, `availableAt` where the spread of `{ availableAt }` put it: a spread
+    // into a literal is copied the generic way, and a failed run reports every candidate
     if (calls) {
       const last = calls.last;
       const status = last.status !== undefined ? ` (${last.status})` : '';
-      return {
-        provider: c.provider,
-        model: c.model,
-        outcome: 'failed',
-        reason: last.reason ?? 'unknown',
-        detail: `${calls.count} call(s), last ${last.reason}${status} on ${last.profileId}: ${last.message ?? ''}`.trim(),
-        ...at,
-      };
+      const reason = last.reason ?? 'unknown';
+      const detail = `${calls.count} call(s), last ${last.reason}${status} on ${last.profileId}: ${last.message ?? ''}`.trim();
+      return availableAt !== undefined
+        ? { provider: c.provider, model: c.model, outcome: 'failed', reason, detail, availableAt }
+        : { provider: c.provider, model: c.model, outcome: 'failed', reason, detail };
     }
     if (block) {
       const b = block.blocker;
@@ -87,7 +85,9 @@ function candidateReports(ctx: RunContext): CandidateReport[] {
           : b.kind === 'failed_in_run'
             ? `skipped, blocked by an earlier failure in this run (${b.block.reason})`
             : 'skipped, attempt budget spent';
-      return { provider: c.provider, model: c.model, outcome: 'skipped', reason: b.kind, ...at, detail: why };
+      return availableAt !== undefined
+        ? { provider: c.provider, model: c.model, outcome: 'skipped', reason: b.kind, availableAt, detail: why }
+        : { provider: c.provider, model: c.model, outcome: 'skipped', reason: b.kind, detail: why };
     }
     return { provider: c.provider, model: c.model, outcome: 'not_reached', reason: 'not_reached', detail: 'not reached before the run ended' };
   });
@@ -116,13 +116,11 @@ function newFailureError(ctx: RunContext): RunError {
     case 'deadline':
     case 'exhausted': {
       const candidates = candidateReports(ctx);
-      const times = candidates.flatMap((c) => (c.availableAt !== undefined ? [c.availableAt] : []));
-      const data = {
-        runId: ctx.run.runId,
-        attempts: ctx.attempts.toArray(),
-        candidates,
-        ...(times.length > 0 ? { soonestAvailableAt: Math.min(...times) } : {}),
-      };
+      // a loop, not a list of one-element arrays (flatMap) and a spread of a conditional literal
+      let soonest: number | undefined;
+      for (const c of candidates) if (c.availableAt !== undefined && !(soonest! <= c.availableAt)) soonest = c.availableAt;
+      const data: ConstructorParameters<typeof FallbackExhaustedError>[0] =
+        soonest !== undefined ? { runId: ctx.run.runId, attempts: ctx.attempts.toArray(), candidates, soonestAvailableAt: soonest } : { runId: ctx.run.runId, attempts: ctx.attempts.toArray(), candidates };
       return failure.kind === 'deadline'
         ? new DeadlineExceededError({ ...data, deadlineMs: ctx.policy.deadlineMs })
         : new FallbackExhaustedError(data);

@@ -128,6 +128,8 @@ function skipPart(provider: string, model: string, b: Blocker, freeAt: number | 
  * conditional literals (V8's slow copy). The detail text is shared (see skipDetail).
  */
 export function skipped(ctx: RunContext, indexes: readonly number[], known?: readonly (CandidateBlock | undefined)[]): { events: RunEvent[]; skips: SkipPart[] } {
+  // nothing passed over (the usual escalation): the shared empty answer, not two lists and a record made for it
+  if (indexes.length === 0) return NOTHING_SKIPPED;
   const events: RunEvent[] = [];
   const skips: SkipPart[] = [];
   const runId = ctx.run.runId;
@@ -152,3 +154,6 @@ export function skipped(ctx: RunContext, indexes: readonly number[], known?: rea
   }
   return { events, skips };
 }
+
+/** What skipped() answers for no candidate: frozen, as it is shared (its lists are only read, never pushed onto). */
+const NOTHING_SKIPPED: { events: RunEvent[]; skips: SkipPart[] } = Object.freeze({ events: Object.freeze([]) as unknown as RunEvent[], skips: Object.freeze([]) as unknown as SkipPart[] });

@@ -63,6 +63,9 @@ export function readCallResult(value: unknown): StepOutput {
   const usage = usageOf(result.usage);
   const finishReason = nonEmptyString(result.finishReason);
   const responseModel = nonEmptyString(result.responseModel);
+  // the usual answer (no usage, finish reason or model) as a literal of its own: spreads of
+  // conditional literals are copied the generic way, one by one
+  if (!usage && finishReason === undefined && responseModel === undefined) return { messages };
   return {
     messages,
     ...(usage && { usage }),

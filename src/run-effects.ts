@@ -277,6 +277,10 @@ export class RunEffects implements RunActorHooks {
       // it), so the output, the session and every history cache hold the same messages.
       const output = readCallResult(await (watchdog ? watchdog.race(answer) : answer));
       this.#probeClaims = [];
+      // an answer of only messages (the usual) as a literal of its shape: a spread after `ok` is copied the generic way
+      if (output.usage === undefined && output.finishReason === undefined && output.responseModel === undefined) {
+        return { ok: true, messages: output.messages, at: c.clock.now(), durationMs: c.clock.now() - startedAt };
+      }
       return { ok: true, ...output, at: c.clock.now(), durationMs: c.clock.now() - startedAt };
     } catch (err) {
       return await this.#callFailed(err, input, cut, startedAt, stream);

@@ -1,5 +1,6 @@
 import type { FailureReason } from '../classify/types.js';
 import type { CooldownEntry, CooldownKey } from '../types.js';
+import { appendedCountInPlace, appendedInPlace, appendedNumberInPlace } from './append-in-place.js';
 
 /**
  * A run's cooldowns and own blocks as it holds them in flight. A run keeps both to its end and
@@ -88,50 +89,18 @@ export function cooldownOf({ provider, profileId, model }: CooldownKey, until: n
 
 const sameKeyOf = (a: CooldownKey, b: CooldownKey): boolean => a.provider === b.provider && a.profileId === b.profileId && a.model === b.model;
 
-/**
- * `list` with `item` last, in an array of its exact size (a push leaves V8 room for 16 more).
- * One function per kind of element: V8 tracks what an `new Array` site stored, and a site that
- * stored parts makes every later array of tagged elements, where an end is a boxed 16-byte
- * heap number behind an 8-byte pointer; an array made for ends alone holds each unboxed, 8 bytes.
- */
-function plus<T>(list: readonly T[], item: T): T[] {
-  const n = list.length;
-  const out = new Array<T>(n + 1);
-  for (let i = 0; i < n; i++) out[i] = list[i]!;
-  out[n] = item;
-  return out;
-}
-
-/** plus for the ends (doubles). */
-function plusEnd(list: readonly number[], item: number): number[] {
-  const n = list.length;
-  const out = new Array<number>(n + 1);
-  for (let i = 0; i < n; i++) out[i] = list[i]!;
-  out[n] = item;
-  return out;
-}
-
-/** plus for the counts (small integers). */
-function plusCount(list: readonly number[], item: number): number[] {
-  const n = list.length;
-  const out = new Array<number>(n + 1);
-  for (let i = 0; i < n; i++) out[i] = list[i]!;
-  out[n] = item;
-  return out;
-}
-
-/** `list` without its element `at`, in an array of its exact size (filter may leave room to grow). */
-function minus<T>(list: readonly T[], at: number): readonly T[] {
-  const n = list.length - 1;
+/** The first `used` of `list` without its element `at`, in an array of its exact size (filter may leave room to grow). */
+function minus<T>(list: readonly T[], used: number, at: number): readonly T[] {
+  const n = used - 1;
   if (n === 0) return NONE;
   const out = new Array<T>(n);
   for (let i = 0; i < n; i++) out[i] = list[i < at ? i : i + 1]!;
   return out;
 }
 
-/** minus for numbers (see plusEnd: an array site of their own). */
-function minusNumber(list: readonly number[], at: number): readonly number[] {
-  const n = list.length - 1;
+/** minus for numbers (see append-in-place.ts: an array site of their own). */
+function minusNumber(list: readonly number[], used: number, at: number): readonly number[] {
+  const n = used - 1;
   if (n === 0) return NONE;
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) out[i] = list[i < at ? i : i + 1]!;
@@ -148,11 +117,11 @@ const NONE: readonly never[] = Object.freeze([]);
  * keep the order the plain list had.
  */
 export class CooldownLog implements KeyedList {
-  static readonly EMPTY = new CooldownLog(NONE, NONE, NONE, NONE);
+  static readonly EMPTY = new CooldownLog(NONE, NONE, NONE, NONE, 0);
 
   /** The entries `entries`, as read from the store (or given: a test, an explanation). */
   static of(entries: readonly CooldownEntry[]): CooldownLog {
-    return entries.length === 0 ? CooldownLog.EMPTY : new CooldownLog(entries, NONE, NONE, NONE);
+    return entries.length === 0 ? CooldownLog.EMPTY : new CooldownLog(entries, NONE, NONE, NONE, 0);
   }
 
   private constructor(
@@ -161,10 +130,15 @@ export class CooldownLog implements KeyedList {
     readonly untils: readonly number[],
     /** The counts of the entries this run set (small integers: 8 bytes each). */
     readonly counts: readonly number[],
+    /**
+     * How many entries this run set: the first `own` of `parts`, `untils` and `counts` (the lists
+     * may go on with a later log's, src/policy/append-in-place.ts).
+     */
+    readonly own: number,
   ) {}
 
   get length(): number {
-    return this.stored.length + this.parts.length;
+    return this.stored.length + this.own;
   }
 
   /** Entry `i`'s key and reason: the entry read, or the shared part of one this run set. */
@@ -220,20 +194,29 @@ export class CooldownLog implements KeyedList {
     let parts = this.parts;
     let untils = this.untils;
     let counts = this.counts;
+    let own = this.own;
     const s = stored.length;
     for (let i = 0; i < this.length; i++) {
       if (!sameKeyOf(this.keyAt(i), entry)) continue;
       const old = this.untilAt(i);
       if (old > until) until = old;
-      if (i < s) stored = minus(stored, i);
+      if (i < s) stored = minus(stored, s, i);
       else {
-        parts = minus(parts, i - s);
-        untils = minusNumber(untils, i - s);
-        counts = minusNumber(counts, i - s);
+        parts = minus(parts, own, i - s);
+        untils = minusNumber(untils, own, i - s);
+        counts = minusNumber(counts, own, i - s);
+        own--;
       }
       break;
     }
-    return new CooldownLog(stored, plus(parts, heldKey(entry, entry.reason)), plusEnd(untils, until), plusCount(counts, entry.failures));
+    // the usual upsert (a key this run had not set) grows the lists in place (append-in-place.ts)
+    return new CooldownLog(
+      stored,
+      appendedInPlace(parts, own, heldKey(entry, entry.reason)),
+      appendedNumberInPlace(untils, own, until),
+      appendedCountInPlace(counts, own, entry.failures),
+      own + 1,
+    );
   }
 
   /** The entries but those of `provider`, then `read`'s of `provider` (what the store holds for it now). */
@@ -248,22 +231,28 @@ export class CooldownLog implements KeyedList {
     let parts = this.parts;
     let untils = this.untils;
     let counts = this.counts;
-    if (parts.some((p) => p.provider === provider)) {
-      parts = this.parts.filter((p) => p.provider !== provider);
-      untils = this.untils.filter((_, k) => this.parts[k]!.provider !== provider);
-      counts = this.counts.filter((_, k) => this.parts[k]!.provider !== provider);
+    let own = this.own;
+    let mentioned = false;
+    for (let k = 0; k < own; k++) if (parts[k]!.provider === provider) mentioned = true;
+    if (mentioned) {
+      // this log's own entries only (the lists may go on with a later log's)
+      parts = this.parts.slice(0, own).filter((p) => p.provider !== provider);
+      untils = this.untils.slice(0, own).filter((_, k) => this.parts[k]!.provider !== provider);
+      counts = this.counts.slice(0, own).filter((_, k) => this.parts[k]!.provider !== provider);
+      own = parts.length;
     }
-    return new CooldownLog(n === 0 ? NONE : kept, parts, untils, counts);
+    return new CooldownLog(n === 0 ? NONE : kept, parts, untils, counts, own);
   }
 
   /** The entries but those `drop` says to (given each entry's index). */
   without(drop: (i: number) => boolean): CooldownLog {
     const s = this.stored.length;
+    const own = this.own;
     const stored = this.stored.filter((_, k) => !drop(k));
-    const parts = this.parts.filter((_, k) => !drop(s + k));
-    const untils = this.untils.filter((_, k) => !drop(s + k));
-    const counts = this.counts.filter((_, k) => !drop(s + k));
-    return new CooldownLog(stored, parts, untils, counts);
+    const parts = this.parts.slice(0, own).filter((_, k) => !drop(s + k));
+    const untils = this.untils.slice(0, own).filter((_, k) => !drop(s + k));
+    const counts = this.counts.slice(0, own).filter((_, k) => !drop(s + k));
+    return new CooldownLog(stored, parts, untils, counts, parts.length);
   }
 }
 
@@ -272,7 +261,7 @@ export class CooldownLog implements KeyedList {
  * (a test's) are held as parts too.
  */
 export class OwnBlockLog implements KeyedList {
-  static readonly EMPTY = new OwnBlockLog(NONE, NONE);
+  static readonly EMPTY = new OwnBlockLog(NONE, NONE, 0);
 
   static of(blocks: readonly OwnBlock[]): OwnBlockLog {
     let log = OwnBlockLog.EMPTY;
@@ -283,11 +272,9 @@ export class OwnBlockLog implements KeyedList {
   private constructor(
     readonly parts: readonly HeldKey[],
     readonly untils: readonly number[],
+    /** How many blocks: the first `length` of `parts` and `untils` (the lists may go on with a later log's). */
+    readonly length: number,
   ) {}
-
-  get length(): number {
-    return this.parts.length;
-  }
 
   keyAt(i: number): HeldKey {
     return this.parts[i]!;
@@ -317,7 +304,8 @@ export class OwnBlockLog implements KeyedList {
 
   /** The blocks and `block` last (a block that is also a shared cooldown shares that cooldown's part). */
   append(block: OwnBlock): OwnBlockLog {
-    return new OwnBlockLog(plus(this.parts, heldKey(block, block.reason)), plusEnd(this.untils, block.until));
+    const n = this.length;
+    return new OwnBlockLog(appendedInPlace(this.parts, n, heldKey(block, block.reason)), appendedNumberInPlace(this.untils, n, block.until), n + 1);
   }
 }
 

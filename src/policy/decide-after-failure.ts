@@ -2,15 +2,25 @@ import type { Classification } from '../classify/types.js';
 import { nextCandidate, probeTarget, usableProfile } from './availability.js';
 import { REASON_RULES } from './reason-rules.js';
 import { attemptsOn, blockingUntilAt, covers, type RunView } from './run-view.js';
+import { indicesOf } from './view-index.js';
 
 /** The latest end, from `until` on, of this run's blocks and the cooldowns on (model, profile). */
 function blockedUntil(view: RunView, provider: string, model: string, profileId: string, until: number): number {
   const { ownBlocks, cooldowns } = view;
-  for (let i = 0; i < ownBlocks.length; i++) {
+  // only the provider's entries (see view-index.ts): the wait for the soonest key of the chain asks
+  // this of every candidate, and a scan of every entry for each made a dead chain's last failure
+  // quadratic in its length
+  const inBlocks = indicesOf(ownBlocks, provider);
+  const nBlocks = inBlocks ? inBlocks.length : ownBlocks.length;
+  for (let j = 0; j < nBlocks; j++) {
+    const i = inBlocks ? inBlocks[j]! : j;
     const end = ownBlocks.untilAt(i);
     if (end > until && covers(ownBlocks.keyAt(i), provider, model, profileId)) until = end;
   }
-  for (let i = 0; i < cooldowns.length; i++) {
+  const inCooldowns = indicesOf(cooldowns, provider);
+  const nCooldowns = inCooldowns ? inCooldowns.length : cooldowns.length;
+  for (let j = 0; j < nCooldowns; j++) {
+    const i = inCooldowns ? inCooldowns[j]! : j;
     const blocks = blockingUntilAt(view, cooldowns, i);
     if (blocks > until && covers(cooldowns.keyAt(i), provider, model, profileId)) until = blocks;
   }

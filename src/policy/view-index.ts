@@ -24,37 +24,54 @@ const SCANS_BEFORE_INDEX = 8;
  * counts. A slot holds at most one array of one run until other arrays are asked about.
  */
 class Slots<K extends object, V> {
-  #k0: K | undefined;
-  #v0: V | undefined;
-  #k1: K | undefined;
-  #v1: V | undefined;
+  // Two records, reused: asking about a new array overwrites the older one, so a question costs
+  // no object (a dead chain asks about a new log a few times at every failure, and each made a
+  // record and a closure to make it).
+  #r0: Slot<K, V> = { key: undefined, asked: 0, from: 0, value: undefined };
+  #r1: Slot<K, V> = { key: undefined, asked: 0, from: 0, value: undefined };
 
-  /** The value kept for `key`, made by `make` (and kept, the older slot dropped) when there is none. */
-  get(key: K, make: () => V): V {
-    if (this.#k0 === key) return this.#v0!;
-    const value = this.#k1 === key ? this.#v1! : make();
-    this.#k1 = this.#k0;
-    this.#v1 = this.#v0;
-    this.#k0 = key;
-    this.#v0 = value;
-    return value;
+  /** The record of `key`, most recent first; a fresh one (asked 0, from `from`, no value) when there is none. */
+  get(key: K, from = 0): Slot<K, V> {
+    const r0 = this.#r0;
+    if (r0.key === key) return r0;
+    const r1 = this.#r1;
+    this.#r0 = r1;
+    this.#r1 = r0;
+    if (r1.key !== key) {
+      r1.key = key;
+      r1.asked = 0;
+      r1.from = from;
+      r1.value = undefined;
+    }
+    return r1;
   }
 
   peek(key: K): V | undefined {
-    return this.#k0 === key ? this.#v0 : this.#k1 === key ? this.#v1 : undefined;
+    return this.#r0.key === key ? this.#r0.value : this.#r1.key === key ? this.#r1.value : undefined;
   }
 
   forget(key: K): void {
-    if (this.#k0 === key) this.#k0 = this.#v0 = undefined;
-    if (this.#k1 === key) this.#k1 = this.#v1 = undefined;
+    if (this.#r0.key === key) clear(this.#r0);
+    if (this.#r1.key === key) clear(this.#r1);
   }
 }
 
-interface Grouping {
-  asked: number;
-  /** provider → indices of its entries, in order */
-  groups?: Map<string, number[]>;
+function clear(r: Slot<object, unknown>): void {
+  r.key = undefined;
+  r.value = undefined;
 }
+
+/** What is known of one array: how often it was asked about, and its grouping once made. */
+interface Slot<K, V> {
+  key: K | undefined;
+  asked: number;
+  /** callsOn: the index the counted calls start at. */
+  from: number;
+  value: V | undefined;
+}
+
+/** provider → indices of its entries, in order */
+type Grouping = Map<string, number[]>;
 const groupingOf = new Slots<KeyedList, Grouping>();
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -65,18 +82,19 @@ const EMPTY: readonly never[] = Object.freeze([]);
  */
 export function indicesOf(entries: KeyedList, provider: string): readonly number[] | undefined {
   if (entries.length <= 8) return undefined;
-  const g = groupingOf.get(entries, () => ({ asked: 0 }));
-  if (!g.groups) {
+  const g = groupingOf.get(entries);
+  let groups = g.value;
+  if (!groups) {
     if (++g.asked <= SCANS_BEFORE_INDEX) return undefined;
-    g.groups = new Map();
+    g.value = groups = new Map();
     for (let i = 0; i < entries.length; i++) {
       const p = entries.keyAt(i).provider;
-      const group = g.groups.get(p);
+      const group = groups.get(p);
       if (group) group.push(i);
-      else g.groups.set(p, [i]);
+      else groups.set(p, [i]);
     }
   }
-  return g.groups.get(provider) ?? EMPTY;
+  return groups.get(provider) ?? EMPTY;
 }
 
 /**
@@ -89,14 +107,10 @@ export function forgetGrouping(entries: KeyedList): void {
 }
 
 /** Whether `entries` has its grouping made (tests: a walk leaves none behind). */
-export const isGrouped = (entries: KeyedList): boolean => groupingOf.peek(entries)?.groups !== undefined;
+export const isGrouped = (entries: KeyedList): boolean => groupingOf.peek(entries) !== undefined;
 
-interface CallCounts {
-  from: number;
-  asked: number;
-  /** provider → model → profile → calls */
-  counts?: Map<string, Map<string, Map<string, number>>>;
-}
+/** provider → model → profile → calls */
+type CallCounts = Map<string, Map<string, Map<string, number>>>;
 const callCountsOf = new Slots<AttemptsRead, CallCounts>();
 
 function scanCalls(attempts: AttemptsRead, from: number, provider: string, model: string, profileId: string): number {
@@ -111,23 +125,25 @@ function scanCalls(attempts: AttemptsRead, from: number, provider: string, model
 /** Calls on (model, profile) among `attempts` from index `from` on. */
 export function callsOn(attempts: AttemptsRead, from: number, provider: string, model: string, profileId: string): number {
   if (attempts.length - from <= 8) return scanCalls(attempts, from, provider, model, profileId);
-  let c = callCountsOf.get(attempts, () => ({ from, asked: 0 }));
+  const c = callCountsOf.get(attempts, from);
   if (c.from !== from) {
     // asked from another step's start: what was counted is of other calls
-    callCountsOf.forget(attempts);
-    c = callCountsOf.get(attempts, () => ({ from, asked: 0 }));
+    c.from = from;
+    c.asked = 0;
+    c.value = undefined;
   }
-  if (!c.counts) {
+  let counts = c.value;
+  if (!counts) {
     if (++c.asked <= SCANS_BEFORE_INDEX) return scanCalls(attempts, from, provider, model, profileId);
-    c.counts = new Map();
+    c.value = counts = new Map();
     for (let i = from; i < attempts.length; i++) {
       const a = attempts.factsAt(i);
-      let models = c.counts.get(a.provider);
-      if (!models) c.counts.set(a.provider, (models = new Map()));
+      let models = counts.get(a.provider);
+      if (!models) counts.set(a.provider, (models = new Map()));
       let profiles = models.get(a.model);
       if (!profiles) models.set(a.model, (profiles = new Map()));
       profiles.set(a.profileId, (profiles.get(a.profileId) ?? 0) + 1);
     }
   }
-  return c.counts.get(provider)?.get(model)?.get(profileId) ?? 0;
+  return counts.get(provider)?.get(model)?.get(profileId) ?? 0;
 }
