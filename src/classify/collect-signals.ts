@@ -219,7 +219,8 @@ class Seen<T> {
 
   /** Forgets everything (the list keeps its slots, emptied: no provider value outlives its walk). */
   clear(): void {
-    this.#items.fill(undefined as T, 0, this.#count);
+    const items = this.#items;
+    for (let i = 0; i < this.#count; i++) items[i] = undefined as T;
     this.#count = 0;
     this.#set = undefined;
   }
@@ -250,6 +251,8 @@ class Walk {
   readonly keys: string[] = [];
   readonly values: unknown[] = [];
   fields = 0;
+  /** The most fields an object of this walk answered: the entries of `keys`/`values` to empty. */
+  mostFields = 0;
   /** The steps of the fields present, each `STEPS index * FIELD_SLOTS + field index`, ascending. */
   readonly steps: number[] = [];
 
@@ -259,14 +262,17 @@ class Walk {
     if (this.queued.length > KEPT_QUEUE) {
       this.queued = [];
       this.where = [];
-    } else this.queued.fill(undefined, 0, this.count);
+    } else for (let i = 0; i < this.count; i++) this.queued[i] = undefined;
     this.count = 0;
     this.objects.clear();
     this.texts.clear();
     this.strings.clear();
-    this.keys.fill('');
-    this.values.fill(undefined);
+    for (let i = 0; i < this.mostFields; i++) {
+      this.keys[i] = '';
+      this.values[i] = undefined;
+    }
     this.fields = 0;
+    this.mostFields = 0;
   }
 }
 
@@ -294,7 +300,7 @@ function readField(w: Walk, obj: object, key: string): void {
     }
     w.keys[w.fields] = key;
     w.values[w.fields] = v;
-    w.fields++;
+    if (++w.fields > w.mostFields) w.mostFields = w.fields;
   } catch {
     // A hostile getter: this key says nothing.
   }
