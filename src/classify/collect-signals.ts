@@ -177,6 +177,9 @@ const STEPS: ReadonlyArray<readonly [string, Step]> = [
 const STEP_AT = new Map<string, number[]>();
 STEPS.forEach(([key], at) => STEP_AT.set(key, [...(STEP_AT.get(key) ?? []), at]));
 
+/** Every read key, with the STEPS it means (none for `name`): one lookup tells whether a key is read and what it means. */
+const KEY_STEPS: ReadonlyMap<string, readonly number[]> = new Map([...READ_KEYS].map((key) => [key, STEP_AT.get(key) ?? []]));
+
 /** A field's place in the walk's field lists fits below this (an object answers at most every read key once). */
 const FIELD_SLOTS = 128;
 if (READ_KEYS.size > FIELD_SLOTS) throw new Error('collect-signals: more read keys than field slots');
@@ -250,6 +253,8 @@ class Walk {
   readonly strings = new Seen<string>();
   readonly keys: string[] = [];
   readonly values: unknown[] = [];
+  /** The STEPS each field means (KEY_STEPS). */
+  readonly stepsOf: Array<readonly number[]> = [];
   fields = 0;
   /** The most fields an object of this walk answered: the entries of `keys`/`values` to empty. */
   mostFields = 0;
@@ -287,8 +292,8 @@ function fieldValue(w: Walk, key: string): unknown {
   return undefined;
 }
 
-/** Reads `key` of `obj` once (a later read of a key replaces the earlier one, in its place). */
-function readField(w: Walk, obj: object, key: string): void {
+/** Reads `key` (meaning `steps`) of `obj` once (a later read of a key replaces the earlier one, in its place). */
+function readField(w: Walk, obj: object, key: string, steps: readonly number[]): void {
   try {
     const v = (obj as Record<string, unknown>)[key];
     if (v === undefined) return;
@@ -300,6 +305,7 @@ function readField(w: Walk, obj: object, key: string): void {
     }
     w.keys[w.fields] = key;
     w.values[w.fields] = v;
+    w.stepsOf[w.fields] = steps;
     if (++w.fields > w.mostFields) w.mostFields = w.fields;
   } catch {
     // A hostile getter: this key says nothing.
@@ -322,16 +328,22 @@ function readFields(w: Walk, obj: object): string | undefined {
   try {
     const proto = Object.getPrototypeOf(obj) as object | null;
     if (proto === Object.prototype || proto === null) {
-      for (const key in obj) if (READ_KEYS.has(key)) readField(w, obj, key);
+      for (const key in obj) {
+        const steps = KEY_STEPS.get(key);
+        if (steps !== undefined) readField(w, obj, key, steps);
+      }
       return undefined;
     }
-    for (const key of Object.getOwnPropertyNames(obj)) if (READ_KEYS.has(key)) readField(w, obj, key);
+    for (const key of Object.getOwnPropertyNames(obj)) {
+      const steps = KEY_STEPS.get(key);
+      if (steps !== undefined) readField(w, obj, key, steps);
+    }
     const info = protoInfo(proto);
-    for (const key of info.keys) if (!hasField(w, key)) readField(w, obj, key);
+    for (const key of info.keys) if (!hasField(w, key)) readField(w, obj, key, KEY_STEPS.get(key) ?? NONE);
     return info.constructorName;
   } catch {
     // A proxy whose traps refuse to list keys may still answer them one by one.
-    for (const key of READ_KEYS) readField(w, obj, key);
+    for (const [key, steps] of KEY_STEPS) readField(w, obj, key, steps);
     return undefined;
   }
 }
@@ -411,8 +423,8 @@ function visit(w: Walk, value: unknown, depth: number, inBody: boolean): void {
   const steps = w.steps;
   let count = 0;
   for (let f = 0; f < fields; f++) {
-    const at = STEP_AT.get(w.keys[f]!);
-    if (at) for (const i of at) count = insertSorted(steps, count, i * FIELD_SLOTS + f);
+    const at = w.stepsOf[f]!;
+    for (let j = 0; j < at.length; j++) count = insertSorted(steps, count, at[j]! * FIELD_SLOTS + f);
   }
   for (let i = 0; i < count; i++) {
     const entry = steps[i]!;
