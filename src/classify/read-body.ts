@@ -97,6 +97,22 @@ function readHtml(s: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** Messages up to this long are first scanned for framing in one pass (longer ones are rare, and searched by the builtins). */
+const PLAIN_SCAN = 1_000;
+
+/**
+ * No `{`, `[`, `<` or `:`: no JSON, no stream (its fields and comments have a colon), no page and
+ * no quoted body, so readBody would return the text as it is. Most messages are such words, and
+ * one pass over them costs less than the ten searches that would find nothing.
+ */
+function isPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b || c === 0x3c || c === 0x3a) return false;
+  }
+  return true;
+}
+
 /**
  * Splits a body or message string into what the classifier reads; a string when it is text and
  * nothing else (most messages: no parts record to make). Total: never throws.
@@ -104,6 +120,7 @@ function readHtml(s: string): string {
 export function readBody(input: string): BodyParts | string {
   const s = input.length > LIMITS.bodyChars ? input.slice(0, LIMITS.bodyChars) : input;
   const trimmed = s.trim();
+  if (trimmed.length <= PLAIN_SCAN && isPlain(trimmed)) return trimmed;
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const v = tryJson(trimmed);
     if (v !== undefined) return { objects: [v], codes: NOTHING.codes };
