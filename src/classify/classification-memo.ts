@@ -47,8 +47,6 @@ const HASH = new KeyedHash(KEY.readUInt32LE(0), KEY.readUInt32LE(4));
 
 const familyIndex = (family: RuleTable | undefined): number => (family === undefined ? -1 : FAMILY_TABLES.indexOf(family));
 
-const byRank = (a: { rank: number }, b: { rank: number }): number => a.rank - b.rank;
-
 /** Feeds a text prefixed with its length, so that no two sequences of texts feed the same units. */
 function feedText(text: string): void {
   HASH.unit(text.length & 0xffff);
@@ -78,9 +76,29 @@ function keyOf(signals: Signals, family: RuleTable | undefined, status: number |
     HASH.unit(c.fromName ? 1 : 0);
     feedText(c.value);
   }
-  const texts = signals.texts.length > 1 ? [...signals.texts].sort(byRank) : signals.texts;
-  for (const t of texts) feedText(t.text);
+  feedTextsByRank(signals.texts);
   return HASH.endAsNumber();
+}
+
+/**
+ * The texts in rank order, those of a rank in their order (what a stable sort gives), without a
+ * sorted copy: most failures' texts are in rank order already, and the others have few ranks.
+ */
+function feedTextsByRank(texts: Signals['texts']): void {
+  let sorted = true;
+  for (let i = 1; i < texts.length && sorted; i++) sorted = texts[i - 1]!.rank <= texts[i]!.rank;
+  if (sorted) {
+    for (const t of texts) feedText(t.text);
+    return;
+  }
+  let rank = -Infinity;
+  for (;;) {
+    let next = Infinity;
+    for (const t of texts) if (t.rank > rank && t.rank < next) next = t.rank;
+    if (next === Infinity) return;
+    for (const t of texts) if (t.rank === next) feedText(t.text);
+    rank = next;
+  }
 }
 
 /**
@@ -92,13 +110,23 @@ export class ClassificationMemo {
   readonly #entries = new Map<number, TimelessClassification>();
   #chars = 0;
 
-  /** The memoised classification of these signals, or `make`'s, kept for the next time. */
-  get(signals: Signals, family: RuleTable | undefined, status: number | undefined, make: () => TimelessClassification): TimelessClassification {
+  /**
+   * The memoised classification of these signals, or `make`'s, kept for the next time. `make` is
+   * given the arguments it needs (`thrown` is the thrown value), so that no closure is made per
+   * failure.
+   */
+  get<T>(
+    signals: Signals,
+    family: RuleTable | undefined,
+    status: number | undefined,
+    thrown: T,
+    make: (signals: Signals, family: RuleTable | undefined, thrown: T) => TimelessClassification,
+  ): TimelessClassification {
     const key = keyOf(signals, family, status);
-    if (key === undefined) return make();
+    if (key === undefined) return make(signals, family, thrown);
     const known = this.#entries.get(key);
     if (known) return known;
-    const made = make();
+    const made = make(signals, family, thrown);
     if (!made.fromRoot) this.#keep(key, made);
     return made;
   }

@@ -83,8 +83,8 @@ export const classificationMemo = (): ClassificationMemo => MEMO;
 function classify(err: unknown, context: ClassifyContext | undefined, memo: ClassificationMemo | undefined): Classification {
   try {
     const signals = collectSignals(err);
-    const family = familyOf(typeof context?.provider === 'string' ? context.provider : undefined, signals.headers.keys());
-    const t = memo ? memo.get(signals, family, decidingStatus(signals), () => timeless(signals, family, err)) : timeless(signals, family, err);
+    const family = familyOf(typeof context?.provider === 'string' ? context.provider : undefined, signals.headers);
+    const t = memo ? memo.get(signals, family, decidingStatus(signals), err, timeless) : timeless(signals, family, err);
     let { reason, scope, retryable } = t;
     if (reason === 'aborted' && !callerAborted(context)) [reason, scope, retryable] = ['timeout', 'request', true];
     const limited = reason === 'rate_limit' || reason === 'quota_exhausted';

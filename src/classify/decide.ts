@@ -146,7 +146,7 @@ function ruleText(signals: Signals): string {
  * CODE_REFINEMENTS, and decides alone when nothing structured was found.
  */
 export function decide(signals: Signals, provider: string | undefined): Decision {
-  return decideFor(signals, familyOf(provider, signals.headers.keys()));
+  return decideFor(signals, familyOf(provider, signals.headers));
 }
 
 /** The HTTP error status the rules go by: a structured field's, else the body's, else one named in prose. */

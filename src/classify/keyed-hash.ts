@@ -46,9 +46,63 @@ export class KeyedHash {
     }
   }
 
-  /** Feeds the code units of `s`. */
+  /**
+   * Feeds the code units of `s`: what `unit` of each would feed, two at a time with the state in
+   * locals (a call, a branch and four field loads and stores per unit were most of its time).
+   */
   text(s: string): void {
-    for (let i = 0; i < s.length; i++) this.unit(s.charCodeAt(i));
+    const n = s.length;
+    if (n === 0) return;
+    let i = 0;
+    if (this.#pending >= 0) {
+      this.unit(s.charCodeAt(0));
+      i = 1;
+    }
+    let v0 = this.#v0;
+    let v1 = this.#v1;
+    let v2 = this.#v2;
+    let v3 = this.#v3;
+    const start = i;
+    for (; i + 1 < n; i += 2) {
+      const m = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
+      v3 ^= m;
+      // the two rounds of a compression, written out
+      v0 = (v0 + v1) | 0;
+      v1 = (v1 << 5) | (v1 >>> 27);
+      v1 ^= v0;
+      v0 = (v0 << 16) | (v0 >>> 16);
+      v2 = (v2 + v3) | 0;
+      v3 = (v3 << 8) | (v3 >>> 24);
+      v3 ^= v2;
+      v0 = (v0 + v3) | 0;
+      v3 = (v3 << 7) | (v3 >>> 25);
+      v3 ^= v0;
+      v2 = (v2 + v1) | 0;
+      v1 = (v1 << 13) | (v1 >>> 19);
+      v1 ^= v2;
+      v2 = (v2 << 16) | (v2 >>> 16);
+      v0 = (v0 + v1) | 0;
+      v1 = (v1 << 5) | (v1 >>> 27);
+      v1 ^= v0;
+      v0 = (v0 << 16) | (v0 >>> 16);
+      v2 = (v2 + v3) | 0;
+      v3 = (v3 << 8) | (v3 >>> 24);
+      v3 ^= v2;
+      v0 = (v0 + v3) | 0;
+      v3 = (v3 << 7) | (v3 >>> 25);
+      v3 ^= v0;
+      v2 = (v2 + v1) | 0;
+      v1 = (v1 << 13) | (v1 >>> 19);
+      v1 ^= v2;
+      v2 = (v2 << 16) | (v2 >>> 16);
+      v0 ^= m;
+    }
+    this.#bytes += 2 * (i - start);
+    this.#v0 = v0;
+    this.#v1 = v1;
+    this.#v2 = v2;
+    this.#v3 = v3;
+    if (i < n) this.unit(s.charCodeAt(i));
   }
 
   /** Ends the input: its 64-bit digest as two unsigned 32-bit words, low first (the reference's byte order). */

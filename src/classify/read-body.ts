@@ -3,12 +3,15 @@ import { LIMITS } from './limits.js';
 /** What a body or message string holds once its framing (JSON, SSE, HTML) is removed. */
 export interface BodyParts {
   /** Parsed JSON values to walk like error objects. */
-  objects: unknown[];
+  readonly objects: readonly unknown[];
   /** Human text to match and to quote, if any. */
-  text?: string;
+  readonly text?: string;
   /** Codes from stream framing (Bedrock `:exception-type throttlingException`). */
-  codes: string[];
+  readonly codes: readonly string[];
 }
+
+/** A body that says nothing (a cut-off success body). */
+const NOTHING: BodyParts = Object.freeze({ objects: Object.freeze([]), codes: Object.freeze([]) });
 
 function tryJson(s: string): unknown {
   try {
@@ -27,8 +30,8 @@ function looksLikeStream(s: string): boolean {
  * Bedrock `:event-type throttlingException`). Only error-bearing lines are kept: content chunks
  * hold model output, whose words must not be read as an error.
  */
-function readStream(s: string): BodyParts {
-  const parts: BodyParts = { objects: [], codes: [] };
+function readStream(s: string): { objects: unknown[]; codes: string[] } {
+  const parts = { objects: [] as unknown[], codes: [] as string[] };
   for (const raw of s.split('\n')) {
     const line = raw.trim();
     if (line.startsWith('data:')) {
@@ -94,16 +97,36 @@ function readHtml(s: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Splits a body or message string into what the classifier reads. Total: never throws. */
-export function readBody(input: string): BodyParts {
+/** Messages up to this long are first scanned for framing in one pass (longer ones are rare, and searched by the builtins). */
+const PLAIN_SCAN = 1_000;
+
+/**
+ * No `{`, `[`, `<` or `:`: no JSON, no stream (its fields and comments have a colon), no page and
+ * no quoted body, so readBody would return the text as it is. Most messages are such words, and
+ * one pass over them costs less than the ten searches that would find nothing.
+ */
+function isPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b || c === 0x3c || c === 0x3a) return false;
+  }
+  return true;
+}
+
+/**
+ * Splits a body or message string into what the classifier reads; a string when it is text and
+ * nothing else (most messages: no parts record to make). Total: never throws.
+ */
+export function readBody(input: string): BodyParts | string {
   const s = input.length > LIMITS.bodyChars ? input.slice(0, LIMITS.bodyChars) : input;
   const trimmed = s.trim();
+  if (trimmed.length <= PLAIN_SCAN && isPlain(trimmed)) return trimmed;
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const v = tryJson(trimmed);
-    if (v !== undefined) return { objects: [v], codes: [] };
+    if (v !== undefined) return { objects: [v], codes: NOTHING.codes };
     // A cut-off success body holds model output, whose words must not be read as an error.
     // A Python repr (`[{'type': 'value_error', ...}]`, pydantic's list in vLLM or FastAPI messages) is no cut JSON: its words count.
-    if (/^(\{\s*"|\[\s*(\{\s*"|"|\[))/.test(trimmed) && !/"error"/i.test(trimmed)) return { objects: [], codes: [] };
+    if (/^(\{\s*"|\[\s*(\{\s*"|"|\[))/.test(trimmed) && !/"error"/i.test(trimmed)) return NOTHING;
   }
   if (looksLikeStream(trimmed)) {
     const parts = readStream(trimmed);
@@ -111,14 +134,13 @@ export function readBody(input: string): BodyParts {
   }
   // A page starts with a tag: most messages hold no `<`, and are neither lower-cased nor matched for one.
   const head = trimmed.slice(0, 2_000);
-  if (head.includes('<') && /<(!doctype|html|head|body|title)\b/.test(head.toLowerCase())) return { objects: [], codes: [], text: readHtml(trimmed) };
+  if (head.includes('<') && /<(!doctype|html|head|body|title)\b/.test(head.toLowerCase())) return readHtml(trimmed);
   // A message that quotes a JSON body after a prefix: `429 {"error":...}`, `Codex error: {...}`.
-  const parts: BodyParts = { objects: [], codes: [], text: trimmed };
   const open = trimmed.indexOf('{');
   const close = trimmed.lastIndexOf('}');
   if (open >= 0 && close > open) {
     const v = tryJson(trimmed.slice(open, close + 1));
-    if (v !== undefined) parts.objects.push(v);
+    if (v !== undefined) return { objects: [v], codes: NOTHING.codes, text: trimmed };
   }
-  return parts;
+  return trimmed;
 }

@@ -37,6 +37,26 @@ describe('KeyedHash: HalfSipHash-2-4, 64-bit output', () => {
     expect(h.endAsNumber()).toBe(whole);
   });
 
+  // text() feeds two units at a time; after an odd-length text a unit waits for the next text's first.
+  test.prop([fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.integer({ min: 0, max: 0xffff })), { maxLength: 8 })])(
+    'any mix of texts and units, odd lengths included, hashes as its units fed one by one',
+    (inputs) => {
+      const h = referenceKey();
+      h.begin();
+      for (const x of inputs) {
+        if (typeof x === 'number') h.unit(x);
+        else h.text(x);
+      }
+      const mixed = h.end();
+      h.begin();
+      for (const x of inputs) {
+        if (typeof x === 'number') h.unit(x);
+        else for (let i = 0; i < x.length; i++) h.unit(x.charCodeAt(i));
+      }
+      expect(h.end()).toStrictEqual(mixed);
+    },
+  );
+
   test.prop([fc.string({ unit: 'binary', minLength: 1 })])('a lone surrogate is hashed as itself, not as U+FFFD', (s) => {
     const h = referenceKey();
     h.begin();

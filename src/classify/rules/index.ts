@@ -52,14 +52,17 @@ function familyByName(provider: string): RuleTable | null {
   return family;
 }
 
-export function familyOf(provider: string | undefined, headerNames: Iterable<string>): RuleTable | undefined {
+export function familyOf(provider: string | undefined, headers: ReadonlyMap<string, unknown> | readonly string[]): RuleTable | undefined {
   const named = provider ? familyByName(provider) : null;
   if (named) return named;
   // Table order decides between families whose headers are both present.
-  const names = [...headerNames];
-  if (names.length === 0) return undefined;
+  // Most failures carry no header: no list of names is made for them.
+  if (isNames(headers) ? headers.length === 0 : headers.size === 0) return undefined;
+  const names: readonly string[] = isNames(headers) ? headers : [...headers.keys()];
   return FAMILY_TABLES.find((t) => t.headerPrefixes?.some((pre) => names.some((h) => h.startsWith(pre))));
 }
+
+const isNames = (headers: ReadonlyMap<string, unknown> | readonly string[]): headers is readonly string[] => Array.isArray(headers);
 
 /**
  * The tables to walk, in priority order: the provider's own family first, then the generic rules.
